@@ -1,1 +1,14 @@
-export {};
+/**
+ * @renkei/domain: Renkei's pure rules between a multi-mall OMS and the Smaregi POS.
+ * No I/O, no clock, no randomness; every function is total (bad data gives problems, not throws).
+ */
+export * from './limits.js';
+export * from './messages.js';
+export * from './field-errors.js';
+export * from './codes.js';
+export * from './datetime.js';
+export * from './settings.js';
+export * from './master-data.js';
+export * from './order.js';
+export * from './product-index.js';
+export * from './order-payload.js';
