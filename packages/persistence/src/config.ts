@@ -1,0 +1,139 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
+import { MikroORM, type Options } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/knex';
+import { Migrator } from '@mikro-orm/migrations';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { ENTITY_SCHEMAS } from './entities.js';
+import { postgresqlMigrations } from './migrations/postgresql/index.js';
+import { sqliteMigrations } from './migrations/sqlite/index.js';
+
+export type Dialect = 'sqlite' | 'postgresql';
+
+/** Where the database is. Exactly one of the two is used. */
+export type DatabaseLocation =
+  | { dialect: 'sqlite'; /** file path, or `:memory:` */ path: string }
+  | { dialect: 'postgresql'; url: string };
+
+export interface DatabaseOptions {
+  location: DatabaseLocation;
+  /** Log SQL (development only). */
+  debug?: boolean;
+  /** Connection pool size for PostgreSQL (default 10). */
+  poolMax?: number;
+}
+
+/** The entity manager type every repository works with (SQL driver, either dialect). */
+export type Em = SqlEntityManager;
+export type Orm = MikroORM;
+
+/** Default SQLite file: `./data/renkei.sqlite` relative to the working directory. */
+export const DEFAULT_SQLITE_PATH = './data/renkei.sqlite';
+
+/**
+ * Picks the database from configuration: PostgreSQL when a URL is given, otherwise the SQLite file.
+ * Apps call this with their validated env (libraries never read process.env).
+ */
+export function databaseLocation(
+  databaseUrl: string | undefined,
+  sqlitePath = DEFAULT_SQLITE_PATH,
+): DatabaseLocation {
+  if (databaseUrl !== undefined && databaseUrl !== '')
+    return { dialect: 'postgresql', url: databaseUrl };
+  return { dialect: 'sqlite', path: sqlitePath };
+}
+
+/** The MikroORM options for a location (exported for the migration generator and for tools). */
+export function ormOptions(options: DatabaseOptions): Options {
+  const common = {
+    entities: ENTITY_SCHEMAS,
+    debug: options.debug ?? false,
+    // Entities are EntitySchema definitions: no reflection, no decorator metadata needed (tsx and
+    // esbuild do not emit it), and no folder discovery at run time.
+    discovery: { warnWhenNoEntities: true, requireEntitiesArray: true },
+    extensions: [Migrator],
+    // Transactions are explicit (em.transactional) wherever several rows must change together.
+    implicitTransactions: true,
+    forceUtcTimezone: true,
+    allowGlobalContext: false,
+  } satisfies Options;
+  const { location } = options;
+  if (location.dialect === 'sqlite') {
+    return {
+      ...common,
+      driver: BetterSqliteDriver,
+      dbName: location.path,
+      migrations: {
+        migrationsList: sqliteMigrations,
+        path: 'src/migrations/sqlite',
+        tableName: 'mikro_orm_migrations',
+        transactional: true,
+        allOrNothing: true,
+        snapshot: false,
+        emit: 'ts',
+        silent: true,
+      },
+      pool: { afterCreate: sqlitePragmas },
+    };
+  }
+  return {
+    ...common,
+    driver: PostgreSqlDriver,
+    clientUrl: location.url,
+    pool: { min: 0, max: options.poolMax ?? 10 },
+    migrations: {
+      migrationsList: postgresqlMigrations,
+      path: 'src/migrations/postgresql',
+      tableName: 'mikro_orm_migrations',
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+      emit: 'ts',
+      silent: true,
+    },
+  };
+}
+
+/**
+ * WAL lets the worker read while the API writes; foreign keys are off by default in SQLite;
+ * busy_timeout makes a second process wait for the write lock instead of failing at once.
+ */
+function sqlitePragmas(
+  conn: { pragma?: (sql: string) => unknown },
+  done: (err: Error | null, conn: unknown) => void,
+): void {
+  try {
+    conn.pragma?.('journal_mode = WAL');
+    conn.pragma?.('foreign_keys = ON');
+    conn.pragma?.('busy_timeout = 5000');
+    conn.pragma?.('synchronous = NORMAL');
+    done(null, conn);
+  } catch (error) {
+    done(error as Error, conn);
+  }
+}
+
+/**
+ * Opens the database and brings its schema up to date (migrations run at start). The SQLite
+ * file's folder is created on first start.
+ */
+export async function openDatabase(options: DatabaseOptions): Promise<Orm> {
+  const { location } = options;
+  if (location.dialect === 'sqlite' && location.path !== ':memory:') {
+    mkdirSync(dirname(resolve(location.path)), { recursive: true });
+  }
+  const orm = await MikroORM.init(ormOptions(options));
+  try {
+    await orm.getMigrator().up();
+  } catch (error) {
+    await orm.close(true);
+    throw error;
+  }
+  return orm;
+}
+
+/** A fresh entity manager for one unit of work (one request, one worker tick). */
+export function forkEm(orm: Orm): Em {
+  return orm.em.fork() as Em;
+}

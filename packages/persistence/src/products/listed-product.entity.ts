@@ -1,0 +1,65 @@
+import { EntitySchema, OptionalProps } from '@mikro-orm/core';
+import { idColumn } from '../ids.js';
+import { Tenant } from '../tenancy/tenant.entity.js';
+
+/** not imported yet | imported and current | import or update failed (`lastError`). */
+export const PRODUCT_SYNC_STATES = ['notImported', 'synced', 'failed'] as const;
+export type ProductSyncState = (typeof PRODUCT_SYNC_STATES)[number];
+
+/** 出品商品: an OMS product; after import it carries its Smaregi product ID and stock figures. */
+export class ListedProduct {
+  [OptionalProps]?: 'syncState' | 'createdAt' | 'updatedAt';
+  id!: string;
+  tenant!: Tenant;
+  /** 商品番号 as displayed (original characters). */
+  productCode!: string;
+  /** NFKC-normalised product code, the matching key (unique per tenant). */
+  productCodeKey!: string;
+  /** 商品管理番号 (SKU). */
+  managementNumber?: string | null;
+  name!: string;
+  price?: number | null;
+  smaregiProductId?: string | null;
+  /** Effective stock (有効在庫数) as last computed by the worker. */
+  effectiveStock?: number | null;
+  stockAmount?: number | null;
+  allocatedAmount?: number | null;
+  stockUpdatedAt?: Date | null;
+  syncState: ProductSyncState = 'notImported';
+  lastSyncedAt?: Date | null;
+  lastError?: string | null;
+  createdAt: Date = new Date();
+  updatedAt: Date = new Date();
+}
+
+export const ListedProductSchema = new EntitySchema<ListedProduct>({
+  class: ListedProduct,
+  tableName: 'listed_products',
+  uniques: [
+    { name: 'listed_products_tenant_code_key_unique', properties: ['tenant', 'productCodeKey'] },
+    {
+      name: 'listed_products_tenant_smaregi_id_unique',
+      properties: ['tenant', 'smaregiProductId'],
+    },
+  ],
+  indexes: [{ name: 'listed_products_tenant_name_idx', properties: ['tenant', 'name'] }],
+  properties: {
+    id: { ...idColumn },
+    tenant: { kind: 'm:1', entity: () => Tenant, deleteRule: 'cascade' },
+    productCode: { type: 'string', length: 100 },
+    productCodeKey: { type: 'string', length: 100 },
+    managementNumber: { type: 'string', length: 100, nullable: true },
+    name: { type: 'string', length: 255 },
+    price: { type: 'integer', nullable: true },
+    smaregiProductId: { type: 'string', length: 50, nullable: true },
+    effectiveStock: { type: 'integer', nullable: true },
+    stockAmount: { type: 'integer', nullable: true },
+    allocatedAmount: { type: 'integer', nullable: true },
+    stockUpdatedAt: { type: 'datetime', nullable: true },
+    syncState: { type: 'string', length: 20, default: 'notImported' },
+    lastSyncedAt: { type: 'datetime', nullable: true },
+    lastError: { type: 'text', nullable: true },
+    createdAt: { type: 'datetime', onCreate: () => new Date() },
+    updatedAt: { type: 'datetime', onCreate: () => new Date(), onUpdate: () => new Date() },
+  },
+});

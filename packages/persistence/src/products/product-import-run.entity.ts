@@ -1,0 +1,64 @@
+import { EntitySchema, OptionalProps } from '@mikro-orm/core';
+import { idColumn } from '../ids.js';
+import { Tenant } from '../tenancy/tenant.entity.js';
+
+export const IMPORT_RUN_STATES = ['queued', 'running', 'succeeded', 'failed', 'canceled'] as const;
+export type ImportRunState = (typeof IMPORT_RUN_STATES)[number];
+
+/**
+ * スマレジから新規商品情報一括取得: one run of the product import. The worker pages through
+ * Smaregi's products and commits `cursor` (the next page to read) with each page's upserts, so a
+ * crashed run resumes where it stopped; the counters are the progress the admin shows.
+ */
+export class ProductImportRun {
+  [OptionalProps]?:
+    | 'state'
+    | 'pagesDone'
+    | 'processed'
+    | 'created'
+    | 'updated'
+    | 'skipped'
+    | 'failed'
+    | 'createdAt'
+    | 'updatedAt';
+  id!: string;
+  tenant!: Tenant;
+  state: ImportRunState = 'queued';
+  cursor?: string | null;
+  pagesDone = 0;
+  processed = 0;
+  created = 0;
+  updated = 0;
+  skipped = 0;
+  failed = 0;
+  requestedBy?: string | null;
+  startedAt?: Date | null;
+  finishedAt?: Date | null;
+  lastError?: string | null;
+  createdAt: Date = new Date();
+  updatedAt: Date = new Date();
+}
+
+export const ProductImportRunSchema = new EntitySchema<ProductImportRun>({
+  class: ProductImportRun,
+  tableName: 'product_import_runs',
+  indexes: [{ name: 'product_import_runs_tenant_state_idx', properties: ['tenant', 'state'] }],
+  properties: {
+    id: { ...idColumn },
+    tenant: { kind: 'm:1', entity: () => Tenant, deleteRule: 'cascade' },
+    state: { type: 'string', length: 20, default: 'queued' },
+    cursor: { type: 'string', length: 200, nullable: true },
+    pagesDone: { type: 'integer', default: 0 },
+    processed: { type: 'integer', default: 0 },
+    created: { type: 'integer', default: 0 },
+    updated: { type: 'integer', default: 0 },
+    skipped: { type: 'integer', default: 0 },
+    failed: { type: 'integer', default: 0 },
+    requestedBy: { type: 'string', length: 254, nullable: true },
+    startedAt: { type: 'datetime', nullable: true },
+    finishedAt: { type: 'datetime', nullable: true },
+    lastError: { type: 'text', nullable: true },
+    createdAt: { type: 'datetime', onCreate: () => new Date() },
+    updatedAt: { type: 'datetime', onCreate: () => new Date(), onUpdate: () => new Date() },
+  },
+});

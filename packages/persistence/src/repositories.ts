@@ -1,0 +1,436 @@
+import type { FilterQuery } from '@mikro-orm/core';
+import type { Em } from './config.js';
+import { IntegrationSettings } from './catalog/integration-settings.entity.js';
+import { OrderStatus } from './catalog/order-status.entity.js';
+import { PaymentMethod } from './catalog/payment-method.entity.js';
+import { Shop } from './catalog/shop.entity.js';
+import { OAuthState } from './connection/oauth-state.entity.js';
+import { SmaregiConnection } from './connection/smaregi-connection.entity.js';
+import { SmaregiToken, type TokenKind } from './connection/smaregi-token.entity.js';
+import { OrderLine } from './orders/order-line.entity.js';
+import { Order, type OrderSyncState } from './orders/order.entity.js';
+import { ListedProduct } from './products/listed-product.entity.js';
+import { ProductImportRun } from './products/product-import-run.entity.js';
+import { StockDrift } from './stock/stock-drift.entity.js';
+import { StockLevel } from './stock/stock-level.entity.js';
+import { Job, type JobName } from './sync/job.entity.js';
+import { Operation, type OperationKind } from './sync/operation.entity.js';
+import { SyncEvent, type SyncOutcome, type SyncSubjectType } from './sync/sync-event.entity.js';
+import { WebhookEvent } from './sync/webhook-event.entity.js';
+import { AdminSession } from './tenancy/admin-session.entity.js';
+import { AdminUser } from './tenancy/admin-user.entity.js';
+import { ApiKey } from './tenancy/api-key.entity.js';
+import { AuditEntry } from './tenancy/audit-entry.entity.js';
+import { Tenant } from './tenancy/tenant.entity.js';
+import { TenantScopedRepository } from './tenant-scoped.repository.js';
+
+/** A page of results. */
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+/** Escapes LIKE wildcards so a search for `50%` finds that text. */
+export function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export class ShopRepository extends TenantScopedRepository<Shop> {
+  constructor(em: Em, tenantId: string) {
+    super(em, tenantId, Shop);
+  }
+  findByCode(code: string): Promise<Shop | null> {
+    return this.findOne({ code });
+  }
+  list(): Promise<Shop[]> {
+    return this.find({}, { orderBy: { code: 'asc' } });
+  }
+}
+
+export class PaymentMethodRepository extends TenantScopedRepository<PaymentMethod> {
+  constructor(em: Em, tenantId: string) {
+    super(em, tenantId, PaymentMethod);
+  }
+  findByCode(code: string): Promise<PaymentMethod | null> {
+    return this.findOne({ code });
+  }
+  list(): Promise<PaymentMethod[]> {
+    return this.find({}, { orderBy: { code: 'asc' } });
+  }
+}
+
+export class OrderStatusRepository extends TenantScopedRepository<OrderStatus> {
+  constructor(em: Em, tenantId: string) {
+    super(em, tenantId, OrderStatus);
+  }
+  findByCode(code: string): Promise<OrderStatus | null> {
+    return this.findOne({ code });
+  }
+  list(): Promise<OrderStatus[]> {
+    return this.find({}, { orderBy: { displayOrder: 'asc', code: 'asc' } });
+  }
+}
+
+export class IntegrationSettingsRepository extends TenantScopedRepository<IntegrationSettings> {
+  constructor(em: Em, tenantId: string) {
+    super(em, tenantId, IntegrationSettings);
+  }
+  get(): Promise<IntegrationSettings | null> {
+    return this.findOne({});
+  }
+}
+
+export interface OrderFilter {
+  status?: string | undefined;
+  shopId?: string | undefined;
+  syncState?: OrderSyncState | undefined;
+  /** Matches order number or customer name. */
+  search?: string | undefined;
+}
+
+export class OrderRepository extends TenantScopedRepository<Order> {
+  constructor(em: Em, tenantId: string) {
+    super(em, tenantId, Order);
+  }
+  findByShopAndNumber(shopId: string, orderNumber: string): Promise<Order | null> {
+    return this.em.findOne(Order, this.scoped({ shop: shopId, orderNumber }), {
+      populate: ['lines'],
+    });
+  }
+  findWithLines(id: string): Promise<Order | null> {
+    return this.em.findOne(Order, this.scoped({ id }), {
+      populate: ['lines', 'shop', 'paymentMethod'],
+    });
+  }
+  /** Newest first. */
+  async page(filter: OrderFilter, page: number, pageSize: number): Promise<Page<Order>> {
+    const where: FilterQuery<Order> = {};
+    if (filter.status !== undefined) where.status = filter.status;
+    if (filter.shopId !== undefined) where.shop = filter.shopId;
+    if (filter.syncState !== undefined) where.syncState = filter.syncState;
+    if (filter.search !== undefined && filter.search !== '') {
+      const like = likePattern(filter.search);
+      where.$or = [{ orderNumber: { $like: like } }, { customerName: { $like: like } }];
+    }
+    const [items, total] = await this.findAndCount(where, {
+      orderBy: { createdAt: 'desc', id: 'asc' },
+      limit: pageSize,
+      offset: (page - 1) * pageSize,
+      populate: ['shop'],
+    });
+    return { items, total, page, pageSize };
+  }
+  /** Orders that may go to the shipping CSV (with lines), oldest first. */
+  findForShipping(statuses: string[]): Promise<Order[]> {
+    return this.em.find(Order, this.scoped({ status: { $in: statuses } }), {
+      populate: ['lines', 'shop'],
+      orderBy: { orderedAt: 'asc', id: 'asc' },
+    });
+  }
+}
+
+export class OrderLineRepository extends TenantScopedRepository<OrderLine> {
+  constructor(em: Em, tenantId: string) {
+    super(em, tenantId, OrderLine);
+  }
+}
+
+export class ListedProductRepository extends TenantScopedRepository<ListedProduct> {
+  constructor(em: Em, tenantId: string) {
+    super(em, tenantId, ListedProduct);
+  }
+  findByCodeKey(productCodeKey: string): Promise<ListedProduct | null> {
+    return this.findOne({ productCodeKey });
+  }
+  findBySmaregiId(smaregiProductId: string): Promise<ListedProduct | null> {
+    return this.findOne({ smaregiProductId });
+  }
+  /** Products whose code key is in the list (for readiness and intake checks). */
+  findByCodeKeys(keys: string[]): Promise<ListedProduct[]> {
+    return keys.length === 0 ? Promise.resolve([]) : this.find({ productCodeKey: { $in: keys } });
+  }
+  /** Search by code, management number or name; ordered by code. */
+  async page(
+    search: string | undefined,
+    page: number,
+    pageSize: number,
+  ): Promise<Page<ListedProduct>> {
+    const where: FilterQuery<ListedProduct> = {};
+    if (search !== undefined && search !== '') {
+      const like = likePattern(search);
+      where.$or = [
+        { productCode: { $like: like } },
+        { productCodeKey: { $like: like } },
+        { managementNumber: { $like: like } },
+        { name: { $like: like } },
+        { smaregiProductId: search },
+      ];
+    }
+    const [items, total] = await this.findAndCount(where, {
+      orderBy: { productCodeKey: 'asc' },
+      limit: pageSize,
+      offset: (page - 1) * pageSize,
+    });
+    return { items, total, page, pageSize };
+  }
+}
+
+export class ProductImportRunRepository extends TenantScopedRepository<ProductImportRun> {
+  constructor(em: Em, tenantId: string) {
+    super(em, tenantId, ProductImportRun);
+  }
+  /** The queued or running import, if any (one at a time per tenant). */
+  findActive(): Promise<ProductImportRun | null> {
+    return this.findOne({ state: { $in: ['queued', 'running'] } });
+  }
+  latest(limit = 10): Promise<ProductImportRun[]> {
+    return this.find({}, { orderBy: { createdAt: 'desc' }, limit });
+  }
+}
+
+export class StockLevelRepository extends TenantScopedRepository<StockLevel> {
+  constructor(em: Em, tenantId: string) {
+    super(em, tenantId, StockLevel);
+  }
+}
+
+export class StockDriftRepository extends TenantScopedRepository<StockDrift> {
+  constructor(em: Em, tenantId: string) {
+    super(em, tenantId, StockDrift);
+  }
+  open(): Promise<StockDrift[]> {
+    return this.find(
+      { resolvedAt: null },
+      { orderBy: { detectedAt: 'desc' }, populate: ['product'] },
+    );
+  }
+}
+
+export class OperationRepository extends TenantScopedRepository<Operation> {
+  constructor(em: Em, tenantId: string) {
+    super(em, tenantId, Operation);
+  }
+  findByKey(kind: OperationKind, businessKey: string): Promise<Operation | null> {
+    return this.findOne({ kind, businessKey });
+  }
+  /**
+   * The ledger row for (kind, businessKey), created as `pending` when missing. Call inside the
+   * transaction of the change that caused it; the unique key makes a concurrent second insert fail.
+   */
+  async ensure(
+    kind: OperationKind,
+    businessKey: string,
+    subject?: { type: string; id: string },
+  ): Promise<Operation> {
+    const existing = await this.findByKey(kind, businessKey);
+    if (existing !== null) return existing;
+    return this.create({
+      kind,
+      businessKey,
+      subjectType: subject?.type ?? null,
+      subjectId: subject?.id ?? null,
+    });
+  }
+  forSubject(subjectType: string, subjectId: string): Promise<Operation[]> {
+    return this.find({ subjectType, subjectId }, { orderBy: { createdAt: 'asc' } });
+  }
+}
+
+export interface EnqueueOptions {
+  /** Keeps one queued job per key (a second enqueue while one is queued is a no-op). */
+  dedupKey?: string;
+  priority?: number;
+  runAt?: Date;
+}
+
+export class JobRepository extends TenantScopedRepository<Job> {
+  constructor(em: Em, tenantId: string) {
+    super(em, tenantId, Job);
+  }
+  /**
+   * Adds a job to the outbox in the current unit of work. With a `dedupKey`, a job of the same
+   * name and key that is still queued is returned instead of a second one.
+   */
+  async enqueue(
+    name: JobName,
+    payload: Record<string, unknown>,
+    options: EnqueueOptions = {},
+  ): Promise<Job> {
+    if (options.dedupKey !== undefined) {
+      const queued = await this.findOne({ name, dedupKey: options.dedupKey });
+      if (queued !== null) {
+        if (queued.state === 'queued') return queued;
+        // A finished job keeps its key for the record; free it so the new one can take it.
+        queued.dedupKey = null;
+        await this.em.flush();
+      }
+    }
+    return this.create({
+      name,
+      payload,
+      dedupKey: options.dedupKey ?? null,
+      priority: options.priority ?? 0,
+      runAt: options.runAt ?? new Date(),
+    });
+  }
+}
+
+export class WebhookEventRepository extends TenantScopedRepository<WebhookEvent> {
+  constructor(em: Em, tenantId: string) {
+    super(em, tenantId, WebhookEvent);
+  }
+  findByEventId(eventId: string): Promise<WebhookEvent | null> {
+    return this.findOne({ eventId });
+  }
+}
+
+export interface SyncEventInput {
+  subjectType: SyncSubjectType;
+  subjectId?: string | null;
+  kind: string;
+  outcome: SyncOutcome;
+  message: string;
+  detail?: Record<string, unknown> | null;
+  operationId?: string | null;
+}
+
+export class SyncEventRepository extends TenantScopedRepository<SyncEvent> {
+  constructor(em: Em, tenantId: string) {
+    super(em, tenantId, SyncEvent);
+  }
+  record(input: SyncEventInput): SyncEvent {
+    return this.create({ ...input, subjectId: input.subjectId ?? null });
+  }
+  history(subjectType: SyncSubjectType, subjectId: string): Promise<SyncEvent[]> {
+    return this.find({ subjectType, subjectId }, { orderBy: { at: 'asc', id: 'asc' } });
+  }
+  async page(
+    filter: { subjectType?: SyncSubjectType | undefined; outcome?: SyncOutcome | undefined },
+    page: number,
+    pageSize: number,
+  ): Promise<Page<SyncEvent>> {
+    const where: FilterQuery<SyncEvent> = {};
+    if (filter.subjectType !== undefined) where.subjectType = filter.subjectType;
+    if (filter.outcome !== undefined) where.outcome = filter.outcome;
+    const [items, total] = await this.findAndCount(where, {
+      orderBy: { at: 'desc', id: 'asc' },
+      limit: pageSize,
+      offset: (page - 1) * pageSize,
+    });
+    return { items, total, page, pageSize };
+  }
+}
+
+export class AuditRepository extends TenantScopedRepository<AuditEntry> {
+  constructor(em: Em, tenantId: string) {
+    super(em, tenantId, AuditEntry);
+  }
+  latest(limit = 100): Promise<AuditEntry[]> {
+    return this.find({}, { orderBy: { at: 'desc' }, limit });
+  }
+}
+
+export class ConnectionRepository extends TenantScopedRepository<SmaregiConnection> {
+  constructor(em: Em, tenantId: string) {
+    super(em, tenantId, SmaregiConnection);
+  }
+  /** The tenant's connection row, created (未認証) when missing. */
+  async getOrCreate(): Promise<SmaregiConnection> {
+    return (await this.findOne({})) ?? this.create({});
+  }
+}
+
+export class TokenRepository extends TenantScopedRepository<SmaregiToken> {
+  constructor(em: Em, tenantId: string) {
+    super(em, tenantId, SmaregiToken);
+  }
+  findKind(kind: TokenKind): Promise<SmaregiToken | null> {
+    return this.findOne({ kind });
+  }
+  /** Deletes every token of the tenant (disconnect, app subscription ended). */
+  async destroyAll(): Promise<number> {
+    return this.em.nativeDelete(SmaregiToken, { tenant: this.tenantId });
+  }
+}
+
+export class OAuthStateRepository extends TenantScopedRepository<OAuthState> {
+  constructor(em: Em, tenantId: string) {
+    super(em, tenantId, OAuthState);
+  }
+}
+
+export class AdminUserRepository extends TenantScopedRepository<AdminUser> {
+  constructor(em: Em, tenantId: string) {
+    super(em, tenantId, AdminUser);
+  }
+}
+
+export class ApiKeyRepository extends TenantScopedRepository<ApiKey> {
+  constructor(em: Em, tenantId: string) {
+    super(em, tenantId, ApiKey);
+  }
+}
+
+export class AdminSessionRepository extends TenantScopedRepository<AdminSession> {
+  constructor(em: Em, tenantId: string) {
+    super(em, tenantId, AdminSession);
+  }
+}
+
+/** Every tenant-scoped repository for one tenant on one entity manager. */
+export function tenantRepositories(em: Em, tenantId: string) {
+  return {
+    tenantId,
+    shops: new ShopRepository(em, tenantId),
+    paymentMethods: new PaymentMethodRepository(em, tenantId),
+    orderStatuses: new OrderStatusRepository(em, tenantId),
+    settings: new IntegrationSettingsRepository(em, tenantId),
+    orders: new OrderRepository(em, tenantId),
+    orderLines: new OrderLineRepository(em, tenantId),
+    products: new ListedProductRepository(em, tenantId),
+    importRuns: new ProductImportRunRepository(em, tenantId),
+    stockLevels: new StockLevelRepository(em, tenantId),
+    stockDrifts: new StockDriftRepository(em, tenantId),
+    operations: new OperationRepository(em, tenantId),
+    jobs: new JobRepository(em, tenantId),
+    webhookEvents: new WebhookEventRepository(em, tenantId),
+    syncEvents: new SyncEventRepository(em, tenantId),
+    audit: new AuditRepository(em, tenantId),
+    connection: new ConnectionRepository(em, tenantId),
+    tokens: new TokenRepository(em, tenantId),
+    oauthStates: new OAuthStateRepository(em, tenantId),
+    users: new AdminUserRepository(em, tenantId),
+    apiKeys: new ApiKeyRepository(em, tenantId),
+    sessions: new AdminSessionRepository(em, tenantId),
+  };
+}
+export type TenantRepositories = ReturnType<typeof tenantRepositories>;
+
+/**
+ * The only lookups that are not tenant-scoped: they are how a request finds its tenant in the
+ * first place (login email, session cookie, intake API key, webhook contract ID), each by a
+ * secret or unique value the caller presents.
+ */
+export class TenantResolver {
+  constructor(private readonly em: Em) {}
+  tenant(id: string): Promise<Tenant | null> {
+    return this.em.findOne(Tenant, { id });
+  }
+  userByEmail(email: string): Promise<AdminUser | null> {
+    return this.em.findOne(AdminUser, { email: email.trim().toLowerCase() });
+  }
+  sessionById(sessionIdHash: string): Promise<AdminSession | null> {
+    return this.em.findOne(AdminSession, { id: sessionIdHash }, { populate: ['user'] });
+  }
+  apiKeyByHash(keyHash: string): Promise<ApiKey | null> {
+    return this.em.findOne(ApiKey, { keyHash, revokedAt: null });
+  }
+  connectionByContract(contractId: string): Promise<SmaregiConnection | null> {
+    return this.em.findOne(SmaregiConnection, { contractId });
+  }
+  oauthState(stateHash: string): Promise<OAuthState | null> {
+    return this.em.findOne(OAuthState, { id: stateHash });
+  }
+}

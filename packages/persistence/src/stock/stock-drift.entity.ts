@@ -1,0 +1,39 @@
+import { EntitySchema, OptionalProps } from '@mikro-orm/core';
+import { idColumn } from '../ids.js';
+import { ListedProduct } from '../products/listed-product.entity.js';
+import { Tenant } from '../tenancy/tenant.entity.js';
+
+/**
+ * A difference found by reconciliation between Renkei's figure and Smaregi's. Recorded and shown,
+ * never silently overwritten (RELIABILITY.md); resolved when the merchant acknowledges it or the
+ * figures agree again.
+ */
+export class StockDrift {
+  [OptionalProps]?: 'detectedAt';
+  id!: string;
+  tenant!: Tenant;
+  product!: ListedProduct;
+  smaregiStoreId!: string;
+  renkeiAmount!: number;
+  smaregiAmount!: number;
+  detectedAt: Date = new Date();
+  resolvedAt?: Date | null;
+  note?: string | null;
+}
+
+export const StockDriftSchema = new EntitySchema<StockDrift>({
+  class: StockDrift,
+  tableName: 'stock_drifts',
+  indexes: [{ name: 'stock_drifts_tenant_detected_idx', properties: ['tenant', 'detectedAt'] }],
+  properties: {
+    id: { ...idColumn },
+    tenant: { kind: 'm:1', entity: () => Tenant, deleteRule: 'cascade' },
+    product: { kind: 'm:1', entity: () => ListedProduct, deleteRule: 'cascade' },
+    smaregiStoreId: { type: 'string', length: 50 },
+    renkeiAmount: { type: 'integer' },
+    smaregiAmount: { type: 'integer' },
+    detectedAt: { type: 'datetime', onCreate: () => new Date() },
+    resolvedAt: { type: 'datetime', nullable: true },
+    note: { type: 'text', nullable: true },
+  },
+});

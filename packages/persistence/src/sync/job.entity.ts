@@ -1,0 +1,72 @@
+import { EntitySchema, OptionalProps } from '@mikro-orm/core';
+import { idColumn } from '../ids.js';
+import { Tenant } from '../tenancy/tenant.entity.js';
+
+export const JOB_STATES = ['queued', 'running', 'done', 'failed'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+/**
+ * Job names the API enqueues and the worker handles. Payloads are IDs only (no secrets, no order
+ * content): the worker re-reads current state.
+ */
+export const JOB_NAMES = {
+  /** `{ orderId }`: register (or re-check) one order in Smaregi. */
+  registerOrder: 'order.register',
+  /** `{ runId }`: run or resume a product import. */
+  importProducts: 'products.import',
+  /** `{ webhookEventId }`: process a stored Smaregi webhook event. */
+  processWebhook: 'webhook.process',
+  /** `{ orderId, status }`: react to an order status change (allocation / shipping triggers). */
+  orderStatusChanged: 'order.statusChanged',
+} as const;
+export type JobName = (typeof JOB_NAMES)[keyof typeof JOB_NAMES];
+
+/**
+ * Transactional outbox and, on SQLite, the in-process queue itself. The API inserts a job in the
+ * same transaction as the change that needs it; on SQLite the worker claims rows from here, on
+ * PostgreSQL it relays them to pg-boss. `dedupKey` (unique per tenant and name) keeps a queued job
+ * from being enqueued twice.
+ */
+export class Job {
+  [OptionalProps]?: 'state' | 'priority' | 'attempts' | 'runAt' | 'createdAt' | 'updatedAt';
+  id!: string;
+  tenant!: Tenant;
+  name!: string;
+  payload!: Record<string, unknown>;
+  state: JobState = 'queued';
+  /** Lower runs first: orders (0) before stock (10) before products (20). */
+  priority = 0;
+  runAt: Date = new Date();
+  attempts = 0;
+  lockedUntil?: Date | null;
+  lockedBy?: string | null;
+  lastError?: string | null;
+  dedupKey?: string | null;
+  finishedAt?: Date | null;
+  createdAt: Date = new Date();
+  updatedAt: Date = new Date();
+}
+
+export const JobSchema = new EntitySchema<Job>({
+  class: Job,
+  tableName: 'jobs',
+  uniques: [{ name: 'jobs_tenant_name_dedup_unique', properties: ['tenant', 'name', 'dedupKey'] }],
+  indexes: [{ name: 'jobs_claim_idx', properties: ['state', 'priority', 'runAt'] }],
+  properties: {
+    id: { ...idColumn },
+    tenant: { kind: 'm:1', entity: () => Tenant, deleteRule: 'cascade' },
+    name: { type: 'string', length: 50 },
+    payload: { type: 'json' },
+    state: { type: 'string', length: 20, default: 'queued' },
+    priority: { type: 'integer', default: 0 },
+    runAt: { type: 'datetime', onCreate: () => new Date() },
+    attempts: { type: 'integer', default: 0 },
+    lockedUntil: { type: 'datetime', nullable: true },
+    lockedBy: { type: 'string', length: 100, nullable: true },
+    lastError: { type: 'text', nullable: true },
+    dedupKey: { type: 'string', length: 200, nullable: true },
+    finishedAt: { type: 'datetime', nullable: true },
+    createdAt: { type: 'datetime', onCreate: () => new Date() },
+    updatedAt: { type: 'datetime', onCreate: () => new Date(), onUpdate: () => new Date() },
+  },
+});

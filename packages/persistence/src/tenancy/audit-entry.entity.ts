@@ -1,0 +1,41 @@
+import { EntitySchema, OptionalProps } from '@mikro-orm/core';
+import { idColumn } from '../ids.js';
+import { Tenant } from './tenant.entity.js';
+
+/** Who changed which setting or mapping, when, from what to what. Append-only. */
+export class AuditEntry {
+  [OptionalProps]?: 'at';
+  id!: string;
+  tenant!: Tenant;
+  /** Admin user ID, or null for system actors (CLI, OAuth callback without a session, webhook). */
+  actorUserId?: string | null;
+  /** Human-readable actor: the user's email, `cli`, `system`... */
+  actorLabel!: string;
+  /** e.g. `settings.update`, `shop.create`, `connection.callbackRejected`. */
+  action!: string;
+  entityType!: string;
+  entityId?: string | null;
+  before?: unknown;
+  after?: unknown;
+  ip?: string | null;
+  at: Date = new Date();
+}
+
+export const AuditEntrySchema = new EntitySchema<AuditEntry>({
+  class: AuditEntry,
+  tableName: 'audit_entries',
+  indexes: [{ properties: ['tenant', 'at'] }],
+  properties: {
+    id: { ...idColumn },
+    tenant: { kind: 'm:1', entity: () => Tenant, deleteRule: 'cascade' },
+    actorUserId: { type: 'string', length: 36, nullable: true },
+    actorLabel: { type: 'string', length: 254 },
+    action: { type: 'string', length: 100 },
+    entityType: { type: 'string', length: 50 },
+    entityId: { type: 'string', length: 100, nullable: true },
+    before: { type: 'json', nullable: true },
+    after: { type: 'json', nullable: true },
+    ip: { type: 'string', length: 64, nullable: true },
+    at: { type: 'datetime', onCreate: () => new Date() },
+  },
+});

@@ -1,0 +1,69 @@
+import type { EntityClass, FilterQuery, FindOptions, RequiredEntityData } from '@mikro-orm/core';
+import type { Em } from './config.js';
+import { Tenant } from './tenancy/tenant.entity.js';
+
+/** Any entity that belongs to a tenant. */
+export interface TenantOwned {
+  id: string;
+  tenant: Tenant;
+}
+
+/**
+ * Base of every tenant-scoped repository: each query it runs carries `tenant = <tenantId>`, so a
+ * caller holding another tenant's ID gets `null` (the API turns that into NOT_FOUND), never the
+ * row. Subclasses add named queries; they must build them through {@link scoped}.
+ */
+export class TenantScopedRepository<T extends TenantOwned> {
+  constructor(
+    protected readonly em: Em,
+    readonly tenantId: string,
+    protected readonly entity: EntityClass<T>,
+  ) {}
+
+  /** `where` restricted to this tenant. */
+  protected scoped(where: FilterQuery<T> = {}): FilterQuery<T> {
+    return { $and: [where, { tenant: this.tenantId }] } as FilterQuery<T>;
+  }
+
+  /** The entity with this ID if it belongs to the tenant. */
+  async findById(id: string): Promise<T | null> {
+    return this.em.findOne(this.entity, this.scoped({ id } as FilterQuery<T>));
+  }
+
+  async find<P extends string = never>(
+    where: FilterQuery<T> = {},
+    options?: FindOptions<T, P>,
+  ): Promise<T[]> {
+    return this.em.find(this.entity, this.scoped(where), options);
+  }
+
+  async findOne(where: FilterQuery<T>): Promise<T | null> {
+    return this.em.findOne(this.entity, this.scoped(where));
+  }
+
+  async findAndCount<P extends string = never>(
+    where: FilterQuery<T>,
+    options: FindOptions<T, P>,
+  ): Promise<[T[], number]> {
+    return this.em.findAndCount(this.entity, this.scoped(where), options);
+  }
+
+  async count(where: FilterQuery<T> = {}): Promise<number> {
+    return this.em.count(this.entity, this.scoped(where));
+  }
+
+  /** A new entity of this tenant, persisted on the next flush. */
+  create(data: Omit<RequiredEntityData<T>, 'tenant'>): T {
+    const entity = this.em.create(this.entity, {
+      ...data,
+      tenant: this.em.getReference(Tenant, this.tenantId),
+    } as unknown as RequiredEntityData<T>);
+    return entity;
+  }
+
+  remove(entity: T): void {
+    if (entity.tenant.id !== this.tenantId)
+      throw new Error("refusing to remove another tenant's row");
+    this.em.remove(entity);
+  }
+}

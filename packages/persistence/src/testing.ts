@@ -1,0 +1,66 @@
+/**
+ * Test bootstrap for packages that use the database (apps/api, apps/worker): a fresh, migrated
+ * database per call, on SQLite in memory and, when RENKEI_TEST_PG_URL is set, on a new PostgreSQL
+ * database created on that server (dropped again by `close()`).
+ *
+ *   describe.each(testDialects())('orders (%s)', (dialect) => { ... createTestDatabase(dialect) ... })
+ */
+import { openDatabase, type Dialect, type Orm } from './config.js';
+import { createPostgresDatabase, dropPostgresDatabase } from './testing/postgres-admin.js';
+
+export { createPostgresDatabase, dropPostgresDatabase } from './testing/postgres-admin.js';
+
+export interface TestDatabase {
+  dialect: Dialect;
+  orm: Orm;
+  /** Closes the connection and drops the PostgreSQL database. */
+  close(): Promise<void>;
+}
+
+/**
+ * The dialects to run database tests on: always SQLite; PostgreSQL when RENKEI_TEST_PG_URL is set.
+ * In CI (CI set) a missing RENKEI_TEST_PG_URL is an error, so a green run always covered both.
+ */
+export function testDialects(env: NodeJS.ProcessEnv = process.env): Dialect[] {
+  const pgUrl = env.RENKEI_TEST_PG_URL;
+  if (
+    (pgUrl === undefined || pgUrl === '') &&
+    env.CI !== undefined &&
+    env.CI !== '' &&
+    env.CI !== 'false'
+  ) {
+    throw new Error(
+      'CI is set but RENKEI_TEST_PG_URL is missing: the PostgreSQL tests would be skipped (start one with scripts/pg-throwaway.sh)',
+    );
+  }
+  return pgUrl === undefined || pgUrl === '' ? ['sqlite'] : ['sqlite', 'postgresql'];
+}
+
+/** A fresh database with every migration applied. */
+export async function createTestDatabase(
+  dialect: Dialect,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<TestDatabase> {
+  if (dialect === 'sqlite') {
+    const orm = await openDatabase({ location: { dialect: 'sqlite', path: ':memory:' } });
+    return { dialect, orm, close: () => orm.close(true) };
+  }
+  const serverUrl = env.RENKEI_TEST_PG_URL;
+  if (serverUrl === undefined || serverUrl === '') throw new Error('RENKEI_TEST_PG_URL is not set');
+  const db = await createPostgresDatabase(serverUrl, 'renkei_t');
+  let orm: Orm;
+  try {
+    orm = await openDatabase({ location: { dialect: 'postgresql', url: db.url }, poolMax: 5 });
+  } catch (error) {
+    await dropPostgresDatabase(serverUrl, db.name);
+    throw error;
+  }
+  return {
+    dialect,
+    orm,
+    close: async () => {
+      await orm.close(true);
+      await dropPostgresDatabase(serverUrl, db.name);
+    },
+  };
+}

@@ -1,0 +1,175 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  forkEm,
+  JOB_NAMES,
+  Order,
+  OrderLine,
+  Shop,
+  Tenant,
+  TenantResolver,
+  tenantRepositories,
+  UniqueConstraintViolationException,
+  WebhookEvent,
+} from '../src/index.js';
+import { createTestDatabase, testDialects, type TestDatabase } from '../src/testing.js';
+
+describe.each(testDialects())('persistence on %s', (dialect) => {
+  let db: TestDatabase;
+  let tenantA: string;
+  let tenantB: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(dialect);
+    const em = forkEm(db.orm);
+    const a = em.create(Tenant, { name: 'A' });
+    const b = em.create(Tenant, { name: 'B' });
+    await em.flush();
+    tenantA = a.id;
+    tenantB = b.id;
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+
+  it('applies every migration: the schema matches the entities', async () => {
+    const diff = await db.orm.getSchemaGenerator().getUpdateSchemaSQL({ wrap: false });
+    expect(diff.trim()).toBe('');
+  });
+
+  it('scopes every repository query to its tenant', async () => {
+    const em = forkEm(db.orm);
+    const a = tenantRepositories(em, tenantA);
+    const shop = a.shops.create({
+      code: 'rakuten',
+      name: '楽天市場店',
+      mall: 'rakuten',
+      taxMode: 'included',
+    });
+    await em.flush();
+
+    const em2 = forkEm(db.orm);
+    const b = tenantRepositories(em2, tenantB);
+    expect(await b.shops.findById(shop.id)).toBeNull();
+    expect(await b.shops.findByCode('rakuten')).toBeNull();
+    expect(await b.shops.list()).toEqual([]);
+    expect((await tenantRepositories(em2, tenantA).shops.findById(shop.id))?.name).toBe(
+      '楽天市場店',
+    );
+  });
+
+  it('keeps (shop, order number) unique and stores lines with the order', async () => {
+    const em = forkEm(db.orm);
+    const a = tenantRepositories(em, tenantA);
+    const shop = a.shops.create({
+      code: 'amazon',
+      name: 'Amazon',
+      mall: 'amazon',
+      taxMode: 'included',
+    });
+    const order = a.orders.create({
+      shop,
+      orderNumber: 'A-1',
+      orderCode: 'A-1',
+      status: 'new',
+      orderedAt: new Date('2026-11-01T10:00:00Z'),
+      total: 1100,
+      contentHash: 'x'.repeat(64),
+      source: 'api',
+    });
+    order.lines.add(
+      em.create(OrderLine, {
+        tenant: order.tenant,
+        order,
+        lineNo: 1,
+        productName: 'Tシャツ',
+        unitPrice: 1100,
+        quantity: 1,
+      }),
+    );
+    await em.flush();
+    const found = await tenantRepositories(forkEm(db.orm), tenantA).orders.findByShopAndNumber(
+      shop.id,
+      'A-1',
+    );
+    expect(found?.lines.getItems().map((l) => l.productName)).toEqual(['Tシャツ']);
+
+    const em2 = forkEm(db.orm);
+    em2.create(Order, {
+      tenant: em2.getReference(Tenant, tenantA),
+      shop: em2.getReference(Shop, shop.id),
+      orderNumber: 'A-1',
+      orderCode: 'A-1',
+      status: 'new',
+      orderedAt: new Date(),
+      total: 1,
+      contentHash: 'y'.repeat(64),
+      source: 'api',
+    });
+    await expect(em2.flush()).rejects.toBeInstanceOf(UniqueConstraintViolationException);
+  });
+
+  it('deduplicates queued jobs by key and webhook events by event ID', async () => {
+    const em = forkEm(db.orm);
+    const a = tenantRepositories(em, tenantA);
+    const first = await a.jobs.enqueue(
+      JOB_NAMES.registerOrder,
+      { orderId: 'o1' },
+      { dedupKey: 'o1' },
+    );
+    await em.flush();
+    const second = await a.jobs.enqueue(
+      JOB_NAMES.registerOrder,
+      { orderId: 'o1' },
+      { dedupKey: 'o1' },
+    );
+    await em.flush();
+    expect(second.id).toBe(first.id);
+    expect(await a.jobs.count()).toBe(1);
+
+    a.webhookEvents.create({ eventId: 'e-1', event: 'pos:stock', contractId: 'c', body: {} });
+    await em.flush();
+    const em2 = forkEm(db.orm);
+    em2.create(WebhookEvent, {
+      tenant: em2.getReference(Tenant, tenantA),
+      eventId: 'e-1',
+      event: 'pos:stock',
+      contractId: 'c',
+      body: {},
+    });
+    await expect(em2.flush()).rejects.toBeInstanceOf(UniqueConstraintViolationException);
+    // Another tenant may receive the same event ID (IDs are per delivery, tenants are separate).
+    const em3 = forkEm(db.orm);
+    tenantRepositories(em3, tenantB).webhookEvents.create({
+      eventId: 'e-1',
+      event: 'pos:stock',
+      contractId: 'd',
+      body: {},
+    });
+    await em3.flush();
+  });
+
+  it('keeps operation ledger keys unique per tenant and kind', async () => {
+    const em = forkEm(db.orm);
+    const a = tenantRepositories(em, tenantA);
+    const op = await a.operations.ensure('registerOrder', 'order:1', { type: 'order', id: '1' });
+    await em.flush();
+    const again = await tenantRepositories(forkEm(db.orm), tenantA).operations.ensure(
+      'registerOrder',
+      'order:1',
+    );
+    expect(again.id).toBe(op.id);
+    expect(again.state).toBe('pending');
+  });
+
+  it('resolves a tenant only from a presented secret or unique value', async () => {
+    const em = forkEm(db.orm);
+    const resolver = new TenantResolver(em);
+    expect(await resolver.connectionByContract('nope')).toBeNull();
+    const conn = await tenantRepositories(em, tenantB).connection.getOrCreate();
+    conn.contractId = 'sb_b';
+    await em.flush();
+    expect((await new TenantResolver(forkEm(db.orm)).connectionByContract('sb_b'))?.tenant.id).toBe(
+      tenantB,
+    );
+  });
+});
