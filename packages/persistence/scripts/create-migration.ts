@@ -11,11 +11,7 @@ import { MikroORM } from '@mikro-orm/core';
 import { ormOptions, type DatabaseLocation } from '../src/config.js';
 import { createPostgresDatabase, dropPostgresDatabase } from '../src/testing/postgres-admin.js';
 
-async function generate(
-  location: DatabaseLocation,
-  folder: string,
-  listName: string,
-): Promise<void> {
+async function generate(location: DatabaseLocation, folder: string): Promise<void> {
   const orm = await MikroORM.init(ormOptions({ location }));
   try {
     const migrator = orm.getMigrator();
@@ -44,22 +40,14 @@ async function generate(
   }
 }
 
-await generate(
-  { dialect: 'sqlite', path: ':memory:' },
-  'src/migrations/sqlite',
-  'sqliteMigrations',
-);
+await generate({ dialect: 'sqlite', path: ':memory:' }, 'src/migrations/sqlite');
 const pgUrl = process.env.RENKEI_TEST_PG_URL;
 if (pgUrl === undefined) {
   throw new Error('RENKEI_TEST_PG_URL is required to generate the PostgreSQL migration');
 }
 const db = await createPostgresDatabase(pgUrl, 'renkei_migration_gen');
 try {
-  await generate(
-    { dialect: 'postgresql', url: db.url },
-    'src/migrations/postgresql',
-    'postgresqlMigrations',
-  );
+  await generate({ dialect: 'postgresql', url: db.url }, 'src/migrations/postgresql');
 } finally {
   await dropPostgresDatabase(pgUrl, db.name);
 }
