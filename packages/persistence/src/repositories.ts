@@ -41,11 +41,8 @@ export class ShopRepository extends TenantScopedRepository<Shop> {
   constructor(em: Em, tenantId: string) {
     super(em, tenantId, Shop);
   }
-  findByCode(code: string): Promise<Shop | null> {
-    return this.findOne({ code });
-  }
   list(): Promise<Shop[]> {
-    return this.find({}, { orderBy: { code: 'asc' } });
+    return this.find({}, { orderBy: { name: 'asc', id: 'asc' } });
   }
 }
 
@@ -57,7 +54,7 @@ export class PaymentMethodRepository extends TenantScopedRepository<PaymentMetho
     return this.findOne({ code });
   }
   list(): Promise<PaymentMethod[]> {
-    return this.find({}, { orderBy: { code: 'asc' } });
+    return this.find({}, { orderBy: { name: 'asc', id: 'asc' } });
   }
 }
 
@@ -65,11 +62,8 @@ export class OrderStatusRepository extends TenantScopedRepository<OrderStatus> {
   constructor(em: Em, tenantId: string) {
     super(em, tenantId, OrderStatus);
   }
-  findByCode(code: string): Promise<OrderStatus | null> {
-    return this.findOne({ code });
-  }
   list(): Promise<OrderStatus[]> {
-    return this.find({}, { orderBy: { displayOrder: 'asc', code: 'asc' } });
+    return this.find({}, { orderBy: { sortOrder: 'asc', name: 'asc', id: 'asc' } });
   }
 }
 
@@ -83,10 +77,10 @@ export class IntegrationSettingsRepository extends TenantScopedRepository<Integr
 }
 
 export interface OrderFilter {
-  status?: string | undefined;
+  statusId?: string | undefined;
   shopId?: string | undefined;
   syncState?: OrderSyncState | undefined;
-  /** Matches order number or customer name. */
+  /** Matches the order number or the ship-to name. */
   search?: string | undefined;
 }
 
@@ -101,31 +95,31 @@ export class OrderRepository extends TenantScopedRepository<Order> {
   }
   findWithLines(id: string): Promise<Order | null> {
     return this.em.findOne(Order, this.scoped({ id }), {
-      populate: ['lines', 'shop', 'paymentMethod'],
+      populate: ['lines', 'shop', 'paymentMethod', 'status'],
     });
   }
   /** Newest first. */
   async page(filter: OrderFilter, page: number, pageSize: number): Promise<Page<Order>> {
     const where: FilterQuery<Order> = {};
-    if (filter.status !== undefined) where.status = filter.status;
+    if (filter.statusId !== undefined) where.status = filter.statusId;
     if (filter.shopId !== undefined) where.shop = filter.shopId;
     if (filter.syncState !== undefined) where.syncState = filter.syncState;
     if (filter.search !== undefined && filter.search !== '') {
       const like = likePattern(filter.search);
-      where.$or = [{ orderNumber: { $like: like } }, { customerName: { $like: like } }];
+      where.$or = [{ orderNumber: { $like: like } }, { shipToName: { $like: like } }];
     }
     const [items, total] = await this.findAndCount(where, {
       orderBy: { createdAt: 'desc', id: 'asc' },
       limit: pageSize,
       offset: (page - 1) * pageSize,
-      populate: ['shop'],
+      populate: ['shop', 'status'],
     });
     return { items, total, page, pageSize };
   }
-  /** Orders that may go to the shipping CSV (with lines), oldest first. */
-  findForShipping(statuses: string[]): Promise<Order[]> {
-    return this.em.find(Order, this.scoped({ status: { $in: statuses } }), {
-      populate: ['lines', 'shop'],
+  /** Orders in the given statuses (with lines), oldest first: the shipping CSV's candidates. */
+  findInStatuses(statusIds: string[]): Promise<Order[]> {
+    return this.em.find(Order, this.scoped({ status: { $in: statusIds } }), {
+      populate: ['lines', 'shop', 'status', 'paymentMethod'],
       orderBy: { orderedAt: 'asc', id: 'asc' },
     });
   }

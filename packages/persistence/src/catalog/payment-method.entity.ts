@@ -7,7 +7,8 @@ export class PaymentMethod {
   [OptionalProps]?: 'active' | 'createdAt' | 'updatedAt';
   id!: string;
   tenant!: Tenant;
-  code!: string;
+  /** The OMS's own code for the method (optional, for CSV imports). */
+  code?: string | null;
   name!: string;
   active = true;
   smaregiPaymentMethodId?: string | null;
@@ -19,11 +20,11 @@ export class PaymentMethod {
 export const PaymentMethodSchema = new EntitySchema<PaymentMethod>({
   class: PaymentMethod,
   tableName: 'payment_methods',
-  uniques: [{ name: 'payment_methods_tenant_code_unique', properties: ['tenant', 'code'] }],
+  indexes: [{ name: 'payment_methods_tenant_code_idx', properties: ['tenant', 'code'] }],
   properties: {
     id: { ...idColumn },
     tenant: { kind: 'm:1', entity: () => Tenant, deleteRule: 'cascade' },
-    code: { type: 'string', length: 50 },
+    code: { type: 'string', length: 64, nullable: true },
     name: { type: 'string', length: 200 },
     active: { type: 'boolean', default: true },
     smaregiPaymentMethodId: { type: 'string', length: 50, nullable: true },

@@ -7,11 +7,9 @@ export class Shop {
   [OptionalProps]?: 'active' | 'createdAt' | 'updatedAt';
   id!: string;
   tenant!: Tenant;
-  /** The merchant's code for the shop, used by the intake (`shopCode`). Unique per tenant. */
-  code!: string;
   name!: string;
-  /** rakuten | amazon | yahoo | ownSite | other */
-  mall!: string;
+  /** rakuten | amazon | yahoo | ownSite | other (domain `mallKinds`). */
+  mallKind!: string;
   /** 税込 = included, 税別 = excluded; must equal the order store's sellDivision. */
   taxMode!: string;
   active = true;
@@ -24,13 +22,12 @@ export class Shop {
 export const ShopSchema = new EntitySchema<Shop>({
   class: Shop,
   tableName: 'shops',
-  uniques: [{ name: 'shops_tenant_code_unique', properties: ['tenant', 'code'] }],
+  indexes: [{ name: 'shops_tenant_idx', properties: ['tenant'] }],
   properties: {
     id: { ...idColumn },
     tenant: { kind: 'm:1', entity: () => Tenant, deleteRule: 'cascade' },
-    code: { type: 'string', length: 50 },
     name: { type: 'string', length: 200 },
-    mall: { type: 'string', length: 20 },
+    mallKind: { type: 'string', length: 20 },
     taxMode: { type: 'string', length: 10 },
     active: { type: 'boolean', default: true },
     orderStoreId: { type: 'string', length: 50, nullable: true },

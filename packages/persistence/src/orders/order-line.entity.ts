@@ -13,13 +13,11 @@ export class OrderLine {
   lineNo!: number;
   productCode?: string | null;
   managementNumber?: string | null;
-  productName!: string;
+  name!: string;
   unitPrice!: number;
   quantity!: number;
   /** 封入物 line added by an OMS rule. */
   isEnclosure = false;
-  /** Consumption-tax rate in percent (10, 8) when the mall gave one. */
-  taxRate?: number | null;
   allocatedQuantity = 0;
 }
 
@@ -35,11 +33,10 @@ export const OrderLineSchema = new EntitySchema<OrderLine>({
     lineNo: { type: 'integer' },
     productCode: { type: 'string', length: 100, nullable: true },
     managementNumber: { type: 'string', length: 100, nullable: true },
-    productName: { type: 'string', length: 255 },
+    name: { type: 'string', length: 255 },
     unitPrice: { type: 'integer' },
     quantity: { type: 'integer' },
     isEnclosure: { type: 'boolean', default: false },
-    taxRate: { type: 'integer', nullable: true },
     allocatedQuantity: { type: 'integer', default: 0 },
   },
 });

@@ -1,5 +1,6 @@
 import { Collection, EntitySchema, OptionalProps } from '@mikro-orm/core';
 import { idColumn } from '../ids.js';
+import { OrderStatus } from '../catalog/order-status.entity.js';
 import { PaymentMethod } from '../catalog/payment-method.entity.js';
 import { Shop } from '../catalog/shop.entity.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
@@ -34,49 +35,51 @@ export class Order {
     | 'updatedAt'
     | 'syncState'
     | 'syncAttempts'
-    | 'carriage'
+    | 'shippingFee'
     | 'commission'
-    | 'giftWrapPrice'
-    | 'pointDiscount'
-    | 'couponDiscount'
-    | 'promotionDiscount'
+    | 'giftWrapFee'
+    | 'pointUse'
+    | 'coupon'
+    | 'mallCoupon'
     | 'adjustment'
-    | 'taxExclude'
+    | 'externalTax'
     | 'lines';
   id!: string;
   tenant!: Tenant;
   shop!: Shop;
   /** The order number as the mall gave it (display, idempotency with the shop). */
   orderNumber!: string;
-  /** The Smaregi order code derived from it by the domain rules (ASCII, <= 50). */
+  /** The Smaregi order code derived from it by the domain (`toSmaregiOrderCode`: ASCII, <= 50). */
   orderCode!: string;
-  /** Code of an OrderStatus of the same tenant. */
-  status!: string;
+  status!: OrderStatus;
   orderedAt!: Date;
-  paymentMethod?: PaymentMethod | null;
-  customerName?: string | null;
-  shippingName?: string | null;
-  shippingPostalCode?: string | null;
-  shippingAddress?: string | null;
-  shippingPhone?: string | null;
+  paymentMethod!: PaymentMethod;
+  shipToName?: string | null;
+  shipToPostalCode?: string | null;
+  shipToAddress?: string | null;
+  shipToPhone?: string | null;
   /** YYYY-MM-DD */
   deliveryDate?: string | null;
   /** YYYY-MM-DD; required before bulk shipping. */
   shippingDate?: string | null;
   slipNumber?: string | null;
-  carriage = 0;
+  /** 送料 (Smaregi `carriage`). */
+  shippingFee = 0;
   commission = 0;
-  giftWrapPrice = 0;
-  pointDiscount = 0;
-  couponDiscount = 0;
-  promotionDiscount = 0;
+  /** ギフト包装料 (Smaregi `giftWrapPrice`). */
+  giftWrapFee = 0;
+  /** ポイント利用額 (Smaregi `totalPointDiscount`). */
+  pointUse = 0;
+  /** クーポン値引き (Smaregi `totalCouponDiscount`). */
+  coupon = 0;
+  /** モールクーポン値引き (Smaregi `subtotalCouponDiscount`). */
+  mallCoupon = 0;
   /** 調整額, may be negative. */
   adjustment = 0;
-  taxExclude = 0;
-  total!: number;
-  memo?: string | null;
-  /** Everything else the intake accepted, kept verbatim for the domain rules. */
-  extra?: Record<string, unknown> | null;
+  /** 外税額 (Smaregi `taxExclude`). */
+  externalTax = 0;
+  /** 請求金額 as the OMS sent it (null when it did not). */
+  total?: number | null;
   /** SHA-256 of the canonical intake content: same content again = same order. */
   contentHash!: string;
   source!: OrderSource;
@@ -109,35 +112,27 @@ export const OrderSchema = new EntitySchema<Order>({
     id: { ...idColumn },
     tenant: { kind: 'm:1', entity: () => Tenant, deleteRule: 'cascade' },
     shop: { kind: 'm:1', entity: () => Shop },
-    orderNumber: { type: 'string', length: 100 },
+    orderNumber: { type: 'string', length: 255 },
     orderCode: { type: 'string', length: 50 },
-    status: { type: 'string', length: 50 },
+    status: { kind: 'm:1', entity: () => OrderStatus },
     orderedAt: { type: 'datetime' },
-    paymentMethod: {
-      kind: 'm:1',
-      entity: () => PaymentMethod,
-      nullable: true,
-      deleteRule: 'set null',
-    },
-    customerName: { type: 'string', length: 200, nullable: true },
-    shippingName: { type: 'string', length: 200, nullable: true },
-    shippingPostalCode: { type: 'string', length: 10, nullable: true },
-    shippingAddress: { type: 'string', length: 500, nullable: true },
-    shippingPhone: { type: 'string', length: 30, nullable: true },
+    paymentMethod: { kind: 'm:1', entity: () => PaymentMethod },
+    shipToName: { type: 'string', length: 255, nullable: true },
+    shipToPostalCode: { type: 'string', length: 16, nullable: true },
+    shipToAddress: { type: 'string', length: 500, nullable: true },
+    shipToPhone: { type: 'string', length: 32, nullable: true },
     deliveryDate: { type: 'string', length: 10, nullable: true },
     shippingDate: { type: 'string', length: 10, nullable: true },
     slipNumber: { type: 'string', length: 50, nullable: true },
-    carriage: { type: 'integer', default: 0 },
+    shippingFee: { type: 'integer', default: 0 },
     commission: { type: 'integer', default: 0 },
-    giftWrapPrice: { type: 'integer', default: 0 },
-    pointDiscount: { type: 'integer', default: 0 },
-    couponDiscount: { type: 'integer', default: 0 },
-    promotionDiscount: { type: 'integer', default: 0 },
+    giftWrapFee: { type: 'integer', default: 0 },
+    pointUse: { type: 'integer', default: 0 },
+    coupon: { type: 'integer', default: 0 },
+    mallCoupon: { type: 'integer', default: 0 },
     adjustment: { type: 'integer', default: 0 },
-    taxExclude: { type: 'integer', default: 0 },
-    total: { type: 'integer' },
-    memo: { type: 'text', nullable: true },
-    extra: { type: 'json', nullable: true },
+    externalTax: { type: 'integer', default: 0 },
+    total: { type: 'integer', nullable: true },
     contentHash: { type: 'string', length: 64 },
     source: { type: 'string', length: 10 },
     lines: { kind: '1:m', entity: () => OrderLine, mappedBy: 'order', orderBy: { lineNo: 'asc' } },

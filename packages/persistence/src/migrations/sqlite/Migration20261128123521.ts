@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261128123211 extends Migration {
+export class Migration20261128123521 extends Migration {
   override async up(): Promise<void> {
     this.addSql(
       `create table \`tenants\` (\`id\` text not null, \`name\` text not null, \`demo\` integer not null default false, \`created_at\` datetime not null, primary key (\`id\`));`,
@@ -38,12 +38,9 @@ export class Migration20261128123211 extends Migration {
     );
 
     this.addSql(
-      `create table \`shops\` (\`id\` text not null, \`tenant_id\` text not null, \`code\` text not null, \`name\` text not null, \`mall\` text not null, \`tax_mode\` text not null, \`active\` integer not null default true, \`order_store_id\` text null, \`order_store_name\` text null, \`created_at\` datetime not null, \`updated_at\` datetime not null, constraint \`shops_tenant_id_foreign\` foreign key(\`tenant_id\`) references \`tenants\`(\`id\`) on delete cascade on update cascade, primary key (\`id\`));`,
+      `create table \`shops\` (\`id\` text not null, \`tenant_id\` text not null, \`name\` text not null, \`mall_kind\` text not null, \`tax_mode\` text not null, \`active\` integer not null default true, \`order_store_id\` text null, \`order_store_name\` text null, \`created_at\` datetime not null, \`updated_at\` datetime not null, constraint \`shops_tenant_id_foreign\` foreign key(\`tenant_id\`) references \`tenants\`(\`id\`) on delete cascade on update cascade, primary key (\`id\`));`,
     );
-    this.addSql(`create index \`shops_tenant_id_index\` on \`shops\` (\`tenant_id\`);`);
-    this.addSql(
-      `create unique index \`shops_tenant_code_unique\` on \`shops\` (\`tenant_id\`, \`code\`);`,
-    );
+    this.addSql(`create index \`shops_tenant_idx\` on \`shops\` (\`tenant_id\`);`);
 
     this.addSql(
       `create table \`product_import_runs\` (\`id\` text not null, \`tenant_id\` text not null, \`state\` text not null default 'queued', \`cursor\` text null, \`pages_done\` integer not null default 0, \`processed\` integer not null default 0, \`created\` integer not null default 0, \`updated\` integer not null default 0, \`skipped\` integer not null default 0, \`failed\` integer not null default 0, \`requested_by\` text null, \`started_at\` datetime null, \`finished_at\` datetime null, \`last_error\` text null, \`created_at\` datetime not null, \`updated_at\` datetime not null, constraint \`product_import_runs_tenant_id_foreign\` foreign key(\`tenant_id\`) references \`tenants\`(\`id\`) on delete cascade on update cascade, primary key (\`id\`));`,
@@ -56,35 +53,33 @@ export class Migration20261128123211 extends Migration {
     );
 
     this.addSql(
-      `create table \`payment_methods\` (\`id\` text not null, \`tenant_id\` text not null, \`code\` text not null, \`name\` text not null, \`active\` integer not null default true, \`smaregi_payment_method_id\` text null, \`smaregi_payment_method_name\` text null, \`created_at\` datetime not null, \`updated_at\` datetime not null, constraint \`payment_methods_tenant_id_foreign\` foreign key(\`tenant_id\`) references \`tenants\`(\`id\`) on delete cascade on update cascade, primary key (\`id\`));`,
+      `create table \`payment_methods\` (\`id\` text not null, \`tenant_id\` text not null, \`code\` text null, \`name\` text not null, \`active\` integer not null default true, \`smaregi_payment_method_id\` text null, \`smaregi_payment_method_name\` text null, \`created_at\` datetime not null, \`updated_at\` datetime not null, constraint \`payment_methods_tenant_id_foreign\` foreign key(\`tenant_id\`) references \`tenants\`(\`id\`) on delete cascade on update cascade, primary key (\`id\`));`,
     );
     this.addSql(
       `create index \`payment_methods_tenant_id_index\` on \`payment_methods\` (\`tenant_id\`);`,
     );
     this.addSql(
-      `create unique index \`payment_methods_tenant_code_unique\` on \`payment_methods\` (\`tenant_id\`, \`code\`);`,
+      `create index \`payment_methods_tenant_code_idx\` on \`payment_methods\` (\`tenant_id\`, \`code\`);`,
     );
 
     this.addSql(
-      `create table \`order_statuses\` (\`id\` text not null, \`tenant_id\` text not null, \`code\` text not null, \`name\` text not null, \`display_order\` integer not null default 0, \`active\` integer not null default true, \`created_at\` datetime not null, \`updated_at\` datetime not null, constraint \`order_statuses_tenant_id_foreign\` foreign key(\`tenant_id\`) references \`tenants\`(\`id\`) on delete cascade on update cascade, primary key (\`id\`));`,
+      `create table \`order_statuses\` (\`id\` text not null, \`tenant_id\` text not null, \`name\` text not null, \`category\` text not null, \`sort_order\` integer not null default 0, \`active\` integer not null default true, \`created_at\` datetime not null, \`updated_at\` datetime not null, constraint \`order_statuses_tenant_id_foreign\` foreign key(\`tenant_id\`) references \`tenants\`(\`id\`) on delete cascade on update cascade, primary key (\`id\`));`,
     );
     this.addSql(
-      `create index \`order_statuses_tenant_id_index\` on \`order_statuses\` (\`tenant_id\`);`,
-    );
-    this.addSql(
-      `create unique index \`order_statuses_tenant_code_unique\` on \`order_statuses\` (\`tenant_id\`, \`code\`);`,
+      `create index \`order_statuses_tenant_idx\` on \`order_statuses\` (\`tenant_id\`);`,
     );
 
     this.addSql(
-      `create table \`orders\` (\`id\` text not null, \`tenant_id\` text not null, \`shop_id\` text not null, \`order_number\` text not null, \`order_code\` text not null, \`status\` text not null, \`ordered_at\` datetime not null, \`payment_method_id\` text null, \`customer_name\` text null, \`shipping_name\` text null, \`shipping_postal_code\` text null, \`shipping_address\` text null, \`shipping_phone\` text null, \`delivery_date\` text null, \`shipping_date\` text null, \`slip_number\` text null, \`carriage\` integer not null default 0, \`commission\` integer not null default 0, \`gift_wrap_price\` integer not null default 0, \`point_discount\` integer not null default 0, \`coupon_discount\` integer not null default 0, \`promotion_discount\` integer not null default 0, \`adjustment\` integer not null default 0, \`tax_exclude\` integer not null default 0, \`total\` integer not null, \`memo\` text null, \`extra\` json null, \`content_hash\` text not null, \`source\` text not null, \`sync_state\` text not null default 'waiting', \`sync_reason\` text null, \`smaregi_order_head_id\` text null, \`allocation_status\` text null, \`sync_attempts\` integer not null default 0, \`last_synced_at\` datetime null, \`last_sync_error\` text null, \`created_at\` datetime not null, \`updated_at\` datetime not null, constraint \`orders_tenant_id_foreign\` foreign key(\`tenant_id\`) references \`tenants\`(\`id\`) on delete cascade on update cascade, constraint \`orders_shop_id_foreign\` foreign key(\`shop_id\`) references \`shops\`(\`id\`) on update cascade, constraint \`orders_payment_method_id_foreign\` foreign key(\`payment_method_id\`) references \`payment_methods\`(\`id\`) on delete set null on update cascade, primary key (\`id\`));`,
+      `create table \`orders\` (\`id\` text not null, \`tenant_id\` text not null, \`shop_id\` text not null, \`order_number\` text not null, \`order_code\` text not null, \`status_id\` text not null, \`ordered_at\` datetime not null, \`payment_method_id\` text not null, \`ship_to_name\` text null, \`ship_to_postal_code\` text null, \`ship_to_address\` text null, \`ship_to_phone\` text null, \`delivery_date\` text null, \`shipping_date\` text null, \`slip_number\` text null, \`shipping_fee\` integer not null default 0, \`commission\` integer not null default 0, \`gift_wrap_fee\` integer not null default 0, \`point_use\` integer not null default 0, \`coupon\` integer not null default 0, \`mall_coupon\` integer not null default 0, \`adjustment\` integer not null default 0, \`external_tax\` integer not null default 0, \`total\` integer null, \`content_hash\` text not null, \`source\` text not null, \`sync_state\` text not null default 'waiting', \`sync_reason\` text null, \`smaregi_order_head_id\` text null, \`allocation_status\` text null, \`sync_attempts\` integer not null default 0, \`last_synced_at\` datetime null, \`last_sync_error\` text null, \`created_at\` datetime not null, \`updated_at\` datetime not null, constraint \`orders_tenant_id_foreign\` foreign key(\`tenant_id\`) references \`tenants\`(\`id\`) on delete cascade on update cascade, constraint \`orders_shop_id_foreign\` foreign key(\`shop_id\`) references \`shops\`(\`id\`) on update cascade, constraint \`orders_status_id_foreign\` foreign key(\`status_id\`) references \`order_statuses\`(\`id\`) on update cascade, constraint \`orders_payment_method_id_foreign\` foreign key(\`payment_method_id\`) references \`payment_methods\`(\`id\`) on update cascade, primary key (\`id\`));`,
     );
     this.addSql(`create index \`orders_tenant_id_index\` on \`orders\` (\`tenant_id\`);`);
     this.addSql(`create index \`orders_shop_id_index\` on \`orders\` (\`shop_id\`);`);
+    this.addSql(`create index \`orders_status_id_index\` on \`orders\` (\`status_id\`);`);
     this.addSql(
       `create index \`orders_payment_method_id_index\` on \`orders\` (\`payment_method_id\`);`,
     );
     this.addSql(
-      `create index \`orders_tenant_status_idx\` on \`orders\` (\`tenant_id\`, \`status\`);`,
+      `create index \`orders_tenant_status_idx\` on \`orders\` (\`tenant_id\`, \`status_id\`);`,
     );
     this.addSql(
       `create index \`orders_tenant_sync_state_idx\` on \`orders\` (\`tenant_id\`, \`sync_state\`);`,
@@ -100,7 +95,7 @@ export class Migration20261128123211 extends Migration {
     );
 
     this.addSql(
-      `create table \`order_lines\` (\`id\` text not null, \`tenant_id\` text not null, \`order_id\` text not null, \`line_no\` integer not null, \`product_code\` text null, \`management_number\` text null, \`product_name\` text not null, \`unit_price\` integer not null, \`quantity\` integer not null, \`is_enclosure\` integer not null default false, \`tax_rate\` integer null, \`allocated_quantity\` integer not null default 0, constraint \`order_lines_tenant_id_foreign\` foreign key(\`tenant_id\`) references \`tenants\`(\`id\`) on delete cascade on update cascade, constraint \`order_lines_order_id_foreign\` foreign key(\`order_id\`) references \`orders\`(\`id\`) on delete cascade on update cascade, primary key (\`id\`));`,
+      `create table \`order_lines\` (\`id\` text not null, \`tenant_id\` text not null, \`order_id\` text not null, \`line_no\` integer not null, \`product_code\` text null, \`management_number\` text null, \`name\` text not null, \`unit_price\` integer not null, \`quantity\` integer not null, \`is_enclosure\` integer not null default false, \`allocated_quantity\` integer not null default 0, constraint \`order_lines_tenant_id_foreign\` foreign key(\`tenant_id\`) references \`tenants\`(\`id\`) on delete cascade on update cascade, constraint \`order_lines_order_id_foreign\` foreign key(\`order_id\`) references \`orders\`(\`id\`) on delete cascade on update cascade, primary key (\`id\`));`,
     );
     this.addSql(`create index \`order_lines_tenant_id_index\` on \`order_lines\` (\`tenant_id\`);`);
     this.addSql(`create index \`order_lines_order_id_index\` on \`order_lines\` (\`order_id\`);`);

@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261128123212 extends Migration {
+export class Migration20261128123521 extends Migration {
   override async up(): Promise<void> {
     this.addSql(
       `create table "tenants" ("id" varchar(36) not null, "name" varchar(200) not null, "demo" boolean not null default false, "created_at" timestamptz not null, constraint "tenants_pkey" primary key ("id"));`,
@@ -32,11 +32,9 @@ export class Migration20261128123212 extends Migration {
     );
 
     this.addSql(
-      `create table "shops" ("id" varchar(36) not null, "tenant_id" varchar(36) not null, "code" varchar(50) not null, "name" varchar(200) not null, "mall" varchar(20) not null, "tax_mode" varchar(10) not null, "active" boolean not null default true, "order_store_id" varchar(50) null, "order_store_name" varchar(200) null, "created_at" timestamptz not null, "updated_at" timestamptz not null, constraint "shops_pkey" primary key ("id"));`,
+      `create table "shops" ("id" varchar(36) not null, "tenant_id" varchar(36) not null, "name" varchar(200) not null, "mall_kind" varchar(20) not null, "tax_mode" varchar(10) not null, "active" boolean not null default true, "order_store_id" varchar(50) null, "order_store_name" varchar(200) null, "created_at" timestamptz not null, "updated_at" timestamptz not null, constraint "shops_pkey" primary key ("id"));`,
     );
-    this.addSql(
-      `alter table "shops" add constraint "shops_tenant_code_unique" unique ("tenant_id", "code");`,
-    );
+    this.addSql(`create index "shops_tenant_idx" on "shops" ("tenant_id");`);
 
     this.addSql(
       `create table "product_import_runs" ("id" varchar(36) not null, "tenant_id" varchar(36) not null, "state" varchar(20) not null default 'queued', "cursor" varchar(200) null, "pages_done" int not null default 0, "processed" int not null default 0, "created" int not null default 0, "updated" int not null default 0, "skipped" int not null default 0, "failed" int not null default 0, "requested_by" varchar(254) null, "started_at" timestamptz null, "finished_at" timestamptz null, "last_error" text null, "created_at" timestamptz not null, "updated_at" timestamptz not null, constraint "product_import_runs_pkey" primary key ("id"));`,
@@ -46,23 +44,21 @@ export class Migration20261128123212 extends Migration {
     );
 
     this.addSql(
-      `create table "payment_methods" ("id" varchar(36) not null, "tenant_id" varchar(36) not null, "code" varchar(50) not null, "name" varchar(200) not null, "active" boolean not null default true, "smaregi_payment_method_id" varchar(50) null, "smaregi_payment_method_name" varchar(200) null, "created_at" timestamptz not null, "updated_at" timestamptz not null, constraint "payment_methods_pkey" primary key ("id"));`,
+      `create table "payment_methods" ("id" varchar(36) not null, "tenant_id" varchar(36) not null, "code" varchar(64) null, "name" varchar(200) not null, "active" boolean not null default true, "smaregi_payment_method_id" varchar(50) null, "smaregi_payment_method_name" varchar(200) null, "created_at" timestamptz not null, "updated_at" timestamptz not null, constraint "payment_methods_pkey" primary key ("id"));`,
     );
     this.addSql(
-      `alter table "payment_methods" add constraint "payment_methods_tenant_code_unique" unique ("tenant_id", "code");`,
+      `create index "payment_methods_tenant_code_idx" on "payment_methods" ("tenant_id", "code");`,
     );
 
     this.addSql(
-      `create table "order_statuses" ("id" varchar(36) not null, "tenant_id" varchar(36) not null, "code" varchar(50) not null, "name" varchar(100) not null, "display_order" int not null default 0, "active" boolean not null default true, "created_at" timestamptz not null, "updated_at" timestamptz not null, constraint "order_statuses_pkey" primary key ("id"));`,
+      `create table "order_statuses" ("id" varchar(36) not null, "tenant_id" varchar(36) not null, "name" varchar(100) not null, "category" varchar(20) not null, "sort_order" int not null default 0, "active" boolean not null default true, "created_at" timestamptz not null, "updated_at" timestamptz not null, constraint "order_statuses_pkey" primary key ("id"));`,
     );
-    this.addSql(
-      `alter table "order_statuses" add constraint "order_statuses_tenant_code_unique" unique ("tenant_id", "code");`,
-    );
+    this.addSql(`create index "order_statuses_tenant_idx" on "order_statuses" ("tenant_id");`);
 
     this.addSql(
-      `create table "orders" ("id" varchar(36) not null, "tenant_id" varchar(36) not null, "shop_id" varchar(36) not null, "order_number" varchar(100) not null, "order_code" varchar(50) not null, "status" varchar(50) not null, "ordered_at" timestamptz not null, "payment_method_id" varchar(36) null, "customer_name" varchar(200) null, "shipping_name" varchar(200) null, "shipping_postal_code" varchar(10) null, "shipping_address" varchar(500) null, "shipping_phone" varchar(30) null, "delivery_date" varchar(10) null, "shipping_date" varchar(10) null, "slip_number" varchar(50) null, "carriage" int not null default 0, "commission" int not null default 0, "gift_wrap_price" int not null default 0, "point_discount" int not null default 0, "coupon_discount" int not null default 0, "promotion_discount" int not null default 0, "adjustment" int not null default 0, "tax_exclude" int not null default 0, "total" int not null, "memo" text null, "extra" jsonb null, "content_hash" varchar(64) not null, "source" varchar(10) not null, "sync_state" varchar(20) not null default 'waiting', "sync_reason" text null, "smaregi_order_head_id" varchar(50) null, "allocation_status" varchar(20) null, "sync_attempts" int not null default 0, "last_synced_at" timestamptz null, "last_sync_error" text null, "created_at" timestamptz not null, "updated_at" timestamptz not null, constraint "orders_pkey" primary key ("id"));`,
+      `create table "orders" ("id" varchar(36) not null, "tenant_id" varchar(36) not null, "shop_id" varchar(36) not null, "order_number" varchar(255) not null, "order_code" varchar(50) not null, "status_id" varchar(36) not null, "ordered_at" timestamptz not null, "payment_method_id" varchar(36) not null, "ship_to_name" varchar(255) null, "ship_to_postal_code" varchar(16) null, "ship_to_address" varchar(500) null, "ship_to_phone" varchar(32) null, "delivery_date" varchar(10) null, "shipping_date" varchar(10) null, "slip_number" varchar(50) null, "shipping_fee" int not null default 0, "commission" int not null default 0, "gift_wrap_fee" int not null default 0, "point_use" int not null default 0, "coupon" int not null default 0, "mall_coupon" int not null default 0, "adjustment" int not null default 0, "external_tax" int not null default 0, "total" int null, "content_hash" varchar(64) not null, "source" varchar(10) not null, "sync_state" varchar(20) not null default 'waiting', "sync_reason" text null, "smaregi_order_head_id" varchar(50) null, "allocation_status" varchar(20) null, "sync_attempts" int not null default 0, "last_synced_at" timestamptz null, "last_sync_error" text null, "created_at" timestamptz not null, "updated_at" timestamptz not null, constraint "orders_pkey" primary key ("id"));`,
     );
-    this.addSql(`create index "orders_tenant_status_idx" on "orders" ("tenant_id", "status");`);
+    this.addSql(`create index "orders_tenant_status_idx" on "orders" ("tenant_id", "status_id");`);
     this.addSql(
       `create index "orders_tenant_sync_state_idx" on "orders" ("tenant_id", "sync_state");`,
     );
@@ -75,7 +71,7 @@ export class Migration20261128123212 extends Migration {
     );
 
     this.addSql(
-      `create table "order_lines" ("id" varchar(36) not null, "tenant_id" varchar(36) not null, "order_id" varchar(36) not null, "line_no" int not null, "product_code" varchar(100) null, "management_number" varchar(100) null, "product_name" varchar(255) not null, "unit_price" int not null, "quantity" int not null, "is_enclosure" boolean not null default false, "tax_rate" int null, "allocated_quantity" int not null default 0, constraint "order_lines_pkey" primary key ("id"));`,
+      `create table "order_lines" ("id" varchar(36) not null, "tenant_id" varchar(36) not null, "order_id" varchar(36) not null, "line_no" int not null, "product_code" varchar(100) null, "management_number" varchar(100) null, "name" varchar(255) not null, "unit_price" int not null, "quantity" int not null, "is_enclosure" boolean not null default false, "allocated_quantity" int not null default 0, constraint "order_lines_pkey" primary key ("id"));`,
     );
     this.addSql(
       `create index "order_lines_tenant_product_code_idx" on "order_lines" ("tenant_id", "product_code");`,
@@ -216,7 +212,10 @@ export class Migration20261128123212 extends Migration {
       `alter table "orders" add constraint "orders_shop_id_foreign" foreign key ("shop_id") references "shops" ("id") on update cascade;`,
     );
     this.addSql(
-      `alter table "orders" add constraint "orders_payment_method_id_foreign" foreign key ("payment_method_id") references "payment_methods" ("id") on update cascade on delete set null;`,
+      `alter table "orders" add constraint "orders_status_id_foreign" foreign key ("status_id") references "order_statuses" ("id") on update cascade;`,
+    );
+    this.addSql(
+      `alter table "orders" add constraint "orders_payment_method_id_foreign" foreign key ("payment_method_id") references "payment_methods" ("id") on update cascade;`,
     );
 
     this.addSql(
@@ -340,6 +339,8 @@ export class Migration20261128123212 extends Migration {
     this.addSql(`alter table "orders" drop constraint "orders_shop_id_foreign";`);
 
     this.addSql(`alter table "orders" drop constraint "orders_payment_method_id_foreign";`);
+
+    this.addSql(`alter table "orders" drop constraint "orders_status_id_foreign";`);
 
     this.addSql(`alter table "order_lines" drop constraint "order_lines_order_id_foreign";`);
 
