@@ -12,3 +12,5 @@ export * from './master-data.js';
 export * from './order.js';
 export * from './product-index.js';
 export * from './order-payload.js';
+export * from './effective-stock.js';
+export * from './allocation-plan.js';

@@ -9,7 +9,7 @@ import {
 import type { TaxMode } from './master-data.js';
 import { problem, type MessageParams, type Problem, type ProblemCode } from './messages.js';
 import type { OmsOrder } from './order.js';
-import type { ProductIndex, SmaregiProductRef } from './product-index.js';
+import { resolveLineProduct, type ProductIndex, type SmaregiProductRef } from './product-index.js';
 import type { IntegrationSettings } from './settings.js';
 
 /*
@@ -402,36 +402,14 @@ function resolveLine(
   dummyProductCode: string | null,
   products: ProductIndex,
 ): SmaregiProductRef | ResolveFailure {
-  const lineIndex = lineNo - 1;
-  const mgmt = normalizeCode(line.managementNumber);
-  const productCode = normalizeCode(line.productCode);
-  const pick = (
-    refs: readonly SmaregiProductRef[],
-    via: keyof typeof keyNames,
-    code: string,
-    field: string,
-  ) => {
-    if (refs.length === 1 && refs[0] !== undefined) return refs[0];
+  const r = resolveLineProduct(products, line);
+  if (r.status === 'found') return r.ref;
+  if (r.status !== 'noCodes')
     return {
-      code: refs.length === 0 ? ('productNotFound' as const) : ('productAmbiguous' as const),
-      field,
-      params: { line: lineNo, code, ...keyNames[via] },
+      code: r.status === 'notFound' ? 'productNotFound' : 'productAmbiguous',
+      field: `lines.${lineNo - 1}.${r.via}`,
+      params: { line: lineNo, code: r.key, ...keyNames[r.via] },
     };
-  };
-  if (mgmt !== '')
-    return pick(
-      products.byManagementNumber(mgmt),
-      'managementNumber',
-      mgmt,
-      `lines.${lineIndex}.managementNumber`,
-    );
-  if (productCode !== '')
-    return pick(
-      products.byProductCode(productCode),
-      'productCode',
-      productCode,
-      `lines.${lineIndex}.productCode`,
-    );
   if (dummyProductCode === null || dummyProductCode === '')
     return {
       code: 'dummyProductCodeNotSet',

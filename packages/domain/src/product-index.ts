@@ -1,3 +1,4 @@
+import { listOf } from './list.js';
 import { normalizeCode } from './codes.js';
 import { problem, type Problem } from './messages.js';
 
@@ -61,7 +62,7 @@ function add(map: Map<string, SmaregiProductRef[]>, rawKey: unknown, ref: Smareg
 export function createProductIndex(entries: readonly ProductIndexEntry[]): ProductIndexBuild {
   const byMgmt = new Map<string, SmaregiProductRef[]>();
   const byCode = new Map<string, SmaregiProductRef[]>();
-  const list: readonly ProductIndexEntry[] = Array.isArray(entries) ? entries : [];
+  const list: readonly ProductIndexEntry[] = listOf(entries);
   for (const entry of list) {
     if (typeof entry?.productId !== 'string' || typeof entry.productCode !== 'string') continue;
     const ref: SmaregiProductRef = { productId: entry.productId, productCode: entry.productCode };
@@ -100,4 +101,37 @@ export function createProductIndex(entries: readonly ProductIndexEntry[]): Produ
     },
     problems,
   };
+}
+
+/** How an order line's product was found, or why it was not. */
+export type LineProductResolution =
+  | { status: 'found'; ref: SmaregiProductRef; via: 'managementNumber' | 'productCode' }
+  | { status: 'noCodes' }
+  | { status: 'notFound' | 'ambiguous'; via: 'managementNumber' | 'productCode'; key: string };
+
+/**
+ * Resolves an order line's codes to one Smaregi product: by 商品管理番号 when the line has one
+ * (the SKU holds the stock; a listed product's 商品番号 is shared by all its variations), else by
+ * 商品番号. An unknown management number does not fall back to the product code, since that could
+ * book another variation's stock. Both codes are normalised first; blank codes count as absent.
+ */
+export function resolveLineProduct(
+  index: ProductIndex,
+  line: { productCode?: unknown; managementNumber?: unknown },
+): LineProductResolution {
+  const mgmt = normalizeCode(line.managementNumber);
+  if (mgmt !== '') return pickOne(index.byManagementNumber(mgmt), 'managementNumber', mgmt);
+  const code = normalizeCode(line.productCode);
+  if (code !== '') return pickOne(index.byProductCode(code), 'productCode', code);
+  return { status: 'noCodes' };
+}
+
+function pickOne(
+  refs: readonly SmaregiProductRef[],
+  via: 'managementNumber' | 'productCode',
+  key: string,
+): LineProductResolution {
+  const [first] = refs;
+  if (refs.length === 1 && first !== undefined) return { status: 'found', ref: first, via };
+  return { status: refs.length === 0 ? 'notFound' : 'ambiguous', via, key };
 }
