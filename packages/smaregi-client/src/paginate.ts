@@ -1,0 +1,60 @@
+/**
+ * Paging as async iterators (CONVENTIONS.md item 6, after octokit/plugin-paginate-rest.js).
+ *
+ * Smaregi lists are bare arrays without totals or link headers; the last page is the first one
+ * shorter than `limit` (wire.md "Paging"). Only one page is held at a time, so memory stays flat
+ * however long the list is.
+ */
+
+/** Largest page Smaregi serves. */
+export const MAX_PAGE_SIZE = 1000;
+
+export interface PageRequest {
+  page: number;
+  limit: number;
+}
+
+/**
+ * Yields every page from `startPage` on until a short (or empty) page. With `prefetch`, the next
+ * page is requested while the caller still works on the current one (one extra read at the very
+ * end when the last page is exactly full); the rate budget still spaces the requests.
+ */
+export async function* paginatePages<T>(
+  fetchPage: (request: PageRequest) => Promise<T[]>,
+  options: {
+    limit?: number | undefined;
+    startPage?: number | undefined;
+    prefetch?: boolean | undefined;
+  } = {},
+): AsyncGenerator<T[], void, undefined> {
+  const limit = options.limit ?? MAX_PAGE_SIZE;
+  let page = options.startPage ?? 1;
+  let pending: Promise<T[]> | undefined = fetchPage({ page, limit });
+  try {
+    while (pending !== undefined) {
+      const items = await pending;
+      pending = undefined;
+      const more = items.length >= limit;
+      if (more && options.prefetch) pending = fetchPage({ page: page + 1, limit });
+      page++;
+      if (items.length > 0) yield items;
+      if (!more) return;
+      pending ??= fetchPage({ page, limit });
+    }
+  } finally {
+    // A consumer that stops early must not leave a rejected prefetch unhandled.
+    pending?.catch(() => undefined);
+  }
+}
+
+/** Yields every item of every page (see `paginatePages`). */
+export async function* paginateItems<T>(
+  fetchPage: (request: PageRequest) => Promise<T[]>,
+  options: {
+    limit?: number | undefined;
+    startPage?: number | undefined;
+    prefetch?: boolean | undefined;
+  } = {},
+): AsyncGenerator<T, void, undefined> {
+  for await (const items of paginatePages(fetchPage, options)) yield* items;
+}

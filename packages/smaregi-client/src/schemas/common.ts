@@ -1,0 +1,65 @@
+/**
+ * Building blocks of the zod schemas. Responses are parsed loosely (unknown fields kept, optional
+ * fields may be missing or null), so that Smaregi adding a field never breaks a sync; inputs are
+ * strict, so that a typo in a field name fails before anything is sent.
+ */
+import { z } from 'zod';
+
+/** POS sends every number and ID as a JSON string. */
+export const posString = z.string();
+/** An optional POS field: missing, null or a string. */
+export const posOptional = z.string().nullish();
+
+/**
+ * An integer for a POS input, accepted as a number or a digit string and sent as a string
+ * (POS wants `"12"`, not `12`).
+ */
+export function posIntInput(name: string, min: number, max: number) {
+  return z.union([z.string(), z.number()]).transform((value, ctx) => {
+    const text = typeof value === 'number' ? String(value) : value.trim();
+    if (!/^-?\d+$/.test(text)) {
+      ctx.addIssue({ code: 'custom', message: `${name} は整数で指定してください` });
+      return z.NEVER;
+    }
+    const n = Number(text);
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      ctx.addIssue({ code: 'custom', message: `${name} は${min}以上${max}以下で指定してください` });
+      return z.NEVER;
+    }
+    return String(n);
+  });
+}
+
+/** A POS ID for an input: positive integer, number or string, sent as a string. */
+export function posIdInput(name: string) {
+  return posIntInput(name, 1, 999_999_999_999_999);
+}
+
+/** Printable ASCII (`^[ -~]+$`), the rule of product codes and order codes. */
+export function printableAscii(name: string, max: number) {
+  return z
+    .string()
+    .min(1, `${name} は1文字以上で指定してください`)
+    .max(max, `${name} は${max}文字以下で指定してください`)
+    .regex(/^[ -~]+$/, `${name} は半角英数記号で指定してください`);
+}
+
+/** `YYYY-MM-DDThh:mm:ss±hh:mm` (ISO 8601 with an offset), as every Smaregi date-time. */
+export const dateTimeWithOffset = z.iso.datetime({ offset: true });
+
+/** Paging parameters of every list (limit 1..1000, page >= 1). */
+export const pagingInput = {
+  limit: z.number().int().min(1).max(1000).optional(),
+  page: z.number().int().min(1).optional(),
+  /** `field` or `field:desc`, comma list. */
+  sort: z.string().min(1).optional(),
+};
+
+/** Integer money / quantity of 受注管理 (JSON integers, not strings). */
+export function osInt(name: string, min: number, max: number) {
+  return z
+    .number({ error: `${name} は整数で指定してください` })
+    .int(`${name} は整数で指定してください`)
+    .min(min, `${name} は${min}以上で指定してください`)
+    .max(max, `${name} は${max}以下で指定してください`);
+}
