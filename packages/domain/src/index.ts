@@ -14,3 +14,4 @@ export * from './product-index.js';
 export * from './order-payload.js';
 export * from './effective-stock.js';
 export * from './allocation-plan.js';
+export * from './status-decisions.js';
