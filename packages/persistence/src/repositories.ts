@@ -88,8 +88,9 @@ export class OrderRepository extends TenantScopedRepository<Order> {
   constructor(em: Em, tenantId: string) {
     super(em, tenantId, Order);
   }
-  findByShopAndNumber(shopId: string, orderNumber: string): Promise<Order | null> {
-    return this.em.findOne(Order, this.scoped({ shop: shopId, orderNumber }), {
+  /** The order of a shop with this Smaregi order code (the intake's idempotency key). */
+  findByShopAndCode(shopId: string, orderCode: string): Promise<Order | null> {
+    return this.em.findOne(Order, this.scoped({ shop: shopId, orderCode }), {
       populate: ['lines'],
     });
   }

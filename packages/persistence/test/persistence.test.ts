@@ -57,7 +57,7 @@ describe.each(testDialects())('persistence on %s', (dialect) => {
     );
   });
 
-  it('keeps (shop, order number) unique and stores lines with the order', async () => {
+  it('keeps (shop, order code) unique and stores lines with the order', async () => {
     const em = forkEm(db.orm);
     const a = tenantRepositories(em, tenantA);
     const shop = a.shops.create({
@@ -89,7 +89,7 @@ describe.each(testDialects())('persistence on %s', (dialect) => {
       }),
     );
     await em.flush();
-    const found = await tenantRepositories(forkEm(db.orm), tenantA).orders.findByShopAndNumber(
+    const found = await tenantRepositories(forkEm(db.orm), tenantA).orders.findByShopAndCode(
       shop.id,
       'A-1',
     );

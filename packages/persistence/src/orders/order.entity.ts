@@ -99,14 +99,16 @@ export class Order {
 export const OrderSchema = new EntitySchema<Order>({
   class: Order,
   tableName: 'orders',
+  // Idempotency key of the intake: the Smaregi order code (the normalised order number) per
+  // shop, so `ＲＴ－１` and `RT-1` are the same order and can never become two Smaregi orders.
   uniques: [
-    { name: 'orders_tenant_shop_number_unique', properties: ['tenant', 'shop', 'orderNumber'] },
+    { name: 'orders_tenant_shop_code_unique', properties: ['tenant', 'shop', 'orderCode'] },
   ],
   indexes: [
     { name: 'orders_tenant_status_idx', properties: ['tenant', 'status'] },
     { name: 'orders_tenant_sync_state_idx', properties: ['tenant', 'syncState'] },
     { name: 'orders_tenant_created_idx', properties: ['tenant', 'createdAt'] },
-    { name: 'orders_tenant_code_idx', properties: ['tenant', 'orderCode'] },
+    { name: 'orders_tenant_number_idx', properties: ['tenant', 'orderNumber'] },
   ],
   properties: {
     id: { ...idColumn },

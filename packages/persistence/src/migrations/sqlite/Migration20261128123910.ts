@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261128123521 extends Migration {
+export class Migration20261128123910 extends Migration {
   override async up(): Promise<void> {
     this.addSql(
       `create table \`tenants\` (\`id\` text not null, \`name\` text not null, \`demo\` integer not null default false, \`created_at\` datetime not null, primary key (\`id\`));`,
@@ -88,10 +88,10 @@ export class Migration20261128123521 extends Migration {
       `create index \`orders_tenant_created_idx\` on \`orders\` (\`tenant_id\`, \`created_at\`);`,
     );
     this.addSql(
-      `create index \`orders_tenant_code_idx\` on \`orders\` (\`tenant_id\`, \`order_code\`);`,
+      `create index \`orders_tenant_number_idx\` on \`orders\` (\`tenant_id\`, \`order_number\`);`,
     );
     this.addSql(
-      `create unique index \`orders_tenant_shop_number_unique\` on \`orders\` (\`tenant_id\`, \`shop_id\`, \`order_number\`);`,
+      `create unique index \`orders_tenant_shop_code_unique\` on \`orders\` (\`tenant_id\`, \`shop_id\`, \`order_code\`);`,
     );
 
     this.addSql(

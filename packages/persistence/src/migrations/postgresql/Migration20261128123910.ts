@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261128123521 extends Migration {
+export class Migration20261128123910 extends Migration {
   override async up(): Promise<void> {
     this.addSql(
       `create table "tenants" ("id" varchar(36) not null, "name" varchar(200) not null, "demo" boolean not null default false, "created_at" timestamptz not null, constraint "tenants_pkey" primary key ("id"));`,
@@ -65,9 +65,11 @@ export class Migration20261128123521 extends Migration {
     this.addSql(
       `create index "orders_tenant_created_idx" on "orders" ("tenant_id", "created_at");`,
     );
-    this.addSql(`create index "orders_tenant_code_idx" on "orders" ("tenant_id", "order_code");`);
     this.addSql(
-      `alter table "orders" add constraint "orders_tenant_shop_number_unique" unique ("tenant_id", "shop_id", "order_number");`,
+      `create index "orders_tenant_number_idx" on "orders" ("tenant_id", "order_number");`,
+    );
+    this.addSql(
+      `alter table "orders" add constraint "orders_tenant_shop_code_unique" unique ("tenant_id", "shop_id", "order_code");`,
     );
 
     this.addSql(
