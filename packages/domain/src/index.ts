@@ -15,3 +15,5 @@ export * from './order-payload.js';
 export * from './effective-stock.js';
 export * from './allocation-plan.js';
 export * from './status-decisions.js';
+export * from './shipping-csv.js';
+export * from './readiness.js';

@@ -1,0 +1,231 @@
+import { describe, expect, it } from 'vitest';
+import { createProductIndex } from './product-index.js';
+import {
+  checkReadiness,
+  readinessItemIds,
+  REQUIRED_SMAREGI_SCOPES,
+  type ReadinessItemId,
+  type ReadinessSnapshot,
+} from './readiness.js';
+import { integrationSettingsSchema } from './settings.js';
+
+const { index: products } = createProductIndex([
+  { productId: '1', productCode: 'ADJUST' },
+  { productId: '2', productCode: 'DUMMY' },
+  { productId: '3', productCode: 'TS-001' },
+]);
+
+/** A snapshot on which every item passes. */
+function ready(): ReadinessSnapshot {
+  return {
+    settings: integrationSettingsSchema.parse({
+      adjustmentProductCode: 'ADJUST',
+      dummyProductCode: 'DUMMY',
+      allocationTriggerStatuses: ['st-wait'],
+      allocatedStatus: 'st-allocated',
+      bulkShippingTriggerStatus: 'st-ship',
+    }),
+    connection: { status: 'active', grantedScopes: [...REQUIRED_SMAREGI_SCOPES] },
+    shops: [
+      { id: 'r', name: '楽天市場店', active: true, taxMode: 'included', orderStoreId: '23' },
+      { id: 'y', name: 'Yahoo!店', active: true, taxMode: 'excluded', orderStoreId: '24' },
+      { id: 'old', name: '閉店した店', active: false, taxMode: 'included', orderStoreId: null },
+    ],
+    orderStores: [
+      {
+        storeId: '23',
+        storeName: 'EC楽天',
+        sellDivision: 'included',
+        stockStoreId: '2',
+        autoAllocation: false,
+      },
+      {
+        storeId: '24',
+        storeName: 'EC Yahoo',
+        sellDivision: 'excluded',
+        stockStoreId: '2',
+        autoAllocation: true,
+      },
+    ],
+    paymentMethods: [
+      { id: 'card', name: 'クレジットカード', smaregiPaymentMethodId: '3' },
+      { id: 'cod', name: '代金引換', smaregiPaymentMethodId: '4' },
+      { id: 'unused', name: '未使用', smaregiPaymentMethodId: null },
+    ],
+    recentPaymentMethodIds: ['card', 'cod'],
+    smaregiPaymentMethodIds: ['3', '4'],
+    products,
+    importedProductCount: 3,
+    orderStatusIds: ['st-new', 'st-wait', 'st-allocated', 'st-ship'],
+  };
+}
+
+const failing = (s: ReadinessSnapshot) =>
+  checkReadiness(s)
+    .items.filter((i) => !i.passed)
+    .map((i) => i.id);
+
+describe('checkReadiness', () => {
+  it('passes every item on a ready snapshot and allows starting', () => {
+    const result = checkReadiness(ready());
+    expect(result.items.map((i) => i.id)).toEqual([...readinessItemIds]);
+    expect(failing(ready())).toEqual([]);
+    expect(result.canStart).toBe(true);
+  });
+
+  it.each<[ReadinessItemId, string, (s: ReadinessSnapshot) => ReadinessSnapshot, string[]]>([
+    ['connection', 'never connected', (s) => ({ ...s, connection: null }), []],
+    [
+      'connection',
+      'token revoked',
+      (s) => ({
+        ...s,
+        connection: { status: 'revoked', grantedScopes: [...REQUIRED_SMAREGI_SCOPES] },
+      }),
+      ['revoked'],
+    ],
+    [
+      'connection',
+      'a scope missing',
+      (s) => ({
+        ...s,
+        connection: {
+          status: 'active',
+          grantedScopes: REQUIRED_SMAREGI_SCOPES.filter((x) => x !== 'order-shipment.orders:write'),
+        },
+      }),
+      ['order-shipment.orders:write'],
+    ],
+    [
+      'connection',
+      'product sync needs the products write scope',
+      (s) => ({ ...s, settings: { ...s.settings, productSyncEnabled: true } }),
+      ['pos.products:write'],
+    ],
+    [
+      'shopsMapped',
+      'an active shop without order store',
+      (s) => ({
+        ...s,
+        shops: s.shops.map((sh) => (sh.id === 'r' ? { ...sh, orderStoreId: null } : sh)),
+      }),
+      ['楽天市場店'],
+    ],
+    [
+      'shopsMapped',
+      'no active shop',
+      (s) => ({ ...s, shops: s.shops.map((sh) => ({ ...sh, active: false })) }),
+      [],
+    ],
+    [
+      'orderStoreWarehouse',
+      'an order store without warehouse',
+      (s) => ({
+        ...s,
+        orderStores: s.orderStores.map((st) =>
+          st.storeId === '24' ? { ...st, stockStoreId: null } : st,
+        ),
+      }),
+      ['EC Yahoo'],
+    ],
+    [
+      'taxModeMatches',
+      '税別 shop on an included order store',
+      (s) => ({
+        ...s,
+        shops: s.shops.map((sh) => (sh.id === 'r' ? { ...sh, taxMode: 'excluded' as const } : sh)),
+      }),
+      ['楽天市場店'],
+    ],
+    [
+      'paymentMethodsMapped',
+      'a recent payment method unmapped',
+      (s) => ({ ...s, recentPaymentMethodIds: ['card', 'unused'] }),
+      ['未使用'],
+    ],
+    [
+      'paymentMethodsMapped',
+      'mapped to a deleted Smaregi payment method',
+      (s) => ({ ...s, smaregiPaymentMethodIds: ['3'] }),
+      ['代金引換'],
+    ],
+    [
+      'adjustmentProductCode',
+      'not set',
+      (s) => ({ ...s, settings: { ...s.settings, adjustmentProductCode: null } }),
+      [],
+    ],
+    [
+      'adjustmentProductCode',
+      'not in Smaregi',
+      (s) => ({ ...s, settings: { ...s.settings, adjustmentProductCode: 'GONE' } }),
+      ['GONE'],
+    ],
+    [
+      'dummyProductCode',
+      'not set',
+      (s) => ({ ...s, settings: { ...s.settings, dummyProductCode: null } }),
+      [],
+    ],
+    [
+      'dummyProductCode',
+      'not in Smaregi',
+      (s) => ({ ...s, settings: { ...s.settings, dummyProductCode: 'GONE' } }),
+      ['GONE'],
+    ],
+    [
+      'allocationInquirySettings',
+      'manual store without trigger statuses',
+      (s) => ({ ...s, settings: { ...s.settings, allocationTriggerStatuses: [] } }),
+      ['EC楽天'],
+    ],
+    [
+      'allocationInquirySettings',
+      'manual store without allocated status',
+      (s) => ({ ...s, settings: { ...s.settings, allocatedStatus: null } }),
+      ['EC楽天'],
+    ],
+    [
+      'allocationInquirySettings',
+      'a trigger status that does not exist',
+      (s) => ({ ...s, settings: { ...s.settings, allocationTriggerStatuses: ['st-deleted'] } }),
+      ['st-deleted'],
+    ],
+    ['productsImported', 'no products', (s) => ({ ...s, importedProductCount: 0 }), []],
+    [
+      'bulkShippingStatus',
+      'a status that does not exist',
+      (s) => ({ ...s, settings: { ...s.settings, bulkShippingTriggerStatus: 'st-gone' } }),
+      ['st-gone'],
+    ],
+  ])('%s fails alone: %s', (id, _label, breakIt, details) => {
+    const result = checkReadiness(breakIt(ready()));
+    expect(failing(breakIt(ready()))).toEqual([id]);
+    const item = result.items.find((i) => i.id === id);
+    expect(item?.details).toEqual(details);
+    expect(item?.message.ja).toMatch(/\S/);
+    expect(item?.message.en).toMatch(/\S/);
+    expect(result.canStart).toBe(id === 'bulkShippingStatus');
+  });
+
+  it('inquiry settings are not needed when every used order store allocates automatically', () => {
+    const s = ready();
+    const auto = {
+      ...s,
+      orderStores: s.orderStores.map((st) => ({ ...st, autoAllocation: true })),
+      settings: { ...s.settings, allocationTriggerStatuses: [], allocatedStatus: null },
+    };
+    expect(failing(auto)).toEqual([]);
+  });
+
+  it('says where to fix each item', () => {
+    const where = Object.fromEntries(checkReadiness(ready()).items.map((i) => [i.id, i.fixAt]));
+    expect(where).toMatchObject({
+      connection: 'settings.connection',
+      shopsMapped: 'shops',
+      orderStoreWarehouse: 'smaregi.orderStores',
+      paymentMethodsMapped: 'paymentMethods',
+      productsImported: 'products',
+    });
+  });
+});
