@@ -1,0 +1,46 @@
+import type { Journal } from './control/journal.js';
+import type { FaultInjector } from './control/faults.js';
+import type { RateLimiter } from './api-host/rate-limit.js';
+import type { TokenService } from './id-host/tokens.js';
+import type { Prng } from './lib/prng.js';
+import type { PlatformState } from './state/contract.js';
+import type { WebhookDispatcher } from './webhooks/dispatcher.js';
+
+/** A bulk-stock callback the simulator POSTed (or tried to). */
+export interface CallbackDelivery {
+  requestId: number;
+  url: string;
+  body: Record<string, unknown>;
+  status: number | null;
+  error: string | null;
+}
+
+/** Everything the hosts and the control API share. One per running simulator. */
+export interface SimulatorContext {
+  platform: PlatformState;
+  /** The simulator clock (injectable). */
+  now: () => Date;
+  /** Seeded generator for IDs, codes and event IDs. */
+  ids: Prng;
+  tokens: TokenService;
+  webhooks: WebhookDispatcher;
+  journal: Journal;
+  faults: FaultInjector;
+  rateLimiter: RateLimiter;
+  /** Asynchronous work started by requests (bulk stock), awaited by `control.flush()`. */
+  background: Set<Promise<void>>;
+  callbacks: CallbackDelivery[];
+  /** Redirect URIs of the demo app, kept in sync with its registration. */
+  redirectUris: readonly string[];
+}
+
+/** Runs `work` in the background and remembers it so that flush() can wait for it. */
+export function runInBackground(ctx: SimulatorContext, work: () => Promise<void>): void {
+  const p = new Promise<void>((resolve) => setImmediate(resolve))
+    .then(work)
+    .catch((error: unknown) => {
+      console.error('[smaregi-simulator] background task failed', error);
+    });
+  ctx.background.add(p);
+  void p.finally(() => ctx.background.delete(p));
+}

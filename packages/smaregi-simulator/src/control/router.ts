@@ -1,0 +1,224 @@
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { formatPath } from '../lib/validation.js';
+import { ControlError, type SimulatorControl } from './control.js';
+
+/**
+ * The control API over HTTP, under `/__sim` on the API host. It is not part of Smaregi: no
+ * auth, no rate limit, not journaled. Errors are JSON `{error}` with status 400.
+ */
+const rate = z.number().min(0).max(1);
+const faultSchema = z.strictObject({
+  errorRates: z
+    .strictObject({
+      429: rate.optional(),
+      500: rate.optional(),
+      502: rate.optional(),
+      503: rate.optional(),
+      504: rate.optional(),
+    })
+    .optional(),
+  retryAfterSeconds: z.number().int().min(1).optional(),
+  latencyMs: z.number().int().min(0).max(60_000).optional(),
+  dropRate: rate.optional(),
+  failAfterApplyRate: rate.optional(),
+  hosts: z.array(z.enum(['api', 'id'])).optional(),
+  methods: z.array(z.string()).optional(),
+  pathIncludes: z.string().optional(),
+});
+const rateLimitSchema = z.union([
+  z.strictObject({
+    readsPerSecond: z.number().int().min(1),
+    writesPerSecond: z.number().int().min(1),
+  }),
+  z.strictObject({ enabled: z.literal(false) }),
+]);
+const endpointSchema = z.strictObject({
+  url: z.string(),
+  secretHeaderName: z.string(),
+  secretHeaderValue: z.string(),
+  events: z.array(z.string()).optional(),
+});
+const behaviourSchema = z.strictObject({
+  duplicateRate: rate.optional(),
+  delayMs: z.number().int().min(0).max(60_000).optional(),
+  shuffle: z.boolean().optional(),
+  dropRate: rate.optional(),
+});
+const contractIdField = z.string().optional();
+const saleSchema = z.strictObject({
+  contractId: contractIdField,
+  storeId: z.string(),
+  lines: z.array(z.strictObject({ productId: z.string(), quantity: z.number().int() })),
+});
+const adjustmentSchema = z.strictObject({
+  contractId: contractIdField,
+  storeId: z.string(),
+  productId: z.string(),
+  amount: z.number().int().optional(),
+  stockAmount: z.number().int().optional(),
+  memo: z.string().max(100).optional(),
+});
+const seedSchema = z.strictObject({
+  contractId: contractIdField,
+  count: z.number().int(),
+  categoryId: z.string().optional(),
+  codePrefix: z.string().optional(),
+});
+const contractSchema = z.strictObject({
+  contractId: z.string(),
+  clientId: z.string().optional(),
+  scopes: z.array(z.string()).optional(),
+  user: z
+    .strictObject({ loginId: z.string(), password: z.string(), name: z.string().optional() })
+    .optional(),
+  withDemoShop: z.boolean().optional(),
+});
+const subscriptionSchema = z.strictObject({
+  contractId: contractIdField,
+  clientId: z.string().optional(),
+  action: z.enum([
+    'start',
+    'end',
+    'change-plan',
+    'change-options',
+    'force-stop',
+    'cancel-force-stop',
+  ]),
+});
+
+function parse<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+  const r = schema.safeParse(body ?? {});
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new ControlError(
+      issue ? `${formatPath(issue.path)}: ${issue.message}` : 'リクエストが正しくありません',
+    );
+  }
+  return r.data;
+}
+
+function q(req: Request, name: string): string | undefined {
+  const v = (req.query as Record<string, unknown>)[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Builds the `/__sim` router. */
+export function createControlRouter(control: SimulatorControl): Router {
+  const r = Router();
+  r.use(express.json({ limit: '1mb' }));
+
+  r.get('/journal', (req, res) => {
+    const since = q(req, 'sinceSeq');
+    const host = q(req, 'host');
+    res.json({
+      entries: control.journal({
+        ...(host === 'api' || host === 'id' ? { host } : {}),
+        ...(q(req, 'contractId') ? { contractId: q(req, 'contractId') } : {}),
+        ...(q(req, 'clientId') ? { clientId: q(req, 'clientId') } : {}),
+        ...(q(req, 'method') ? { method: q(req, 'method') } : {}),
+        ...(q(req, 'pathPrefix') ? { pathPrefix: q(req, 'pathPrefix') } : {}),
+        ...(since !== undefined ? { sinceSeq: Number(since) } : {}),
+      }),
+    });
+  });
+  r.delete('/journal', (_req, res) => {
+    control.clearJournal();
+    res.status(204).end();
+  });
+
+  r.get('/faults', (_req, res) => {
+    res.json(control.faults());
+  });
+  r.put('/faults', (req, res) => {
+    control.setFaults(parse(faultSchema, req.body));
+    res.json(control.faults());
+  });
+  r.delete('/faults', (_req, res) => {
+    control.clearFaults();
+    res.status(204).end();
+  });
+
+  r.post('/tokens/expire', (_req, res) => {
+    res.json({ expired: control.expireTokens() });
+  });
+
+  r.get('/rate-limits', (_req, res) => {
+    const limits = control.rateLimits();
+    res.json(limits === false ? { enabled: false } : limits);
+  });
+  r.put('/rate-limits', (req, res) => {
+    const body = parse(rateLimitSchema, req.body);
+    control.setRateLimits('enabled' in body ? false : body);
+    res.json(body);
+  });
+
+  r.get('/webhooks/endpoint', (_req, res) => {
+    res.json(control.webhookEndpoint());
+  });
+  r.put('/webhooks/endpoint', (req, res) => {
+    control.setWebhookEndpoint(parse(endpointSchema, req.body));
+    res.json(control.webhookEndpoint());
+  });
+  r.delete('/webhooks/endpoint', (_req, res) => {
+    control.setWebhookEndpoint(null);
+    res.status(204).end();
+  });
+  r.put('/webhooks/behaviour', (req, res) => {
+    control.setWebhookBehaviour(parse(behaviourSchema, req.body));
+    res.json(control.webhookBehaviour());
+  });
+  r.get('/webhooks/deliveries', (_req, res) => {
+    res.json({ deliveries: control.webhookDeliveries() });
+  });
+  r.delete('/webhooks/deliveries', (_req, res) => {
+    control.clearWebhookDeliveries();
+    res.status(204).end();
+  });
+  r.post('/flush', async (req, res) => {
+    await control.flush({ now: q(req, 'now') === 'true' });
+    res.status(204).end();
+  });
+  r.get('/callbacks', (_req, res) => {
+    res.json({ callbacks: control.callbacks() });
+  });
+
+  r.post('/pos/sales', (req, res) => {
+    res.json(control.posSale(parse(saleSchema, req.body)));
+  });
+  r.post('/pos/stock-adjustments', (req, res) => {
+    res.json(control.adjustStock(parse(adjustmentSchema, req.body)));
+  });
+
+  r.post('/seed/products', (req, res) => {
+    res.json(control.seedProducts(parse(seedSchema, req.body)));
+  });
+  r.post('/contracts', (req, res) => {
+    control.addContract(parse(contractSchema, req.body));
+    res.status(201).json({ contractId: (req.body as { contractId: string }).contractId });
+  });
+  r.post('/app-subscription', (req, res) => {
+    control.sendAppSubscription(parse(subscriptionSchema, req.body));
+    res.status(204).end();
+  });
+  r.get('/state', (req, res) => {
+    res.json({ now: control.now().toISOString(), ...control.summary(q(req, 'contractId')) });
+  });
+
+  r.use((_req: Request, res: Response) => {
+    res.status(404).json({ error: '制御APIにそのパスはありません' });
+  });
+  r.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (error instanceof ControlError) {
+      res.status(400).json({ error: error.message });
+      return;
+    }
+    const e = error as { type?: string };
+    if (e.type === 'entity.parse.failed') {
+      res.status(400).json({ error: 'JSONが正しくありません' });
+      return;
+    }
+    next(error);
+  });
+  return r;
+}

@@ -1,0 +1,121 @@
+/**
+ * `pnpm simulator`: starts the simulator with the demo data on fixed ports. The environment is
+ * read here and only here (validated with zod); the library itself takes options.
+ */
+import { z } from 'zod';
+import {
+  DEMO_CLIENT_ID,
+  DEMO_CLIENT_SECRET,
+  DEMO_CONTRACT_ID,
+  DEMO_LOGIN,
+  DEMO_PRODUCT_CODES,
+  DEMO_STORE_IDS,
+} from './constants.js';
+import { startSimulator } from './simulator.js';
+
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const envSchema = z
+  .object({
+    SMAREGI_SIM_ID_PORT: port(4011),
+    SMAREGI_SIM_API_PORT: port(4010),
+    SMAREGI_SIM_HOST: z.string().default('127.0.0.1'),
+    SMAREGI_SIM_SEED: z.string().default('1'),
+    SMAREGI_SIM_REDIRECT_URIS: z
+      .string()
+      .default('http://localhost:3000/api/smaregi/callback')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== ''),
+      )
+      .refine((list) => list.length > 0 && list.every((u) => URL.canParse(u)), {
+        error: 'SMAREGI_SIM_REDIRECT_URIS はカンマ区切りのURLで指定してください',
+      }),
+    SMAREGI_SIM_WEBHOOK_URL: optionalText.refine(
+      (v) => v === undefined || /^https?:\/\/\S+$/.test(v),
+      {
+        error: 'SMAREGI_SIM_WEBHOOK_URL はhttp(s)のURLで指定してください',
+      },
+    ),
+    SMAREGI_SIM_WEBHOOK_SECRET_HEADER: z.string().default('X-Smaregi-Webhook-Secret'),
+    SMAREGI_SIM_WEBHOOK_SECRET: optionalText,
+    SMAREGI_SIM_RATE_LIMITS: z
+      .string()
+      .default('10,4')
+      .transform((v, c) => {
+        if (v === 'off') return false as const;
+        const m = /^(\d+),(\d+)$/.exec(v);
+        if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) {
+          c.addIssue({
+            code: 'custom',
+            message:
+              'SMAREGI_SIM_RATE_LIMITS は "読み取り/秒,書き込み/秒" または off で指定してください',
+          });
+          return z.NEVER;
+        }
+        return { readsPerSecond: Number(m[1]), writesPerSecond: Number(m[2]) };
+      }),
+  })
+  .refine((e) => !e.SMAREGI_SIM_WEBHOOK_URL || e.SMAREGI_SIM_WEBHOOK_SECRET, {
+    error: 'SMAREGI_SIM_WEBHOOK_URL を使うときは SMAREGI_SIM_WEBHOOK_SECRET も指定してください',
+    path: ['SMAREGI_SIM_WEBHOOK_SECRET'],
+  });
+
+async function main(): Promise<void> {
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues)
+      console.error(`環境変数エラー ${issue.path.join('.')}: ${issue.message}`);
+    process.exit(1);
+  }
+  const env = parsed.data;
+  const sim = await startSimulator({
+    idPort: env.SMAREGI_SIM_ID_PORT,
+    apiPort: env.SMAREGI_SIM_API_PORT,
+    host: env.SMAREGI_SIM_HOST,
+    seed: env.SMAREGI_SIM_SEED,
+    redirectUris: env.SMAREGI_SIM_REDIRECT_URIS,
+    rateLimits: env.SMAREGI_SIM_RATE_LIMITS,
+    ...(env.SMAREGI_SIM_WEBHOOK_URL && env.SMAREGI_SIM_WEBHOOK_SECRET
+      ? {
+          webhook: {
+            url: env.SMAREGI_SIM_WEBHOOK_URL,
+            secretHeaderName: env.SMAREGI_SIM_WEBHOOK_SECRET_HEADER,
+            secretHeaderValue: env.SMAREGI_SIM_WEBHOOK_SECRET,
+          },
+        }
+      : {}),
+  });
+  const summary = sim.control.summary();
+  console.log(`スマレジ シミュレーター started (seed ${env.SMAREGI_SIM_SEED})
+  ID host   ${sim.idBaseUrl}    (/authorize, /authorize/token, /userinfo, /app/{contract_id}/token)
+  API host  ${sim.apiBaseUrl}    (/${DEMO_CONTRACT_ID}/pos/..., /${DEMO_CONTRACT_ID}/order-shipment/...)
+  Control   ${sim.apiBaseUrl}/__sim  (journal, faults, POS activity, webhooks)
+
+  contract ID     ${DEMO_CONTRACT_ID}
+  client ID       ${DEMO_CLIENT_ID}
+  client secret   ${DEMO_CLIENT_SECRET}
+  login           契約ID ${DEMO_LOGIN.contractId} / ログインID ${DEMO_LOGIN.loginId} / パスワード ${DEMO_LOGIN.password}
+  redirect URIs   ${env.SMAREGI_SIM_REDIRECT_URIS.join(', ')}
+  webhook         ${env.SMAREGI_SIM_WEBHOOK_URL ? `${env.SMAREGI_SIM_WEBHOOK_URL} (header ${env.SMAREGI_SIM_WEBHOOK_SECRET_HEADER})` : 'not configured (SMAREGI_SIM_WEBHOOK_URL)'}
+  rate limits     ${env.SMAREGI_SIM_RATE_LIMITS === false ? 'off' : `${env.SMAREGI_SIM_RATE_LIMITS.readsPerSecond} reads/s, ${env.SMAREGI_SIM_RATE_LIMITS.writesPerSecond} writes/s per app and contract`}
+
+  demo data       ${summary.products} products, ${summary.categories} categories, ${summary.posStores} POS stores/warehouses, ${summary.orderStores} 受注店舗, ${summary.paymentMethods} payment methods
+  stores          渋谷店 ${DEMO_STORE_IDS.shibuya}, 吉祥寺店 ${DEMO_STORE_IDS.kichijoji}, 梅田店 ${DEMO_STORE_IDS.umeda}, 東京倉庫 ${DEMO_STORE_IDS.warehouse}
+                  受注店舗 税込 ${DEMO_STORE_IDS.orderStoreIncluded} (引当 手動), 税別 ${DEMO_STORE_IDS.orderStoreExcluded} (自動引当)
+  product codes   調整額 ${DEMO_PRODUCT_CODES.adjustment}, ダミー ${DEMO_PRODUCT_CODES.dummy}`);
+
+  const stop = (): void => {
+    void sim.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+void main();
