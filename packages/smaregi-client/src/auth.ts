@@ -86,12 +86,12 @@ const userInfoSchema = z.looseObject({
   sub: z.string(),
   contract: z.looseObject({
     id: z.string().min(1),
-    user_id: z.string().optional(),
-    is_owner: z.boolean().optional(),
+    user_id: z.string().nullish(),
+    is_owner: z.boolean().nullish(),
   }),
-  name: z.string().optional(),
-  email: z.string().optional(),
-  email_verified: z.boolean().optional(),
+  name: z.string().nullish(),
+  email: z.string().nullish(),
+  email_verified: z.boolean().nullish(),
 });
 
 /** `/userinfo` answer: `contract.id` is the contract ID to use for API calls. */

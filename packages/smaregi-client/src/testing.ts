@@ -15,6 +15,8 @@ export interface FakeClock extends Clock {
   setNow(ms: number): Promise<void>;
   /** Number of sleeps still waiting. */
   pendingSleeps(): number;
+  /** When the earliest waiting sleep falls due (epoch ms), if any. */
+  nextDueAt(): number | undefined;
 }
 
 export interface FakeClockOptions {
@@ -95,5 +97,6 @@ export function createFakeClock(options: FakeClockOptions = {}): FakeClock {
       if (ms > now) await this.advance(ms - now);
     },
     pendingSleeps: () => timers.length,
+    nextDueAt: () => (timers.length > 0 ? Math.min(...timers.map((t) => t.due)) : undefined),
   };
 }
