@@ -75,6 +75,7 @@ describe.each(testDialects())('persistence on %s', (dialect) => {
       paymentMethod: payment,
       orderedAt: new Date('2026-11-01T10:00:00Z'),
       total: 1100,
+      intake: {},
       contentHash: 'x'.repeat(64),
       source: 'api',
     });
@@ -105,6 +106,7 @@ describe.each(testDialects())('persistence on %s', (dialect) => {
       paymentMethod: em2.getReference(PaymentMethod, payment.id),
       orderedAt: new Date(),
       total: 1,
+      intake: {},
       contentHash: 'y'.repeat(64),
       source: 'api',
     });

@@ -80,6 +80,11 @@ export class Order {
   externalTax = 0;
   /** 請求金額 as the OMS sent it (null when it did not). */
   total?: number | null;
+  /**
+   * The order exactly as the intake accepted it (the domain's OMS order, defaults applied): what
+   * the payload rules and the shipping CSV read, and what a repeated post is compared with.
+   */
+  intake!: Record<string, unknown>;
   /** SHA-256 of the canonical intake content: same content again = same order. */
   contentHash!: string;
   source!: OrderSource;
@@ -135,6 +140,7 @@ export const OrderSchema = new EntitySchema<Order>({
     adjustment: { type: 'integer', default: 0 },
     externalTax: { type: 'integer', default: 0 },
     total: { type: 'integer', nullable: true },
+    intake: { type: 'json' },
     contentHash: { type: 'string', length: 64 },
     source: { type: 'string', length: 10 },
     lines: { kind: '1:m', entity: () => OrderLine, mappedBy: 'order', orderBy: { lineNo: 'asc' } },

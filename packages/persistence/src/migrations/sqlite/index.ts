@@ -1,5 +1,5 @@
 import type { MigrationObject } from '@mikro-orm/core';
-import { Migration20261128123910 } from './Migration20261128123910.js';
+import { Migration20261128124158 } from './Migration20261128124158.js';
 
 type MigrationEntry = MigrationObject;
 
@@ -9,5 +9,5 @@ type MigrationEntry = MigrationObject;
  * edited after merge.
  */
 export const sqliteMigrations: MigrationEntry[] = [
-  { name: 'Migration20261128123910', class: Migration20261128123910 },
+  { name: 'Migration20261128124158', class: Migration20261128124158 },
 ];
