@@ -30,6 +30,7 @@ export type { InjectedFault, JournalEntry, JournalQuery } from './control/journa
 export { CONTROL_PREFIX } from './control/prefix.js';
 export { DEFAULT_RATE_LIMITS, type RateLimits } from './api-host/rate-limit.js';
 export type { CallbackDelivery } from './context.js';
+export type { AppRegistration } from './state/contract.js';
 export type { StockChange } from './state/stock.js';
 export type {
   AllocationStatus,

@@ -107,3 +107,45 @@ export function manualClock(start = '2026-11-28T03:00:00.000Z'): {
     },
   };
 }
+
+/** A tiny local HTTP receiver for webhooks and bulk callbacks. */
+export interface Receiver {
+  url: string;
+  received: {
+    path: string;
+    headers: Record<string, string | string[] | undefined>;
+    body: Record<string, unknown>;
+  }[];
+  /** Status to answer with (default 200). */
+  status: number;
+  close(): Promise<void>;
+}
+
+export async function startReceiver(): Promise<Receiver> {
+  const { createServer } = await import('node:http');
+  const received: Receiver['received'] = [];
+  const receiver = { received, status: 200 } as Receiver;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      received.push({
+        path: req.url ?? '',
+        headers: req.headers,
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>,
+      });
+      res.statusCode = receiver.status;
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  receiver.url = `http://127.0.0.1:${port}`;
+  receiver.close = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  return receiver;
+}

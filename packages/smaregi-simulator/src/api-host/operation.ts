@@ -111,7 +111,7 @@ export function operation(
         return;
       }
 
-      const fault = ctx.faults.decide('api', req.method, req.path);
+      const fault = ctx.faults.decide('api', req.method, req.originalUrl.split('?')[0] ?? '');
       if (fault.latencyMs > 0) {
         n.fault = 'latency';
         await sleep(fault.latencyMs);

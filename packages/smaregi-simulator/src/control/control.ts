@@ -3,7 +3,7 @@ import type { CallbackDelivery, SimulatorContext } from '../context.js';
 import type { RateLimits } from '../api-host/rate-limit.js';
 import { formatJst, formatJstDate } from '../lib/time.js';
 import { addProduct, type ProductInput } from '../state/catalog.js';
-import type { ContractState } from '../state/contract.js';
+import type { AppRegistration, ContractState } from '../state/contract.js';
 import { MAX_STOCK, type StockChange } from '../state/stock.js';
 import type { Order, PosProduct, StockRow } from '../state/types.js';
 import type { WebhookBehaviour, WebhookDelivery, WebhookEndpoint } from '../webhooks/dispatcher.js';
@@ -310,6 +310,20 @@ export class SimulatorControl {
     const p = addProduct(contract, fields, this.ctx.now());
     emitProducts(this.ctx, contract.contractId, 'created', [p.productId]);
     return { ...p };
+  }
+
+  /** Registers another app (developer portal), e.g. to prove that codes are bound to their client. */
+  addApp(input: AppRegistration): void {
+    if (this.ctx.platform.apps.has(input.clientId))
+      throw new ControlError(`clientId[${input.clientId}]は既に登録されています`);
+    for (const uri of input.redirectUris) {
+      if (!URL.canParse(uri)) throw new ControlError(`redirectUris: URLではありません: ${uri}`);
+    }
+    this.ctx.platform.apps.set(input.clientId, {
+      ...input,
+      scopes: [...input.scopes],
+      redirectUris: [...input.redirectUris],
+    });
   }
 
   /** Creates another contract that subscribed to an app (tenant-isolation tests). */

@@ -268,17 +268,15 @@ export function createIdHost(ctx: SimulatorContext): Express {
       txn.contractId = contractId;
       txn.userId = user.userId;
       txn.userName = user.name;
-      res
-        .type('html')
-        .send(
-          consentPage({
-            transactionId: txn.transactionId,
-            appName: txn.app.name,
-            contractId,
-            userName: user.name,
-            scopes: txn.scopes,
-          }),
-        );
+      res.type('html').send(
+        consentPage({
+          transactionId: txn.transactionId,
+          appName: txn.app.name,
+          contractId,
+          userName: user.name,
+          scopes: txn.scopes,
+        }),
+      );
       return;
     }
     if (step === 'consent' && txn.contractId && txn.userId) {
@@ -419,12 +417,10 @@ export function createIdHost(ctx: SimulatorContext): Express {
     const result = m?.[1] ? await ctx.tokens.verify(m[1]) : null;
     if (!result?.ok) {
       res.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
-      res
-        .status(401)
-        .json({
-          error: 'invalid_token',
-          error_description: 'アクセストークンが不正または期限切れです',
-        });
+      res.status(401).json({
+        error: 'invalid_token',
+        error_description: 'アクセストークンが不正または期限切れです',
+      });
       return;
     }
     const token = result.token;
@@ -432,12 +428,10 @@ export function createIdHost(ctx: SimulatorContext): Express {
     notes(res).contractId = token.contractId;
     if (token.kind !== 'user' || !token.scopes.includes('openid') || !token.userId) {
       res.setHeader('WWW-Authenticate', 'Bearer error="insufficient_scope", scope="openid"');
-      res
-        .status(403)
-        .json({
-          error: 'insufficient_scope',
-          error_description: 'openid スコープを含むユーザーアクセストークンが必要です',
-        });
+      res.status(403).json({
+        error: 'insufficient_scope',
+        error_description: 'openid スコープを含むユーザーアクセストークンが必要です',
+      });
       return;
     }
     const contract = ctx.platform.contract(token.contractId);
@@ -521,12 +515,10 @@ export function createIdHost(ctx: SimulatorContext): Express {
     }
     const status = (error as { status?: number }).status;
     if (status === 400 || status === 413 || status === 415) {
-      res
-        .status(status)
-        .json({
-          error: 'invalid_request',
-          error_description: 'リクエストの形式が正しくありません',
-        });
+      res.status(status).json({
+        error: 'invalid_request',
+        error_description: 'リクエストの形式が正しくありません',
+      });
       return;
     }
     console.error('[smaregi-simulator] id host error', error);
