@@ -101,7 +101,10 @@ export function planAllocation(
   const policy: AllocationPolicy = options.policy === 'wholeOrder' ? 'wholeOrder' : 'lineByLine';
   const problems: Problem[] = [];
   const remaining = new Map<string, number>();
-  for (const [productId, amount] of stock) {
+  // A caller passing something other than a Map gets "no stock", not a crash.
+  const given: ReadonlyMap<string, number> =
+    stock instanceof Map ? stock : new Map<string, number>();
+  for (const [productId, amount] of given) {
     if (typeof amount === 'number' && Number.isSafeInteger(amount))
       remaining.set(productId, Math.max(0, amount));
     else {

@@ -60,6 +60,33 @@ describe('computeEffectiveStock: both bases x both modes', () => {
     expect(result.problems.map((p) => p.code)).toEqual(['warehouseNotLinked']);
   });
 
+  it('names the order store in the warehouse problem when given', () => {
+    const result = computeEffectiveStock({
+      stockBasis: 'orderStoreWarehouse',
+      effectiveStockMode: 'omsPurchase',
+      warehouseStoreId: '',
+      orderStoreId: '23',
+      stock,
+    });
+    expect(result.problems[0]?.message.ja).toContain('受注店舗(23)');
+  });
+
+  it('a broken open-order quantity leaves its product out and says so', () => {
+    const result = computeEffectiveStock({
+      stockBasis: 'allStores',
+      effectiveStockMode: 'omsPurchase',
+      warehouseStoreId: null,
+      stock,
+      openOrderDemand: [{ productId: 'P3', quantity: -2 }, ...openOrderDemand],
+    });
+    expect(result.problems.map((p) => p.code)).toEqual(['openOrderQuantityInvalid']);
+    expect([...result.byProductId.keys()]).toEqual(['P1', 'P2']);
+  });
+
+  it('garbage input gives no figures, not a crash', () => {
+    expect(computeEffectiveStock(null as never).entries).toEqual([]);
+  });
+
   it('a broken stock row leaves its product out and says so', () => {
     const result = computeEffectiveStock({
       stockBasis: 'allStores',

@@ -48,6 +48,8 @@ export interface EffectiveStockInput {
   openOrderDemand?: readonly OpenOrderDemand[];
   /** Products to report even without any stock row (they get 0). */
   productIds?: readonly string[];
+  /** The order store the figures are for; only named in problem messages. */
+  orderStoreId?: string;
 }
 
 export interface EffectiveStockEntry {
@@ -81,18 +83,19 @@ function toInt(v: unknown): number | null {
 /** Computes effective stock per product for one stock basis and mode. Never throws. */
 export function computeEffectiveStock(input: EffectiveStockInput): EffectiveStockResult {
   const problems: Problem[] = [];
+  const empty = { entries: [], byProductId: new Map<string, EffectiveStockEntry>(), problems };
+  if (typeof input !== 'object' || input === null) return empty;
   const stockBy = new Map<string, number>();
   const reservedBy = new Map<string, number>();
   const broken = new Set<string>();
   const byWarehouse = input.stockBasis === 'orderStoreWarehouse';
-  const empty = { entries: [], byProductId: new Map<string, EffectiveStockEntry>(), problems };
 
   if (byWarehouse && (input.warehouseStoreId === null || input.warehouseStoreId === '')) {
     problems.push(
       problem(
         'warehouseNotLinked',
         { orderNumber: '', field: 'warehouseStoreId' },
-        { storeId: '-' },
+        input.orderStoreId === undefined ? {} : { storeId: input.orderStoreId },
       ),
     );
     return empty;
@@ -126,16 +129,16 @@ export function computeEffectiveStock(input: EffectiveStockInput): EffectiveStoc
     if (input.effectiveStockMode === 'smaregiAllocation') add(reservedBy, row.productId, allocated);
   }
   if (input.effectiveStockMode === 'omsPurchase') {
-    for (const d of input.openOrderDemand ?? []) {
+    for (const d of listOf(input.openOrderDemand)) {
       if (typeof d?.productId !== 'string') continue;
       const q = toInt(d.quantity);
       if (q === null || q < 0) {
         broken.add(d.productId);
         problems.push(
           problem(
-            'quantityInvalid',
+            'openOrderQuantityInvalid',
             { orderNumber: '', field: 'openOrderDemand' },
-            { line: '-', value: String(d.quantity), max: '-' },
+            { productId: d.productId, value: String(d.quantity) },
           ),
         );
         continue;
@@ -146,7 +149,7 @@ export function computeEffectiveStock(input: EffectiveStockInput): EffectiveStoc
   const ids = new Set<string>([
     ...stockBy.keys(),
     ...reservedBy.keys(),
-    ...(input.productIds ?? []),
+    ...listOf(input.productIds),
   ]);
   const entries: EffectiveStockEntry[] = [];
   const byProductId = new Map<string, EffectiveStockEntry>();

@@ -44,6 +44,7 @@ export const problemCodes = [
   'totalMismatch',
   'warehouseNotLinked',
   'stockAmountInvalid',
+  'openOrderQuantityInvalid',
   'duplicateOrder',
   'duplicateProductKey',
 ] as const;
@@ -180,8 +181,12 @@ const templates: Record<ProblemCode, Template> = {
     en: `The order total ${yen(p, 'given')} yen differs from ${yen(p, 'expected')} yen computed from lines, fees and discounts.`,
   }),
   warehouseNotLinked: (p) => ({
-    ja: `受注店舗(${s(p, 'storeId')})に在庫を引き当てる倉庫が設定されていません。スマレジの受注店舗設定(在庫同期タブ)で倉庫を紐付けてください。`,
-    en: `Order store ${s(p, 'storeId')} has no linked warehouse. Link one in Smaregi's order store settings (在庫同期 tab).`,
+    ja: `受注店舗${p.storeId === undefined ? '' : `(${s(p, 'storeId')})`}に在庫を引き当てる倉庫が設定されていません。スマレジの受注店舗設定(在庫同期タブ)で倉庫を紐付けてください。`,
+    en: `The order store${p.storeId === undefined ? '' : ` ${s(p, 'storeId')}`} has no linked warehouse. Link one in Smaregi's order store settings (在庫同期 tab).`,
+  }),
+  openOrderQuantityInvalid: (p) => ({
+    ja: `商品(${s(p, 'productId')})の未出荷受注の数量(${s(p, 'value')})が0以上の整数ではありません。`,
+    en: `The open-order quantity of product ${s(p, 'productId')} (${s(p, 'value')}) is not a whole number of at least 0.`,
   }),
   stockAmountInvalid: (p) => ({
     ja: `商品(${s(p, 'productId')})の在庫数(${s(p, 'value')})が整数ではありません。`,

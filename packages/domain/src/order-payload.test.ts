@@ -443,6 +443,33 @@ describe('buildSmaregiOrderPayload: bad data never throws', () => {
     expect(codes(buildSmaregiOrderPayload(o, context()))).toEqual(expected);
   });
 
+  it('judges the total even when a mapping is missing, so the merchant sees both at once', () => {
+    const o = order({ paymentMethodId: 'pm-unknown', pointUse: 10_000 });
+    expect(codes(buildSmaregiOrderPayload(o, context()))).toEqual([
+      'paymentMethodNotMapped',
+      'totalBelowZero',
+    ]);
+  });
+
+  it('an unknown product does not hide a total that cannot be met', () => {
+    const o = order({
+      lines: [{ productCode: 'NOPE', name: 'x', unitPrice: 100, quantity: 1 }],
+      pointUse: 1_000,
+    });
+    expect(codes(buildSmaregiOrderPayload(o, context()))).toEqual([
+      'productNotFound',
+      'totalBelowZero',
+    ]);
+  });
+
+  it('a broken amount is reported alone, not also as a total problem', () => {
+    const o = bad({ pointUse: -1 }, { unitPrice: 1.5 });
+    expect(codes(buildSmaregiOrderPayload(o, context()))).toEqual([
+      'amountInvalid',
+      'unitPriceInvalid',
+    ]);
+  });
+
   it('reports every problem at once', () => {
     const o = bad(
       { orderNumber: '注文1', paymentMethodId: 'pm-unknown', shippingFee: -1 },

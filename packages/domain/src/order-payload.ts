@@ -201,18 +201,25 @@ export function buildSmaregiOrderPayload(
     subtotalCouponDiscount: 0,
     taxExclude: 0,
   };
+  // The total is only judged when every amount that goes into it is known; otherwise a broken
+  // amount would also show up as a confusing total problem.
+  let amountsKnown = true;
   for (const [from, to, fieldJa, fieldEn] of headerMoney) {
     const v = o[from] ?? 0;
     if (isMoney(v)) money[to] = v;
-    else
+    else {
       report('amountInvalid', from, { fieldJa, fieldEn, value: show(v), max: SMAREGI_MONEY_MAX });
+      amountsKnown = false;
+    }
   }
   if (shop.taxMode === 'included') {
-    if (money.taxExclude > 0)
+    if (money.taxExclude > 0) {
       report('externalTaxOnTaxIncludedShop', 'externalTax', {
         shopName: shop.name,
         value: money.taxExclude,
       });
+      amountsKnown = false;
+    }
     money.taxExclude = 0;
   }
 
@@ -226,6 +233,7 @@ export function buildSmaregiOrderPayload(
     Math.abs(adjustment) > SMAREGI_MONEY_MAX
   ) {
     report('adjustmentInvalid', 'adjustment', { value: show(adjustment), max: SMAREGI_MONEY_MAX });
+    amountsKnown = false;
   } else if (adjustment < 0) {
     promotion = -adjustment;
   } else if (adjustment > 0) {
@@ -254,12 +262,16 @@ export function buildSmaregiOrderPayload(
     if (goods > 1e15) goodsOverflow = true;
   };
   const lines: unknown[] = Array.isArray(o.lines) ? o.lines : [];
-  if (!Array.isArray(o.lines)) report('orderMalformed', 'lines');
+  if (!Array.isArray(o.lines)) {
+    report('orderMalformed', 'lines');
+    amountsKnown = false;
+  }
   lines.forEach((raw, lineIndex) => {
     const lineNo = lineIndex + 1;
     const at = (f: string) => `lines.${lineIndex}.${f}`;
     if (typeof raw !== 'object' || raw === null) {
       report('lineMalformed', `lines.${lineIndex}`, { line: lineNo }, lineIndex);
+      amountsKnown = false;
       return;
     }
     const line = raw as Record<string, unknown>;
@@ -299,6 +311,9 @@ export function buildSmaregiOrderPayload(
         valid = false;
       }
     }
+    if (isMoney(line.unitPrice) && isQuantity(line.quantity))
+      addAmount(line.unitPrice, line.quantity);
+    else amountsKnown = false;
     if (!valid || 'code' in resolved) return;
     const price = line.unitPrice as number;
     const quantity = line.quantity as number;
@@ -310,8 +325,9 @@ export function buildSmaregiOrderPayload(
       quantity,
     });
     detailSources.push({ kind: 'line', lineIndex });
-    addAmount(price, quantity);
   });
+  if (typeof adjustment === 'number' && Number.isSafeInteger(adjustment) && adjustment > 0)
+    addAmount(adjustment, 1);
   if (adjustmentRef !== null && typeof adjustment === 'number' && adjustment > 0) {
     details.push({
       productId: adjustmentRef.productId,
@@ -321,7 +337,6 @@ export function buildSmaregiOrderPayload(
       quantity: 1,
     });
     detailSources.push({ kind: 'adjustment' });
-    addAmount(adjustment, 1);
   }
   const hasLineProblem = problems.some((p) => p.lineIndex !== undefined);
   if (details.length === 0 && !hasLineProblem && Array.isArray(o.lines)) report('noLines', 'lines');
@@ -339,24 +354,24 @@ export function buildSmaregiOrderPayload(
       money.totalCouponDiscount +
       money.subtotalCouponDiscount +
       promotion);
-  if (problems.length === 0) {
+  if (amountsKnown) {
     if (goodsOverflow || total > SMAREGI_MONEY_MAX)
       report('totalAboveMaximum', 'total', {
         total: goodsOverflow ? '>1,000,000,000,000,000' : total,
         max: SMAREGI_MONEY_MAX,
       });
     else if (total < 0) report('totalBelowZero', 'total', { total });
-    if (o.total !== undefined && o.total !== null) {
-      if (!isMoney(o.total))
-        report('amountInvalid', 'total', {
-          fieldJa: '請求金額',
-          fieldEn: 'Order total',
-          value: show(o.total),
-          max: SMAREGI_MONEY_MAX,
-        });
-      else if (o.total !== total)
-        report('totalMismatch', 'total', { given: o.total, expected: total });
-    }
+  }
+  if (o.total !== undefined && o.total !== null) {
+    if (!isMoney(o.total))
+      report('amountInvalid', 'total', {
+        fieldJa: '請求金額',
+        fieldEn: 'Order total',
+        value: show(o.total),
+        max: SMAREGI_MONEY_MAX,
+      });
+    else if (amountsKnown && !goodsOverflow && o.total !== total)
+      report('totalMismatch', 'total', { given: o.total, expected: total });
   }
   if (
     problems.length > 0 ||

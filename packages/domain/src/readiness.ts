@@ -126,7 +126,9 @@ export function checkReadiness(snapshot: ReadinessSnapshot): ReadinessResult {
   );
   const statuses = new Set(listOf(snapshot.orderStatusIds));
   const productExists = (code: string | null) =>
-    code !== null && snapshot.products.byProductCode(normalizeCode(code)).length === 1;
+    code !== null &&
+    typeof snapshot.products?.byProductCode === 'function' &&
+    snapshot.products.byProductCode(normalizeCode(code)).length === 1;
 
   const items: ReadinessItem[] = [];
   const add = (id: ReadinessItemId, blocking: boolean, fixAt: ReadinessFixLocation, c: Check) =>
@@ -307,7 +309,7 @@ export function checkReadiness(snapshot: ReadinessSnapshot): ReadinessResult {
   {
     const manual = usedStores.filter((st) => !st.autoAllocation).map((st) => st.storeName);
     const unknownStatuses = [
-      ...s.allocationTriggerStatuses,
+      ...listOf(s.allocationTriggerStatuses),
       ...(s.allocatedStatus === null ? [] : [s.allocatedStatus]),
     ].filter((id) => !statuses.has(id));
     add(

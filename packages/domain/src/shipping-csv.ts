@@ -100,10 +100,11 @@ export function selectShippingCsvRows(
   orders: readonly ShippingCsvOrder[],
   options: ShippingCsvOptions,
 ): ShippingCsvSelection {
-  const language = options.language === 'en' ? 'en' : 'ja';
+  const language = options?.language === 'en' ? 'en' : 'ja';
   const header = shippingCsvColumns.map((c) => c.header[language]);
-  const statusFilter = options.statusIds === undefined ? null : new Set(options.statusIds);
-  const excludeUnallocated = options.settings.shippingCsvUnallocated !== 'include';
+  const statusFilter = options?.statusIds === undefined ? null : new Set(listOf(options.statusIds));
+  // Anything but an explicit 'include' excludes: the safe side is not to print a label.
+  const excludeUnallocated = options?.settings?.shippingCsvUnallocated !== 'include';
   const excluded: ShippingCsvSelection['excluded'] = [];
   const chosen: ShippingCsvOrder[] = [];
   for (const entry of listOf(orders)) {

@@ -1,4 +1,5 @@
 import { isIsoDate } from './datetime.js';
+import { listOf } from './list.js';
 import type { OrderStatusCategory } from './master-data.js';
 import type { LocalizedMessage } from './messages.js';
 import type { IntegrationSettings } from './settings.js';
@@ -196,7 +197,7 @@ export function decideOrderActions(input: StatusDecisionInput): OrderDecision {
   const headId = order.smaregiOrderHeadId;
   const registered = typeof headId === 'string' && headId !== '';
   const open = order.statusCategory === 'open';
-  const triggers = settings.allocationTriggerStatuses;
+  const triggers = listOf(settings.allocationTriggerStatuses);
   const inTrigger = triggers.includes(order.statusId);
   const fullyAllocated = order.allocation === 'allocated';
 
