@@ -1,7 +1,7 @@
 /**
  * `createSmaregiClient`: one `request()` core with layers around it (CONVENTIONS.md item 6):
  *
- *   rate budget (per contract, read / write)  →  app token (cached, single-flight)
+ *   app token (cached, single-flight)  →  rate budget (per contract, read / write)
  *     →  transport (fetch + timeout)  →  401: new token, replay once
  *     →  problem+json → SmaregiApiError  |  2xx → zod parse (loose)
  *   all inside the retry layer (429 Retry-After for every method, backoff for reads only).
@@ -243,8 +243,11 @@ export function createSmaregiClient(options: SmaregiClientOptions): SmaregiClien
         async () => {
           let replayed = false;
           for (;;) {
-            await budget.acquire(budgetId, kind, signal, priority);
+            // Token first, permit second: a token request (not counted by Smaregi) between the
+            // permit and the send would delay this request past its slot while later permits
+            // keep their times, squeezing N+1 requests into one second.
             const token = await tokens.getAccessToken(contractId);
+            await budget.acquire(budgetId, kind, signal, priority);
             const call: HttpCall = {
               operation: req.operation,
               method: req.method,
