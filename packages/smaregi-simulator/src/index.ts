@@ -2,6 +2,7 @@
  * @renkei/smaregi-simulator: a local Smaregi Platform API (ID host + API host) that enforces the
  * real API's rules, for demos, tests and benchmarks. See README.md.
  */
+export { OPERATIONS, type OperationInfo } from './operations.js';
 export { startSimulator, type RunningSimulator, type SimulatorOptions } from './simulator.js';
 export {
   DEFAULT_REDIRECT_URIS,

@@ -64,6 +64,8 @@ describe('POS products: GET/POST/PATCH /pos/products', () => {
     ['limit=abc', 'limit'],
     ['page=0', 'page'],
     ['sort=productName', 'sort'],
+    ['sort=productId:asc', 'sort'],
+    ['limit=10&limit=20', 'limit'],
     ['fields=nope', 'fields'],
     ['display_flag=2', 'display_flag'],
   ])('400 naming the parameter for %s', async (query, name) => {

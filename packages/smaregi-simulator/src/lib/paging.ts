@@ -57,11 +57,12 @@ export function parsePaging<F extends string>(
   const rawSort = queryString(query, 'sort');
   if (rawSort !== undefined) {
     for (const part of rawSort.split(',')) {
+      // Documented form: `field` (ascending) or `field:desc` [OFF POS spec].
       const [name, direction, extra] = part.trim().split(':');
       if (
         !sortable.includes(name as F) ||
         extra !== undefined ||
-        (direction !== undefined && direction !== 'desc' && direction !== 'asc')
+        (direction !== undefined && direction !== 'desc')
       ) {
         badRequest(`sortに指定できない値です: ${part}(指定可能な項目: ${sortable.join(', ')})`);
       }

@@ -1,0 +1,270 @@
+/**
+ * Every operation the simulator serves, with the scope it checks and whether its path and shape
+ * are confirmed by a source (tag of the research digest `shared/smaregi-api.md`) or modeled by
+ * Renkei (digest §11, wire.md). The README table is this list; a test proves each one is routed.
+ */
+export interface OperationInfo {
+  host: 'id' | 'api';
+  method: 'GET' | 'POST' | 'PATCH';
+  /** Path; on the API host relative to `/{contract_id}`. */
+  path: string;
+  /** Scope checked (API host), or null. */
+  scope: string | null;
+  basis: 'confirmed' | 'modeled';
+  /** Where the path and shape come from. */
+  source: string;
+}
+
+export const OPERATIONS: readonly OperationInfo[] = [
+  {
+    host: 'id',
+    method: 'GET',
+    path: '/authorize',
+    scope: null,
+    basis: 'confirmed',
+    source:
+      '[CODE] kanryu, JoBins, nonz250, omniauth-smaregi (digest §2.2); login/consent pages modeled',
+  },
+  {
+    host: 'id',
+    method: 'POST',
+    path: '/authorize/token',
+    scope: null,
+    basis: 'confirmed',
+    source: '[CODE] omniauth-smaregi token_url, nonz250 (digest §2.2)',
+  },
+  {
+    host: 'id',
+    method: 'GET',
+    path: '/userinfo',
+    scope: null,
+    basis: 'confirmed',
+    source: '[CODE] omniauth-smaregi, JoBins (digest §2.2)',
+  },
+  {
+    host: 'id',
+    method: 'POST',
+    path: '/userinfo',
+    scope: null,
+    basis: 'confirmed',
+    source: '[CODE] nonz250 SmaregiUser.php (digest §2.2)',
+  },
+  {
+    host: 'id',
+    method: 'POST',
+    path: '/app/{contract_id}/token',
+    scope: null,
+    basis: 'confirmed',
+    source: '[OFF] common spec; [CODE] kanryu fixture (digest §2.1)',
+  },
+
+  {
+    host: 'api',
+    method: 'GET',
+    path: '/pos/products',
+    scope: 'pos.products:read',
+    basis: 'confirmed',
+    source: '[OFF] POS spec paging example; filters [SEC] Asinoura (digest §4.1)',
+  },
+  {
+    host: 'api',
+    method: 'GET',
+    path: '/pos/products/{product_id}',
+    scope: 'pos.products:read',
+    basis: 'confirmed',
+    source: '[SEC] (digest §4.1); fields [OFF] bulk schemas',
+  },
+  {
+    host: 'api',
+    method: 'POST',
+    path: '/pos/products',
+    scope: 'pos.products:write',
+    basis: 'confirmed',
+    source: '[CODE] arcplg Products.php; constraints [OFF] postproductsbulk',
+  },
+  {
+    host: 'api',
+    method: 'PATCH',
+    path: '/pos/products/{product_id}',
+    scope: 'pos.products:write',
+    basis: 'confirmed',
+    source: '[CODE] arcplg updateProduct; constraints [OFF] patchproductsbulk',
+  },
+  {
+    host: 'api',
+    method: 'GET',
+    path: '/pos/categories',
+    scope: 'pos.products:read',
+    basis: 'confirmed',
+    source: '[SEC] scope table (digest §3); fields per wire.md (modeled subset)',
+  },
+  {
+    host: 'api',
+    method: 'GET',
+    path: '/pos/categories/{category_id}',
+    scope: 'pos.products:read',
+    basis: 'confirmed',
+    source: '[SEC] (digest §3); fields per wire.md (modeled subset)',
+  },
+  {
+    host: 'api',
+    method: 'POST',
+    path: '/pos/categories',
+    scope: 'pos.products:write',
+    basis: 'confirmed',
+    source: '[SEC] (digest §3); fields per wire.md (modeled subset)',
+  },
+  {
+    host: 'api',
+    method: 'GET',
+    path: '/pos/stock',
+    scope: 'pos.stock:read',
+    basis: 'confirmed',
+    source: '[OFF] getstock (digest §4.2)',
+  },
+  {
+    host: 'api',
+    method: 'PATCH',
+    path: '/pos/stock/{product_id}',
+    scope: 'pos.stock:write',
+    basis: 'confirmed',
+    source: '[OFF] patchstockproductid (digest §4.2)',
+  },
+  {
+    host: 'api',
+    method: 'POST',
+    path: '/pos/stock/{product_id}/add',
+    scope: 'pos.stock:write',
+    basis: 'confirmed',
+    source: '[OFF] poststockproductidadd (digest §4.2); response body modeled',
+  },
+  {
+    host: 'api',
+    method: 'PATCH',
+    path: '/pos/stock/bulk',
+    scope: 'pos.stock:write',
+    basis: 'confirmed',
+    source: '[OFF] patchstockbulk (digest §4.2); callback body modeled',
+  },
+  {
+    host: 'api',
+    method: 'POST',
+    path: '/pos/stock/add/bulk',
+    scope: 'pos.stock:write',
+    basis: 'confirmed',
+    source: '[OFF] poststockaddbulk (digest §4.2); callback body modeled',
+  },
+  {
+    host: 'api',
+    method: 'GET',
+    path: '/pos/stores',
+    scope: 'pos.stores:read',
+    basis: 'confirmed',
+    source: '[CODE] JoBins getStores, feedforce spec (digest §4.3)',
+  },
+  {
+    host: 'api',
+    method: 'GET',
+    path: '/pos/stores/{store_id}',
+    scope: 'pos.stores:read',
+    basis: 'confirmed',
+    source: '[CODE] arcplg Shops.php, feedforce spec (digest §4.3)',
+  },
+  {
+    host: 'api',
+    method: 'GET',
+    path: '/pos/payment_methods',
+    scope: 'pos.transactions:read',
+    basis: 'confirmed',
+    source: '[OFF] getpaymentmethods (digest §4.5); scope modeled',
+  },
+  {
+    host: 'api',
+    method: 'GET',
+    path: '/pos/payment_methods/{payment_method_id}',
+    scope: 'pos.transactions:read',
+    basis: 'confirmed',
+    source: '[CODE] arcplg PaymentMethods.php (digest §4.5); scope modeled',
+  },
+
+  {
+    host: 'api',
+    method: 'GET',
+    path: '/order-shipment/stores/{store_id}',
+    scope: 'order-shipment.stores:read',
+    basis: 'confirmed',
+    source: '[OFF] getstoresstoreid (digest §4.4); stockStoreId/autoAllocation modeled',
+  },
+  {
+    host: 'api',
+    method: 'GET',
+    path: '/order-shipment/stores',
+    scope: 'order-shipment.stores:read',
+    basis: 'modeled',
+    source: 'digest §11',
+  },
+  {
+    host: 'api',
+    method: 'POST',
+    path: '/order-shipment/stores',
+    scope: 'order-shipment.stores:write',
+    basis: 'modeled',
+    source: 'digest §11 (storeCode uniqueness [OFF])',
+  },
+  {
+    host: 'api',
+    method: 'POST',
+    path: '/order-shipment/orders',
+    scope: 'order-shipment.orders:write',
+    basis: 'modeled',
+    source: 'digest §11; header fields, ranges and total formula [OFF] order-shipment apidoc',
+  },
+  {
+    host: 'api',
+    method: 'GET',
+    path: '/order-shipment/orders',
+    scope: 'order-shipment.orders:read',
+    basis: 'modeled',
+    source: 'digest §11',
+  },
+  {
+    host: 'api',
+    method: 'GET',
+    path: '/order-shipment/orders/{orderHeadId}',
+    scope: 'order-shipment.orders:read',
+    basis: 'modeled',
+    source: 'digest §11',
+  },
+  {
+    host: 'api',
+    method: 'POST',
+    path: '/order-shipment/orders/{orderHeadId}/allocation',
+    scope: 'order-shipment.orders:write',
+    basis: 'modeled',
+    source: 'digest §11',
+  },
+  {
+    host: 'api',
+    method: 'POST',
+    path: '/order-shipment/orders/shipping/bulk',
+    scope: 'order-shipment.orders:write',
+    basis: 'modeled',
+    source: 'digest §11',
+  },
+  {
+    host: 'api',
+    method: 'POST',
+    path: '/order-shipment/orders/{orderHeadId}/cancel',
+    scope: 'order-shipment.orders:write',
+    basis: 'modeled',
+    source: 'digest §11',
+  },
+  {
+    host: 'api',
+    method: 'GET',
+    path: '/order-shipment/stock',
+    scope: 'order-shipment.stock:read',
+    basis: 'modeled',
+    source: 'digest §11 (scope [OFF])',
+  },
+];
