@@ -177,6 +177,16 @@ describe('decideOrderActions: bulk shipping (受注一括出荷連携)', () => {
       { order: ready, settings: { bulkShippingTriggerStatus: null } },
       'bulkShippingStatusNotSet',
     ],
+    [
+      'a shipping date entered later ships the waiting order',
+      { order: ready, event: { kind: 'shippingDateSet' } },
+      'do',
+    ],
+    [
+      'an invalid shipping date counts as none',
+      { order: { ...ready, shippingDate: '2025-02-30' } },
+      'noShippingDate',
+    ],
   ])('%s', (_label, patch, expected) => {
     expect(outcome(input(patch)).queueBulkShipping).toBe(expected);
   });
