@@ -2,7 +2,6 @@ import type { Journal } from './control/journal.js';
 import type { FaultInjector } from './control/faults.js';
 import type { RateLimiter } from './api-host/rate-limit.js';
 import type { TokenService } from './id-host/tokens.js';
-import type { Prng } from './lib/prng.js';
 import type { PlatformState } from './state/contract.js';
 import type { WebhookDispatcher } from './webhooks/dispatcher.js';
 
@@ -20,8 +19,6 @@ export interface SimulatorContext {
   platform: PlatformState;
   /** The simulator clock (injectable). */
   now: () => Date;
-  /** Seeded generator for IDs, codes and event IDs. */
-  ids: Prng;
   tokens: TokenService;
   webhooks: WebhookDispatcher;
   journal: Journal;

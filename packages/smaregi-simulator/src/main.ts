@@ -118,4 +118,14 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-void main();
+main().catch((error: unknown) => {
+  const e = error as NodeJS.ErrnoException;
+  if (e.code === 'EADDRINUSE') {
+    console.error(
+      `ポートが使用中です (${e.message})。SMAREGI_SIM_ID_PORT / SMAREGI_SIM_API_PORT を変えてください`,
+    );
+  } else {
+    console.error('シミュレーターを起動できませんでした', error);
+  }
+  process.exit(1);
+});

@@ -95,15 +95,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 
   const seedText = String(seed);
   const platform = new PlatformState();
-  const ids = new Prng(`${seedText}:ids`);
-  const tokens = new TokenService(now, ids, ttl);
+  const tokens = new TokenService(now, ttl);
   await tokens.init();
   const rateLimiter = new RateLimiter(false);
   rateLimiter.setLimits(options.rateLimits ?? DEFAULT_RATE_LIMITS);
   const ctx: SimulatorContext = {
     platform,
     now,
-    ids,
     tokens,
     webhooks: new WebhookDispatcher(new Prng(`${seedText}:webhooks`), now),
     journal: new Journal(options.journalLimit ?? 200_000),

@@ -121,6 +121,39 @@ describe('control API over HTTP (/__sim)', () => {
     expect(
       (await control<{ products: number }>('GET', '/state?contractId=sb_http')).body.products,
     ).toBeGreaterThan(250);
+    const product = await control<{ productId: string; productCode: string }>('POST', '/products', {
+      categoryId: '1',
+      productCode: 'CTRL-1',
+      productName: '管理画面で登録',
+      price: '500',
+      color: '赤',
+    });
+    expect(product.status).toBe(201);
+    expect(sim.control.product(product.body.productId)).toMatchObject({
+      productCode: 'CTRL-1',
+      color: '赤',
+    });
+    expect(
+      (
+        await control<{ error: string }>('POST', '/products', {
+          categoryId: '1',
+          productCode: 'CTRL-2',
+          productName: 'x',
+          price: '1',
+          colour: '赤',
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await control<{ error: string }>('POST', '/products', {
+          categoryId: '1',
+          productCode: 'CTRL-1',
+          productName: 'x',
+          price: '1',
+        })
+      ).body.error,
+    ).toContain('CTRL-1');
     expect((await control('GET', '/nothing')).status).toBe(404);
   });
 });

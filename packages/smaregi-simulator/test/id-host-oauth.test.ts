@@ -207,6 +207,18 @@ describe('ID host: authorization code + PKCE, token, refresh, userinfo', () => {
       (await exchange(code, verifier, {}, basic('another-app', 'another-secret'))).body,
     ).toMatchObject({ error: 'invalid_grant' });
     expect((await exchange(code, verifier, {}, basic(DEMO_CLIENT_ID, 'wrong'))).status).toBe(401);
+    const json = await fetch(`${sim.idBaseUrl}/authorize/token`, {
+      method: 'POST',
+      headers: { authorization: basic(), 'content-type': 'application/json' },
+      body: JSON.stringify({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: REDIRECT,
+        code_verifier: verifier,
+      }),
+    });
+    expect(json.status).toBe(400);
+    expect(await json.json()).toMatchObject({ error: 'invalid_request' });
     // Failed attempts did not spend the code.
     expect((await exchange(code, verifier)).status).toBe(200);
   });

@@ -1,6 +1,7 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { formatPath } from '../lib/validation.js';
+import { POS_PRODUCT_FIELDS } from '../state/types.js';
 import { ControlError, type SimulatorControl } from './control.js';
 
 /**
@@ -64,6 +65,24 @@ const seedSchema = z.strictObject({
   count: z.number().int(),
   categoryId: z.string().optional(),
   codePrefix: z.string().optional(),
+});
+/** A product as the admin screen would create it (POS wire strings; defaults as the API's). */
+const optionalProductFields = Object.fromEntries(
+  POS_PRODUCT_FIELDS.filter((f) => !['productId', 'insDateTime', 'updDateTime'].includes(f)).map(
+    (f) => [f, z.string().max(1000).nullable().optional()],
+  ),
+);
+const productSchema = z.strictObject({
+  ...optionalProductFields,
+  contractId: contractIdField,
+  categoryId: z.string(),
+  productCode: z
+    .string()
+    .min(1)
+    .max(20)
+    .regex(/^[ -~]+$/),
+  productName: z.string().min(1).max(85),
+  price: z.string().regex(/^-?\d{1,8}$/),
 });
 const contractSchema = z.strictObject({
   contractId: z.string(),
@@ -192,6 +211,9 @@ export function createControlRouter(control: SimulatorControl): Router {
 
   r.post('/seed/products', (req, res) => {
     res.json(control.seedProducts(parse(seedSchema, req.body)));
+  });
+  r.post('/products', (req, res) => {
+    res.status(201).json(control.addProduct(parse(productSchema, req.body)));
   });
   r.post('/contracts', (req, res) => {
     control.addContract(parse(contractSchema, req.body));

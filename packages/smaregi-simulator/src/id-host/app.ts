@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { SimulatorContext } from '../context.js';
 import { notes } from '../api-host/operation.js';
@@ -194,7 +195,9 @@ export function createIdHost(ctx: SimulatorContext): Express {
       fail('invalid_request', 'code_challenge_method は S256 を指定してください');
       return;
     }
-    const transactionId = ctx.ids.hex(16);
+    const transactionId = randomBytes(16).toString('base64url');
+    // Forget abandoned logins so the map stays small.
+    for (const [id, t] of pending) if (t.expMs <= ctx.now().getTime()) pending.delete(id);
     pending.set(transactionId, {
       transactionId,
       app: client,
@@ -307,6 +310,13 @@ export function createIdHost(ctx: SimulatorContext): Express {
 
   app.post('/authorize/token', faults, async (req, res) => {
     const client = authenticateClient(ctx, req, res);
+    if (!req.is('application/x-www-form-urlencoded')) {
+      throw oauthError(
+        400,
+        'invalid_request',
+        'Content-Type は application/x-www-form-urlencoded を指定してください',
+      );
+    }
     const body = (req.body ?? {}) as Record<string, unknown>;
     const grantType = single(body.grant_type);
     if (grantType === 'authorization_code') {
@@ -360,6 +370,7 @@ export function createIdHost(ctx: SimulatorContext): Express {
           code.userId,
           nonces.get(code.code) ?? null,
         );
+        nonces.delete(code.code);
       }
       tokenResponse(res, accessToken, record, ctx.tokens.ttlSeconds, extra);
       return;

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { SignJWT, generateKeyPair, jwtVerify, type CryptoKey } from 'jose';
-import type { Prng } from '../lib/prng.js';
 
 /** App tokens (client credentials) act for the contract; user tokens for a staff user. */
 export type TokenKind = 'app' | 'user';
@@ -59,9 +58,12 @@ export class TokenService {
   private readonly codes = new Map<string, AuthorizationCode>();
   private readonly refreshGrants = new Map<string, RefreshGrant>();
 
+  /**
+   * Codes, refresh tokens and token IDs come from the system CSPRNG, not from the seed: they are
+   * secrets, and a simulator shown on a LAN should not hand out guessable ones.
+   */
   constructor(
     private readonly now: () => Date,
-    private readonly rng: Prng,
     public ttlSeconds: number,
   ) {}
 
@@ -79,7 +81,7 @@ export class TokenService {
     input: Omit<IssuedToken, 'jti' | 'expMs' | 'revoked'>,
   ): Promise<{ accessToken: string; record: IssuedToken }> {
     const nowSec = Math.floor(this.now().getTime() / 1000);
-    const jti = this.rng.hex(20);
+    const jti = randomBytes(16).toString('hex');
     const record: IssuedToken = {
       ...input,
       jti,
@@ -166,10 +168,10 @@ export class TokenService {
   ): AuthorizationCode {
     const code: AuthorizationCode = {
       ...input,
-      code: this.rng.hex(24),
+      code: randomBytes(24).toString('base64url'),
       expMs: this.now().getTime() + AUTHORIZATION_CODE_TTL_MS,
       used: false,
-      grantId: this.rng.uuid(),
+      grantId: randomUUID(),
     };
     this.codes.set(code.code, code);
     return code;
@@ -186,7 +188,11 @@ export class TokenService {
   }
 
   createRefreshGrant(input: Omit<RefreshGrant, 'refreshToken' | 'revoked'>): RefreshGrant {
-    const grant: RefreshGrant = { ...input, refreshToken: this.rng.hex(32), revoked: false };
+    const grant: RefreshGrant = {
+      ...input,
+      refreshToken: randomBytes(32).toString('base64url'),
+      revoked: false,
+    };
     this.refreshGrants.set(grant.refreshToken, grant);
     return grant;
   }
