@@ -26,7 +26,7 @@ export interface PostgresBudgetStoreOptions {
   /**
    * A slot whose start passed less than this many ms ago may still be taken, so an idle caller
    * need not wait for the next boundary. Must stay below the rate limits' safety margin
-   * (default 10 ms; the default margin is 50 ms).
+   * (default 10 ms; the default margin is 75 ms).
    */
   lateToleranceMs?: number;
   /** Give up (and fail the call) after probing this many taken slots in a row (default 1,000). */

@@ -65,7 +65,7 @@ export interface SmaregiClientOptions {
   tokenStore?: TokenStore;
   /** Where rate permits are kept (default: in memory; PostgreSQL via `./budget-postgres`). */
   budgetStore?: BudgetStore;
-  /** Per contract: reads/s 10, writes/s 4, safety margin 50 ms per window. */
+  /** Per contract: reads/s 10, writes/s 4, safety margin 75 ms per window, late tolerance 20 ms. */
   rateLimits?: Partial<RateLimits>;
   /** Per attempt, until the whole body is read (default 30,000 ms). */
   requestTimeoutMs?: number;

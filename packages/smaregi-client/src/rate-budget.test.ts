@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { MemoryBudgetStore, RateBudget, type RateLimits } from './rate-budget.js';
 import { createFakeClock } from './testing.js';
 
-const limits: RateLimits = { readsPerSecond: 10, writesPerSecond: 4, safetyMarginMs: 50 };
+const limits: RateLimits = {
+  readsPerSecond: 10,
+  writesPerSecond: 4,
+  safetyMarginMs: 50,
+  lateToleranceMs: 20,
+};
 
 /** Largest number of times that fall in one half-open window [t, t + 1000). */
 function maxInAnyWindow(times: number[]): number {
@@ -117,6 +122,25 @@ describe('RateBudget', () => {
     await next;
     expect(granted[0]).toBeGreaterThanOrEqual(262);
     expect(granted[0]).toBeLessThan(272);
+  });
+
+  it('drops a permit the process woke up too late for, and books the next one', async () => {
+    const base = createFakeClock({ start: 0, autoAdvance: true });
+    let stall = 0;
+    // A clock whose second sleep wakes 60 ms late (an event loop stalled by other work).
+    const clock = {
+      now: () => base.now(),
+      sleep: async (ms: number) => {
+        await base.sleep(ms + (++stall === 1 ? 60 : 0));
+      },
+    };
+    const budget = new RateBudget(new MemoryBudgetStore(), clock, limits);
+    const granted: number[] = [];
+    await Promise.all(
+      [0, 1, 2].map(() => budget.acquire('c:x', 'read').then(() => granted.push(clock.now()))),
+    );
+    // Booked 0, 105 (woken at 165: dropped), 210, 315.
+    expect(granted).toEqual([0, 210, 315]);
   });
 
   it('rejects at once when the signal is already aborted', async () => {

@@ -21,14 +21,22 @@ export interface RateLimits {
   readsPerSecond: number;
   /** Writes (POST/PUT/PATCH/DELETE) per second per contract (default 4, the sandbox figure). */
   writesPerSecond: number;
-  /** Extra milliseconds added to every one-second window, against jitter (default 50). */
+  /** Extra milliseconds added to every one-second window, against jitter (default 75). */
   safetyMarginMs: number;
+  /**
+   * A permit whose booked time passed more than this many ms before the process got round to it
+   * (a stalled event loop, a descheduled process, a slow store) is dropped and a new one booked,
+   * because sending late would squeeze it against the permits booked after it (default 20).
+   * Keep it below `safetyMarginMs`.
+   */
+  lateToleranceMs: number;
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimits = {
   readsPerSecond: 10,
   writesPerSecond: 4,
-  safetyMarginMs: 50,
+  safetyMarginMs: 75,
+  lateToleranceMs: 20,
 };
 
 export interface BudgetReserveRequest {
@@ -105,6 +113,9 @@ export class RateBudget {
     if (!(limits.safetyMarginMs >= 0)) {
       throw new RangeError(`rateLimits.safetyMarginMs must be >= 0`);
     }
+    if (!(limits.lateToleranceMs >= 0)) {
+      throw new RangeError(`rateLimits.lateToleranceMs must be >= 0`);
+    }
   }
 
   /** Minimum spacing of permits for a kind. */
@@ -161,6 +172,8 @@ export class RateBudget {
         });
         const wait = sendAt - this.clock.now();
         if (wait > 0) await this.clock.sleep(wait);
+        // Woken too late: sending now could land within one second of the next N permits.
+        if (this.clock.now() - sendAt > this.limits.lateToleranceMs) continue;
         const best = takeBest(lane.waiters);
         best?.resolve();
       }
