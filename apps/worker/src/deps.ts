@@ -1,0 +1,59 @@
+import type { Orm } from '@renkei/persistence';
+import type { Clock, SmaregiClient } from '@renkei/smaregi-client';
+import type { Logger } from './logger.js';
+import type { WorkerMetrics } from './metrics.js';
+
+/**
+ * Points in the life of a remote operation where tests kill the process (crash-point tests). In
+ * production none is set.
+ */
+export interface OperationHooks {
+  /** After the in-flight mark is committed, before the call is sent. */
+  beforeRemoteCall?: (kind: string, key: string) => void | Promise<void>;
+  /** After Smaregi answered, before the local commit. */
+  afterRemoteCall?: (kind: string, key: string) => void | Promise<void>;
+  /** After the local commit. */
+  afterCommit?: (kind: string, key: string) => void | Promise<void>;
+}
+
+/** Tunables of the engine (config in production, small numbers in tests). */
+export interface EngineSettings {
+  /** In-flight lease; must exceed the client's request timeout. */
+  leaseMs: number;
+  /** First retry delay of an operation whose outcome was unknown; doubles per attempt. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  orderConcurrency: number;
+  /** Orders waiting for a fix are evaluated again at this interval. */
+  waitingRecheckMs: number;
+  /**
+   * True when this is the only worker of the database (SQLite): in-flight marks left by a previous
+   * run of this process are then known to be dead at start and are resolved at once.
+   */
+  singleProcess: boolean;
+  /** Orders per bulk-shipping call (Smaregi: at most 100). */
+  shippingBatchSize: number;
+}
+
+export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
+  leaseMs: 60_000,
+  retryBaseMs: 1_000,
+  retryMaxMs: 300_000,
+  orderConcurrency: 8,
+  waitingRecheckMs: 15_000,
+  singleProcess: true,
+  shippingBatchSize: 100,
+};
+
+/** Everything the engine needs, built once by the process (or by a test). */
+export interface WorkerDeps {
+  orm: Orm;
+  smaregi: SmaregiClient;
+  clock: Clock;
+  logger: Logger;
+  metrics: WorkerMetrics;
+  settings: EngineSettings;
+  hooks?: OperationHooks;
+  /** Jitter source (default Math.random). */
+  random?: () => number;
+}

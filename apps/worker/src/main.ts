@@ -1,0 +1,102 @@
+/**
+ * `pnpm start`: the worker process. It owns the environment (env.ts), the signals and the
+ * shutdown deadline; the engine (Worker) owns the loops.
+ */
+import { databaseLocation, openDatabase } from '@renkei/persistence';
+import { systemClock } from '@renkei/smaregi-client';
+import { DEFAULT_ENGINE_SETTINGS } from './deps.js';
+import { ConfigError, loadConfig } from './env.js';
+import { startHealthServer } from './http/health-server.js';
+import { createLogger } from './logger.js';
+import { WorkerMetrics } from './metrics.js';
+import { createWorkerClient } from './smaregi/client.js';
+import { createSharedBudget } from './smaregi/shared-budget.js';
+import { Worker } from './worker.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.env.LOG_LEVEL);
+  const location = databaseLocation(config.databaseUrl, config.sqlitePath);
+  const orm = await openDatabase({ location });
+  const shared =
+    location.dialect === 'postgresql' ? await createSharedBudget(location.url) : undefined;
+  const metrics = new WorkerMetrics({ defaultMetrics: true });
+  const smaregi = createWorkerClient({
+    ...config.smaregi,
+    ...(shared ? { budgetStore: shared.store } : {}),
+    logger,
+  });
+  const worker = new Worker(
+    {
+      orm,
+      smaregi,
+      clock: systemClock,
+      logger,
+      metrics,
+      settings: {
+        ...DEFAULT_ENGINE_SETTINGS,
+        leaseMs: config.leaseMs,
+        orderConcurrency: config.orderConcurrency,
+        waitingRecheckMs: config.waitingRecheckMs,
+        singleProcess: location.dialect === 'sqlite',
+      },
+    },
+    { pollMs: config.pollMs, reconcileMs: config.reconcileMs, tokenUpkeepMs: config.tokenUpkeepMs },
+  );
+  await worker.start();
+  const health = await startHealthServer({ host: config.host, port: config.port, worker, metrics });
+  logger.info(
+    {
+      database: location.dialect === 'sqlite' ? location.path : 'postgresql',
+      smaregi: config.smaregi.apiBaseUrl,
+      health: `${health.url}/healthz`,
+      demo: config.demo,
+    },
+    'renkei worker started',
+  );
+
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info(
+      { signal, deadlineMs: config.shutdownDeadlineMs },
+      'stopping: finishing in-flight work',
+    );
+    void (async () => {
+      const { clean } = await worker.stop(config.shutdownDeadlineMs);
+      await health.close();
+      await shared?.close();
+      await orm.close(true);
+      logger.info(
+        { clean },
+        clean
+          ? 'stopped cleanly'
+          : 'stopped at the deadline; in-flight work is resolved by a read at next start',
+      );
+      process.exit(0);
+    })().catch((error: unknown) => {
+      logger.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

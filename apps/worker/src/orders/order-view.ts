@@ -1,0 +1,151 @@
+import {
+  createProductIndex,
+  integrationSettingsSchema,
+  normalizeCode,
+  type IntegrationSettings,
+  type OmsOrder,
+  type OrderPayloadContext,
+  type ProblemCode,
+  type ProductIndexEntry,
+  type TaxMode,
+} from '@renkei/domain';
+import {
+  type ListedProduct,
+  tenantRepositories,
+  type Em,
+  type IntegrationSettings as SettingsRow,
+  type Order,
+  type TenantRepositories,
+} from '@renkei/persistence';
+
+/**
+ * Adapters from stored rows to the domain's inputs. The worker decides nothing itself: it hands
+ * the domain the facts (order, shop, mappings, imported products, settings) and acts on the answer.
+ */
+
+/**
+ * The tenant's settings, read on a separate entity manager so that the (optimistically locked)
+ * settings row never rides along in the caller's flush.
+ */
+export async function readSettings(em: Em, tenantId: string): Promise<IntegrationSettings> {
+  const row = await tenantRepositories(em.fork(), tenantId).settings.get();
+  return parseSettings(row);
+}
+
+/** The tenant's settings, parsed by the domain schema (defaults for missing keys). */
+export function parseSettings(row: SettingsRow | null): IntegrationSettings {
+  return integrationSettingsSchema.parse({
+    ...(row?.values ?? {}),
+    integrationEnabled: row?.integrationEnabled ?? false,
+  });
+}
+
+/** A stored order as the domain's OMS order (lines in line order). */
+export function toOmsOrder(order: Order): OmsOrder {
+  const lines = [...order.lines.getItems()].sort((a, b) => a.lineNo - b.lineNo);
+  return {
+    shopId: order.shop.id,
+    orderNumber: order.orderNumber,
+    orderedAt: order.orderedAt.toISOString(),
+    paymentMethodId: order.paymentMethod.id,
+    lines: lines.map((l) => ({
+      productCode: l.productCode ?? null,
+      managementNumber: l.managementNumber ?? null,
+      name: l.name,
+      unitPrice: l.unitPrice,
+      quantity: l.quantity,
+      isEnclosure: l.isEnclosure,
+    })),
+    shippingFee: order.shippingFee,
+    commission: order.commission,
+    giftWrapFee: order.giftWrapFee,
+    pointUse: order.pointUse,
+    coupon: order.coupon,
+    mallCoupon: order.mallCoupon,
+    adjustment: order.adjustment,
+    externalTax: order.externalTax,
+    ...(order.total === null || order.total === undefined ? {} : { total: order.total }),
+    deliveryDate: order.deliveryDate ?? null,
+    shippingDate: order.shippingDate ?? null,
+    statusId: order.status.id,
+  };
+}
+
+/** The index entry of an imported product (only products that carry a Smaregi product ID). */
+export function toIndexEntry(p: ListedProduct): ProductIndexEntry | null {
+  if (p.smaregiProductId === null || p.smaregiProductId === undefined) return null;
+  return {
+    productId: p.smaregiProductId,
+    // Imported products keep Smaregi's own code; its normalised form is what Smaregi knows.
+    productCode: p.productCodeKey,
+    omsProductCode: p.productCode,
+    managementNumber: p.managementNumber ?? null,
+  };
+}
+
+/**
+ * Loads just the products an order's lines (and the adjustment / dummy settings) can refer to, so
+ * that a tenant with 100,000 products costs one indexed query per order, not a full scan.
+ */
+export async function productIndexFor(
+  repos: TenantRepositories,
+  order: OmsOrder,
+  settings: Pick<IntegrationSettings, 'adjustmentProductCode' | 'dummyProductCode'>,
+) {
+  const codeKeys = new Set<string>();
+  const mgmt = new Set<string>();
+  for (const line of order.lines) {
+    const code = normalizeCode(line.productCode);
+    if (code !== '') codeKeys.add(code);
+    if (line.managementNumber !== null && line.managementNumber.trim() !== '') {
+      mgmt.add(line.managementNumber);
+      mgmt.add(normalizeCode(line.managementNumber));
+    }
+  }
+  for (const setting of [settings.adjustmentProductCode, settings.dummyProductCode]) {
+    if (setting !== null) codeKeys.add(normalizeCode(setting));
+  }
+  const or: object[] = [];
+  if (codeKeys.size > 0) or.push({ productCodeKey: { $in: [...codeKeys] } });
+  if (mgmt.size > 0) or.push({ managementNumber: { $in: [...mgmt] } });
+  const products = or.length === 0 ? [] : await repos.products.find({ $or: or });
+  const entries = products.map(toIndexEntry).filter((e): e is ProductIndexEntry => e !== null);
+  return createProductIndex(entries).index;
+}
+
+/** Everything besides the order that the payload builder needs. */
+export async function payloadContextFor(
+  repos: TenantRepositories,
+  order: Order,
+  oms: OmsOrder,
+  settings: IntegrationSettings,
+): Promise<OrderPayloadContext> {
+  const methods = await repos.paymentMethods.list();
+  return {
+    settings,
+    shop: {
+      id: order.shop.id,
+      name: order.shop.name,
+      taxMode: order.shop.taxMode as TaxMode,
+      orderStoreId: order.shop.orderStoreId ?? null,
+    },
+    paymentMethods: new Map(methods.map((m) => [m.id, m.smaregiPaymentMethodId ?? null])),
+    products: await productIndexFor(repos, oms, settings),
+  };
+}
+
+/**
+ * Problems that the merchant fixes outside the order (mappings, settings, product import): the
+ * order waits and goes through by itself once the cause is fixed. Any other problem is in the
+ * order itself.
+ */
+export const FIXABLE_ELSEWHERE: ReadonlySet<ProblemCode> = new Set<ProblemCode>([
+  'shopNotMapped',
+  'paymentMethodNotMapped',
+  'productNotFound',
+  'productAmbiguous',
+  'dummyProductCodeNotSet',
+  'dummyProductNotFound',
+  'adjustmentProductCodeNotSet',
+  'adjustmentProductNotFound',
+]);

@@ -1,0 +1,47 @@
+import {
+  createSmaregiClient,
+  MemoryBudgetStore,
+  type BudgetStore,
+  type Clock,
+  type SmaregiClient,
+  type SmaregiLogger,
+  type TokenStore,
+} from '@renkei/smaregi-client';
+
+export interface WorkerClientOptions {
+  idBaseUrl: string;
+  apiBaseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  readsPerSecond: number;
+  writesPerSecond: number;
+  requestTimeoutMs: number;
+  /** Shared through PostgreSQL when several workers call for the same contracts. */
+  budgetStore?: BudgetStore;
+  tokenStore?: TokenStore;
+  clock?: Clock;
+  logger?: SmaregiLogger;
+}
+
+/**
+ * The worker's Smaregi client: the contract's rate budget (in memory with one process, in
+ * PostgreSQL with several), the app token per contract, the request timeout that the in-flight
+ * lease must outlast.
+ */
+export function createWorkerClient(options: WorkerClientOptions): SmaregiClient {
+  return createSmaregiClient({
+    environment: { idBaseUrl: options.idBaseUrl, apiBaseUrl: options.apiBaseUrl },
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    rateLimits: {
+      readsPerSecond: options.readsPerSecond,
+      writesPerSecond: options.writesPerSecond,
+    },
+    requestTimeoutMs: options.requestTimeoutMs,
+    budgetStore: options.budgetStore ?? new MemoryBudgetStore(),
+    ...(options.tokenStore ? { tokenStore: options.tokenStore } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+    userAgent: 'renkei-worker',
+  });
+}

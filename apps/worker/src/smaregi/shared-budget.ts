@@ -1,0 +1,20 @@
+import { PostgresBudgetStore } from '@renkei/smaregi-client/budget-postgres';
+import pg from 'pg';
+
+/**
+ * The contract rate budget shared by every worker process through PostgreSQL (RELIABILITY.md
+ * promise 3), on its own small pool so budget bookings never wait behind ORM queries.
+ */
+export async function createSharedBudget(
+  url: string,
+  tableName?: string,
+): Promise<{ store: PostgresBudgetStore; close(): Promise<void> }> {
+  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  try {
+    const store = await PostgresBudgetStore.create({ pool, ...(tableName ? { tableName } : {}) });
+    return { store, close: () => pool.end() };
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+}

@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import { forkEm } from '@renkei/persistence';
+import type { WorkerDeps } from './deps.js';
+import { JobRunner } from './jobs/job-runner.js';
+import { TableJobQueue } from './jobs/job-queue.js';
+import { Loop, type TickFn } from './lifecycle/loop.js';
+import { OrderActions } from './orders/order-actions.js';
+import { OrderSync } from './orders/order-sync.js';
+import { releaseDeadInFlight } from './orders/recover.js';
+
+/** Loop intervals (config in production; small in tests). */
+export interface WorkerIntervals {
+  pollMs: number;
+  reconcileMs: number;
+  tokenUpkeepMs: number;
+}
+
+export const DEFAULT_INTERVALS: WorkerIntervals = {
+  pollMs: 250,
+  reconcileMs: 600_000,
+  tokenUpkeepMs: 600_000,
+};
+
+export type WorkerState = 'created' | 'running' | 'stopping' | 'stopped';
+
+/**
+ * The sync engine of one process: the loops (orders, jobs, ...) over shared dependencies. The
+ * process (main.ts) owns signals and the shutdown deadline; tests drive the loops' ticks directly.
+ */
+export class Worker {
+  readonly id = `worker-${randomUUID()}`;
+  readonly orderSync: OrderSync;
+  readonly orderActions: OrderActions;
+  readonly jobs: JobRunner;
+  readonly loops: Loop[];
+  #state: WorkerState = 'created';
+
+  constructor(
+    readonly deps: WorkerDeps,
+    readonly intervals: WorkerIntervals = DEFAULT_INTERVALS,
+  ) {
+    this.orderActions = new OrderActions(deps);
+    this.orderSync = new OrderSync(deps, (tenant, orderId, signal) =>
+      this.orderActions.afterRegistration(tenant, orderId, signal),
+    );
+    const queue = new TableJobQueue(deps.clock, this.id, Math.max(deps.settings.leaseMs, 60_000));
+    this.jobs = new JobRunner(deps, queue, {
+      wakeOrders: () => this.loop('orders').wake(),
+      orderActions: this.orderActions,
+    });
+    const loop = (name: string, intervalMs: number, tick: TickFn): Loop =>
+      new Loop({
+        name,
+        intervalMs,
+        tick,
+        orm: deps.orm,
+        clock: deps.clock,
+        logger: deps.logger,
+        onTick: (n, d, ok) => deps.metrics.observeTick(n, d, ok),
+      });
+    this.loops = [
+      loop('orders', intervals.pollMs, (ctx) => this.orderSync.tick(ctx)),
+      loop('jobs', intervals.pollMs, (ctx) => this.jobs.tick(ctx)),
+    ];
+  }
+
+  get state(): WorkerState {
+    return this.#state;
+  }
+
+  loop(name: string): Loop {
+    const found = this.loops.find((l) => l.name === name);
+    if (found === undefined) throw new Error(`no loop named ${name}`);
+    return found;
+  }
+
+  /** Recovers what a previous run left (single-process mode) and starts every loop. */
+  async start(): Promise<void> {
+    if (this.#state !== 'created') return;
+    if (this.deps.settings.singleProcess) {
+      const released = await releaseDeadInFlight(
+        forkEm(this.deps.orm),
+        new Date(this.deps.clock.now()),
+      );
+      if (released > 0)
+        this.deps.logger.warn(
+          { released },
+          'in-flight operations of a previous run marked unknown; they are resolved by a read before any resend',
+        );
+    }
+    this.#state = 'running';
+    for (const l of this.loops) l.start();
+  }
+
+  /**
+   * Graceful stop: no new ticks; in-flight work may finish until `deadlineMs`, then every tick is
+   * aborted (its operations are left in flight or unknown and resolved by a read next time).
+   */
+  async stop(deadlineMs: number): Promise<{ clean: boolean }> {
+    if (this.#state === 'stopped' || this.#state === 'created') {
+      this.#state = 'stopped';
+      return { clean: true };
+    }
+    this.#state = 'stopping';
+    const stopped = Promise.all(this.loops.map((l) => l.stop())).then(() => true);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), deadlineMs);
+      timer.unref();
+    });
+    const clean = await Promise.race([stopped, deadline]);
+    clearTimeout(timer);
+    if (!clean) {
+      for (const l of this.loops) l.abort();
+      await stopped;
+    }
+    this.#state = 'stopped';
+    return { clean };
+  }
+
+  /** Health: running and every loop ticked recently (3 intervals or 60 s). */
+  health(now: number): {
+    ok: boolean;
+    state: WorkerState;
+    loops: { name: string; state: string; lastTickAt: string | null; lastError: string | null }[];
+  } {
+    const loops = this.loops.map((l) => ({
+      name: l.name,
+      state: l.state,
+      lastTickAt: l.lastTickAt === undefined ? null : new Date(l.lastTickAt).toISOString(),
+      lastError: l.lastError ?? null,
+    }));
+    const stale = this.loops.some(
+      (l) =>
+        l.lastTickAt !== undefined &&
+        now - l.lastTickAt > Math.max(60_000, 3 * this.intervals.pollMs),
+    );
+    return { ok: this.#state === 'running' && !stale, state: this.#state, loops };
+  }
+}
