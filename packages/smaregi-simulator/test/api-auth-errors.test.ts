@@ -62,7 +62,7 @@ describe('API host: authentication, contract, scopes and problem+json', () => {
     expectProblem(await api(sim, token, 'GET', '/pos/nothing-here'), 404, 'NotFound');
   });
 
-  it('400 for a malformed JSON body', async () => {
+  it('400 for a malformed JSON body, journaled with the contract of the path', async () => {
     const res = await fetch(`${sim.apiBaseUrl}/${DEMO_CONTRACT_ID}/pos/products`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -70,6 +70,11 @@ describe('API host: authentication, contract, scopes and problem+json', () => {
     });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toMatch(/problem\+json/);
+    expect(sim.control.journal({ method: 'POST' }).at(-1)).toMatchObject({
+      status: 400,
+      contractId: DEMO_CONTRACT_ID,
+      applied: false,
+    });
   });
 
   it('413 for a body over the limit', async () => {

@@ -331,3 +331,56 @@ describe('ID host: authorization code + PKCE, token, refresh, userinfo', () => {
     expect(await info.json()).toMatchObject({ error: 'insufficient_scope' });
   });
 });
+
+describe('ID host: concurrent reuse of one code', () => {
+  it('revokes the token of the first exchange even when both race', async () => {
+    const sim = await start();
+    try {
+      const { verifier, challenge } = pkce();
+      const url = new URL(`${sim.idBaseUrl}/authorize`);
+      for (const [k, v] of Object.entries({
+        response_type: 'code',
+        client_id: DEMO_CLIENT_ID,
+        redirect_uri: REDIRECT,
+        scope: 'openid pos.products:read',
+        state: 's',
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
+      })) {
+        url.searchParams.set(k, v);
+      }
+      const login = await (await fetch(url)).text();
+      const consent = await form(`${sim.idBaseUrl}/authorize`, {
+        step: 'login',
+        transaction_id: transactionId(login),
+        contract_id: DEMO_CONTRACT_ID,
+        login_id: DEMO_LOGIN.loginId,
+        password: DEMO_LOGIN.password,
+      });
+      const done = await form(`${sim.idBaseUrl}/authorize`, {
+        step: 'consent',
+        transaction_id: transactionId(consent.text),
+        decision: 'allow',
+      });
+      const code = new URL(done.headers.get('location')!).searchParams.get('code')!;
+      const fields = {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: REDIRECT,
+        code_verifier: verifier,
+      };
+      const results = await Promise.all(
+        [1, 2].map(() =>
+          form<Record<string, string>>(`${sim.idBaseUrl}/authorize/token`, fields, {
+            authorization: basic(),
+          }),
+        ),
+      );
+      expect(results.map((r) => r.status).sort()).toEqual([200, 400]);
+      const issued = results.find((r) => r.status === 200)!.body.access_token!;
+      expect((await api(sim, issued, 'GET', '/pos/products?limit=1')).status).toBe(401);
+    } finally {
+      await sim.close();
+    }
+  });
+});

@@ -30,7 +30,9 @@ export function journalMiddleware(ctx: SimulatorContext, host: 'id' | 'api'): Re
         method: req.method,
         path,
         clientId: n.clientId,
-        contractId: n.contractId,
+        // Requests refused before an operation ran (e.g. unparsable JSON) still name the contract.
+        contractId:
+          n.contractId ?? (host === 'api' ? (/^\/([^/]+)\//.exec(path)?.[1] ?? null) : null),
         status,
         fault: n.fault,
         applied: n.applied,

@@ -57,6 +57,8 @@ export class TokenService {
   private readonly issued = new Map<string, IssuedToken>();
   private readonly codes = new Map<string, AuthorizationCode>();
   private readonly refreshGrants = new Map<string, RefreshGrant>();
+  /** Grants revoked by a reused code; also covers tokens still being signed at that moment. */
+  private readonly revokedGrants = new Set<string>();
 
   /**
    * Codes, refresh tokens and token IDs come from the system CSPRNG, not from the seed: they are
@@ -88,6 +90,8 @@ export class TokenService {
       expMs: (nowSec + this.ttlSeconds) * 1000,
       revoked: false,
     };
+    // Recorded before signing, so that a revocation racing with this issuance still reaches it.
+    this.issued.set(jti, record);
     const accessToken = await new SignJWT({ scopes: [...input.scopes] })
       .setProtectedHeader({ alg: 'RS256', typ: 'JWT' })
       .setIssuer(ISSUER)
@@ -98,7 +102,6 @@ export class TokenService {
       .setNotBefore(nowSec)
       .setExpirationTime(nowSec + this.ttlSeconds)
       .sign(this.requireKeys().privateKey);
-    this.issued.set(jti, record);
     return { accessToken, record };
   }
 
@@ -135,7 +138,9 @@ export class TokenService {
     }
     const record = typeof jti === 'string' ? this.issued.get(jti) : undefined;
     if (!record) return { ok: false, reason: 'unknown' };
-    if (record.revoked) return { ok: false, reason: 'revoked' };
+    if (record.revoked || (record.grantId !== null && this.revokedGrants.has(record.grantId))) {
+      return { ok: false, reason: 'revoked' };
+    }
     if (record.expMs <= this.now().getTime()) return { ok: false, reason: 'expired' };
     return { ok: true, token: record };
   }
@@ -183,6 +188,7 @@ export class TokenService {
 
   /** RFC 6749 §4.1.2: a reused code revokes every token issued from it. */
   revokeGrant(grantId: string): void {
+    this.revokedGrants.add(grantId);
     for (const t of this.issued.values()) if (t.grantId === grantId) t.revoked = true;
     for (const g of this.refreshGrants.values()) if (g.grantId === grantId) g.revoked = true;
   }
@@ -198,7 +204,9 @@ export class TokenService {
   }
 
   refreshGrant(refreshToken: string): RefreshGrant | undefined {
-    return this.refreshGrants.get(refreshToken);
+    const grant = this.refreshGrants.get(refreshToken);
+    if (grant && this.revokedGrants.has(grant.grantId)) grant.revoked = true;
+    return grant;
   }
 }
 
