@@ -22,6 +22,7 @@ export {
   ControlError,
   SimulatorControl,
   type AddContractInput,
+  type OrderStoreUpdate,
   type PosSaleInput,
   type SeedProductsInput,
   type StockAdjustmentInput,

@@ -154,6 +154,20 @@ describe('control API over HTTP (/__sim)', () => {
         })
       ).body.error,
     ).toContain('CTRL-1');
+    const store = await control<{ autoAllocation: boolean; stockStoreId: string | null }>(
+      'PATCH',
+      '/order-stores/5',
+      { autoAllocation: true, stockStoreId: null },
+    );
+    expect(store.body).toMatchObject({ autoAllocation: true, stockStoreId: null });
+    const seen = await api<{ autoAllocation: boolean }>(
+      sim,
+      token,
+      'GET',
+      '/order-shipment/stores/5',
+    );
+    expect(seen.body.autoAllocation).toBe(true);
+    expect((await control('PATCH', '/order-stores/1', { autoAllocation: true })).status).toBe(400);
     expect((await control('GET', '/nothing')).status).toBe(404);
   });
 });

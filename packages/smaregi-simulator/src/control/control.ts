@@ -5,7 +5,7 @@ import { formatJst, formatJstDate } from '../lib/time.js';
 import { addProduct, type ProductInput } from '../state/catalog.js';
 import type { AppRegistration, ContractState } from '../state/contract.js';
 import { MAX_STOCK, type StockChange } from '../state/stock.js';
-import type { Order, PosProduct, StockRow } from '../state/types.js';
+import type { Order, OrderStore, PosProduct, StockRow } from '../state/types.js';
 import type { WebhookBehaviour, WebhookDelivery, WebhookEndpoint } from '../webhooks/dispatcher.js';
 import {
   emitAppSubscription,
@@ -40,6 +40,16 @@ export interface StockAdjustmentInput {
   amount?: number;
   stockAmount?: number;
   memo?: string;
+}
+
+/** Settings of a 受注店舗 the merchant can change in Smaregi's admin screen. */
+export interface OrderStoreUpdate {
+  contractId?: string;
+  storeId: string;
+  stockStoreId?: string | null;
+  autoAllocation?: boolean;
+  sellDivision?: 'included' | 'excluded';
+  pauseFlag?: boolean;
 }
 
 export interface SeedProductsInput {
@@ -324,6 +334,31 @@ export class SimulatorControl {
       scopes: [...input.scopes],
       redirectUris: [...input.redirectUris],
     });
+  }
+
+  /**
+   * Changes a 受注店舗 as the merchant would in Smaregi's admin screen (在庫同期 tab, 自動処理,
+   * 販売区分, 休止): e.g. to show Renkei's readiness checks reacting.
+   */
+  updateOrderStore(input: OrderStoreUpdate): OrderStore {
+    const contract = this.contract(input.contractId);
+    const store = contract.orderStore(input.storeId);
+    if (!store) throw new ControlError(`storeId[${input.storeId}]は受注店舗ではありません`);
+    if (input.stockStoreId != null && !contract.posStore(input.stockStoreId)) {
+      throw new ControlError(`stockStoreId[${input.stockStoreId}]はPOS店舗・倉庫ではありません`);
+    }
+    if (
+      input.sellDivision !== undefined &&
+      input.sellDivision !== 'included' &&
+      input.sellDivision !== 'excluded'
+    ) {
+      throw new ControlError('sellDivision は included または excluded で指定してください');
+    }
+    if (input.stockStoreId !== undefined) store.stockStoreId = input.stockStoreId;
+    if (input.autoAllocation !== undefined) store.autoAllocation = input.autoAllocation;
+    if (input.sellDivision !== undefined) store.sellDivision = input.sellDivision;
+    if (input.pauseFlag !== undefined) store.pauseFlag = input.pauseFlag;
+    return { ...store };
   }
 
   /** Creates another contract that subscribed to an app (tenant-isolation tests). */

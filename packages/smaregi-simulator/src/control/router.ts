@@ -84,6 +84,13 @@ const productSchema = z.strictObject({
   productName: z.string().min(1).max(85),
   price: z.string().regex(/^-?\d{1,8}$/),
 });
+const orderStoreSchema = z.strictObject({
+  contractId: contractIdField,
+  stockStoreId: z.string().nullable().optional(),
+  autoAllocation: z.boolean().optional(),
+  sellDivision: z.enum(['included', 'excluded']).optional(),
+  pauseFlag: z.boolean().optional(),
+});
 const contractSchema = z.strictObject({
   contractId: z.string(),
   clientId: z.string().optional(),
@@ -214,6 +221,10 @@ export function createControlRouter(control: SimulatorControl): Router {
   });
   r.post('/products', (req, res) => {
     res.status(201).json(control.addProduct(parse(productSchema, req.body)));
+  });
+  r.patch('/order-stores/:storeId', (req: Request<{ storeId: string }>, res) => {
+    const body = parse(orderStoreSchema, req.body);
+    res.json(control.updateOrderStore({ ...body, storeId: req.params.storeId }));
   });
   r.post('/contracts', (req, res) => {
     control.addContract(parse(contractSchema, req.body));
