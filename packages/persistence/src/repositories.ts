@@ -245,8 +245,9 @@ export class JobRepository extends TenantScopedRepository<Job> {
     super(em, tenantId, Job);
   }
   /**
-   * Adds a job to the outbox in the current unit of work. With a `dedupKey`, a job of the same
-   * name and key that is still queued is returned instead of a second one.
+   * Adds a job to the outbox in the current unit of work (no flush: it is written with the change
+   * that caused it). With a `dedupKey`, a queued job of the same name and key is returned instead
+   * of a second one, and a finished one is queued again.
    */
   async enqueue(
     name: JobName,
@@ -254,12 +255,23 @@ export class JobRepository extends TenantScopedRepository<Job> {
     options: EnqueueOptions = {},
   ): Promise<Job> {
     if (options.dedupKey !== undefined) {
-      const queued = await this.findOne({ name, dedupKey: options.dedupKey });
-      if (queued !== null) {
-        if (queued.state === 'queued') return queued;
-        // A finished job keeps its key for the record; free it so the new one can take it.
-        queued.dedupKey = null;
-        await this.em.flush();
+      const existing = await this.findOne({ name, dedupKey: options.dedupKey });
+      if (existing !== null) {
+        if (existing.state === 'queued') return existing;
+        // A finished (or failed) job of the same key is queued again rather than duplicated, so
+        // the change stays within the caller's single flush.
+        Object.assign(existing, {
+          state: 'queued',
+          payload,
+          attempts: 0,
+          runAt: options.runAt ?? new Date(),
+          priority: options.priority ?? existing.priority,
+          lockedUntil: null,
+          lockedBy: null,
+          lastError: null,
+          finishedAt: null,
+        });
+        return existing;
       }
     }
     return this.create({

@@ -1,0 +1,53 @@
+import { join } from 'node:path';
+import { databaseLocation, openDatabase, type Orm } from '@renkei/persistence';
+import { createSmaregiClient } from '@renkei/smaregi-client';
+import { LoginLimiter } from './auth/login-limiter.js';
+import type { AppDeps } from './deps.js';
+import type { Config } from './env.js';
+import { createMetrics } from './http/metrics.js';
+import { createLogger, type Logger } from './logger.js';
+import { EncryptedTokenStore } from './smaregi/token-store.js';
+import { loadOrCreateDemoKey, parseVaultKeys, TokenVault } from './security/token-vault.js';
+
+/** Opens the configured database (SQLite under the data folder, or PostgreSQL) and migrates it. */
+export function openConfiguredDatabase(config: Config): Promise<Orm> {
+  return openDatabase({
+    location: databaseLocation(config.databaseUrl, join(config.dataDir, 'renkei.sqlite')),
+  });
+}
+
+/** Builds the API's dependencies from configuration (the database must be open). */
+export function createDeps(
+  config: Config,
+  orm: Orm,
+  options: { logger?: Logger; now?: () => Date } = {},
+): AppDeps {
+  const logger = options.logger ?? createLogger(config.env.LOG_LEVEL, config.smaregi.webhookHeader);
+  const keys =
+    config.tokenKeys !== undefined
+      ? parseVaultKeys(config.tokenKeys)
+      : loadOrCreateDemoKey(config.dataDir);
+  const vault = new TokenVault(keys);
+  const now = options.now ?? (() => new Date());
+  const smaregi = createSmaregiClient({
+    environment: { idBaseUrl: config.smaregi.idBaseUrl, apiBaseUrl: config.smaregi.apiBaseUrl },
+    clientId: config.smaregi.clientId,
+    clientSecret: config.smaregi.clientSecret,
+    tokenStore: new EncryptedTokenStore(orm, vault),
+    logger: logger.child({ component: 'smaregi-client' }),
+    // Live lists are read while the merchant waits: fail fast rather than retry for minutes.
+    requestTimeoutMs: 8000,
+  });
+  return {
+    config,
+    orm,
+    logger,
+    vault,
+    smaregi,
+    loginLimiter: new LoginLimiter(config.login.maxFailures, config.login.lockSeconds * 1000, () =>
+      now().getTime(),
+    ),
+    metrics: createMetrics(),
+    now,
+  };
+}

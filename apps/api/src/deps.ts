@@ -1,0 +1,20 @@
+import type { Orm } from '@renkei/persistence';
+import type { SmaregiClient } from '@renkei/smaregi-client';
+import type { LoginLimiter } from './auth/login-limiter.js';
+import type { Config } from './env.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './http/metrics.js';
+import type { TokenVault } from './security/token-vault.js';
+
+/** Everything a request handler needs, built once at start-up (or by a test). */
+export interface AppDeps {
+  config: Config;
+  orm: Orm;
+  logger: Logger;
+  vault: TokenVault;
+  smaregi: SmaregiClient;
+  loginLimiter: LoginLimiter;
+  metrics: Metrics;
+  /** The clock (tests pass a fixed one). */
+  now: () => Date;
+}

@@ -1,0 +1,149 @@
+import { z } from 'zod';
+
+/*
+ * The API's configuration, validated once at start-up (CONVENTIONS.md item 4). Nothing else reads
+ * process.env. With no configuration at all the API runs in demo mode: SQLite under ./data, the
+ * local Smaregi simulator, demo client credentials, a token key generated into ./data.
+ */
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const url = z.url({ protocol: /^https?$/ });
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** Public base URL of this API as the browser and Smaregi see it (OAuth redirect, cookies). */
+  PUBLIC_URL: url.default('http://localhost:3000'),
+  /** Extra origins allowed to call mutations (e.g. the admin dev server), comma separated. */
+  ADMIN_ORIGINS: z.string().default('http://localhost:5173,http://127.0.0.1:5173'),
+  /** PostgreSQL URL; SQLite under RENKEI_DATA_DIR when unset. */
+  DATABASE_URL: z.string().optional(),
+  RENKEI_DATA_DIR: z.string().min(1).default('./data'),
+  /**
+   * Token encryption keys `id:base64(32 bytes)`, comma separated, the first one encrypts. Required
+   * outside demo mode; in demo mode a key is generated into RENKEI_DATA_DIR on first start.
+   */
+  RENKEI_TOKEN_KEYS: z.string().optional(),
+  /** Demo mode (seed, simulator defaults, public demo intake key). Default: on when SMAREGI_CLIENT_ID is unset. */
+  RENKEI_DEMO: bool.optional(),
+  SMAREGI_ID_BASE_URL: url.default('http://127.0.0.1:4011'),
+  SMAREGI_API_BASE_URL: url.default('http://127.0.0.1:4010'),
+  SMAREGI_CLIENT_ID: z.string().min(1).optional(),
+  SMAREGI_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Scopes requested from Smaregi, space separated. */
+  SMAREGI_SCOPES: z
+    .string()
+    .default(
+      'openid email offline_access pos.products:read pos.products:write pos.stock:read pos.stock:write pos.stores:read pos.transactions:read order-shipment.stores:read order-shipment.orders:read order-shipment.orders:write order-shipment.stock:read',
+    ),
+  /** The custom header Smaregi sends with webhooks (name and secret value, from the developer portal). */
+  SMAREGI_WEBHOOK_HEADER: z.string().min(1).default('x-renkei-webhook-secret'),
+  SMAREGI_WEBHOOK_SECRET: z.string().min(16).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Max JSON body for the admin and intake (the CSV import travels inside it). */
+  BODY_LIMIT: z.string().default('2mb'),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  LOGIN_LOCK_SECONDS: z.coerce.number().int().min(1).default(900),
+  SESSION_TTL_HOURS: z.coerce.number().int().min(1).default(12),
+});
+
+export type Env = z.output<typeof envSchema>;
+
+/** The demo credentials of the simulator (mirrors packages/smaregi-simulator's demo constants). */
+const DEMO_SMAREGI = {
+  clientId: 'renkei-demo-client',
+  clientSecret: 'renkei-demo-secret',
+  webhookSecret: 'renkei-demo-webhook-secret',
+} as const;
+
+export interface Config {
+  env: Env;
+  demo: boolean;
+  port: number;
+  host: string;
+  publicUrl: string;
+  allowedOrigins: string[];
+  databaseUrl: string | undefined;
+  dataDir: string;
+  tokenKeys: string | undefined;
+  smaregi: {
+    idBaseUrl: string;
+    apiBaseUrl: string;
+    clientId: string;
+    clientSecret: string;
+    scopes: string[];
+    redirectUri: string;
+    webhookHeader: string;
+    webhookSecret: string;
+  };
+  bodyLimit: string;
+  login: { maxFailures: number; lockSeconds: number };
+  sessionTtlMs: number;
+  /** Cookies get `Secure` unless the public URL is a loopback http URL. */
+  secureCookies: boolean;
+}
+
+/** Thrown when the environment is invalid; the message names every bad variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Validates the environment and derives the configuration. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  const demo = env.RENKEI_DEMO ?? env.SMAREGI_CLIENT_ID === undefined;
+  if (!demo) {
+    const missing = (
+      [
+        'SMAREGI_CLIENT_ID',
+        'SMAREGI_CLIENT_SECRET',
+        'SMAREGI_WEBHOOK_SECRET',
+        'RENKEI_TOKEN_KEYS',
+      ] as const
+    ).filter((k) => env[k] === undefined);
+    if (missing.length > 0)
+      throw new ConfigError(`outside demo mode these are required: ${missing.join(', ')}`);
+  }
+  const publicUrl = env.PUBLIC_URL.replace(/\/+$/, '');
+  const pub = new URL(publicUrl);
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(pub.hostname);
+  return {
+    env,
+    demo,
+    port: env.PORT,
+    host: env.HOST,
+    publicUrl,
+    allowedOrigins: [
+      pub.origin,
+      ...env.ADMIN_ORIGINS.split(',')
+        .map((o) => o.trim())
+        .filter((o) => o !== ''),
+    ],
+    databaseUrl: env.DATABASE_URL === '' ? undefined : env.DATABASE_URL,
+    dataDir: env.RENKEI_DATA_DIR,
+    tokenKeys: env.RENKEI_TOKEN_KEYS,
+    smaregi: {
+      idBaseUrl: env.SMAREGI_ID_BASE_URL.replace(/\/+$/, ''),
+      apiBaseUrl: env.SMAREGI_API_BASE_URL.replace(/\/+$/, ''),
+      clientId: env.SMAREGI_CLIENT_ID ?? DEMO_SMAREGI.clientId,
+      clientSecret: env.SMAREGI_CLIENT_SECRET ?? DEMO_SMAREGI.clientSecret,
+      scopes: env.SMAREGI_SCOPES.split(/\s+/).filter((s) => s !== ''),
+      redirectUri: `${publicUrl}/api/smaregi/callback`,
+      webhookHeader: env.SMAREGI_WEBHOOK_HEADER.toLowerCase(),
+      webhookSecret: env.SMAREGI_WEBHOOK_SECRET ?? DEMO_SMAREGI.webhookSecret,
+    },
+    bodyLimit: env.BODY_LIMIT,
+    login: { maxFailures: env.LOGIN_MAX_FAILURES, lockSeconds: env.LOGIN_LOCK_SECONDS },
+    sessionTtlMs: env.SESSION_TTL_HOURS * 3600_000,
+    secureCookies: !(pub.protocol === 'http:' && loopback),
+  };
+}

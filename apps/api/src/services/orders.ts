@@ -1,0 +1,454 @@
+import { createHash } from 'node:crypto';
+import {
+  fieldErrorsOf,
+  omsOrderSchema,
+  toSmaregiOrderCode,
+  type FieldError,
+  type OmsOrder,
+} from '@renkei/domain';
+import {
+  JOB_NAMES,
+  OrderLine,
+  UniqueConstraintViolationException,
+  type Order,
+  type OrderSource,
+  type OrderStatus,
+  type PaymentMethod,
+  type Shop,
+} from '@renkei/persistence';
+import { AppError, fieldError, invalid, notFound } from '../errors.js';
+import { audit, type TenantScope } from './scope.js';
+
+/*
+ * Order intake (受注取込), shared by the REST API, the CSV import, the admin and the demo seed.
+ * Idempotent on (shop, Smaregi order code): the same content again returns the same order; a
+ * documented update (status and/or shipping date) is applied; any other difference is a 409,
+ * because silently rewriting an order that may already be in Smaregi would desynchronise them.
+ */
+
+/** Fields an integrator may change by posting an existing order again. */
+export const UPDATABLE_FIELDS = ['statusId', 'shippingDate'] as const;
+
+export type IntakeOutcome = 'created' | 'unchanged' | 'updated';
+
+export interface IntakeResult {
+  outcome: IntakeOutcome;
+  order: Order;
+}
+
+const CODE_REASONS = {
+  empty: ['受注番号が空です', 'is empty after normalisation'],
+  notPrintableAscii: [
+    '受注番号はスマレジの受注番号にできません(半角英数記号のみ使えます)',
+    'cannot become a Smaregi order code (printable ASCII only)',
+  ],
+  tooLong: [
+    '受注番号は正規化後50文字以下にしてください',
+    'must be at most 50 characters after normalisation',
+  ],
+} as const;
+
+/** Stable JSON (sorted keys) for hashing and comparison. */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+    );
+  }
+  return value;
+}
+
+function contentHash(order: OmsOrder): string {
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(order)))
+    .digest('hex');
+}
+
+/** The intake content of a stored order, in the intake schema's shape (for comparison). */
+function storedContent(order: Order): OmsOrder {
+  return order.intake as unknown as OmsOrder;
+}
+
+export interface Resolved {
+  parsed: OmsOrder;
+  orderCode: string;
+  shop: Shop;
+  paymentMethod: PaymentMethod;
+  status: OrderStatus;
+  hash: string;
+}
+
+/**
+ * Validates one order completely without writing anything: shape (domain schema), order code,
+ * and that shop, payment method and status belong to this tenant. Returns field errors instead
+ * of throwing so a CSV import can report every bad row at once.
+ */
+export async function resolveOrder(
+  scope: TenantScope,
+  raw: unknown,
+): Promise<{ ok: true; value: Resolved } | { ok: false; errors: FieldError[] }> {
+  const parsed = omsOrderSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, errors: fieldErrorsOf(parsed.error) };
+  const order = parsed.data;
+  const errors: FieldError[] = [];
+  const code = toSmaregiOrderCode(order.orderNumber);
+  if (!code.ok) {
+    const [ja, en] = CODE_REASONS[code.reason];
+    errors.push(
+      fieldError(
+        'orderNumber',
+        `${ja}: ${order.orderNumber}`,
+        `Order number (orderNumber) ${en}: ${order.orderNumber}`,
+      ),
+    );
+  }
+  const [shop, paymentMethod, status] = await Promise.all([
+    scope.repos.shops.findById(order.shopId),
+    scope.repos.paymentMethods.findById(order.paymentMethodId),
+    scope.repos.orderStatuses.findById(order.statusId),
+  ]);
+  if (shop === null)
+    errors.push(
+      fieldError(
+        'shopId',
+        `店舗ID(shopId)が見つかりません: ${order.shopId}`,
+        `Shop ID (shopId) not found: ${order.shopId}`,
+      ),
+    );
+  if (paymentMethod === null)
+    errors.push(
+      fieldError(
+        'paymentMethodId',
+        `支払方法ID(paymentMethodId)が見つかりません: ${order.paymentMethodId}`,
+        `Payment method ID (paymentMethodId) not found: ${order.paymentMethodId}`,
+      ),
+    );
+  if (status === null)
+    errors.push(
+      fieldError(
+        'statusId',
+        `受注ステータス(statusId)が見つかりません: ${order.statusId}`,
+        `Order status (statusId) not found: ${order.statusId}`,
+      ),
+    );
+  if (errors.length > 0 || shop === null || paymentMethod === null || status === null || !code.ok)
+    return { ok: false, errors };
+  return {
+    ok: true,
+    value: {
+      parsed: order,
+      orderCode: code.code,
+      shop,
+      paymentMethod,
+      status,
+      hash: contentHash(order),
+    },
+  };
+}
+
+function differingFields(a: OmsOrder, b: OmsOrder): string[] {
+  const ca = canonical(a) as Record<string, unknown>;
+  const cb = canonical(b) as Record<string, unknown>;
+  const keys = new Set([...Object.keys(ca), ...Object.keys(cb)]);
+  return [...keys].filter((k) => JSON.stringify(ca[k]) !== JSON.stringify(cb[k])).sort();
+}
+
+function createOrder(scope: TenantScope, r: Resolved, source: OrderSource): Order {
+  const o = r.parsed;
+  const order = scope.repos.orders.create({
+    shop: r.shop,
+    orderNumber: o.orderNumber,
+    orderCode: r.orderCode,
+    status: r.status,
+    orderedAt: new Date(o.orderedAt),
+    paymentMethod: r.paymentMethod,
+    shipToName: o.shipTo?.name ?? null,
+    shipToPostalCode: o.shipTo?.postalCode ?? null,
+    shipToAddress: o.shipTo?.address ?? null,
+    shipToPhone: o.shipTo?.phone ?? null,
+    deliveryDate: o.deliveryDate,
+    shippingDate: o.shippingDate,
+    shippingFee: o.shippingFee,
+    commission: o.commission,
+    giftWrapFee: o.giftWrapFee,
+    pointUse: o.pointUse,
+    coupon: o.coupon,
+    mallCoupon: o.mallCoupon,
+    adjustment: o.adjustment,
+    externalTax: o.externalTax,
+    total: o.total ?? null,
+    intake: o,
+    contentHash: r.hash,
+    source,
+    syncState: 'pending',
+  });
+  o.lines.forEach((line, index) => {
+    order.lines.add(
+      scope.em.create(OrderLine, {
+        tenant: order.tenant,
+        order,
+        lineNo: index + 1,
+        productCode: line.productCode,
+        managementNumber: line.managementNumber,
+        name: line.name,
+        unitPrice: line.unitPrice,
+        quantity: line.quantity,
+        isEnclosure: line.isEnclosure,
+      }),
+    );
+  });
+  return order;
+}
+
+async function enqueueRegistration(scope: TenantScope, order: Order): Promise<void> {
+  await scope.repos.jobs.enqueue(
+    JOB_NAMES.registerOrder,
+    { orderId: order.id },
+    { dedupKey: order.id, priority: 0 },
+  );
+}
+
+/** Applies a resolved order within the current unit of work (no flush). */
+async function apply(scope: TenantScope, r: Resolved, source: OrderSource): Promise<IntakeResult> {
+  const existing = await scope.repos.orders.findByShopAndCode(r.shop.id, r.orderCode);
+  if (existing === null) {
+    const order = createOrder(scope, r, source);
+    scope.repos.syncEvents.record({
+      subjectType: 'order',
+      subjectId: order.id,
+      kind: 'order.received',
+      outcome: 'info',
+      message: `受注を取り込みました(${source}) / Order received (${source})`,
+    });
+    await enqueueRegistration(scope, order);
+    return { outcome: 'created', order };
+  }
+  if (existing.contentHash === r.hash) return { outcome: 'unchanged', order: existing };
+  const before = storedContent(existing);
+  const differing = differingFields(before, r.parsed);
+  const notUpdatable = differing.filter(
+    (f) => !(UPDATABLE_FIELDS as readonly string[]).includes(f),
+  );
+  if (notUpdatable.length > 0) {
+    throw new AppError(
+      'CONFLICT',
+      {
+        ja: `受注番号 ${r.parsed.orderNumber} は別の内容で登録済みです(異なる項目: ${notUpdatable.join(', ')})。変更できるのは受注ステータスと出荷日だけです`,
+        en: `Order ${r.parsed.orderNumber} already exists with different content (${notUpdatable.join(', ')}); only statusId and shippingDate may change`,
+      },
+      notUpdatable.map((f) =>
+        fieldError(f, `登録済みの内容と異なります`, `differs from the stored order`),
+      ),
+      { orderId: existing.id, differingFields: notUpdatable },
+    );
+  }
+  const statusChanged = existing.status.id !== r.status.id;
+  existing.status = r.status;
+  existing.shippingDate = r.parsed.shippingDate;
+  existing.contentHash = r.hash;
+  existing.intake = r.parsed;
+  scope.repos.syncEvents.record({
+    subjectType: 'order',
+    subjectId: existing.id,
+    kind: 'order.updated',
+    outcome: 'info',
+    message: `受注を更新しました(${differing.join(', ')}) / Order updated (${differing.join(', ')})`,
+  });
+  if (statusChanged) {
+    await scope.repos.jobs.enqueue(JOB_NAMES.orderStatusChanged, {
+      orderId: existing.id,
+      statusId: r.status.id,
+    });
+  }
+  return { outcome: 'updated', order: existing };
+}
+
+/**
+ * Receives one order. Throws AppError BAD_REQUEST (with per-field errors), CONFLICT, or returns
+ * the stored order with what happened. All rows of one order are written in one transaction.
+ */
+export async function receiveOrder(
+  scope: TenantScope,
+  raw: unknown,
+  source: OrderSource,
+): Promise<IntakeResult> {
+  const resolved = await resolveOrder(scope, raw);
+  if (!resolved.ok) throw invalid(resolved.errors);
+  // One flush = one database transaction: the order, its lines, its history line and its job are
+  // written together or not at all.
+  try {
+    const result = await apply(scope, resolved.value, source);
+    await scope.em.flush();
+    return result;
+  } catch (error) {
+    if (!(error instanceof UniqueConstraintViolationException)) throw error;
+    // The same order arrived twice at once and the other request won: answer as for a repeat.
+    scope.em.clear();
+    const again = await resolveOrder(scope, raw);
+    if (!again.ok) throw invalid(again.errors);
+    const result = await apply(scope, again.value, source);
+    await scope.em.flush();
+    return result;
+  }
+}
+
+/**
+ * Receives many orders all-or-nothing (CSV import): every order is validated first and, if any
+ * is bad, nothing is stored and every error is returned with its position.
+ */
+export async function receiveOrders(
+  scope: TenantScope,
+  raws: { position: string; order: unknown }[],
+  source: OrderSource,
+): Promise<{ created: number; unchanged: number; updated: number }> {
+  const resolved: Resolved[] = [];
+  const errors: FieldError[] = [];
+  const seen = new Map<string, string>();
+  for (const { position, order } of raws) {
+    const r = await resolveOrder(scope, order);
+    if (!r.ok) {
+      errors.push(...r.errors.map((e) => ({ path: `${position}.${e.path}`, message: e.message })));
+      continue;
+    }
+    const key = `${r.value.shop.id}\u0000${r.value.orderCode}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      errors.push(
+        fieldError(
+          `${position}.orderNumber`,
+          `受注番号 ${r.value.parsed.orderNumber} がファイル内で重複しています(${first})`,
+          `Order number ${r.value.parsed.orderNumber} appears twice in the file (${first})`,
+        ),
+      );
+      continue;
+    }
+    seen.set(key, position);
+    resolved.push(r.value);
+  }
+  if (errors.length > 0) throw invalid(errors);
+  const counts = { created: 0, unchanged: 0, updated: 0 };
+  for (const r of resolved) counts[(await apply(scope, r, source)).outcome] += 1;
+  await scope.em.flush(); // one transaction for the whole file
+
+  return counts;
+}
+
+/** The order of this tenant with lines, or NOT_FOUND. */
+export async function getOrder(scope: TenantScope, id: string): Promise<Order> {
+  return (await scope.repos.orders.findWithLines(id)) ?? Promise.reject(notFound('受注', 'Order'));
+}
+
+/** What API clients see of an order. */
+export function orderView(order: Order) {
+  return {
+    id: order.id,
+    shopId: order.shop.id,
+    orderNumber: order.orderNumber,
+    orderCode: order.orderCode,
+    statusId: order.status.id,
+    orderedAt: order.orderedAt.toISOString(),
+    paymentMethodId: order.paymentMethod.id,
+    shippingFee: order.shippingFee,
+    commission: order.commission,
+    giftWrapFee: order.giftWrapFee,
+    pointUse: order.pointUse,
+    coupon: order.coupon,
+    mallCoupon: order.mallCoupon,
+    adjustment: order.adjustment,
+    externalTax: order.externalTax,
+    total: order.total ?? null,
+    deliveryDate: order.deliveryDate ?? null,
+    shippingDate: order.shippingDate ?? null,
+    shipTo: {
+      name: order.shipToName ?? null,
+      postalCode: order.shipToPostalCode ?? null,
+      address: order.shipToAddress ?? null,
+      phone: order.shipToPhone ?? null,
+    },
+    syncState: order.syncState,
+    syncReason: order.syncReason ?? null,
+    smaregiOrderHeadId: order.smaregiOrderHeadId ?? null,
+    allocationStatus: order.allocationStatus ?? null,
+    lastSyncError: order.lastSyncError ?? null,
+    createdAt: order.createdAt.toISOString(),
+    updatedAt: order.updatedAt.toISOString(),
+  };
+}
+
+export function orderLinesView(order: Order) {
+  return order.lines.getItems().map((l) => ({
+    lineNo: l.lineNo,
+    productCode: l.productCode ?? null,
+    managementNumber: l.managementNumber ?? null,
+    name: l.name,
+    unitPrice: l.unitPrice,
+    quantity: l.quantity,
+    isEnclosure: l.isEnclosure,
+    allocatedQuantity: l.allocatedQuantity,
+  }));
+}
+
+/** Moves an order to another status of this tenant (the worker reacts to trigger statuses). */
+export async function changeOrderStatus(
+  scope: TenantScope,
+  orderId: string,
+  statusId: string,
+): Promise<Order> {
+  const order = await getOrder(scope, orderId);
+  const status = await scope.repos.orderStatuses.findById(statusId);
+  if (status === null)
+    throw invalid([
+      fieldError(
+        'statusId',
+        `受注ステータス(statusId)が見つかりません: ${statusId}`,
+        `Order status (statusId) not found: ${statusId}`,
+      ),
+    ]);
+  if (order.status.id === status.id) return order;
+  const before = { statusId: order.status.id };
+  order.status = status;
+  // Keep the stored intake content in step so that the integrator's next post of the same order
+  // with the new status is a repeat, not a conflict.
+  const next = { ...storedContent(order), statusId: status.id };
+  order.intake = next;
+  order.contentHash = contentHash(next);
+  scope.repos.syncEvents.record({
+    subjectType: 'order',
+    subjectId: order.id,
+    kind: 'order.statusChanged',
+    outcome: 'info',
+    message: `ステータスを「${status.name}」に変更しました / Status changed to ${status.name}`,
+  });
+  audit(scope, 'order.statusChange', 'order', order.id, before, { statusId: status.id });
+  await scope.repos.jobs.enqueue(JOB_NAMES.orderStatusChanged, {
+    orderId: order.id,
+    statusId: status.id,
+  });
+  await scope.em.flush();
+  return order;
+}
+
+/** Asks the worker to try the order again (after the merchant fixed the cause). */
+export async function retryOrder(scope: TenantScope, orderId: string): Promise<Order> {
+  const order = await getOrder(scope, orderId);
+  if (order.syncState === 'registered' || order.syncState === 'canceled') {
+    throw new AppError('CONFLICT', {
+      ja: 'この受注はスマレジに登録済み(またはキャンセル済み)のため再送できません',
+      en: 'This order is already registered in Smaregi (or canceled); nothing to retry',
+    });
+  }
+  order.syncState = 'pending';
+  scope.repos.syncEvents.record({
+    subjectType: 'order',
+    subjectId: order.id,
+    kind: 'order.retryRequested',
+    outcome: 'info',
+    message: `${scope.actor.label} が再送を指示しました / Retry requested by ${scope.actor.label}`,
+  });
+  await enqueueRegistration(scope, order);
+  await scope.em.flush();
+  return order;
+}

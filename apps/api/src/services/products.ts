@@ -1,0 +1,73 @@
+import { JOB_NAMES, type ListedProduct, type ProductImportRun } from '@renkei/persistence';
+import { AppError } from '../errors.js';
+import { audit, type TenantScope } from './scope.js';
+
+export function productView(p: ListedProduct) {
+  return {
+    id: p.id,
+    productCode: p.productCode,
+    managementNumber: p.managementNumber ?? null,
+    name: p.name,
+    price: p.price ?? null,
+    smaregiProductId: p.smaregiProductId ?? null,
+    effectiveStock: p.effectiveStock ?? null,
+    stockAmount: p.stockAmount ?? null,
+    allocatedAmount: p.allocatedAmount ?? null,
+    stockUpdatedAt: p.stockUpdatedAt?.toISOString() ?? null,
+    syncState: p.syncState,
+    lastSyncedAt: p.lastSyncedAt?.toISOString() ?? null,
+    lastError: p.lastError ?? null,
+  };
+}
+
+export function importRunView(run: ProductImportRun) {
+  return {
+    id: run.id,
+    state: run.state,
+    pagesDone: run.pagesDone,
+    processed: run.processed,
+    created: run.created,
+    updated: run.updated,
+    skipped: run.skipped,
+    failed: run.failed,
+    requestedBy: run.requestedBy ?? null,
+    startedAt: run.startedAt?.toISOString() ?? null,
+    finishedAt: run.finishedAt?.toISOString() ?? null,
+    lastError: run.lastError ?? null,
+    createdAt: run.createdAt.toISOString(),
+  };
+}
+
+/**
+ * スマレジから新規商品情報一括取得: queues a product import for the worker. One import at a time
+ * per tenant: asking again while one is queued or running returns that one.
+ */
+export async function startProductImport(
+  scope: TenantScope,
+): Promise<{ run: ProductImportRun; alreadyRunning: boolean }> {
+  const connection = await scope.repos.connection.getOrCreate();
+  if (connection.status !== 'active') {
+    throw new AppError('PRECONDITION_FAILED', {
+      ja: '商品を取り込むには、先にスマレジと接続してください',
+      en: 'Connect Smaregi before importing products',
+    });
+  }
+  const active = await scope.repos.importRuns.findActive();
+  if (active !== null) return { run: active, alreadyRunning: true };
+  const run = scope.repos.importRuns.create({ requestedBy: scope.actor.label });
+  await scope.repos.jobs.enqueue(
+    JOB_NAMES.importProducts,
+    { runId: run.id },
+    { dedupKey: run.id, priority: 20 },
+  );
+  scope.repos.syncEvents.record({
+    subjectType: 'productImport',
+    subjectId: run.id,
+    kind: 'products.importRequested',
+    outcome: 'info',
+    message: `商品取込を開始しました / Product import requested by ${scope.actor.label}`,
+  });
+  audit(scope, 'products.importStart', 'productImportRun', run.id, null, { state: run.state });
+  await scope.em.flush();
+  return { run, alreadyRunning: false };
+}

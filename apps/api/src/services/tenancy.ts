@@ -1,0 +1,75 @@
+import { defaultIntegrationSettings } from '@renkei/domain';
+import {
+  AdminUser,
+  ApiKey,
+  IntegrationSettings,
+  SmaregiConnection,
+  Tenant,
+  type Em,
+} from '@renkei/persistence';
+import { hashPassword } from '../auth/password.js';
+import { randomToken, sha256Hex } from '../security/secrets.js';
+
+/** Creates a tenant with its default settings and an unconnected (未認証) Smaregi connection. */
+export async function createTenant(
+  em: Em,
+  input: { name: string; demo?: boolean; id?: string },
+): Promise<Tenant> {
+  const name = input.name.trim();
+  if (name === '' || name.length > 200) throw new Error('tenant name must be 1..200 characters');
+  return em.transactional(async (tx) => {
+    const tenant = tx.create(Tenant, {
+      ...(input.id === undefined ? {} : { id: input.id }),
+      name,
+      demo: input.demo ?? false,
+    });
+    const { integrationEnabled, ...values } = defaultIntegrationSettings;
+    tx.create(IntegrationSettings, { tenant, integrationEnabled, values: { ...values } });
+    tx.create(SmaregiConnection, { tenant });
+    await tx.flush();
+    return tenant;
+  });
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+
+/** Creates an admin user; the email is unique across tenants. */
+export async function createAdminUser(
+  em: Em,
+  input: { tenantId: string; email: string; password: string; displayName?: string },
+): Promise<AdminUser> {
+  const email = input.email.trim().toLowerCase();
+  if (!EMAIL.test(email) || email.length > 254)
+    throw new Error(`not an email address: ${input.email}`);
+  if (input.password.length < 10) throw new Error('the password must have at least 10 characters');
+  const user = em.create(AdminUser, {
+    tenant: em.getReference(Tenant, input.tenantId),
+    email,
+    displayName: input.displayName ?? email,
+    passwordHash: await hashPassword(input.password),
+  });
+  await em.flush();
+  return user;
+}
+
+/** Intake keys look like `rk_<43 chars>`; only their SHA-256 is stored. */
+export const API_KEY_PREFIX = 'rk_';
+
+/**
+ * Creates an intake API key and returns its plaintext once. `plaintext` may be given (the demo
+ * seed's documented key); otherwise 32 random bytes.
+ */
+export async function createApiKey(
+  em: Em,
+  input: { tenantId: string; name: string; plaintext?: string },
+): Promise<{ key: ApiKey; plaintext: string }> {
+  const plaintext = input.plaintext ?? `${API_KEY_PREFIX}${randomToken(32)}`;
+  const key = em.create(ApiKey, {
+    tenant: em.getReference(Tenant, input.tenantId),
+    name: input.name,
+    keyHash: sha256Hex(plaintext),
+    keyPrefix: plaintext.slice(0, 8),
+  });
+  await em.flush();
+  return { key, plaintext };
+}

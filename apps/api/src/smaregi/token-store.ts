@@ -1,0 +1,70 @@
+import { forkEm, SmaregiToken, Tenant, TenantResolver, type Orm } from '@renkei/persistence';
+import type { AppToken, TokenStore } from '@renkei/smaregi-client';
+import type { TokenVault } from '../security/token-vault.js';
+
+/**
+ * The client's TokenStore backed by the database: app access tokens are kept encrypted
+ * (token vault, tenant as associated data) in `smaregi_tokens`, so the API and every worker share
+ * one token per contract instead of each asking Smaregi for its own.
+ */
+export class EncryptedTokenStore implements TokenStore {
+  constructor(
+    private readonly orm: Orm,
+    private readonly vault: TokenVault,
+  ) {}
+
+  private async tenantOf(contractId: string): Promise<string | null> {
+    const connection = await new TenantResolver(forkEm(this.orm)).connectionByContract(contractId);
+    return connection?.tenant.id ?? null;
+  }
+
+  async get(contractId: string): Promise<AppToken | undefined> {
+    const em = forkEm(this.orm);
+    const connection = await new TenantResolver(em).connectionByContract(contractId);
+    if (connection === null) return undefined;
+    const row = await em.findOne(SmaregiToken, {
+      tenant: connection.tenant.id,
+      kind: 'appAccess',
+      contractId,
+    });
+    if (row === null) return undefined;
+    try {
+      return {
+        accessToken: this.vault.decrypt(row.ciphertext, row.keyId, connection.tenant.id),
+        expiresAt: row.expiresAt?.getTime() ?? 0,
+        scopes: (row.scope ?? '').split(' ').filter((s) => s !== ''),
+      };
+    } catch {
+      // A token that no longer decrypts (key removed) is as good as none: fetch a new one.
+      return undefined;
+    }
+  }
+
+  async set(contractId: string, token: AppToken): Promise<void> {
+    const tenantId = await this.tenantOf(contractId);
+    if (tenantId === null) return; // disconnected meanwhile: do not keep a token for nobody
+    const em = forkEm(this.orm);
+    const { ciphertext, keyId } = this.vault.encrypt(token.accessToken, tenantId);
+    const row =
+      (await em.findOne(SmaregiToken, { tenant: tenantId, kind: 'appAccess' })) ??
+      em.create(SmaregiToken, {
+        tenant: em.getReference(Tenant, tenantId),
+        kind: 'appAccess',
+        contractId,
+        ciphertext,
+        keyId,
+      });
+    row.contractId = contractId;
+    row.ciphertext = ciphertext;
+    row.keyId = keyId;
+    row.scope = token.scopes.join(' ');
+    row.expiresAt = new Date(token.expiresAt);
+    await em.flush();
+  }
+
+  async delete(contractId: string): Promise<void> {
+    const tenantId = await this.tenantOf(contractId);
+    if (tenantId === null) return;
+    await forkEm(this.orm).nativeDelete(SmaregiToken, { tenant: tenantId, kind: 'appAccess' });
+  }
+}

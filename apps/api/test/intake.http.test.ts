@@ -1,0 +1,199 @@
+import { forkEm, Job, Order, OrderLine } from '@renkei/persistence';
+import { testDialects } from '@renkei/persistence/testing';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createTestApp,
+  seedTenant,
+  validOrder,
+  type SeededTenant,
+  type TestApp,
+} from './helpers.js';
+
+describe.each(testDialects())('REST order intake (%s)', (dialect) => {
+  let t: TestApp;
+  let a: SeededTenant;
+  let b: SeededTenant;
+  const post = (key: string, body: unknown) =>
+    request(t.app)
+      .post('/api/v1/orders')
+      .set('Authorization', `Bearer ${key}`)
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify(body));
+  const counts = async () => {
+    const em = forkEm(t.deps.orm);
+    return {
+      orders: await em.count(Order, {}),
+      lines: await em.count(OrderLine, {}),
+      jobs: await em.count(Job, {}),
+    };
+  };
+
+  beforeAll(async () => {
+    t = await createTestApp(dialect);
+    a = await seedTenant(t.deps, 'A');
+    b = await seedTenant(t.deps, 'B');
+  });
+  afterAll(() => t.close());
+
+  it('creates an order (201), returns the same order for the same content (200), queues it once', async () => {
+    const first = await post(a.apiKey, validOrder(a));
+    expect(first.status).toBe(201);
+    expect(first.body.outcome).toBe('created');
+    expect(first.body.order.orderCode).toBe('R-0001');
+    expect(first.body.order.syncState).toBe('pending');
+    const again = await post(a.apiKey, validOrder(a));
+    expect(again.status).toBe(200);
+    expect(again.body.outcome).toBe('unchanged');
+    expect(again.body.order.id).toBe(first.body.order.id);
+    const em = forkEm(t.deps.orm);
+    expect(await em.count(Job, { tenant: a.tenantId, name: 'order.register' })).toBe(1);
+  });
+
+  it('applies a documented update (status, shipping date) and refuses other changes with 409', async () => {
+    const updated = await post(
+      a.apiKey,
+      validOrder(a, { statusId: a.otherStatusId, shippingDate: '2026-01-07' }),
+    );
+    expect(updated.status).toBe(200);
+    expect(updated.body.outcome).toBe('updated');
+    expect(updated.body.order.statusId).toBe(a.otherStatusId);
+    expect(updated.body.order.shippingDate).toBe('2026-01-07');
+
+    const changed = await post(
+      a.apiKey,
+      validOrder(a, { statusId: a.otherStatusId, shippingDate: '2026-01-07', shippingFee: 0 }),
+    );
+    expect(changed.status).toBe(409);
+    expect(changed.headers['content-type']).toContain('application/problem+json');
+    expect(changed.body.errors.map((e: { field: string }) => e.field)).toEqual(['shippingFee']);
+  });
+
+  it('treats a full-width spelling of an order number as the same order (never a second one)', async () => {
+    const before = await counts();
+    const res = await post(a.apiKey, validOrder(a, { orderNumber: 'Ｒ－０００１' }));
+    expect(res.status).toBe(409);
+    expect((await counts()).orders).toBe(before.orders);
+    const fresh = await post(
+      a.apiKey,
+      validOrder(a, { orderNumber: 'ＷＥＢ－９', shipTo: { name: 'ﾔﾏﾀﾞ ﾀﾛｳ' } }),
+    );
+    expect(fresh.status).toBe(201);
+    expect(fresh.body.order.orderCode).toBe('WEB-9');
+    expect(fresh.body.order.orderNumber).toBe('ＷＥＢ－９');
+    expect(fresh.body.order.shipTo.name).toBe('ﾔﾏﾀﾞ ﾀﾛｳ');
+  });
+
+  const badInputs: [string, (s: SeededTenant) => unknown, string][] = [
+    ['missing fields', (s) => ({ shopId: s.shopId }), 'orderNumber'],
+    ['wrong types', (s) => validOrder(s, { shippingFee: '550' }), 'shippingFee'],
+    [
+      'a negative quantity',
+      (s) =>
+        validOrder(s, { orderNumber: 'N-1', lines: [{ name: 'x', unitPrice: 1, quantity: -1 }] }),
+      'lines.0.quantity',
+    ],
+    [
+      'a fractional quantity',
+      (s) =>
+        validOrder(s, { orderNumber: 'N-2', lines: [{ name: 'x', unitPrice: 1, quantity: 1.5 }] }),
+      'lines.0.quantity',
+    ],
+    [
+      'an order number that cannot become a Smaregi order code',
+      (s) => validOrder(s, { orderNumber: '楽天注文123' }),
+      'orderNumber',
+    ],
+    [
+      'an order number longer than 50 characters',
+      (s) => validOrder(s, { orderNumber: 'A'.repeat(51) }),
+      'orderNumber',
+    ],
+    [
+      'an unknown shop',
+      (s) => validOrder(s, { orderNumber: 'N-3', shopId: '00000000-0000-4000-8000-00000000dead' }),
+      'shopId',
+    ],
+    ['an unknown field', (s) => validOrder(s, { orderNumber: 'N-4', shipping_fee: 1 }), ''],
+    [
+      'a 10,000-line order',
+      (s) =>
+        validOrder(s, {
+          orderNumber: 'N-5',
+          lines: Array.from({ length: 10_000 }, () => ({
+            name: '商品',
+            unitPrice: 100,
+            quantity: 1,
+          })),
+        }),
+      'lines',
+    ],
+  ];
+  it.each(badInputs)(
+    'rejects %s with a message naming the field (ja + en), storing nothing',
+    async (_name, build, field) => {
+      const before = await counts();
+      const res = await post(a.apiKey, build(a));
+      expect(res.status).toBe(400);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      const names = (
+        res.body.errors as { field: string; message: { ja: string; en: string } }[]
+      ).map((e) => e.field);
+      expect(names).toContain(field);
+      for (const e of res.body.errors as { message: { ja: string; en: string } }[]) {
+        expect(e.message.ja).not.toBe('');
+        expect(e.message.en).not.toBe('');
+      }
+      expect(await counts()).toEqual(before);
+    },
+  );
+
+  it("refuses another tenant's shop as unknown", async () => {
+    const res = await post(a.apiKey, validOrder(a, { orderNumber: 'X-1', shopId: b.shopId }));
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toContain('shopId');
+  });
+
+  it('answers a 10 MB body with 413 quickly and keeps serving', async () => {
+    const started = Date.now();
+    const res = await request(t.app)
+      .post('/api/v1/orders')
+      .set('Authorization', `Bearer ${a.apiKey}`)
+      .set('Content-Type', 'application/json')
+      .send('{"x":"' + 'a'.repeat(10 * 1024 * 1024) + '"}');
+    expect(res.status).toBe(413);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect((await request(t.app).get('/healthz')).status).toBe(200);
+    expect((await post(a.apiKey, validOrder(a, { orderNumber: 'AFTER-413' }))).status).toBe(201);
+  });
+
+  it('rejects malformed JSON and a missing or wrong API key', async () => {
+    const malformed = await request(t.app)
+      .post('/api/v1/orders')
+      .set('Authorization', `Bearer ${a.apiKey}`)
+      .set('Content-Type', 'application/json')
+      .send('{"shopId":');
+    expect(malformed.status).toBe(400);
+    expect((await request(t.app).post('/api/v1/orders').send(validOrder(a))).status).toBe(401);
+    expect((await post('rk_wrong', validOrder(a))).status).toBe(401);
+  });
+
+  it('stores orders under the key owner: the same order number in two tenants is two orders', async () => {
+    const resA = await post(a.apiKey, validOrder(a, { orderNumber: 'SHARED-1' }));
+    const resB = await post(b.apiKey, validOrder(b, { orderNumber: 'SHARED-1' }));
+    expect(resA.status).toBe(201);
+    expect(resB.status).toBe(201);
+    expect(resA.body.order.id).not.toBe(resB.body.order.id);
+  });
+
+  it('serves an OpenAPI document whose example is accepted as is (demo tenant shape)', async () => {
+    const res = await request(t.app).get('/api/v1/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe('3.1.0');
+    expect(
+      res.body.paths['/api/v1/orders'].post.requestBody.content['application/json'].example
+        .orderNumber,
+    ).toBeTypeOf('string');
+    expect(res.body.components.schemas.OmsOrder.properties.lines).toBeDefined();
+  });
+});
