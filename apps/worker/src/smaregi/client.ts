@@ -3,6 +3,7 @@ import {
   MemoryBudgetStore,
   type BudgetStore,
   type Clock,
+  type FetchLike,
   type SmaregiClient,
   type SmaregiLogger,
   type TokenStore,
@@ -21,6 +22,8 @@ export interface WorkerClientOptions {
   tokenStore?: TokenStore;
   clock?: Clock;
   logger?: SmaregiLogger;
+  /** Transport (default global fetch; tests wrap it to inject timeouts). */
+  fetch?: FetchLike;
 }
 
 /**
@@ -42,6 +45,7 @@ export function createWorkerClient(options: WorkerClientOptions): SmaregiClient 
     ...(options.tokenStore ? { tokenStore: options.tokenStore } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
     userAgent: 'renkei-worker',
   });
 }
