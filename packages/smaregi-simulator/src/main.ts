@@ -45,6 +45,12 @@ const envSchema = z
     ),
     SMAREGI_SIM_WEBHOOK_SECRET_HEADER: z.string().default('X-Smaregi-Webhook-Secret'),
     SMAREGI_SIM_WEBHOOK_SECRET: optionalText,
+    SMAREGI_SIM_POS_ACTIVITY_SECONDS: z.coerce
+      .number()
+      .min(0)
+      .max(3600)
+      .default(0)
+      .describe('0 = off; otherwise one emulated register sale every N seconds'),
     SMAREGI_SIM_RATE_LIMITS: z
       .string()
       .default('10,4')
@@ -92,6 +98,11 @@ async function main(): Promise<void> {
         }
       : {}),
   });
+  if (env.SMAREGI_SIM_POS_ACTIVITY_SECONDS > 0) {
+    sim.control.startPosActivity({
+      intervalMs: Math.round(env.SMAREGI_SIM_POS_ACTIVITY_SECONDS * 1000),
+    });
+  }
   const summary = sim.control.summary();
   console.log(`スマレジ シミュレーター started (seed ${env.SMAREGI_SIM_SEED})
   ID host   ${sim.idBaseUrl}    (/authorize, /authorize/token, /userinfo, /app/{contract_id}/token)
@@ -104,6 +115,7 @@ async function main(): Promise<void> {
   login           契約ID ${DEMO_LOGIN.contractId} / ログインID ${DEMO_LOGIN.loginId} / パスワード ${DEMO_LOGIN.password}
   redirect URIs   ${env.SMAREGI_SIM_REDIRECT_URIS.join(', ')}
   webhook         ${env.SMAREGI_SIM_WEBHOOK_URL ? `${env.SMAREGI_SIM_WEBHOOK_URL} (header ${env.SMAREGI_SIM_WEBHOOK_SECRET_HEADER})` : 'not configured (SMAREGI_SIM_WEBHOOK_URL)'}
+  POS activity    ${env.SMAREGI_SIM_POS_ACTIVITY_SECONDS > 0 ? `one register sale every ${env.SMAREGI_SIM_POS_ACTIVITY_SECONDS} s` : 'off (SMAREGI_SIM_POS_ACTIVITY_SECONDS)'}
   rate limits     ${env.SMAREGI_SIM_RATE_LIMITS === false ? 'off' : `${env.SMAREGI_SIM_RATE_LIMITS.readsPerSecond} reads/s, ${env.SMAREGI_SIM_RATE_LIMITS.writesPerSecond} writes/s per app and contract`}
 
   demo data       ${summary.products} products, ${summary.categories} categories, ${summary.posStores} POS stores/warehouses, ${summary.orderStores} 受注店舗, ${summary.paymentMethods} payment methods

@@ -115,8 +115,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 
   const dataRng = new Prng(`${seedText}:data`);
   if (options.demo ?? true) seedDemo(platform, dataRng, now(), redirectUris);
-  const control = new SimulatorControl(ctx, (contract) =>
-    seedShop(contract, new Prng(`${seedText}:data:${contract.contractId}`), now()),
+  const control = new SimulatorControl(
+    ctx,
+    (contract) => seedShop(contract, new Prng(`${seedText}:data:${contract.contractId}`), now()),
+    new Prng(`${seedText}:activity`),
   );
   if (options.webhook) control.setWebhookEndpoint(options.webhook);
 
@@ -143,6 +145,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     async close() {
       if (closed) return;
       closed = true;
+      control.stopPosActivity();
       ctx.webhooks.close();
       await Promise.all([closeServer(idServer), closeServer(apiServer)]);
     },

@@ -70,6 +70,30 @@ describe('webhooks and POS activity emulation', () => {
     expect(rows.body[0]!.stockAmount).toBe(String(before - 2));
   });
 
+  it('emulated register activity makes sales on its own until stopped', async () => {
+    sim.control.startPosActivity({ intervalMs: 50 });
+    const deadline = Date.now() + 5000;
+    while (
+      hooks.received.filter((r) => r.headers['smaregi-event'] === 'pos:transactions').length < 3 &&
+      Date.now() < deadline
+    ) {
+      await sim.control.flush();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    sim.control.stopPosActivity();
+    await sim.control.flush();
+    const sales = hooks.received.filter(
+      (r) => r.headers['smaregi-event'] === 'pos:transactions',
+    ).length;
+    expect(sales).toBeGreaterThanOrEqual(3);
+    await new Promise((r) => setTimeout(r, 120));
+    await sim.control.flush();
+    expect(
+      hooks.received.filter((r) => r.headers['smaregi-event'] === 'pos:transactions').length,
+    ).toBe(sales);
+    expect(() => sim.control.startPosActivity({ intervalMs: 1 })).toThrow('intervalMs');
+  });
+
   it('a stock adjustment (relative or absolute) sends pos:stock; bad input is refused', async () => {
     sim.control.adjustStock({
       storeId: DEMO_STORE_IDS.kichijoji,

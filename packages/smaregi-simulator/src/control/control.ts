@@ -1,6 +1,7 @@
 import { DEMO_CLIENT_ID, DEMO_CONTRACT_ID } from '../constants.js';
 import type { CallbackDelivery, SimulatorContext } from '../context.js';
 import type { RateLimits } from '../api-host/rate-limit.js';
+import type { Prng } from '../lib/prng.js';
 import { formatJst, formatJstDate } from '../lib/time.js';
 import { addProduct, type ProductInput } from '../state/catalog.js';
 import type { AppRegistration, ContractState } from '../state/contract.js';
@@ -81,9 +82,13 @@ const sleepImmediate = (): Promise<void> => new Promise((r) => setImmediate(r));
  * over HTTP under `/__sim` on the API host.
  */
 export class SimulatorControl {
+  private activity: NodeJS.Timeout | null = null;
+
   constructor(
     private readonly ctx: SimulatorContext,
     private readonly seedShop: (contract: ContractState) => void,
+    /** Seeded generator for emulated POS activity. */
+    private readonly activityRng: Prng,
   ) {}
 
   /** The simulator clock. */
@@ -239,6 +244,48 @@ export class SimulatorControl {
     emitTransactions(this.ctx, contract.contractId, [transactionHeadId]);
     emitStock(this.ctx, contract.contractId, 'edited', changes);
     return { transactionHeadId, stockChanges: changes };
+  }
+
+  /**
+   * Starts emulated register activity for demos: every `intervalMs` (real time) a sale of 1-2
+   * random stock-managed products in a random POS store of the contract, drawn from the seed.
+   * Sales that would take stock below zero are skipped. Returns immediately; see stopPosActivity.
+   */
+  startPosActivity(input: { contractId?: string; intervalMs: number }): void {
+    const contract = this.contract(input.contractId);
+    if (!Number.isInteger(input.intervalMs) || input.intervalMs < 50) {
+      throw new ControlError('intervalMs は50以上の整数(ミリ秒)で指定してください');
+    }
+    const stores = [...contract.stores.values()].flatMap((r) =>
+      r.kind === 'pos' && r.store.division === '1' ? [r.store.storeId] : [],
+    );
+    if (stores.length === 0) throw new ControlError('POS店舗がありません');
+    this.stopPosActivity();
+    const rng = this.activityRng;
+    this.activity = setInterval(() => {
+      const storeId = rng.pick(stores);
+      const products = contract.products.all();
+      if (products.length === 0) return;
+      const lines: { productId: string; quantity: number }[] = [];
+      for (let i = rng.int(1, 2); i > 0; i--) {
+        const p = rng.pick(products);
+        if (
+          p.stockControlDivision === '0' &&
+          contract.stock.amount(storeId, p.productId) >= 1 &&
+          !lines.some((l) => l.productId === p.productId)
+        ) {
+          lines.push({ productId: p.productId, quantity: 1 });
+        }
+      }
+      if (lines.length > 0) this.posSale({ contractId: contract.contractId, storeId, lines });
+    }, input.intervalMs);
+    this.activity.unref();
+  }
+
+  /** Stops emulated register activity (also done by close()). */
+  stopPosActivity(): void {
+    if (this.activity) clearInterval(this.activity);
+    this.activity = null;
   }
 
   /** Emulates a stock adjustment (在庫調整) in a store; sends `pos:stock` (edited). */

@@ -52,6 +52,10 @@ const saleSchema = z.strictObject({
   storeId: z.string(),
   lines: z.array(z.strictObject({ productId: z.string(), quantity: z.number().int() })),
 });
+const activitySchema = z.strictObject({
+  contractId: contractIdField,
+  intervalMs: z.number().int(),
+});
 const adjustmentSchema = z.strictObject({
   contractId: contractIdField,
   storeId: z.string(),
@@ -211,6 +215,14 @@ export function createControlRouter(control: SimulatorControl): Router {
 
   r.post('/pos/sales', (req, res) => {
     res.json(control.posSale(parse(saleSchema, req.body)));
+  });
+  r.post('/pos/activity', (req, res) => {
+    control.startPosActivity(parse(activitySchema, req.body));
+    res.status(204).end();
+  });
+  r.delete('/pos/activity', (_req, res) => {
+    control.stopPosActivity();
+    res.status(204).end();
   });
   r.post('/pos/stock-adjustments', (req, res) => {
     res.json(control.adjustStock(parse(adjustmentSchema, req.body)));
