@@ -1,5 +1,6 @@
 import type { EntityClass, FilterQuery, FindOptions, RequiredEntityData } from '@mikro-orm/core';
 import type { Em } from './config.js';
+import { newId } from './ids.js';
 import { Tenant } from './tenancy/tenant.entity.js';
 
 /** Any entity that belongs to a tenant. */
@@ -52,13 +53,17 @@ export class TenantScopedRepository<T extends TenantOwned> {
     return this.em.count(this.entity, this.scoped(where));
   }
 
-  /** A new entity of this tenant, persisted on the next flush. */
+  /**
+   * A new entity of this tenant, persisted on the next flush. Its ID is assigned here (not at
+   * flush) so that history lines and jobs created in the same unit of work can refer to it.
+   */
   create(data: Omit<RequiredEntityData<T>, 'tenant'>): T {
-    const entity = this.em.create(this.entity, {
+    const given = (data as { id?: string }).id;
+    return this.em.create(this.entity, {
       ...data,
+      id: given ?? newId(),
       tenant: this.em.getReference(Tenant, this.tenantId),
     } as unknown as RequiredEntityData<T>);
-    return entity;
   }
 
   remove(entity: T): void {

@@ -122,6 +122,8 @@ describe.each(testDialects())('persistence on %s', (dialect) => {
       { dedupKey: 'o1' },
     );
     await em.flush();
+    expect(first.payload).toEqual({ orderId: 'o1' });
+    expect(first.id).toMatch(/^[0-9a-f-]{36}$/);
     const second = await a.jobs.enqueue(
       JOB_NAMES.registerOrder,
       { orderId: 'o1' },
@@ -151,6 +153,45 @@ describe.each(testDialects())('persistence on %s', (dialect) => {
       body: {},
     });
     await em3.flush();
+  });
+
+  it('gives new rows their ID at creation, so a job in the same flush can name them', async () => {
+    const em = forkEm(db.orm);
+    const a = tenantRepositories(em, tenantA);
+    const run = a.importRuns.create({});
+    expect(run.id).toMatch(/^[0-9a-f-]{36}$/);
+    const job = await a.jobs.enqueue(
+      JOB_NAMES.importProducts,
+      { runId: run.id },
+      { dedupKey: run.id },
+    );
+    await em.flush();
+    const stored = await tenantRepositories(forkEm(db.orm), tenantA).jobs.findById(job.id);
+    expect(stored?.payload).toEqual({ runId: run.id });
+  });
+
+  it('queues a finished job of the same key again instead of adding a second row', async () => {
+    const em = forkEm(db.orm);
+    const a = tenantRepositories(em, tenantA);
+    const job = await a.jobs.enqueue(
+      JOB_NAMES.registerOrder,
+      { orderId: 'o2' },
+      { dedupKey: 'o2' },
+    );
+    await em.flush();
+    job.state = 'done';
+    job.attempts = 3;
+    await em.flush();
+    const again = await a.jobs.enqueue(
+      JOB_NAMES.registerOrder,
+      { orderId: 'o2' },
+      { dedupKey: 'o2' },
+    );
+    await em.flush();
+    expect(again.id).toBe(job.id);
+    expect(again.state).toBe('queued');
+    expect(again.attempts).toBe(0);
+    expect(await a.jobs.count({ dedupKey: 'o2' })).toBe(1);
   });
 
   it('keeps operation ledger keys unique per tenant and kind', async () => {
