@@ -95,24 +95,27 @@ export const OPERATIONS: readonly OperationInfo[] = [
     method: 'GET',
     path: '/pos/categories',
     scope: 'pos.products:read',
-    basis: 'confirmed',
-    source: '[SEC] scope table (digest §3); fields per wire.md (modeled subset)',
+    basis: 'modeled',
+    source:
+      'wire.md (paths not in the digest; scope [SEC] digest §3; pos:categories webhook [CODE])',
   },
   {
     host: 'api',
     method: 'GET',
     path: '/pos/categories/{category_id}',
     scope: 'pos.products:read',
-    basis: 'confirmed',
-    source: '[SEC] (digest §3); fields per wire.md (modeled subset)',
+    basis: 'modeled',
+    source:
+      'wire.md (paths not in the digest; scope [SEC] digest §3; pos:categories webhook [CODE])',
   },
   {
     host: 'api',
     method: 'POST',
     path: '/pos/categories',
     scope: 'pos.products:write',
-    basis: 'confirmed',
-    source: '[SEC] (digest §3); fields per wire.md (modeled subset)',
+    basis: 'modeled',
+    source:
+      'wire.md (paths not in the digest; scope [SEC] digest §3; pos:categories webhook [CODE])',
   },
   {
     host: 'api',

@@ -50,8 +50,10 @@ describe('operation catalog (README table) matches the routes', () => {
     }
   });
 
-  it('every modeled operation is on the 受注管理 host part', () => {
-    for (const op of OPERATIONS.filter((o) => o.basis === 'modeled'))
-      expect(op.path.startsWith('/order-shipment/')).toBe(true);
+  it('every §11 operation of 受注管理 is marked modeled; only GET /stores/{id} there is confirmed', () => {
+    const orderShipment = OPERATIONS.filter((o) => o.path.startsWith('/order-shipment/'));
+    expect(
+      orderShipment.filter((o) => o.basis === 'confirmed').map((o) => `${o.method} ${o.path}`),
+    ).toEqual(['GET /order-shipment/stores/{store_id}']);
   });
 });
