@@ -34,6 +34,8 @@ export interface AppToken {
   expiresAt: number;
   /** Scopes granted, as the ID host reported them. */
   scopes: string[];
+  /** Epoch ms at which the token was obtained (lets short-lived tokens be renewed at half-life). */
+  obtainedAt?: number;
 }
 
 /**
@@ -261,6 +263,7 @@ export class SmaregiAuth {
         accessToken: tokens.accessToken,
         expiresAt: tokens.expiresAt,
         scopes: tokens.scopes,
+        obtainedAt: this.config.transport.clock.now(),
       };
     });
   }
@@ -290,8 +293,13 @@ export class AppTokenManager {
   /** A valid access token for the contract, from the store or freshly requested. */
   async getAccessToken(contractId: string): Promise<string> {
     const stored = await this.store.get(contractId);
-    if (stored && stored.expiresAt - this.options.expirySkewMs > this.now()) {
-      return stored.accessToken;
+    if (stored) {
+      // Renew `expirySkewMs` before expiry, or at half-life for tokens shorter than twice that
+      // (e.g. a test simulator issuing 60 s tokens), so a token is never used to its last second.
+      const lifetime =
+        stored.obtainedAt === undefined ? Infinity : stored.expiresAt - stored.obtainedAt;
+      const skew = Math.min(this.options.expirySkewMs, lifetime / 2);
+      if (stored.expiresAt - skew > this.now()) return stored.accessToken;
     }
     return (await this.#fetchOnce(contractId)).accessToken;
   }

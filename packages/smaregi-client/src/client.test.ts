@@ -184,6 +184,34 @@ describe('request core', () => {
     expect(smaregi.apiRequests()).toHaveLength(9);
   });
 
+  it.each([
+    [3600, 3_300_000 - 1, 3_300_000 + 1], // renewed 5 minutes before expiry
+    [60, 30_000 - 1, 30_000 + 1], // a short-lived token is renewed at half-life
+  ])('renews a %i s token after the skew, not before', async (expiresIn, stillCached, renewed) => {
+    let issued = 0;
+    const fetch: FetchLike = (input) =>
+      Promise.resolve(
+        input.toString().includes('/token')
+          ? json(200, { access_token: `t${++issued}`, token_type: 'Bearer', expires_in: expiresIn })
+          : json(200, product),
+      );
+    const clock = createFakeClock({ start: 0, autoAdvance: true });
+    const api = createSmaregiClient({
+      environment: { idBaseUrl: 'https://id.test', apiBaseUrl: 'https://api.test' },
+      clientId: CLIENT_ID,
+      clientSecret: SECRET,
+      fetch,
+      clock,
+    }).forContract('sb_unit');
+    await api.pos.products.get(1);
+    await clock.setNow(stillCached);
+    await api.pos.products.get(1);
+    expect(issued).toBe(1);
+    await clock.setNow(renewed);
+    await api.pos.products.get(1);
+    expect(issued).toBe(2);
+  });
+
   it('on 401: drops the token, gets one new token, replays once, then reports unauthorized', async () => {
     let calls = 0;
     const smaregi = fakeSmaregi(() => {

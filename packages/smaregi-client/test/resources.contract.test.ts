@@ -176,6 +176,8 @@ describe('POS stock, stores and payment methods', () => {
 describe('受注管理 (modeled)', () => {
   it('lists, gets and registers 受注店舗; a POS store ID is rejected', async () => {
     const stores = await api.orderShipment.stores.list();
+    const byCode = await api.orderShipment.stores.list({ storeCode: 'EC001' });
+    expect(byCode.map((st) => st.storeCode)).toEqual(['EC001']);
     expect(stores.map((s) => s.storeId)).toEqual(
       expect.arrayContaining([
         DEMO_STORE_IDS.orderStoreIncluded,
@@ -267,6 +269,9 @@ describe('受注管理 (modeled)', () => {
     ]);
 
     const second = await register('CT-ORDER-2');
+    expect(await api.orderShipment.orders.findByOrderCode(storeId, 'CT-ORDER-2')).toMatchObject({
+      orderHeadId: second.orderHeadId,
+    });
     const shipped = await api.orderShipment.orders.bulkShip({
       orders: [
         {

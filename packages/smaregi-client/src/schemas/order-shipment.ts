@@ -53,7 +53,10 @@ export const orderStoreRegisterInputSchema = z.strictObject({
 });
 export type OrderStoreRegisterInput = z.input<typeof orderStoreRegisterInputSchema>;
 
-export const orderStoreListInputSchema = z.strictObject({ ...pagingInput });
+export const orderStoreListInputSchema = z.strictObject({
+  ...pagingInput,
+  storeCode: z.string().optional(),
+});
 export type OrderStoreListInput = z.input<typeof orderStoreListInputSchema>;
 
 // ---------------------------------------------------------------- 受注 (orders)
