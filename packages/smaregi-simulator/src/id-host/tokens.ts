@@ -92,6 +92,7 @@ export class TokenService {
     };
     // Recorded before signing, so that a revocation racing with this issuance still reaches it.
     this.issued.set(jti, record);
+    if (this.issued.size % 1000 === 0) this.forgetLongExpired(nowSec * 1000);
     const accessToken = await new SignJWT({ scopes: [...input.scopes] })
       .setProtectedHeader({ alg: 'RS256', typ: 'JWT' })
       .setIssuer(ISSUER)
@@ -143,6 +144,16 @@ export class TokenService {
     }
     if (record.expMs <= this.now().getTime()) return { ok: false, reason: 'expired' };
     return { ok: true, token: record };
+  }
+
+  /**
+   * A long-running demo issues a token per hour per contract and more under faults: records of
+   * tokens expired for a day are dropped (a client presenting one gets "invalid" instead of
+   * "expired", which it handles the same way).
+   */
+  private forgetLongExpired(nowMs: number): void {
+    for (const [jti, t] of this.issued)
+      if (t.expMs < nowMs - 24 * 3600 * 1000) this.issued.delete(jti);
   }
 
   /** Fault "token expiry now": every token issued so far is expired from this instant. */
