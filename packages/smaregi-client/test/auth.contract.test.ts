@@ -159,7 +159,7 @@ describe('merchant connection (authorization code + PKCE)', () => {
 describe('app token (client credentials)', () => {
   it('gets one token per contract and uses it for API calls', async () => {
     const before = h.sim.control.journal({ host: 'id' }).length;
-    const contract = h.client().forContract(DEMO_CONTRACT_ID);
+    const contract = h.client({ tokenStore: undefined }).forContract(DEMO_CONTRACT_ID);
     await Promise.all([
       contract.pos.stores.list(),
       contract.pos.products.list({ limit: 1 }),
