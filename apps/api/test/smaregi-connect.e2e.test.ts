@@ -1,0 +1,285 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { AuditEntry, forkEm, Job, SmaregiToken, WebhookEvent } from '@renkei/persistence';
+import { testDialects } from '@renkei/persistence/testing';
+import {
+  DEMO_CLIENT_ID,
+  DEMO_CLIENT_SECRET,
+  DEMO_CONTRACT_ID,
+  DEMO_LOGIN,
+  DEMO_STORE_IDS,
+  startSimulator,
+  type RunningSimulator,
+} from '@renkei/smaregi-simulator';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createTestApp,
+  seedTenant,
+  signedInCaller,
+  type SeededTenant,
+  type TestApp,
+} from './helpers.js';
+
+const WEBHOOK_HEADER = 'x-renkei-webhook-secret';
+const WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
+
+/** Plays the merchant's browser on the simulator's login and consent pages; returns the callback query. */
+async function consentInSimulator(
+  sim: RunningSimulator,
+  authorizeUrl: string,
+): Promise<URLSearchParams> {
+  const txn = (html: string) => /name="transaction_id" value="([^"]+)"/.exec(html)?.[1] ?? '';
+  const loginPage = await (await fetch(authorizeUrl)).text();
+  const consentPage = await (
+    await fetch(`${sim.idBaseUrl}/authorize`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        step: 'login',
+        transaction_id: txn(loginPage),
+        contract_id: DEMO_LOGIN.contractId,
+        login_id: DEMO_LOGIN.loginId,
+        password: DEMO_LOGIN.password,
+      }),
+    })
+  ).text();
+  const redirect = await fetch(`${sim.idBaseUrl}/authorize`, {
+    method: 'POST',
+    body: new URLSearchParams({
+      step: 'consent',
+      transaction_id: txn(consentPage),
+      decision: 'allow',
+    }),
+    redirect: 'manual',
+  });
+  const location = new URL(redirect.headers.get('location') ?? '');
+  expect(location.pathname).toBe('/api/smaregi/callback');
+  return location.searchParams;
+}
+
+describe.each(testDialects())(
+  'Smaregi connection end to end against the simulator (%s)',
+  (dialect) => {
+    let sim: RunningSimulator;
+    let t: TestApp;
+    let a: SeededTenant;
+    let b: SeededTenant;
+    let server: Server;
+    let tokenA = '';
+    let tokenB = '';
+
+    beforeAll(async () => {
+      sim = await startSimulator({ seed: 7 });
+      t = await createTestApp(dialect, {
+        SMAREGI_ID_BASE_URL: sim.idBaseUrl,
+        SMAREGI_API_BASE_URL: sim.apiBaseUrl,
+        SMAREGI_CLIENT_ID: DEMO_CLIENT_ID,
+        SMAREGI_CLIENT_SECRET: DEMO_CLIENT_SECRET,
+        SMAREGI_WEBHOOK_HEADER: WEBHOOK_HEADER,
+        SMAREGI_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      });
+      a = await seedTenant(t.deps, 'A');
+      b = await seedTenant(t.deps, 'B');
+      tokenB = (await signedInCaller(t.deps, b)).token;
+      server = t.app.listen(0, '127.0.0.1');
+      await new Promise((resolve) => server.once('listening', resolve));
+      const port = (server.address() as AddressInfo).port;
+      sim.control.setWebhookEndpoint({
+        url: `http://127.0.0.1:${port}/webhooks/smaregi`,
+        secretHeaderName: WEBHOOK_HEADER,
+        secretHeaderValue: WEBHOOK_SECRET,
+      });
+    });
+    afterAll(async () => {
+      await new Promise((resolve) => server.close(resolve));
+      await sim.close();
+      await t.close();
+    });
+
+    const callback = (query: URLSearchParams, sessionToken: string) =>
+      request(t.app)
+        .get(`/api/smaregi/callback?${query.toString()}`)
+        .set('Cookie', `renkei_session=${sessionToken}`);
+    const tokens = () =>
+      forkEm(t.deps.orm).find(SmaregiToken, { tenant: a.tenantId }, { orderBy: { kind: 'asc' } });
+    const rejections = async (tenantId: string) =>
+      (
+        await forkEm(t.deps.orm).find(AuditEntry, {
+          tenant: tenantId,
+          action: 'connection.callbackRejected',
+        })
+      ).map((e) => (e.after as { reason: string }).reason);
+
+    it('starts 未認証, refuses a callback from another session, then connects (有効化済み) with encrypted tokens', async () => {
+      const { caller, token } = await signedInCaller(t.deps, a);
+      tokenA = token;
+      expect((await caller.connection.status()).label.ja).toBe('未認証');
+
+      // A callback carried to a different admin session (e.g. a link sent to a victim) stores nothing.
+      const stolen = await consentInSimulator(sim, (await caller.connection.start()).authorizeUrl);
+      const refused = await callback(stolen, tokenB);
+      expect(refused.status).toBe(303);
+      expect(refused.headers.location).toContain('reason=wrongSession');
+      expect(await tokens()).toHaveLength(0);
+
+      const { authorizeUrl } = await caller.connection.start();
+      const url = new URL(authorizeUrl);
+      expect(url.searchParams.get('code_challenge_method')).toBe('S256');
+      expect(url.searchParams.get('redirect_uri')).toBe(
+        'http://localhost:3000/api/smaregi/callback',
+      );
+      const query = await consentInSimulator(sim, authorizeUrl);
+      const res = await callback(query, tokenA);
+      expect(res.status).toBe(303);
+      expect(decodeURIComponent(res.headers.location as string)).toContain('smaregi=connected');
+
+      const status = await caller.connection.status();
+      expect(status).toMatchObject({ status: 'active', contractId: DEMO_CONTRACT_ID });
+      expect(status.label.ja).toBe('有効化済み');
+      expect(status.scopes).toContain('order-shipment.orders:write');
+      expect(status.connectedAt).not.toBeNull();
+
+      const rows = await tokens();
+      expect(rows.map((r) => r.kind)).toEqual(['appAccess', 'userAccess', 'userRefresh']);
+      for (const row of rows) {
+        expect(row.ciphertext).not.toMatch(/^eyJ/); // never a plaintext JWT at rest
+        expect(t.deps.vault.decrypt(row.ciphertext, row.keyId, a.tenantId).length).toBeGreaterThan(
+          10,
+        );
+        expect(() => t.deps.vault.decrypt(row.ciphertext, row.keyId, b.tenantId)).toThrow();
+      }
+
+      // Replaying the same callback stores nothing and leaves an audit entry.
+      const before = (await tokens()).map((r) => r.ciphertext);
+      const replay = await callback(query, tokenA);
+      expect(replay.headers.location).toContain('reason=replayed');
+      expect((await tokens()).map((r) => r.ciphertext)).toEqual(before);
+      expect(await rejections(a.tenantId)).toEqual(
+        expect.arrayContaining(['wrongSession', 'replayed']),
+      );
+    });
+
+    it('refuses a forged state and a missing state, storing nothing', async () => {
+      const before = (await tokens()).map((r) => r.ciphertext);
+      const forged = await callback(
+        new URLSearchParams({ code: 'x', state: 'forged-state' }),
+        tokenA,
+      );
+      expect(forged.headers.location).toContain('reason=unknownState');
+      const missing = await callback(new URLSearchParams({ code: 'x' }), tokenA);
+      expect(missing.headers.location).toContain('reason=missingParameters');
+      expect((await tokens()).map((r) => r.ciphertext)).toEqual(before);
+      expect(await rejections(a.tenantId)).toEqual(
+        expect.arrayContaining(['unknownState', 'missingParameters']),
+      );
+    });
+
+    it('reads live lists through the client and maps a shop and a payment method from them', async () => {
+      const { caller } = await signedInCaller(t.deps, a);
+      const stores = await caller.shops.orderStores();
+      expect(stores.length).toBeGreaterThanOrEqual(2);
+      const store = stores[0]!;
+      const shop = await caller.shops.update({
+        id: a.shopId,
+        name: '楽天市場店',
+        mallKind: 'rakuten',
+        taxMode: 'included',
+        orderStoreId: store.storeId,
+      });
+      expect(shop.orderStoreName).toBe(store.storeName);
+      const notAStore = await caller.shops
+        .update({
+          id: a.shopId,
+          name: '楽天市場店',
+          mallKind: 'rakuten',
+          taxMode: 'included',
+          orderStoreId: DEMO_STORE_IDS.shibuya,
+        })
+        .catch((e: unknown) => e);
+      expect((notAStore as { code: string }).code).toBe('BAD_REQUEST');
+
+      const methods = await caller.paymentMethods.smaregiList();
+      expect(methods.length).toBeGreaterThan(0);
+      const mapped = await caller.paymentMethods.update({
+        id: a.paymentMethodId,
+        name: 'クレジットカード',
+        smaregiPaymentMethodId: methods[0]!.paymentMethodId,
+      });
+      expect(mapped.smaregiPaymentMethodName).toBe(methods[0]!.paymentMethodName);
+
+      const readiness = await caller.readiness.get();
+      expect(readiness.liveError).toBeNull();
+      expect(readiness.items.find((i) => i.id === 'connection')?.passed).toBe(true);
+      expect(readiness.items.find((i) => i.id === 'shopsMapped')?.passed).toBe(true);
+
+      const imported = await caller.products.startImport();
+      expect(imported.alreadyRunning).toBe(false);
+      expect((await caller.products.startImport()).run.id).toBe(imported.run.id);
+    });
+
+    it('receives Smaregi webhooks for the contract into the inbox, once per event ID', async () => {
+      const product = sim.control.productByCode('DUMMY', DEMO_CONTRACT_ID);
+      expect(product).toBeDefined();
+      sim.control.adjustStock({
+        contractId: DEMO_CONTRACT_ID,
+        storeId: DEMO_STORE_IDS.shibuya,
+        productId: product!.productId,
+        amount: 3,
+      });
+      await sim.control.flush({ now: true });
+      const events = await forkEm(t.deps.orm).find(WebhookEvent, { tenant: a.tenantId });
+      expect(events.map((e) => e.event)).toEqual(['pos:stock']);
+      expect(
+        await forkEm(t.deps.orm).count(Job, { tenant: a.tenantId, name: 'webhook.process' }),
+      ).toBe(1);
+
+      const delivery = {
+        'Smaregi-Event': 'pos:stock',
+        'Smaregi-Contract-Id': DEMO_CONTRACT_ID,
+        'Smaregi-Event-Id': events[0]!.eventId,
+        [WEBHOOK_HEADER]: WEBHOOK_SECRET,
+        'Content-Type': 'application/json',
+      };
+      const body = {
+        contractId: DEMO_CONTRACT_ID,
+        event: 'pos:stock',
+        action: 'edited',
+        ids: [{ id: '1', productId: product!.productId, storeId: '1' }],
+      };
+      const duplicate = await request(t.app)
+        .post('/webhooks/smaregi')
+        .set(delivery)
+        .send(JSON.stringify(body));
+      expect(duplicate.status).toBe(200);
+      expect(duplicate.body.duplicate).toBe(true);
+      expect(await forkEm(t.deps.orm).count(WebhookEvent, { tenant: a.tenantId })).toBe(1);
+
+      const wrongSecret = await request(t.app)
+        .post('/webhooks/smaregi')
+        .set({ ...delivery, [WEBHOOK_HEADER]: 'nope', 'Smaregi-Event-Id': 'e-2' })
+        .send(JSON.stringify(body));
+      expect(wrongSecret.status).toBe(401);
+      const unknown = await request(t.app)
+        .post('/webhooks/smaregi')
+        .set({ ...delivery, 'Smaregi-Contract-Id': 'sb_other', 'Smaregi-Event-Id': 'e-3' })
+        .send(JSON.stringify({ ...body, contractId: 'sb_other' }));
+      expect(unknown.status).toBe(202);
+      const malformed = await request(t.app)
+        .post('/webhooks/smaregi')
+        .set({ ...delivery, 'Smaregi-Event-Id': 'e-4' })
+        .send('not json');
+      expect(malformed.status).toBe(400);
+      expect(await forkEm(t.deps.orm).count(WebhookEvent, {})).toBe(1);
+    });
+
+    it('disconnects: tokens destroyed, status 未認証, the contract no longer maps webhooks', async () => {
+      const { caller } = await signedInCaller(t.deps, a);
+      const status = await caller.connection.disconnect();
+      expect(status.label.ja).toBe('未認証');
+      expect(await tokens()).toHaveLength(0);
+      expect(
+        (await caller.shops.orderStores().catch((e: unknown) => e)) as { code: string },
+      ).toMatchObject({ code: 'PRECONDITION_FAILED' });
+    });
+  },
+);
