@@ -3,20 +3,7 @@ import type { SimulatorContext } from '../context.js';
 import type { IssuedToken, TokenKind } from '../id-host/tokens.js';
 import { ProblemError, sendProblem } from '../lib/problem.js';
 import type { ContractState } from '../state/contract.js';
-
-/** What the journal middleware learns while a request is handled. */
-export interface RequestNotes {
-  clientId: string | null;
-  contractId: string | null;
-  fault: 'error' | 'drop' | 'fail-after-apply' | 'latency' | null;
-  applied: boolean;
-}
-
-export function notes(res: Response): RequestNotes {
-  const locals = res.locals as { sim?: RequestNotes };
-  locals.sim ??= { clientId: null, contractId: null, fault: null, applied: false };
-  return locals.sim;
-}
+import { notes } from '../control/request-notes.js';
 
 /** One authenticated, authorised call as handlers see it. */
 export interface ApiCall {

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { notes } from '../api-host/operation.js';
+import { notes } from './request-notes.js';
 import type { SimulatorContext } from '../context.js';
 import { CONTROL_PREFIX } from './prefix.js';
 
