@@ -46,6 +46,13 @@ export interface TokenStore {
   get(contractId: string): Promise<AppToken | undefined>;
   set(contractId: string, token: AppToken): Promise<void>;
   delete(contractId: string): Promise<void>;
+  /**
+   * Optional: runs `fn` while holding a lock on the contract's token shared by every process
+   * (e.g. a PostgreSQL advisory lock). With it, processes that find the token expired at the
+   * same time make one token request between them: the lock holder re-reads the store first.
+   * Without it, the single flight holds within one process only.
+   */
+  withLock?<T>(contractId: string, fn: () => Promise<T>): Promise<T>;
 }
 
 /** The default `TokenStore`: a Map in this process. */
@@ -293,15 +300,28 @@ export class AppTokenManager {
   /** A valid access token for the contract, from the store or freshly requested. */
   async getAccessToken(contractId: string): Promise<string> {
     const stored = await this.store.get(contractId);
-    if (stored) {
-      // Renew `expirySkewMs` before expiry, or at half-life for tokens shorter than twice that
-      // (e.g. a test simulator issuing 60 s tokens), so a token is never used to its last second.
-      const lifetime =
-        stored.obtainedAt === undefined ? Infinity : stored.expiresAt - stored.obtainedAt;
-      const skew = Math.min(this.options.expirySkewMs, lifetime / 2);
-      if (stored.expiresAt - skew > this.now()) return stored.accessToken;
-    }
+    if (stored && this.#fresh(stored)) return stored.accessToken;
     return (await this.#fetchOnce(contractId)).accessToken;
+  }
+
+  /**
+   * Makes sure the contract has a valid app token (requesting one if needed) and tells when it
+   * expires and what it covers, without handing out the token itself: a "connected?" check.
+   */
+  async ensureToken(contractId: string): Promise<{ expiresAt: number; scopes: string[] }> {
+    await this.getAccessToken(contractId);
+    const stored = await this.store.get(contractId);
+    return { expiresAt: stored?.expiresAt ?? 0, scopes: [...(stored?.scopes ?? [])] };
+  }
+
+  /**
+   * Renew `expirySkewMs` before expiry, or at half-life for tokens shorter than twice that
+   * (e.g. a test simulator issuing 60 s tokens), so a token is never used to its last second.
+   */
+  #fresh(token: AppToken): boolean {
+    const lifetime = token.obtainedAt === undefined ? Infinity : token.expiresAt - token.obtainedAt;
+    const skew = Math.min(this.options.expirySkewMs, lifetime / 2);
+    return token.expiresAt - skew > this.now();
   }
 
   /**
@@ -321,11 +341,19 @@ export class AppTokenManager {
   #fetchOnce(contractId: string): Promise<AppToken> {
     const pending = this.#inFlight.get(contractId);
     if (pending) return pending;
+    const fetchAndStore = async (): Promise<AppToken> => {
+      // Under a shared lock another process may have stored a fresh token meanwhile.
+      const current = this.store.withLock ? await this.store.get(contractId) : undefined;
+      if (current && this.#fresh(current)) return current;
+      const token = await this.auth.requestAppToken(contractId, this.options.scopes);
+      await this.store.set(contractId, token);
+      return token;
+    };
     const request = (async () => {
       try {
-        const token = await this.auth.requestAppToken(contractId, this.options.scopes);
-        await this.store.set(contractId, token);
-        return token;
+        return this.store.withLock
+          ? await this.store.withLock(contractId, fetchAndStore)
+          : await fetchAndStore();
       } finally {
         this.#inFlight.delete(contractId);
       }

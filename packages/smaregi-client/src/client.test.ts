@@ -3,6 +3,7 @@
  * mapping, retries, timeouts and redaction. No network, no real waiting (auto-advancing clock).
  */
 import { describe, expect, it } from 'vitest';
+import type { AppToken, TokenStore } from './auth.js';
 import { createSmaregiClient, toQueryName, type SmaregiClientOptions } from './client.js';
 import { isSmaregiApiError, SmaregiApiError } from './errors.js';
 import type { FetchLike, SmaregiLogger } from './http.js';
@@ -210,6 +211,50 @@ describe('request core', () => {
     await clock.setNow(renewed);
     await api.pos.products.get(1);
     expect(issued).toBe(2);
+  });
+
+  it('with a shared TokenStore lock, two processes that both miss the token make one request', async () => {
+    // Two clients stand for two worker processes sharing one database-backed store and lock.
+    const shared = new Map<string, AppToken>();
+    let lockChain: Promise<unknown> = Promise.resolve();
+    const sharedStore: TokenStore = {
+      get: (id) => Promise.resolve(shared.get(id)),
+      set: (id, token) => Promise.resolve(void shared.set(id, token)),
+      delete: (id) => Promise.resolve(void shared.delete(id)),
+      withLock: <T>(_id: string, fn: () => Promise<T>): Promise<T> => {
+        const run = lockChain.then(fn, fn);
+        lockChain = run.catch(() => undefined);
+        return run;
+      },
+    };
+    const smaregi = fakeSmaregi(() => json(200, product));
+    const first = makeClient(smaregi.fetch, { tokenStore: sharedStore }).contract;
+    const second = makeClient(smaregi.fetch, { tokenStore: sharedStore }).contract;
+    await Promise.all([first.pos.products.get(1), second.pos.products.get(1)]);
+    expect(smaregi.tokenRequests()).toHaveLength(1);
+
+    // Without the lock each process asks once (the single flight is per process).
+    const unlocked = fakeSmaregi(() => json(200, product));
+    const plain = new Map<string, AppToken>();
+    const plainStore: TokenStore = {
+      get: (id) => Promise.resolve(plain.get(id)),
+      set: (id, token) => Promise.resolve(void plain.set(id, token)),
+      delete: (id) => Promise.resolve(void plain.delete(id)),
+    };
+    await Promise.all([
+      makeClient(unlocked.fetch, { tokenStore: plainStore }).contract.pos.products.get(1),
+      makeClient(unlocked.fetch, { tokenStore: plainStore }).contract.pos.products.get(1),
+    ]);
+    expect(unlocked.tokenRequests()).toHaveLength(2);
+  });
+
+  it('ensureAppToken gets a token and tells its expiry and scopes, not the token', async () => {
+    const smaregi = fakeSmaregi(() => json(200, product));
+    const { client, clock } = makeClient(smaregi.fetch);
+    const info = await client.ensureAppToken('sb_unit');
+    expect(info).toEqual({ expiresAt: clock.now() + 3_600_000, scopes: ['pos.products:read'] });
+    expect(JSON.stringify(info)).not.toContain('SECRETVALUE');
+    await expect(client.ensureAppToken('bad/id')).rejects.toThrow(/contractId/);
   });
 
   it('on 401: drops the token, gets one new token, replays once, then reports unauthorized', async () => {

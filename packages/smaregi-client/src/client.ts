@@ -127,6 +127,11 @@ export interface SmaregiClient {
   forContract(contractId: string): SmaregiContract;
   /** Drops the cached app token of a contract (e.g. after uninstall). */
   forgetToken(contractId: string): Promise<void>;
+  /**
+   * Makes sure the contract has a valid app token (client credentials), e.g. right after the
+   * merchant connected; returns its expiry and scopes, never the token.
+   */
+  ensureAppToken(contractId: string): Promise<{ expiresAt: number; scopes: string[] }>;
 }
 
 function positive(value: number | undefined, name: string, fallback: number): number {
@@ -166,6 +171,16 @@ function resolveHosts(environment: SmaregiClientOptions['environment']): Smaregi
       inputIssues: [{ path: 'environment', message: 'invalid' }],
     },
   );
+}
+
+function assertContractId(contractId: unknown, operation: string): asserts contractId is string {
+  if (typeof contractId !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(contractId)) {
+    throw new SmaregiApiError(`${operation}: contractId must be 1-64 characters [A-Za-z0-9_-]`, {
+      kind: 'invalid_request',
+      operation,
+      inputIssues: [{ path: 'contractId', message: 'invalid contract ID' }],
+    });
+  }
 }
 
 /** camelCase input key → Smaregi query name (`updDateTimeFrom` → `upd_date_time-from`). */
@@ -217,13 +232,7 @@ export function createSmaregiClient(options: SmaregiClientOptions): SmaregiClien
   const apiBase = hosts.apiBaseUrl.replace(/\/+$/, '');
 
   function forContract(contractId: string): SmaregiContract {
-    if (typeof contractId !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(contractId)) {
-      throw new SmaregiApiError('forContract: contractId must be 1-64 characters [A-Za-z0-9_-]', {
-        kind: 'invalid_request',
-        operation: 'forContract',
-        inputIssues: [{ path: 'contractId', message: 'invalid contract ID' }],
-      });
-    }
+    assertContractId(contractId, 'forContract');
     const budgetId = `${clientId}:${contractId}`;
 
     async function request<S extends z.ZodType>(
@@ -292,5 +301,9 @@ export function createSmaregiClient(options: SmaregiClientOptions): SmaregiClien
     auth,
     forContract,
     forgetToken: (contractId) => tokens.forget(contractId),
+    ensureAppToken: async (contractId) => {
+      assertContractId(contractId, 'ensureAppToken');
+      return tokens.ensureToken(contractId);
+    },
   };
 }

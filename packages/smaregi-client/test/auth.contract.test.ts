@@ -173,6 +173,14 @@ describe('app token (client credentials)', () => {
     expect(tokenCalls[0]?.status).toBe(200);
   });
 
+  it('ensureAppToken reports the granted scopes and expiry without exposing the token', async () => {
+    const info = await h.client({ tokenStore: undefined }).ensureAppToken(DEMO_CONTRACT_ID);
+    expect(info.scopes).toEqual(
+      expect.arrayContaining(['pos.products:read', 'order-shipment.orders:write']),
+    );
+    expect(info.expiresAt).toBeGreaterThan(Date.now() + 3_000_000);
+  });
+
   it('a wrong client secret is unauthorized (invalid_client) without echoing the secret', async () => {
     const client = h.client({ clientSecret: 'wrong-secret-value-123', tokenStore: undefined });
     const error = await caught(client.forContract(DEMO_CONTRACT_ID).pos.stores.list());
