@@ -29,6 +29,8 @@ export interface SimulatorContext {
   callbacks: CallbackDelivery[];
   /** Redirect URIs of the demo app, kept in sync with its registration. */
   redirectUris: readonly string[];
+  /** Operational log lines (webhook deliveries, callbacks, failures); silent by default. */
+  log: (message: string) => void;
 }
 
 /** Runs `work` in the background and remembers it so that flush() can wait for it. */
@@ -36,7 +38,7 @@ export function runInBackground(ctx: SimulatorContext, work: () => Promise<void>
   const p = new Promise<void>((resolve) => setImmediate(resolve))
     .then(work)
     .catch((error: unknown) => {
-      console.error('[smaregi-simulator] background task failed', error);
+      ctx.log(`background task failed: ${(error as Error).stack ?? String(error)}`);
     });
   ctx.background.add(p);
   void p.finally(() => ctx.background.delete(p));

@@ -88,6 +88,7 @@ async function main(): Promise<void> {
     seed: env.SMAREGI_SIM_SEED,
     redirectUris: env.SMAREGI_SIM_REDIRECT_URIS,
     rateLimits: env.SMAREGI_SIM_RATE_LIMITS,
+    log: (message) => console.log(`[${new Date().toISOString()}] ${message}`),
     ...(env.SMAREGI_SIM_WEBHOOK_URL && env.SMAREGI_SIM_WEBHOOK_SECRET
       ? {
           webhook: {

@@ -39,6 +39,8 @@ export interface SimulatorOptions {
   webhook?: WebhookEndpoint;
   /** Maximum journal entries kept (default 200,000; oldest dropped). */
   journalLimit?: number;
+  /** Receives operational lines (webhook deliveries, bulk callbacks, failures). Default silent. */
+  log?: (message: string) => void;
 }
 
 /** A started simulator. */
@@ -94,6 +96,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   }
 
   const seedText = String(seed);
+  const log = options.log ?? (() => undefined);
   const platform = new PlatformState();
   const tokens = new TokenService(now, ttl);
   await tokens.init();
@@ -103,13 +106,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     platform,
     now,
     tokens,
-    webhooks: new WebhookDispatcher(new Prng(`${seedText}:webhooks`), now),
+    webhooks: new WebhookDispatcher(new Prng(`${seedText}:webhooks`), now, log),
     journal: new Journal(options.journalLimit ?? 200_000),
     faults: new FaultInjector(new Prng(`${seedText}:faults`)),
     rateLimiter,
     background: new Set(),
     callbacks: [],
     redirectUris,
+    log,
   };
   if (options.webhook) ctx.webhooks.setEndpoint(options.webhook);
 

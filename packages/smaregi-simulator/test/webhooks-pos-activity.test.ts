@@ -225,3 +225,24 @@ describe('webhooks and POS activity emulation', () => {
     });
   });
 });
+
+describe('operational log', () => {
+  it('reports each webhook delivery and failure to the log option', async () => {
+    const lines: string[] = [];
+    const hooks = await startReceiver();
+    const sim = await start({
+      log: (m) => lines.push(m),
+      webhook: { url: hooks.url, secretHeaderName: 'X-S', secretHeaderValue: 'v' },
+    });
+    sim.control.adjustStock({ storeId: '1', productId: '8000001', amount: 1 });
+    await sim.control.flush();
+    hooks.status = 503;
+    sim.control.adjustStock({ storeId: '1', productId: '8000001', amount: 1 });
+    await sim.control.flush();
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^webhook pos:stock .* 200$/);
+    expect(lines[1]).toContain('失敗');
+    await sim.close();
+    await hooks.close();
+  });
+});

@@ -53,7 +53,7 @@ interface Pending {
 export class WebhookDispatcher {
   private endpoint: WebhookEndpoint | null = null;
   private behaviour: WebhookBehaviour = {};
-  private readonly log: WebhookDelivery[] = [];
+  private readonly records: WebhookDelivery[] = [];
   private pending: Pending[] = [];
   private timer: NodeJS.Timeout | null = null;
   private readonly inFlight = new Set<Promise<void>>();
@@ -61,6 +61,8 @@ export class WebhookDispatcher {
   constructor(
     private readonly rng: Prng,
     private readonly now: () => Date,
+    /** Receives one line per delivery (and per failure); silent by default. */
+    private readonly log: (message: string) => void = () => undefined,
   ) {}
 
   setEndpoint(endpoint: WebhookEndpoint | null): void {
@@ -85,11 +87,11 @@ export class WebhookDispatcher {
   }
 
   deliveries(): WebhookDelivery[] {
-    return this.log.map((d) => ({ ...d }));
+    return this.records.map((d) => ({ ...d }));
   }
 
   clearDeliveries(): void {
-    this.log.length = 0;
+    this.records.length = 0;
   }
 
   /** Queues one event for the contract. `body` carries IDs only, like the real ones. */
@@ -119,11 +121,11 @@ export class WebhookDispatcher {
       sentAt: null,
     };
     if (!endpoint) {
-      this.log.push(base);
+      this.records.push(base);
       return;
     }
     if (this.rng.chance(this.behaviour.dropRate ?? 0)) {
-      this.log.push({ ...base, dropped: true });
+      this.records.push({ ...base, dropped: true });
       return;
     }
     this.pending.push({ delivery: base });
@@ -169,7 +171,12 @@ export class WebhookDispatcher {
     } catch (error) {
       record.error = (error as Error).message;
     }
-    this.log.push(record);
+    this.records.push(record);
+    this.log(
+      record.error
+        ? `webhook ${record.event} ${record.eventId} → ${record.url}: 失敗 (${record.error})`
+        : `webhook ${record.event} ${record.eventId} → ${record.url}: ${String(record.status)}`,
+    );
   }
 
   /**

@@ -203,6 +203,9 @@ export function registerStockRoutes(router: Router, ctx: SimulatorContext): void
         }
         const outcome = await postJson(input.callbackUrl, result);
         ctx.callbacks.push({ requestId, url: input.callbackUrl, body: result, ...outcome });
+        ctx.log(
+          `bulk stock callback ${requestId} (${String(result.status)}) → ${input.callbackUrl}: ${outcome.error ?? String(outcome.status)}`,
+        );
       });
       return { body: { requestId, callbackUrl: input.callbackUrl } };
     });
