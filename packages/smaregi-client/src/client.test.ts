@@ -326,6 +326,11 @@ describe('request core', () => {
     expect(error.rawBody).toBe('{"productId":8000001,"productName":null}');
     expect(error.message).toMatch(/productId/);
 
+    const empty = fakeSmaregi(() => new Response(null, { status: 204 }));
+    const emptyError = await caught(makeClient(empty.fetch).contract.pos.products.get(1));
+    expect(emptyError.kind).toBe('bad_response');
+    expect(emptyError.rawBody).toBe('');
+
     const html = fakeSmaregi(() => new Response('<html>maintenance</html>', { status: 200 }));
     const second = makeClient(html.fetch);
     const notJson = await caught(second.contract.pos.products.list());
@@ -469,6 +474,19 @@ describe('request core', () => {
       contract.pos.stock.set(1, { storeId: 1, stockAmount: 1, stok: 1 } as never),
     );
     expect(unknownField.inputIssues?.[0]?.message).toMatch(/stok/);
+    const longRange = await caught(
+      contract.pos.stock.list({
+        updDateTimeFrom: '2026-01-01T00:00:00+09:00',
+        updDateTimeTo: '2026-02-05T00:00:00+09:00',
+      }),
+    );
+    expect(longRange.inputIssues).toEqual([
+      { path: 'updDateTimeTo', message: '更新日時の範囲は31日以内で指定してください' },
+    ]);
+    const noOffset = await caught(
+      contract.orderShipment.orders.list({ updDateTimeFrom: '2026-01-01T00:00:00' }),
+    );
+    expect(noOffset.inputIssues?.[0]?.path).toBe('updDateTimeFrom');
     const badId = await caught(contract.pos.products.get('../admin'));
     expect(badId.inputIssues).toEqual([
       { path: 'productId', message: 'must be a numeric ID (1-15 digits)' },

@@ -180,7 +180,9 @@ export function parseBody<S extends z.ZodType>(
   result: HttpResult,
   schema: S,
 ): z.output<S> {
-  const parsed = tryParseJson(result.text);
+  // An empty body (204) is `undefined`: fine for a schema that allows it, bad_response otherwise.
+  const empty = result.text.trim() === '';
+  const parsed = empty ? ({ ok: true, value: undefined } as const) : tryParseJson(result.text);
   if (!parsed.ok) badResponse(call, result, 'body is not JSON');
   const checked = schema.safeParse(parsed.value);
   if (!checked.success) {

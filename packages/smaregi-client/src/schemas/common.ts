@@ -63,3 +63,32 @@ export function osInt(name: string, min: number, max: number) {
     .min(min, `${name} は${min}以上で指定してください`)
     .max(max, `${name} は${max}以下で指定してください`);
 }
+
+/** Smaregi refuses date-time ranges longer than 31 days (getstock, gettransactions [OFF]). */
+export const MAX_DATE_RANGE_DAYS = 31;
+
+/**
+ * Checks an `updDateTimeFrom` / `updDateTimeTo` pair before sending: from <= to, at most 31 days.
+ * Use with `.superRefine(checkUpdRange)` on list input schemas.
+ */
+export function checkUpdRange(
+  value: { updDateTimeFrom?: string | undefined; updDateTimeTo?: string | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  if (!value.updDateTimeFrom || !value.updDateTimeTo) return;
+  const from = Date.parse(value.updDateTimeFrom);
+  const to = Date.parse(value.updDateTimeTo);
+  if (to < from) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['updDateTimeTo'],
+      message: 'updDateTimeTo は updDateTimeFrom 以降を指定してください',
+    });
+  } else if (to - from > MAX_DATE_RANGE_DAYS * 86_400_000) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['updDateTimeTo'],
+      message: `更新日時の範囲は${MAX_DATE_RANGE_DAYS}日以内で指定してください`,
+    });
+  }
+}

@@ -10,7 +10,14 @@
  * Money and quantities are JSON integers, flags booleans, IDs strings.
  */
 import { z } from 'zod';
-import { dateTimeWithOffset, osInt, pagingInput, posIdInput, printableAscii } from './common.js';
+import {
+  checkUpdRange,
+  dateTimeWithOffset,
+  osInt,
+  pagingInput,
+  posIdInput,
+  printableAscii,
+} from './common.js';
 
 const idString = z.union([z.string(), z.number()]).transform(String);
 const MONEY_MAX = 999_999_999;
@@ -178,14 +185,16 @@ export function expectedOrderTotal(order: {
   );
 }
 
-export const orderListInputSchema = z.strictObject({
-  ...pagingInput,
-  storeId: posIdInput('storeId').optional(),
-  orderCode: z.string().optional(),
-  status: z.enum(ORDER_STATUSES).optional(),
-  updDateTimeFrom: dateTimeWithOffset.optional(),
-  updDateTimeTo: dateTimeWithOffset.optional(),
-});
+export const orderListInputSchema = z
+  .strictObject({
+    ...pagingInput,
+    storeId: posIdInput('storeId').optional(),
+    orderCode: z.string().optional(),
+    status: z.enum(ORDER_STATUSES).optional(),
+    updDateTimeFrom: dateTimeWithOffset.optional(),
+    updDateTimeTo: dateTimeWithOffset.optional(),
+  })
+  .superRefine(checkUpdRange);
 export type OrderListInput = z.input<typeof orderListInputSchema>;
 
 export const bulkShipInputSchema = z.strictObject({

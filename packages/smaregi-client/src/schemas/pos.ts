@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import {
+  checkUpdRange,
   dateTimeWithOffset,
   pagingInput,
   posIdInput,
@@ -104,18 +105,20 @@ export const productUpdateInputSchema = z
   .refine((value) => Object.keys(value).length > 0, '更新する項目を1つ以上指定してください');
 export type ProductUpdateInput = z.input<typeof productUpdateInputSchema>;
 
-export const productListInputSchema = z.strictObject({
-  ...pagingInput,
-  productCode: z.string().optional(),
-  groupCode: z.string().optional(),
-  categoryId: posIdInput('categoryId').optional(),
-  displayFlag: flag01.optional(),
-  division: z.enum(['0', '1', '2']).optional(),
-  salesDivision: flag01.optional(),
-  stockControlDivision: flag01.optional(),
-  updDateTimeFrom: dateTimeWithOffset.optional(),
-  updDateTimeTo: dateTimeWithOffset.optional(),
-});
+export const productListInputSchema = z
+  .strictObject({
+    ...pagingInput,
+    productCode: z.string().optional(),
+    groupCode: z.string().optional(),
+    categoryId: posIdInput('categoryId').optional(),
+    displayFlag: flag01.optional(),
+    division: z.enum(['0', '1', '2']).optional(),
+    salesDivision: flag01.optional(),
+    stockControlDivision: flag01.optional(),
+    updDateTimeFrom: dateTimeWithOffset.optional(),
+    updDateTimeTo: dateTimeWithOffset.optional(),
+  })
+  .superRefine(checkUpdRange);
 export type ProductListInput = z.input<typeof productListInputSchema>;
 
 // ---------------------------------------------------------------- categories (部門)
@@ -226,13 +229,15 @@ export const bulkAcceptedSchema = z.looseObject({
 });
 export type BulkAccepted = z.infer<typeof bulkAcceptedSchema>;
 
-export const stockListInputSchema = z.strictObject({
-  ...pagingInput,
-  storeId: posIdInput('storeId').optional(),
-  productId: posIdInput('productId').optional(),
-  updDateTimeFrom: dateTimeWithOffset.optional(),
-  updDateTimeTo: dateTimeWithOffset.optional(),
-});
+export const stockListInputSchema = z
+  .strictObject({
+    ...pagingInput,
+    storeId: posIdInput('storeId').optional(),
+    productId: posIdInput('productId').optional(),
+    updDateTimeFrom: dateTimeWithOffset.optional(),
+    updDateTimeTo: dateTimeWithOffset.optional(),
+  })
+  .superRefine(checkUpdRange);
 export type StockListInput = z.input<typeof stockListInputSchema>;
 
 // ---------------------------------------------------------------- stores (店舗)
