@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { forkEm } from '@renkei/persistence';
+import { forkEm, type Em } from '@renkei/persistence';
 import type { WorkerDeps } from './deps.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { TableJobQueue } from './jobs/job-queue.js';
@@ -7,6 +7,14 @@ import { Loop, type TickFn } from './lifecycle/loop.js';
 import { OrderActions } from './orders/order-actions.js';
 import { OrderSync } from './orders/order-sync.js';
 import { releaseDeadInFlight } from './orders/recover.js';
+import { OrderEvents } from './orders/order-events.js';
+import { ProductImport } from './products/product-import.js';
+import { BulkShipping } from './shipping/bulk-shipping.js';
+import { StockSync } from './stock/stock-sync.js';
+import { activeTenants } from './tenants/active-tenants.js';
+import { TokenUpkeep } from './tenants/token-upkeep.js';
+import { applySubscriptionNotice, WebhookProcessor } from './webhooks/webhook-processor.js';
+import { JOB_NAMES } from '@renkei/persistence';
 
 /** Loop intervals (config in production; small in tests). */
 export interface WorkerIntervals {
@@ -32,6 +40,12 @@ export class Worker {
   readonly orderSync: OrderSync;
   readonly orderActions: OrderActions;
   readonly jobs: JobRunner;
+  readonly orderEvents: OrderEvents;
+  readonly stock: StockSync;
+  readonly webhooks: WebhookProcessor;
+  readonly shipping: BulkShipping;
+  readonly products: ProductImport;
+  readonly tokens: TokenUpkeep;
   readonly loops: Loop[];
   #state: WorkerState = 'created';
 
@@ -58,10 +72,47 @@ export class Worker {
         logger: deps.logger,
         onTick: (n, d, ok) => deps.metrics.observeTick(n, d, ok),
       });
+    this.orderEvents = new OrderEvents(deps);
+    this.stock = new StockSync(deps);
+    this.webhooks = new WebhookProcessor(
+      deps,
+      this.stock,
+      this.orderEvents,
+      (tenantId, contractId, action) => applySubscriptionNotice(deps, tenantId, contractId, action),
+    );
+    this.shipping = new BulkShipping(deps, this.orderEvents);
+    this.products = new ProductImport(deps);
+    this.tokens = new TokenUpkeep(deps);
+    this.jobs.register(JOB_NAMES.importProducts, () =>
+      Promise.resolve(this.loop('products').wake()),
+    );
+    this.jobs.register(JOB_NAMES.processWebhook, () =>
+      Promise.resolve(this.loop('webhooks').wake()),
+    );
+    // Orders before stock before products: loop order here, call priorities in the rate budget.
     this.loops = [
       loop('orders', intervals.pollMs, (ctx) => this.orderSync.tick(ctx)),
       loop('jobs', intervals.pollMs, (ctx) => this.jobs.tick(ctx)),
+      loop('webhooks', intervals.pollMs, (ctx) => this.webhooks.tick(ctx)),
+      loop('shipping', intervals.pollMs * 4, (ctx) => this.shipping.tick(ctx)),
+      loop('reconcile', intervals.reconcileMs, (ctx) => this.reconcile(ctx)),
+      loop('products', intervals.pollMs * 2, (ctx) => this.products.tick(ctx)),
+      loop('tokens', intervals.tokenUpkeepMs, (ctx) => this.tokens.tick(ctx)),
     ];
+  }
+
+  /** Stock reconciliation over every active tenant (drift recorded, see StockSync). */
+  async reconcile({ signal, em }: { signal: AbortSignal; em: Em }): Promise<boolean> {
+    for (const tenant of await activeTenants(em)) {
+      if (signal.aborted) break;
+      const result = await this.stock.reconcile(tenant, signal);
+      if (result.drifts > 0)
+        this.deps.logger.warn(
+          { tenantId: tenant.tenantId, ...result },
+          'stock reconciliation found drift',
+        );
+    }
+    return false;
   }
 
   get state(): WorkerState {

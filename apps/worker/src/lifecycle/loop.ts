@@ -47,6 +47,10 @@ export class Loop {
     this.name = options.name;
   }
 
+  get intervalMs(): number {
+    return this.options.intervalMs;
+  }
+
   get state(): LoopState {
     return this.#state;
   }

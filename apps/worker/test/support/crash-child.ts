@@ -3,7 +3,8 @@
  * simulator, whose operation hooks kill the process (SIGKILL, no cleanup) with a given probability
  * before the remote call, after it before the local commit, or after the commit.
  *
- * env: CRASH_DB, CRASH_ID_URL, CRASH_API_URL, CRASH_SEED, CRASH_PROBABILITY
+ * env: CRASH_DB, CRASH_ID_URL, CRASH_API_URL, CRASH_SEED, CRASH_PROBABILITY, CRASH_KILL_AFTER_MS
+ * (a kill at a random moment, e.g. in the middle of an import page)
  */
 import { openDatabase } from '@renkei/persistence';
 import { Worker } from '../../src/worker.js';
@@ -57,6 +58,13 @@ const worker = new Worker(
 );
 await worker.start();
 process.stderr.write('READY\n');
+const killAfter = Number(env.CRASH_KILL_AFTER_MS ?? '0');
+if (killAfter > 0) {
+  setTimeout(() => {
+    process.stderr.write('CRASH timer\n');
+    process.kill(process.pid, 'SIGKILL');
+  }, killAfter);
+}
 process.on('SIGTERM', () => {
   void worker.stop(2_000).then(async () => {
     await orm.close(true);

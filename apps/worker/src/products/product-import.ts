@@ -1,0 +1,198 @@
+import { normalizeCode } from '@renkei/domain';
+import {
+  forkEm,
+  ProductImportRun,
+  tenantRepositories,
+  type Em,
+  type ListedProduct,
+} from '@renkei/persistence';
+import type { Product } from '@renkei/smaregi-client';
+import type { WorkerDeps } from '../deps.js';
+import { smaregiReason, isTransientRead } from '../smaregi/outcome.js';
+import { connectedTenants, type ActiveTenant } from '../tenants/active-tenants.js';
+
+/** Product reads go last in the contract's budget (orders, then stock, then products). */
+export const PRODUCT_PRIORITY = 0;
+/** Smaregi's largest page: the fewest reads for the rate-limit bound. */
+export const IMPORT_PAGE_SIZE = 1000;
+
+class CursorMoved extends Error {}
+
+/**
+ * スマレジから新規商品情報一括取得 (and update of known products): pages through every Smaregi
+ * product, ordered by productId, and upserts the listed products — matched by Smaregi product ID,
+ * then by normalised product code; new ones are created. Each page's upserts are committed in the
+ * same transaction as the run's cursor (the next page) and counters, so a crashed run resumes at
+ * the first page not yet committed and the admin's progress is always true. One page per tick:
+ * memory stays flat and shutdown is never held up for long. Runs for connected tenants even while
+ * the integration is off (importing products is a setup step before switching on).
+ */
+export class ProductImport {
+  constructor(private readonly deps: WorkerDeps) {}
+
+  async tick({ signal, em }: { signal: AbortSignal; em: Em }): Promise<boolean> {
+    const tenants = new Map((await connectedTenants(em)).map((t) => [t.tenantId, t]));
+    const runs = await em.find(
+      ProductImportRun,
+      { state: { $in: ['queued', 'running'] } },
+      { orderBy: { createdAt: 'asc' }, limit: 20 },
+    );
+    em.clear();
+    let more = false;
+    for (const run of runs) {
+      if (signal.aborted) break;
+      const tenant = tenants.get(run.tenant.id);
+      if (tenant === undefined) continue;
+      const result = await this.step(tenant, run.id, signal);
+      if (result === 'more') more = true;
+    }
+    return more;
+  }
+
+  /** Imports the next page of a run. */
+  async step(
+    tenant: ActiveTenant,
+    runId: string,
+    signal: AbortSignal,
+  ): Promise<'more' | 'finished' | 'busy' | 'retry'> {
+    const em = forkEm(this.deps.orm);
+    const run = await tenantRepositories(em, tenant.tenantId).importRuns.findById(runId);
+    if (run === null || (run.state !== 'queued' && run.state !== 'running')) return 'finished';
+    const cursor = run.cursor ?? '1';
+    const page = Number(cursor);
+    if (run.state === 'queued') {
+      run.state = 'running';
+      run.startedAt = new Date(this.deps.clock.now());
+      await em.flush();
+    }
+    let products: Product[];
+    try {
+      products = await this.deps.smaregi
+        .forContract(tenant.contractId)
+        .pos.products.list(
+          { page, limit: IMPORT_PAGE_SIZE, sort: 'productId' },
+          { signal, priority: PRODUCT_PRIORITY },
+        );
+    } catch (error) {
+      run.lastError = smaregiReason(error);
+      if (!isTransientRead(error)) {
+        run.state = 'failed';
+        run.finishedAt = new Date(this.deps.clock.now());
+      }
+      await em.flush();
+      return 'retry';
+    }
+    const last = products.length < IMPORT_PAGE_SIZE;
+    try {
+      await em.transactional(async (tx) => {
+        const counts = await upsertPage(
+          tx,
+          tenant.tenantId,
+          products,
+          new Date(this.deps.clock.now()),
+        );
+        // Compare-and-set on the cursor: if another worker committed this page first, roll back.
+        const moved = await tx.nativeUpdate(
+          ProductImportRun,
+          { id: runId, tenant: tenant.tenantId, cursor: run.cursor ?? null },
+          {
+            cursor: String(page + 1),
+            pagesDone: run.pagesDone + 1,
+            processed: run.processed + products.length,
+            created: run.created + counts.created,
+            updated: run.updated + counts.updated,
+            skipped: run.skipped + counts.skipped,
+            lastError: null,
+            ...(last ? { state: 'succeeded', finishedAt: new Date(this.deps.clock.now()) } : {}),
+          },
+        );
+        if (moved !== 1) throw new CursorMoved();
+        if (last) {
+          tenantRepositories(tx, tenant.tenantId).syncEvents.record({
+            subjectType: 'productImport',
+            subjectId: runId,
+            kind: 'product.imported',
+            outcome: 'success',
+            message: `商品の取り込みが完了しました(${run.processed + products.length}件: 新規 ${run.created + counts.created}、更新 ${run.updated + counts.updated}) / Product import finished`,
+          });
+        }
+      });
+    } catch (error) {
+      if (error instanceof CursorMoved) return 'busy';
+      throw error;
+    }
+    await this.deps.hooks?.afterCommit?.('importProducts', `${runId}:${page}`);
+    return last ? 'finished' : 'more';
+  }
+}
+
+/**
+ * Upserts one page: match by Smaregi product ID, then by normalised code; create the rest.
+ * Two queries per page whatever its size.
+ */
+export async function upsertPage(
+  em: Em,
+  tenantId: string,
+  products: readonly Product[],
+  now: Date,
+): Promise<{ created: number; updated: number; skipped: number }> {
+  const repos = tenantRepositories(em, tenantId);
+  const ids = products.map((p) => p.productId);
+  const keys = products.map((p) => normalizeCode(p.productCode));
+  const byId = new Map<string, ListedProduct>();
+  const byKey = new Map<string, ListedProduct>();
+  if (products.length > 0) {
+    for (const p of await repos.products.find({
+      $or: [{ smaregiProductId: { $in: ids } }, { productCodeKey: { $in: keys } }],
+    })) {
+      if (p.smaregiProductId != null) byId.set(p.smaregiProductId, p);
+      byKey.set(p.productCodeKey, p);
+    }
+  }
+  let created = 0;
+  let updated = 0;
+  let skipped = 0;
+  const seenKeys = new Set<string>();
+  for (const p of products) {
+    const key = normalizeCode(p.productCode);
+    if (key === '' || seenKeys.has(key)) {
+      skipped++;
+      continue;
+    }
+    seenKeys.add(key);
+    const existing = byId.get(p.productId) ?? byKey.get(key);
+    const price = Number(p.price);
+    if (existing === undefined) {
+      repos.products.create({
+        productCode: p.productCode,
+        productCodeKey: key,
+        name: p.productName,
+        price: Number.isSafeInteger(price) ? price : null,
+        smaregiProductId: p.productId,
+        syncState: 'synced',
+        lastSyncedAt: now,
+      });
+      created++;
+      continue;
+    }
+    if (existing.smaregiProductId != null && existing.smaregiProductId !== p.productId) {
+      // The code belongs to another Smaregi product already linked: never relink silently.
+      existing.syncState = 'failed';
+      existing.lastError = `商品コード ${key} はスマレジ商品 ${existing.smaregiProductId} と ${p.productId} の両方に使われています / Code ${key} is used by two Smaregi products`;
+      skipped++;
+      continue;
+    }
+    existing.smaregiProductId = p.productId;
+    existing.productCode = p.productCode;
+    existing.productCodeKey = key;
+    existing.name = p.productName;
+    existing.price = Number.isSafeInteger(price) ? price : null;
+    existing.syncState = 'synced';
+    existing.lastSyncedAt = now;
+    existing.lastError = null;
+    updated++;
+  }
+  await em.flush();
+  em.clear();
+  return { created, updated, skipped };
+}

@@ -1,0 +1,341 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  forkEm,
+  Job,
+  ListedProduct,
+  Order,
+  OrderStatus,
+  StockDrift,
+  SyncEvent,
+  Tenant,
+  WebhookEvent,
+} from '@renkei/persistence';
+import { createTestDatabase, testDialects, type TestDatabase } from '@renkei/persistence/testing';
+import {
+  DEMO_CONTRACT_ID,
+  DEMO_STORE_IDS,
+  startSimulator,
+  type RunningSimulator,
+} from '@renkei/smaregi-simulator';
+import type { SmaregiClient } from '@renkei/smaregi-client';
+import { Worker } from '../src/worker.js';
+import {
+  createOrder,
+  seedTenant,
+  testClient,
+  testDeps,
+  updateSettings,
+  type OrderSpec,
+  type TenantFixture,
+} from './support/fixture.js';
+import { startInbox, WEBHOOK_SECRET, WEBHOOK_SECRET_HEADER } from './support/webhook-inbox.js';
+
+/*
+ * End to end after registration: both allocation modes, trigger and allocated statuses, bulk
+ * shipping (preconditions, batches), Smaregi events (shipped / canceled, pos:stock) through the
+ * webhook inbox with duplicated and shuffled deliveries, and reconciliation catching a dropped one.
+ */
+describe.each(testDialects())('allocation, shipping and Smaregi events (%s)', (dialect) => {
+  let db: TestDatabase;
+  let sim: RunningSimulator;
+  let client: SmaregiClient;
+  let t: TenantFixture;
+  let worker: Worker;
+  let inbox: Awaited<ReturnType<typeof startInbox>>;
+  let seq = 0;
+
+  const tick = async (...names: string[]) => {
+    for (const name of names) await worker.loop(name).tickOnce();
+  };
+  const load = (id: string) =>
+    forkEm(db.orm).findOneOrFail(Order, { id }, { populate: ['status', 'lines'] });
+  const remote = (id: string) => sim.control.order(id);
+  const spec = (
+    over: Partial<OrderSpec> & { productIndex: number; quantity?: number },
+  ): OrderSpec => {
+    const p = t.products[over.productIndex]!;
+    return {
+      orderNumber: `AL-${dialect}-${++seq}`,
+      shopId: t.shops.included,
+      paymentMethodId: t.payments.card,
+      statusId: t.statuses.received,
+      lines: [
+        {
+          productCode: p.productCode,
+          name: p.productName,
+          unitPrice: Number(p.price),
+          quantity: over.quantity ?? 1,
+        },
+      ],
+      ...over,
+    };
+  };
+  const setStatus = async (orderId: string, statusId: string) => {
+    const em = forkEm(db.orm);
+    const order = await em.findOneOrFail(Order, { id: orderId });
+    order.status = em.getReference(OrderStatus, statusId);
+    // As apps/api does on a status change: the job carries the event.
+    em.create(Job, {
+      tenant: em.getReference(Tenant, t.tenantId),
+      name: 'order.statusChanged',
+      payload: { orderId, statusId },
+    });
+    await em.flush();
+  };
+  const events = async (orderId: string, kind: string) =>
+    forkEm(db.orm).count(SyncEvent, { tenant: t.tenantId, subjectId: orderId, kind });
+
+  beforeAll(async () => {
+    db = await createTestDatabase(dialect);
+    inbox = await startInbox(db.orm);
+    sim = await startSimulator({
+      rateLimits: false,
+      seed: 3,
+      webhook: {
+        url: inbox.url,
+        secretHeaderName: WEBHOOK_SECRET_HEADER,
+        secretHeaderValue: WEBHOOK_SECRET,
+      },
+    });
+    client = testClient(sim);
+    t = await seedTenant(db.orm, client, {
+      allocationTriggerStatuses: [],
+      allocatedStatus: null,
+    });
+    worker = new Worker(testDeps(db.orm, client, { shippingBatchSize: 2 }));
+  }, 30_000);
+  afterAll(async () => {
+    await sim?.close();
+    await inbox?.close();
+    await db?.close();
+  });
+
+  it('auto allocation ON: reads the allocation at registration and moves the order to the allocated status', async () => {
+    await updateSettings(db.orm, t.tenantId, { allocatedStatus: t.statuses.allocated });
+    const id = await createOrder(
+      db.orm,
+      t.tenantId,
+      spec({ productIndex: 0, shopId: t.shops.excluded }),
+    );
+    await tick('orders');
+    const order = await load(id);
+    expect(order.allocationStatus).toBe('allocated');
+    expect(order.status.id).toBe(t.statuses.allocated);
+    expect(order.lines[0]?.allocatedQuantity).toBe(1);
+    expect(
+      sim.control.journal({ method: 'POST' }).filter((e) => e.path.endsWith('/allocation')),
+    ).toHaveLength(0);
+  });
+
+  it('auto allocation OFF: entering a trigger status asks Smaregi to allocate, then moves the order', async () => {
+    await updateSettings(db.orm, t.tenantId, {
+      allocationTriggerStatuses: [t.statuses.waitingAllocation],
+      allocatedStatus: t.statuses.allocated,
+    });
+    const id = await createOrder(db.orm, t.tenantId, spec({ productIndex: 1 }));
+    await tick('orders');
+    let order = await load(id);
+    expect(order.allocationStatus).toBe('unallocated');
+    expect(order.status.id).toBe(t.statuses.received);
+    await setStatus(id, t.statuses.waitingAllocation);
+    await tick('jobs');
+    order = await load(id);
+    expect(remote(order.smaregiOrderHeadId!)?.allocationStatus).toBe('allocated');
+    expect(order.allocationStatus).toBe('allocated');
+    expect(order.status.id).toBe(t.statuses.allocated);
+  });
+
+  it('shows which lines lack stock and leaves the status when allocation is partial', async () => {
+    const p = t.products[2]!;
+    sim.control.adjustStock({
+      storeId: DEMO_STORE_IDS.warehouse,
+      productId: p.productId,
+      stockAmount: 1,
+    });
+    const id = await createOrder(
+      db.orm,
+      t.tenantId,
+      spec({ productIndex: 2, quantity: 3, statusId: t.statuses.waitingAllocation }),
+    );
+    await tick('orders');
+    const order = await load(id);
+    expect(order.allocationStatus).not.toBe('allocated');
+    expect(order.status.id).toBe(t.statuses.waitingAllocation);
+    expect(order.syncReason).toMatch(/在庫が不足/);
+    expect(await events(id, 'order.allocationShort')).toBe(1);
+  });
+
+  it('effectiveStockMode omsPurchase: Renkei plans the allocation from its own stock figures', async () => {
+    await updateSettings(db.orm, t.tenantId, {
+      effectiveStockMode: 'omsPurchase',
+      allocationTriggerStatuses: [],
+      allocatedStatus: t.statuses.allocated,
+    });
+    const p = t.products[3]!;
+    const em = forkEm(db.orm);
+    const listed = await em.findOneOrFail(ListedProduct, {
+      tenant: t.tenantId,
+      smaregiProductId: p.productId,
+    });
+    listed.stockAmount = 2;
+    await em.flush();
+    const allocations = () =>
+      sim.control.journal({ method: 'POST' }).filter((e) => e.path.endsWith('/allocation')).length;
+    const before = allocations();
+    const first = await createOrder(
+      db.orm,
+      t.tenantId,
+      spec({ productIndex: 3, quantity: 2, orderedAt: new Date('2026-11-02T09:00:00+09:00') }),
+    );
+    const second = await createOrder(
+      db.orm,
+      t.tenantId,
+      spec({ productIndex: 3, quantity: 1, orderedAt: new Date('2026-11-02T10:00:00+09:00') }),
+    );
+    await tick('orders');
+    expect((await load(first)).allocationStatus).toBe('allocated');
+    expect((await load(first)).status.id).toBe(t.statuses.allocated);
+    expect((await load(second)).allocationStatus).toBe('unallocated');
+    expect(allocations()).toBe(before);
+    await updateSettings(db.orm, t.tenantId, {
+      effectiveStockMode: 'smaregiAllocation',
+      allocatedStatus: null,
+    });
+  });
+
+  it('bulk-ships registered, allocated orders with a shipping date in batches, and skips the rest', async () => {
+    await updateSettings(db.orm, t.tenantId, {
+      bulkShippingTriggerStatus: t.statuses.readyToShip,
+      allocatedStatus: null,
+    });
+    const ready = [];
+    for (let i = 0; i < 3; i++) {
+      ready.push(
+        await createOrder(
+          db.orm,
+          t.tenantId,
+          spec({
+            productIndex: 4 + i,
+            shopId: t.shops.excluded,
+            statusId: t.statuses.readyToShip,
+            shippingDate: '2026-11-20',
+          }),
+        ),
+      );
+    }
+    const noDate = await createOrder(
+      db.orm,
+      t.tenantId,
+      spec({ productIndex: 8, shopId: t.shops.excluded, statusId: t.statuses.readyToShip }),
+    );
+    await tick('orders');
+    const before = sim.control
+      .journal({ method: 'POST' })
+      .filter((e) => e.path.endsWith('/shipping/bulk')).length;
+    await tick('shipping');
+    const calls =
+      sim.control.journal({ method: 'POST' }).filter((e) => e.path.endsWith('/shipping/bulk'))
+        .length - before;
+    expect(calls).toBe(2); // 3 orders in batches of 2
+    for (const id of ready) {
+      const order = await load(id);
+      expect(remote(order.smaregiOrderHeadId!)?.status).toBe('shipped');
+      expect(order.status.id).toBe(t.statuses.shipped);
+    }
+    const waiting = await load(noDate);
+    expect(remote(waiting.smaregiOrderHeadId!)?.status).not.toBe('shipped');
+    await tick('shipping');
+    expect(
+      sim.control.journal({ method: 'POST' }).filter((e) => e.path.endsWith('/shipping/bulk'))
+        .length - before,
+    ).toBe(2);
+  });
+
+  it('applies a cancel from Smaregi once, releasing the allocation, through duplicated and shuffled webhooks', async () => {
+    sim.control.setWebhookBehaviour({ duplicateRate: 1, shuffle: true });
+    const id = await createOrder(
+      db.orm,
+      t.tenantId,
+      spec({ productIndex: 9, shopId: t.shops.excluded }),
+    );
+    await tick('orders');
+    const order = await load(id);
+    expect(order.lines[0]?.allocatedQuantity).toBe(1);
+    await client
+      .forContract(DEMO_CONTRACT_ID)
+      .orderShipment.orders.cancel(order.smaregiOrderHeadId!);
+    await sim.control.flush({ now: true });
+    expect(inbox.duplicates()).toBeGreaterThan(0);
+    await tick('webhooks', 'webhooks');
+    const after = await load(id);
+    expect(after.syncState).toBe('canceled');
+    expect(after.status.id).toBe(t.statuses.cancelled);
+    expect(after.lines[0]?.allocatedQuantity).toBe(0);
+    expect(await events(id, 'order.canceled')).toBe(1);
+    // The same notice again much later, under another event ID, changes nothing.
+    const em = forkEm(db.orm);
+    const original = await em.findOneOrFail(WebhookEvent, {
+      tenant: t.tenantId,
+      event: 'order-shipment:orders',
+      action: 'canceled',
+    });
+    em.create(WebhookEvent, {
+      tenant: original.tenant,
+      eventId: `replay-${original.eventId}`,
+      event: original.event,
+      action: original.action ?? null,
+      contractId: original.contractId,
+      body: original.body,
+    });
+    await em.flush();
+    await tick('webhooks');
+    expect(
+      await forkEm(db.orm).count(WebhookEvent, { tenant: t.tenantId, state: 'received' }),
+    ).toBe(0);
+    expect(await events(id, 'order.canceled')).toBe(1);
+    sim.control.setWebhookBehaviour({});
+  });
+
+  it('pos:stock refreshes effective stock; reconciliation catches a dropped webhook and records the drift', async () => {
+    const p = t.products[12]!;
+    sim.control.adjustStock({
+      storeId: DEMO_STORE_IDS.warehouse,
+      productId: p.productId,
+      stockAmount: 40,
+    });
+    await sim.control.flush({ now: true });
+    await tick('webhooks');
+    let listed = await forkEm(db.orm).findOneOrFail(ListedProduct, {
+      tenant: t.tenantId,
+      smaregiProductId: p.productId,
+    });
+    expect(listed.stockAmount).toBe(40);
+    expect(listed.effectiveStock).toBe(40 - (listed.allocatedAmount ?? 0));
+
+    sim.control.setWebhookBehaviour({ dropRate: 1 });
+    sim.control.adjustStock({
+      storeId: DEMO_STORE_IDS.warehouse,
+      productId: p.productId,
+      stockAmount: 33,
+    });
+    await sim.control.flush({ now: true });
+    await tick('webhooks');
+    listed = await forkEm(db.orm).findOneOrFail(ListedProduct, {
+      tenant: t.tenantId,
+      smaregiProductId: p.productId,
+    });
+    expect(listed.stockAmount).toBe(40);
+    await tick('reconcile');
+    listed = await forkEm(db.orm).findOneOrFail(ListedProduct, {
+      tenant: t.tenantId,
+      smaregiProductId: p.productId,
+    });
+    expect(listed.stockAmount).toBe(33);
+    const drifts = await forkEm(db.orm).find(StockDrift, {
+      tenant: t.tenantId,
+      product: listed.id,
+    });
+    expect(drifts.map((d) => [d.renkeiAmount, d.smaregiAmount])).toEqual([[40, 33]]);
+    sim.control.setWebhookBehaviour({});
+  });
+});

@@ -1,0 +1,154 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  forkEm,
+  ListedProduct,
+  openDatabase,
+  ProductImportRun,
+  Tenant,
+  type Orm,
+} from '@renkei/persistence';
+import { createTestDatabase, testDialects } from '@renkei/persistence/testing';
+import { startSimulator, type RunningSimulator } from '@renkei/smaregi-simulator';
+import { Worker } from '../src/worker.js';
+import { seedTenant, testClient, testDeps } from './support/fixture.js';
+
+async function queueImport(orm: Orm, tenantId: string): Promise<string> {
+  const em = forkEm(orm);
+  const run = em.create(ProductImportRun, { tenant: em.getReference(Tenant, tenantId) });
+  await em.flush();
+  return run.id;
+}
+
+describe.each(testDialects())('product import (%s)', (dialect) => {
+  it('creates new products, links known ones by code, updates by Smaregi ID, and reports progress', async () => {
+    const db = await createTestDatabase(dialect);
+    const sim = await startSimulator({ rateLimits: false, seed: 9 });
+    try {
+      const client = testClient(sim);
+      const t = await seedTenant(db.orm, client);
+      const em = forkEm(db.orm);
+      // A product the merchant typed by hand (full-width code, no Smaregi ID yet).
+      const created = sim.control.addProduct({
+        categoryId: t.products[0]!.categoryId,
+        productCode: 'HAND-01',
+        productName: '手入力商品',
+        price: '990',
+      });
+      em.create(ListedProduct, {
+        tenant: t.tenantId,
+        productCode: 'ＨＡＮＤ－０１',
+        productCodeKey: 'HAND-01',
+        name: '古い名前',
+      });
+      sim.control.seedProducts({ count: 2_500, codePrefix: 'IMP' });
+      await em.flush();
+      const before = await forkEm(db.orm).count(ListedProduct, { tenant: t.tenantId });
+      const runId = await queueImport(db.orm, t.tenantId);
+      const worker = new Worker(testDeps(db.orm, client));
+      for (let i = 0; i < 10; i++) if (!(await worker.loop('products').tickOnce())) break;
+      const run = await forkEm(db.orm).findOneOrFail(ProductImportRun, { id: runId });
+      const total = sim.control.summary().products!;
+      expect(run.state).toBe('succeeded');
+      expect(run.processed).toBe(total);
+      expect(run.pagesDone).toBe(Math.ceil((total + 1) / 1000));
+      expect(run.created).toBe(total - before);
+      const hand = await forkEm(db.orm).findOneOrFail(ListedProduct, {
+        tenant: t.tenantId,
+        productCodeKey: 'HAND-01',
+      });
+      expect(hand.smaregiProductId).toBe(created.productId);
+      expect(hand.name).toBe('手入力商品');
+      expect(await forkEm(db.orm).count(ListedProduct, { tenant: t.tenantId })).toBe(total);
+    } finally {
+      await sim.close();
+      await db.close();
+    }
+  }, 60_000);
+});
+
+describe('product import of 10,000 products killed mid-way (worker child process)', () => {
+  let dir: string;
+  let orm: Orm;
+  let sim: RunningSimulator;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'renkei-import-'));
+    orm = await openDatabase({ location: { dialect: 'sqlite', path: join(dir, 'renkei.sqlite') } });
+    sim = await startSimulator({ rateLimits: false, seed: 13 });
+  }, 30_000);
+  afterAll(async () => {
+    await orm?.close(true);
+    await sim?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('resumes from its cursor and ends with every product once and true counters', async () => {
+    const t = await seedTenant(orm, testClient(sim), { integrationEnabled: false });
+    sim.control.seedProducts({ count: 10_000, codePrefix: 'BIG' });
+    const runId = await queueImport(orm, t.tenantId);
+    const total = sim.control.summary().products!;
+    let runs = 0;
+    let kills = 0;
+    const progress: number[] = [];
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      const run = await forkEm(orm).findOneOrFail(ProductImportRun, { id: runId });
+      progress.push(run.pagesDone);
+      if (run.state === 'succeeded') break;
+      expect(run.state).not.toBe('failed');
+      expect(Date.now()).toBeLessThan(deadline);
+      runs++;
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', join(import.meta.dirname, 'support/crash-child.ts')],
+        {
+          cwd: join(import.meta.dirname, '..'),
+          env: {
+            ...process.env,
+            CRASH_DB: join(dir, 'renkei.sqlite'),
+            CRASH_ID_URL: sim.idBaseUrl,
+            CRASH_API_URL: sim.apiBaseUrl,
+            CRASH_SEED: String(runs),
+            CRASH_PROBABILITY: '0',
+            // The first runs die at a random moment (often in the middle of a page); the last one is left alone.
+            CRASH_KILL_AFTER_MS: runs <= 4 ? String(300 + ((runs * 379) % 700)) : '0',
+          },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        },
+      );
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      for (;;) {
+        const r = await Promise.race([
+          exited.then(() => 'exit'),
+          new Promise((res) => setTimeout(res, 200, 'poll')),
+        ]);
+        if (r === 'exit') break;
+        const now = await forkEm(orm).findOneOrFail(ProductImportRun, { id: runId });
+        if (now.state === 'succeeded') {
+          child.kill('SIGTERM');
+          await exited;
+          break;
+        }
+      }
+      if (stderr.includes('CRASH')) kills++;
+      if (!stderr.includes('READY')) throw new Error(`worker child failed to start:\n${stderr}`);
+    }
+    const run = await forkEm(orm).findOneOrFail(ProductImportRun, { id: runId });
+    console.log(
+      `product import: ${total} products, ${runs} worker runs, ${kills} killed, pages done by run start: ${progress.join(' → ')}`,
+    );
+    expect(kills).toBeGreaterThan(0);
+    expect(run.processed).toBe(total);
+    expect(run.pagesDone).toBe(Math.ceil((total + 1) / 1000));
+    expect(await forkEm(orm).count(ListedProduct, { tenant: t.tenantId })).toBe(total);
+    expect(
+      await forkEm(orm).count(ListedProduct, { tenant: t.tenantId, smaregiProductId: null }),
+    ).toBe(0);
+  }, 120_000);
+});
