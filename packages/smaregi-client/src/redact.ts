@@ -62,12 +62,3 @@ export function redactText(text: string): string {
       .replace(/[A-Za-z0-9_-]{32,}/g, REDACTED);
   }
 }
-
-/** Removes every known secret value verbatim from a text (last line of defence for messages). */
-export function scrubSecrets(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret.length >= 4) out = out.split(secret).join(REDACTED);
-  }
-  return out;
-}
