@@ -11,6 +11,7 @@ import { createLogger } from './logger.js';
 import { WorkerMetrics } from './metrics.js';
 import { createWorkerClient } from './smaregi/client.js';
 import { createSharedBudget } from './smaregi/shared-budget.js';
+import { PgBossDistributed } from './queue/distributed.js';
 import { Worker } from './worker.js';
 
 async function main(): Promise<void> {
@@ -30,6 +31,10 @@ async function main(): Promise<void> {
   const shared =
     location.dialect === 'postgresql' ? await createSharedBudget(location.url) : undefined;
   const metrics = new WorkerMetrics({ defaultMetrics: true });
+  const distributed =
+    location.dialect === 'postgresql' && config.queue === 'pgboss'
+      ? await PgBossDistributed.start(location.url, logger)
+      : undefined;
   const smaregi = createWorkerClient({
     ...config.smaregi,
     ...(shared ? { budgetStore: shared.store } : {}),
@@ -47,16 +52,19 @@ async function main(): Promise<void> {
         leaseMs: config.leaseMs,
         orderConcurrency: config.orderConcurrency,
         waitingRecheckMs: config.waitingRecheckMs,
-        singleProcess: location.dialect === 'sqlite',
+        // Only the single worker of a SQLite file may treat leftover in-flight marks as dead.
+        singleProcess: distributed === undefined && location.dialect === 'sqlite',
       },
     },
     { pollMs: config.pollMs, reconcileMs: config.reconcileMs, tokenUpkeepMs: config.tokenUpkeepMs },
+    distributed,
   );
   await worker.start();
   const health = await startHealthServer({ host: config.host, port: config.port, worker, metrics });
   logger.info(
     {
       database: location.dialect === 'sqlite' ? location.path : 'postgresql',
+      queue: distributed ? 'pg-boss' : 'in-process',
       smaregi: config.smaregi.apiBaseUrl,
       health: `${health.url}/healthz`,
       demo: config.demo,

@@ -15,6 +15,7 @@ import { activeTenants } from './tenants/active-tenants.js';
 import { TokenUpkeep } from './tenants/token-upkeep.js';
 import { applySubscriptionNotice, WebhookProcessor } from './webhooks/webhook-processor.js';
 import { JOB_NAMES } from '@renkei/persistence';
+import type { Distributed, OrderTask } from './queue/distributed.js';
 
 /** Loop intervals (config in production; small in tests). */
 export interface WorkerIntervals {
@@ -49,9 +50,14 @@ export class Worker {
   readonly loops: Loop[];
   #state: WorkerState = 'created';
 
+  /** Aborted when the shutdown deadline passes (distributed order tasks listen to it). */
+  readonly #abort = new AbortController();
+
   constructor(
     readonly deps: WorkerDeps,
     readonly intervals: WorkerIntervals = DEFAULT_INTERVALS,
+    /** Several processes on PostgreSQL (pg-boss); absent = everything in this process. */
+    readonly distributed?: Distributed,
   ) {
     this.orderActions = new OrderActions(deps);
     this.orderSync = new OrderSync(deps, (tenant, orderId, signal) =>
@@ -66,7 +72,10 @@ export class Worker {
       new Loop({
         name,
         intervalMs,
-        tick,
+        // With several processes each periodic tick runs in one of them at a time.
+        tick: distributed
+          ? (ctx) => distributed.exclusive(name, () => tick(ctx)).then((more) => more === true)
+          : tick,
         orm: deps.orm,
         clock: deps.clock,
         logger: deps.logger,
@@ -91,7 +100,14 @@ export class Worker {
     );
     // Orders before stock before products: loop order here, call priorities in the rate budget.
     this.loops = [
-      loop('orders', intervals.pollMs, (ctx) => this.orderSync.tick(ctx)),
+      loop('orders', intervals.pollMs, (ctx) =>
+        distributed
+          ? this.orderSync.dueTasks(ctx.em).then(async (tasks) => {
+              await distributed.sendOrders(tasks);
+              return false;
+            })
+          : this.orderSync.tick(ctx),
+      ),
       loop('jobs', intervals.pollMs, (ctx) => this.jobs.tick(ctx)),
       loop('webhooks', intervals.pollMs, (ctx) => this.webhooks.tick(ctx)),
       loop('shipping', intervals.pollMs * 4, (ctx) => this.shipping.tick(ctx)),
@@ -99,6 +115,14 @@ export class Worker {
       loop('products', intervals.pollMs * 2, (ctx) => this.products.tick(ctx)),
       loop('tokens', intervals.tokenUpkeepMs, (ctx) => this.tokens.tick(ctx)),
     ];
+  }
+
+  /** Distributed mode: one queued order registration, in whatever process picked it up. */
+  async #runOrderTask(task: OrderTask): Promise<void> {
+    const em = forkEm(this.deps.orm);
+    const tenant = (await activeTenants(em)).find((t) => t.tenantId === task.tenantId);
+    if (tenant === undefined) return;
+    await this.orderSync.registerOne(tenant, task.orderId, this.#abort.signal);
   }
 
   /** Stock reconciliation over every active tenant (drift recorded, see StockSync). */
@@ -140,6 +164,11 @@ export class Worker {
         );
     }
     this.#state = 'running';
+    if (this.distributed) {
+      await this.distributed.workOrders(this.deps.settings.orderConcurrency, (task) =>
+        this.#runOrderTask(task),
+      );
+    }
     for (const l of this.loops) l.start();
   }
 
@@ -153,17 +182,32 @@ export class Worker {
       return { clean: true };
     }
     this.#state = 'stopping';
+    const stopStarted = Date.now();
     const stopped = Promise.all(this.loops.map((l) => l.stop())).then(() => true);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<boolean>((resolve) => {
       timer = setTimeout(() => resolve(false), deadlineMs);
       timer.unref();
     });
-    const clean = await Promise.race([stopped, deadline]);
+    let clean = await Promise.race([stopped, deadline]);
     clearTimeout(timer);
     if (!clean) {
+      this.#abort.abort(new Error('worker shutdown deadline passed'));
       for (const l of this.loops) l.abort();
       await stopped;
+    }
+    if (this.distributed) {
+      const left = Math.max(1_000, deadlineMs - (Date.now() - stopStarted));
+      const abortLater = setTimeout(
+        () => this.#abort.abort(new Error('worker shutdown deadline passed')),
+        left,
+      );
+      abortLater.unref();
+      await this.distributed.stop(left).catch((error: unknown) => {
+        clean = false;
+        this.deps.logger.error({ err: error }, 'queue stop failed');
+      });
+      clearTimeout(abortLater);
     }
     this.#state = 'stopped';
     return { clean };

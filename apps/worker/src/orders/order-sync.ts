@@ -35,14 +35,34 @@ export class OrderSync {
       if (signal.aborted) break;
       const ids = await this.dueOrderIds(em, tenant);
       if (ids.length >= this.batchSize) more = true;
-      await runPool(ids, this.deps.settings.orderConcurrency, signal, async (orderId) => {
-        const result = await this.registrar.register(tenant, orderId, signal);
-        this.results.set(result, (this.results.get(result) ?? 0) + 1);
-        if (result === 'registered' && this.onRegistered)
-          await this.onRegistered(tenant, orderId, signal);
-      });
+      await runPool(ids, this.deps.settings.orderConcurrency, signal, (orderId) =>
+        this.registerOne(tenant, orderId, signal).then(() => undefined),
+      );
     }
     return more;
+  }
+
+  /** Registers one order, then lets the status rules act on it. */
+  async registerOne(
+    tenant: ActiveTenant,
+    orderId: string,
+    signal: AbortSignal,
+  ): Promise<RegisterResult> {
+    const result = await this.registrar.register(tenant, orderId, signal);
+    this.results.set(result, (this.results.get(result) ?? 0) + 1);
+    if (result === 'registered' && this.onRegistered)
+      await this.onRegistered(tenant, orderId, signal);
+    return result;
+  }
+
+  /** Distributed mode: the due orders of every active tenant, to be queued for any process. */
+  async dueTasks(em: Em): Promise<{ tenantId: string; orderId: string }[]> {
+    const tasks: { tenantId: string; orderId: string }[] = [];
+    for (const tenant of await activeTenants(em)) {
+      for (const orderId of await this.dueOrderIds(em, tenant))
+        tasks.push({ tenantId: tenant.tenantId, orderId });
+    }
+    return tasks;
   }
 
   /** Pending orders first, then new or re-checkable waiting ones, oldest first. */

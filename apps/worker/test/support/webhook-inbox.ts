@@ -17,9 +17,7 @@ export const WEBHOOK_SECRET = 'worker-test-webhook-secret';
  * its tenant, one inbox row per Smaregi-Event-Id), so the worker's tests get real deliveries from
  * the simulator into the real inbox table without the API process.
  */
-export async function startInbox(
-  orm: Orm,
-): Promise<{
+export async function startInbox(orm: Orm): Promise<{
   url: string;
   stored: () => number;
   duplicates: () => number;

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './env.js';
+
+describe('loadConfig', () => {
+  it('runs in demo mode with no configuration, on the API data folder when started from apps/worker', () => {
+    const c = loadConfig({}, '/repo/apps/worker');
+    expect(c.demo).toBe(true);
+    expect(c.sqlitePath).toBe('/repo/apps/api/data/renkei.sqlite');
+    expect(c.queue).toBe('inprocess');
+    expect(c.smaregi.clientId).toBe('renkei-demo-client');
+    expect(c.smaregi.writesPerSecond).toBe(4);
+  });
+
+  it('uses pg-boss with PostgreSQL and keeps absolute data folders as given', () => {
+    const c = loadConfig(
+      { DATABASE_URL: 'postgresql://x@127.0.0.1/db', RENKEI_DATA_DIR: '/var/lib/renkei' },
+      '/srv',
+    );
+    expect(c.queue).toBe('pgboss');
+    expect(c.sqlitePath).toBe('/var/lib/renkei/renkei.sqlite');
+  });
+
+  it('names every bad variable', () => {
+    expect(() => loadConfig({ WORKER_PORT: 'abc', SMAREGI_API_BASE_URL: 'ftp://x' })).toThrow(
+      /WORKER_PORT[\s\S]*SMAREGI_API_BASE_URL|SMAREGI_API_BASE_URL[\s\S]*WORKER_PORT/,
+    );
+  });
+
+  it('requires real credentials outside demo mode', () => {
+    expect(() => loadConfig({ RENKEI_DEMO: 'false' })).toThrow(ConfigError);
+    expect(() => loadConfig({ RENKEI_DEMO: 'false' })).toThrow(
+      /SMAREGI_CLIENT_ID, SMAREGI_CLIENT_SECRET/,
+    );
+  });
+
+  it('refuses a lease shorter than the request timeout (an expired lease must mean the call is over)', () => {
+    expect(() =>
+      loadConfig({ WORKER_LEASE_MS: '1000', SMAREGI_REQUEST_TIMEOUT_MS: '5000' }),
+    ).toThrow(/WORKER_LEASE_MS/);
+  });
+});
