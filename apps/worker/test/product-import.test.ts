@@ -115,7 +115,7 @@ describe('product import of 10,000 products killed mid-way (worker child process
             CRASH_SEED: String(runs),
             CRASH_PROBABILITY: '0',
             // The first runs die at a random moment (often in the middle of a page); the last one is left alone.
-            CRASH_KILL_AFTER_MS: runs <= 4 ? String(300 + ((runs * 379) % 700)) : '0',
+            CRASH_KILL_AFTER_MS: runs <= 4 ? String(200 + ((runs * 379) % 500)) : '0',
           },
           stdio: ['ignore', 'ignore', 'pipe'],
         },

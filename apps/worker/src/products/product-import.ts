@@ -49,80 +49,111 @@ export class ProductImport {
     return more;
   }
 
-  /** Imports the next page of a run. */
+  /**
+   * Imports the next pages of a run (at most `maxPages` per call, so shutdown is never held up):
+   * page N+1 is read while page N is written, so the import runs at the read budget's pace.
+   */
   async step(
     tenant: ActiveTenant,
     runId: string,
     signal: AbortSignal,
+    maxPages = 5,
   ): Promise<'more' | 'finished' | 'busy' | 'retry'> {
     const em = forkEm(this.deps.orm);
     const run = await tenantRepositories(em, tenant.tenantId).importRuns.findById(runId);
     if (run === null || (run.state !== 'queued' && run.state !== 'running')) return 'finished';
-    const cursor = run.cursor ?? '1';
-    const page = Number(cursor);
     if (run.state === 'queued') {
       run.state = 'running';
       run.startedAt = new Date(this.deps.clock.now());
       await em.flush();
     }
-    let products: Product[];
-    try {
-      products = await this.deps.smaregi
-        .forContract(tenant.contractId)
-        .pos.products.list(
-          { page, limit: IMPORT_PAGE_SIZE, sort: 'productId' },
-          { signal, priority: PRODUCT_PRIORITY },
-        );
-    } catch (error) {
-      run.lastError = smaregiReason(error);
-      if (!isTransientRead(error)) {
-        run.state = 'failed';
-        run.finishedAt = new Date(this.deps.clock.now());
-      }
-      await em.flush();
-      return 'retry';
-    }
-    const last = products.length < IMPORT_PAGE_SIZE;
-    try {
-      await em.transactional(async (tx) => {
-        const counts = await upsertPage(
-          tx,
-          tenant.tenantId,
-          products,
-          new Date(this.deps.clock.now()),
-        );
-        // Compare-and-set on the cursor: if another worker committed this page first, roll back.
-        const moved = await tx.nativeUpdate(
+    const products = this.deps.smaregi.forContract(tenant.contractId).pos.products;
+    const read = (page: number) =>
+      products.list(
+        { page, limit: IMPORT_PAGE_SIZE, sort: 'productId' },
+        { signal, priority: PRODUCT_PRIORITY },
+      );
+    let cursor = run.cursor ?? null;
+    let page = Number(cursor ?? '1');
+    const totals = {
+      pagesDone: run.pagesDone,
+      processed: run.processed,
+      created: run.created,
+      updated: run.updated,
+      skipped: run.skipped,
+    };
+    let next: Promise<Product[]> = read(page);
+    for (let n = 0; n < maxPages; n++) {
+      let list: Product[];
+      try {
+        list = await next;
+      } catch (error) {
+        const failed = !isTransientRead(error);
+        await em.nativeUpdate(
           ProductImportRun,
-          { id: runId, tenant: tenant.tenantId, cursor: run.cursor ?? null },
+          { id: runId, tenant: tenant.tenantId },
           {
-            cursor: String(page + 1),
-            pagesDone: run.pagesDone + 1,
-            processed: run.processed + products.length,
-            created: run.created + counts.created,
-            updated: run.updated + counts.updated,
-            skipped: run.skipped + counts.skipped,
-            lastError: null,
-            ...(last ? { state: 'succeeded', finishedAt: new Date(this.deps.clock.now()) } : {}),
+            lastError: smaregiReason(error),
+            ...(failed ? { state: 'failed', finishedAt: new Date(this.deps.clock.now()) } : {}),
           },
         );
-        if (moved !== 1) throw new CursorMoved();
-        if (last) {
-          tenantRepositories(tx, tenant.tenantId).syncEvents.record({
-            subjectType: 'productImport',
-            subjectId: runId,
-            kind: 'product.imported',
-            outcome: 'success',
-            message: `商品の取り込みが完了しました(${run.processed + products.length}件: 新規 ${run.created + counts.created}、更新 ${run.updated + counts.updated}) / Product import finished`,
-          });
-        }
-      });
-    } catch (error) {
-      if (error instanceof CursorMoved) return 'busy';
-      throw error;
+        return 'retry';
+      }
+      const last = list.length < IMPORT_PAGE_SIZE;
+      // Read ahead while this page is written (a failed read-ahead is simply read again later).
+      if (!last && n + 1 < maxPages && !signal.aborted) {
+        next = read(page + 1);
+        next.catch(() => undefined);
+      }
+      try {
+        await forkEm(this.deps.orm).transactional(async (tx) => {
+          const counts = await upsertPage(
+            tx,
+            tenant.tenantId,
+            list,
+            new Date(this.deps.clock.now()),
+          );
+          const after = {
+            pagesDone: totals.pagesDone + 1,
+            processed: totals.processed + list.length,
+            created: totals.created + counts.created,
+            updated: totals.updated + counts.updated,
+            skipped: totals.skipped + counts.skipped,
+          };
+          // Compare-and-set on the cursor: if another worker committed this page first, roll back.
+          const moved = await tx.nativeUpdate(
+            ProductImportRun,
+            { id: runId, tenant: tenant.tenantId, cursor },
+            {
+              cursor: String(page + 1),
+              ...after,
+              lastError: null,
+              ...(last ? { state: 'succeeded', finishedAt: new Date(this.deps.clock.now()) } : {}),
+            },
+          );
+          if (moved !== 1) throw new CursorMoved();
+          Object.assign(totals, after);
+          if (last) {
+            tenantRepositories(tx, tenant.tenantId).syncEvents.record({
+              subjectType: 'productImport',
+              subjectId: runId,
+              kind: 'product.imported',
+              outcome: 'success',
+              message: `商品の取り込みが完了しました(${after.processed}件: 新規 ${after.created}、更新 ${after.updated}) / Product import finished (${after.processed}: ${after.created} new, ${after.updated} updated)`,
+            });
+          }
+        });
+      } catch (error) {
+        if (error instanceof CursorMoved) return 'busy';
+        throw error;
+      }
+      await this.deps.hooks?.afterCommit?.('importProducts', `${runId}:${page}`);
+      if (last) return 'finished';
+      cursor = String(page + 1);
+      page += 1;
+      if (signal.aborted) return 'more';
     }
-    await this.deps.hooks?.afterCommit?.('importProducts', `${runId}:${page}`);
-    return last ? 'finished' : 'more';
+    return 'more';
   }
 }
 
