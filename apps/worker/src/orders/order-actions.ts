@@ -37,8 +37,25 @@ export class OrderActions {
     return this.evaluate(tenant, orderId, { kind: 'registered' }, signal);
   }
 
-  onStatusChanged(tenant: ActiveTenant, orderId: string, signal: AbortSignal): Promise<void> {
-    return this.evaluate(tenant, orderId, { kind: 'statusChanged', fromStatusId: null }, signal);
+  /**
+   * The merchant (or the intake) moved the order. Moving it into the bulk-shipping status again is
+   * how a merchant retries a shipment Smaregi refused (after fixing the cause), so a failed
+   * shipping row is opened again; allocation inquiry and the allocated status follow the rules.
+   */
+  async onStatusChanged(tenant: ActiveTenant, orderId: string, signal: AbortSignal): Promise<void> {
+    const em = forkEm(this.deps.orm);
+    const settings = await readSettings(em, tenant.tenantId);
+    const repos = tenantRepositories(em, tenant.tenantId);
+    const order = await repos.orders.findById(orderId);
+    if (order !== null && settings.bulkShippingTriggerStatus === order.status.id) {
+      const ship = await repos.operations.findByKey('shipOrders', `ship:${orderId}`);
+      if (ship?.state === 'failed') {
+        ship.state = 'pending';
+        ship.nextAttemptAt = null;
+        await em.flush();
+      }
+    }
+    await this.evaluate(tenant, orderId, { kind: 'statusChanged', fromStatusId: null }, signal);
   }
 
   /** Evaluates and applies the decisions for one order event (at most one allocation round). */

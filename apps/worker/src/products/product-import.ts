@@ -158,14 +158,16 @@ export class ProductImport {
 }
 
 /**
- * Upserts one page: match by Smaregi product ID, then by normalised code; create the rest.
- * Two queries per page whatever its size.
+ * Upserts one page: match by Smaregi product ID, then by normalised code; create the rest
+ * (unless `createNew` is false). Two queries per page whatever its size.
  */
 export async function upsertPage(
   em: Em,
   tenantId: string,
   products: readonly Product[],
   now: Date,
+  /** `createNew: false` only updates products Renkei already knows (pos:products webhooks). */
+  options: { createNew?: boolean } = {},
 ): Promise<{ created: number; updated: number; skipped: number }> {
   const repos = tenantRepositories(em, tenantId);
   const ids = products.map((p) => p.productId);
@@ -193,6 +195,10 @@ export async function upsertPage(
     seenKeys.add(key);
     const existing = byId.get(p.productId) ?? byKey.get(key);
     const price = Number(p.price);
+    if (existing === undefined && options.createNew === false) {
+      skipped++;
+      continue;
+    }
     if (existing === undefined) {
       repos.products.create({
         productCode: p.productCode,

@@ -5,7 +5,8 @@ import {
   SmaregiConnection,
   type Em,
 } from '@renkei/persistence';
-import { parseWebhookEvent, type SmaregiWebhookEvent } from '@renkei/smaregi-client';
+import { isSmaregiApiError, parseWebhookEvent, type SmaregiWebhookEvent } from '@renkei/smaregi-client';
+import { upsertPage } from '../products/product-import.js';
 import type { WorkerDeps } from '../deps.js';
 import type { OrderEvents } from '../orders/order-events.js';
 import { backoffMs, isTransientRead, smaregiReason } from '../smaregi/outcome.js';
@@ -117,6 +118,26 @@ export class WebhookProcessor {
         }
         // Shipping and cancelling change Smaregi's stock / allocation of these products.
         if (touched.length > 0) await this.stock.refreshProducts(tenant, touched, signal);
+        return 'done';
+      }
+      case 'pos:products': {
+        // Edited in Smaregi: bring the known listed products in step (same matching as the
+        // import). New products arrive through the merchant's import (スマレジから新規商品情報一括
+        // 取得), and deletions are left to the merchant: orders may still refer to the product.
+        if (event.action === 'deleted' || event.productIds.length === 0) return 'ignored';
+        const pos = this.deps.smaregi.forContract(tenant.contractId).pos.products;
+        const products = [];
+        for (const id of event.productIds) {
+          try {
+            products.push(await pos.get(id, { signal, priority: 0 }));
+          } catch (error) {
+            if (isSmaregiApiError(error) && error.kind === 'not_found') continue;
+            throw error;
+          }
+        }
+        await upsertPage(forkEm(this.deps.orm), tenant.tenantId, products, new Date(this.deps.clock.now()), {
+          createNew: false,
+        });
         return 'done';
       }
       case 'AppSubscription':
