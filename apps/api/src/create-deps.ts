@@ -35,8 +35,10 @@ export function createDeps(
     clientSecret: config.smaregi.clientSecret,
     tokenStore: new EncryptedTokenStore(orm, vault),
     logger: logger.child({ component: 'smaregi-client' }),
-    // Live lists are read while the merchant waits: fail fast rather than retry for minutes.
+    // The API only reads live lists while the merchant waits: fail fast (one retry, short waits)
+    // and let the merchant try again; the worker keeps the client's patient defaults.
     requestTimeoutMs: 8000,
+    retry: { maxAttempts: 2, baseDelayMs: 200, maxDelayMs: 1000, maxRetryAfterMs: 5000 },
   });
   return {
     config,

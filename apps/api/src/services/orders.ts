@@ -223,7 +223,13 @@ async function apply(scope: TenantScope, r: Resolved, source: OrderSource): Prom
       outcome: 'info',
       message: `受注を取り込みました(${source}) / Order received (${source})`,
     });
-    await enqueueRegistration(scope, order);
+    // A new order cannot have a job yet: insert it without the dedup lookup (hot path).
+    scope.repos.jobs.create({
+      name: JOB_NAMES.registerOrder,
+      payload: { orderId: order.id },
+      dedupKey: order.id,
+      priority: 0,
+    });
     return { outcome: 'created', order };
   }
   if (existing.contentHash === r.hash) return { outcome: 'unchanged', order: existing };
