@@ -1,13 +1,19 @@
 import { join } from 'node:path';
-import { databaseLocation, openDatabase, type Orm } from '@renkei/persistence';
+import {
+  databaseLocation,
+  EncryptedTokenStore,
+  loadOrCreateDemoKey,
+  openDatabase,
+  parseVaultKeys,
+  TokenVault,
+  type Orm,
+} from '@renkei/persistence';
 import { createSmaregiClient } from '@renkei/smaregi-client';
 import { LoginLimiter } from './auth/login-limiter.js';
 import type { AppDeps } from './deps.js';
 import type { Config } from './env.js';
 import { createMetrics } from './http/metrics.js';
 import { createLogger, type Logger } from './logger.js';
-import { EncryptedTokenStore } from './smaregi/token-store.js';
-import { loadOrCreateDemoKey, parseVaultKeys, TokenVault } from './security/token-vault.js';
 
 /** Opens the configured database (SQLite under the data folder, or PostgreSQL) and migrates it. */
 export function openConfiguredDatabase(config: Config): Promise<Orm> {

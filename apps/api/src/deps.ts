@@ -4,7 +4,7 @@ import type { LoginLimiter } from './auth/login-limiter.js';
 import type { Config } from './env.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './http/metrics.js';
-import type { TokenVault } from './security/token-vault.js';
+import type { TokenVault } from '@renkei/persistence';
 
 /** Everything a request handler needs, built once at start-up (or by a test). */
 export interface AppDeps {

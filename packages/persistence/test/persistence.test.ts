@@ -1,6 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  EncryptedTokenStore,
   forkEm,
+  SmaregiToken,
+  TokenVault,
   JOB_NAMES,
   Order,
   OrderLine,
@@ -205,6 +209,34 @@ describe.each(testDialects())('persistence on %s', (dialect) => {
     );
     expect(again.id).toBe(op.id);
     expect(again.state).toBe('pending');
+  });
+
+  it('keeps app tokens encrypted per tenant behind the client TokenStore interface', async () => {
+    const vault = new TokenVault([{ id: 'k', key: randomBytes(32) }]);
+    const store = new EncryptedTokenStore(db.orm, vault);
+    const em = forkEm(db.orm);
+    const conn = await tenantRepositories(em, tenantA).connection.getOrCreate();
+    conn.contractId = 'sb_a';
+    await em.flush();
+    await store.set('sb_a', {
+      accessToken: 'app-token-1',
+      expiresAt: 1_900_000_000_000,
+      scopes: ['pos.stock:read'],
+    });
+    expect(await store.get('sb_a')).toEqual({
+      accessToken: 'app-token-1',
+      expiresAt: 1_900_000_000_000,
+      scopes: ['pos.stock:read'],
+    });
+    const row = await forkEm(db.orm).findOneOrFail(SmaregiToken, {
+      tenant: tenantA,
+      kind: 'appAccess',
+    });
+    expect(row.ciphertext).not.toContain('app-token-1');
+    await store.set('sb_unknown', { accessToken: 'x', expiresAt: 0, scopes: [] });
+    expect(await store.get('sb_unknown')).toBeUndefined();
+    await store.delete('sb_a');
+    expect(await store.get('sb_a')).toBeUndefined();
   });
 
   it('resolves a tenant only from a presented secret or unique value', async () => {

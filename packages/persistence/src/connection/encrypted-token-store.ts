@@ -1,13 +1,27 @@
-import { forkEm, SmaregiToken, Tenant, TenantResolver, type Orm } from '@renkei/persistence';
-import type { AppToken, TokenStore } from '@renkei/smaregi-client';
+import { forkEm, type Orm } from '../config.js';
+import { TenantResolver } from '../repositories.js';
 import type { TokenVault } from '../security/token-vault.js';
+import { Tenant } from '../tenancy/tenant.entity.js';
+import { SmaregiToken } from './smaregi-token.entity.js';
 
 /**
- * The client's TokenStore backed by the database: app access tokens are kept encrypted
- * (token vault, tenant as associated data) in `smaregi_tokens`, so the API and every worker share
- * one token per contract instead of each asking Smaregi for its own.
+ * An app access token as `@renkei/smaregi-client`'s `TokenStore` sees it (declared here
+ * structurally so storage does not depend on the HTTP client).
  */
-export class EncryptedTokenStore implements TokenStore {
+export interface StoredAppToken {
+  accessToken: string;
+  /** Epoch ms. */
+  expiresAt: number;
+  scopes: string[];
+}
+
+/**
+ * The client's `TokenStore` backed by the database: app access tokens are kept encrypted (token
+ * vault, tenant as associated data) in `smaregi_tokens`, so the API and every worker share one
+ * token per contract instead of each asking Smaregi for its own. Pass it as
+ * `createSmaregiClient({ tokenStore: new EncryptedTokenStore(orm, vault) })`.
+ */
+export class EncryptedTokenStore {
   constructor(
     private readonly orm: Orm,
     private readonly vault: TokenVault,
@@ -18,7 +32,7 @@ export class EncryptedTokenStore implements TokenStore {
     return connection?.tenant.id ?? null;
   }
 
-  async get(contractId: string): Promise<AppToken | undefined> {
+  async get(contractId: string): Promise<StoredAppToken | undefined> {
     const em = forkEm(this.orm);
     const connection = await new TenantResolver(em).connectionByContract(contractId);
     if (connection === null) return undefined;
@@ -40,7 +54,7 @@ export class EncryptedTokenStore implements TokenStore {
     }
   }
 
-  async set(contractId: string, token: AppToken): Promise<void> {
+  async set(contractId: string, token: StoredAppToken): Promise<void> {
     const tenantId = await this.tenantOf(contractId);
     if (tenantId === null) return; // disconnected meanwhile: do not keep a token for nobody
     const em = forkEm(this.orm);
