@@ -116,21 +116,26 @@ function sqlitePragmas(
 
 /**
  * Opens the database and brings its schema up to date (migrations run at start). The SQLite
- * file's folder is created on first start.
+ * file's folder is created on first start. When two processes (API and worker) start on one
+ * database at once, the one that loses the migration race fails on tables the other just
+ * created; it opens again, and then finds nothing pending.
  */
-export async function openDatabase(options: DatabaseOptions): Promise<Orm> {
+export async function openDatabase(options: DatabaseOptions, attempts = 4): Promise<Orm> {
   const { location } = options;
   if (location.dialect === 'sqlite' && location.path !== ':memory:') {
     mkdirSync(dirname(resolve(location.path)), { recursive: true });
   }
-  const orm = await MikroORM.init(ormOptions(options));
-  try {
-    await orm.getMigrator().up();
-  } catch (error) {
-    await orm.close(true);
-    throw error;
+  for (let attempt = 1; ; attempt++) {
+    const orm = await MikroORM.init(ormOptions(options));
+    try {
+      await orm.getMigrator().up();
+      return orm;
+    } catch (error) {
+      await orm.close(true);
+      if (attempt >= attempts) throw error;
+      await new Promise((r) => setTimeout(r, 250 * attempt));
+    }
   }
-  return orm;
 }
 
 /** A fresh entity manager for one unit of work (one request, one worker tick). */
