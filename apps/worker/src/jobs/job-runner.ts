@@ -92,7 +92,8 @@ export class JobRunner {
   }
 }
 
-function stringField(job: ClaimedJob, name: string): string {
+/** A required string field of a job payload (payloads carry IDs only). */
+export function stringField(job: ClaimedJob, name: string): string {
   const value = job.payload[name];
   if (typeof value !== 'string' || value === '') {
     throw new Error(`job ${job.name} ${job.id}: payload.${name} is missing`);
@@ -100,4 +101,3 @@ function stringField(job: ClaimedJob, name: string): string {
   return value;
 }
 
-export { stringField };

@@ -11,8 +11,8 @@ import { OrderRegistrar, type RegisterResult } from './register-order.js';
  */
 export class OrderSync {
   readonly registrar: OrderRegistrar;
-  /** When each waiting order was last evaluated by this process. */
-  readonly #waitingCheckedAt = new Map<string, number>();
+  /** Per tenant: where the current pass over waiting orders is, and when the last one ended. */
+  readonly #recheck = new Map<string, { after: string | null; lastPassAt: number }>();
   /** Counts of results since start (tests, bench). */
   readonly results = new Map<RegisterResult, number>();
 
@@ -65,30 +65,64 @@ export class OrderSync {
     return tasks;
   }
 
-  /** Pending orders first, then new or re-checkable waiting ones, oldest first. */
+  /**
+   * Pending orders first (oldest first), then waiting orders never evaluated, then — once per
+   * `waitingRecheckMs` per tenant — the waiting orders again, a batch per tick in ID order, so
+   * that a fix made elsewhere (mapping, product import) lets them through without rereading
+   * thousands of rows every tick.
+   */
   async dueOrderIds(em: Em, tenant: ActiveTenant): Promise<string[]> {
     const repos = tenantRepositories(em, tenant.tenantId);
-    const pending = await repos.orders.find(
-      { syncState: 'pending' },
-      { orderBy: { createdAt: 'asc', id: 'asc' }, limit: this.batchSize },
-    );
-    const ids = pending.map((o) => o.id);
-    if (ids.length < this.batchSize) {
-      const now = this.deps.clock.now();
-      const recheck = this.deps.settings.waitingRecheckMs;
-      const waiting = await repos.orders.find(
-        { syncState: 'waiting' },
-        { orderBy: { createdAt: 'asc', id: 'asc' }, limit: 5_000 },
+    const limit = this.batchSize;
+    const now = this.deps.clock.now();
+    // Orders backing off after an unknown outcome or a 429 wait their turn without blocking
+    // newer ones (otherwise a few hundred deferred orders would starve the rest).
+    const deferred = (
+      await repos.operations.find(
+        {
+          kind: 'registerOrder',
+          state: { $in: ['pending', 'unknown'] },
+          nextAttemptAt: { $gt: new Date(now) },
+        },
+        { limit: 10_000 },
+      )
+    ).flatMap((op) => (op.subjectId == null ? [] : [op.subjectId]));
+    const ids = (
+      await repos.orders.find(
+        { syncState: 'pending', ...(deferred.length > 0 ? { id: { $nin: deferred } } : {}) },
+        { orderBy: { createdAt: 'asc', id: 'asc' }, limit },
+      )
+    ).map((o) => o.id);
+    if (ids.length < limit) {
+      const fresh = await repos.orders.find(
+        { syncState: 'waiting', syncReason: null },
+        { orderBy: { createdAt: 'asc', id: 'asc' }, limit: limit - ids.length },
       );
-      for (const o of waiting) {
-        if (ids.length >= this.batchSize) break;
-        const last = this.#waitingCheckedAt.get(o.id);
-        const fresh = o.syncReason === null || o.syncReason === undefined;
-        if (fresh || last === undefined || now - last >= recheck) {
-          this.#waitingCheckedAt.set(o.id, now);
-          ids.push(o.id);
-        }
-      }
+      ids.push(...fresh.map((o) => o.id));
+    }
+    const recheck = this.#recheck.get(tenant.tenantId) ?? { after: null, lastPassAt: -Infinity };
+    if (
+      ids.length < limit &&
+      (recheck.after !== null || now - recheck.lastPassAt >= this.deps.settings.waitingRecheckMs)
+    ) {
+      const requested = limit - ids.length;
+      const page = await repos.orders.find(
+        {
+          syncState: 'waiting',
+          syncReason: { $ne: null },
+          ...(recheck.after === null ? {} : { id: { $gt: recheck.after } }),
+        },
+        { orderBy: { id: 'asc' }, limit: requested },
+      );
+      ids.push(...page.map((o) => o.id));
+      // A full page means more may follow: continue after it next tick; otherwise the pass is over.
+      const full = page.length === requested;
+      this.#recheck.set(
+        tenant.tenantId,
+        full
+          ? { after: page.at(-1)?.id ?? null, lastPassAt: recheck.lastPassAt }
+          : { after: null, lastPassAt: now },
+      );
     }
     em.clear();
     return ids;

@@ -7,7 +7,7 @@ import { forkEm, Operation, tenantRepositories, type Em } from '@renkei/persiste
 import type { WorkerDeps } from '../deps.js';
 import type { OrderEvents } from '../orders/order-events.js';
 import { readSettings } from '../orders/order-view.js';
-import { classifyWriteFailure, smaregiReason } from '../smaregi/outcome.js';
+import { backoffMs, classifyWriteFailure, smaregiReason } from '../smaregi/outcome.js';
 import { activeTenants, type ActiveTenant } from '../tenants/active-tenants.js';
 
 export const SHIPPING_PRIORITY = 20;
@@ -213,6 +213,7 @@ export class BulkShipping {
   ): Promise<void> {
     const em = forkEm(this.deps.orm);
     const now = this.deps.clock.now();
+    const { retryBaseMs, retryMaxMs } = this.deps.settings;
     await em.nativeUpdate(
       Operation,
       { id: c.opId, tenant: tenant.tenantId, attempts: c.attempts },
@@ -221,11 +222,7 @@ export class BulkShipping {
         leaseUntil: null,
         lastError: reason,
         nextAttemptAt: new Date(
-          now +
-            Math.min(
-              this.deps.settings.retryMaxMs,
-              this.deps.settings.retryBaseMs * 2 ** (c.attempts - 1),
-            ),
+          now + backoffMs(c.attempts, retryBaseMs, retryMaxMs, this.deps.random ?? Math.random),
         ),
         updatedAt: new Date(now),
       },

@@ -5,7 +5,11 @@ import {
   SmaregiConnection,
   type Em,
 } from '@renkei/persistence';
-import { isSmaregiApiError, parseWebhookEvent, type SmaregiWebhookEvent } from '@renkei/smaregi-client';
+import {
+  isSmaregiApiError,
+  parseWebhookEvent,
+  type SmaregiWebhookEvent,
+} from '@renkei/smaregi-client';
 import { upsertPage } from '../products/product-import.js';
 import type { WorkerDeps } from '../deps.js';
 import type { OrderEvents } from '../orders/order-events.js';
@@ -24,7 +28,8 @@ const WEBHOOK_PRIORITY = 20;
  * which always apply).
  */
 export class WebhookProcessor {
-  readonly #retryAt = new Map<string, number>();
+  /** Transient failures of an event in this process: when to try again and how often it failed. */
+  readonly #retry = new Map<string, { at: number; failures: number }>();
   /** Events processed since start, by event type (tests, bench). */
   processed = 0;
 
@@ -51,7 +56,7 @@ export class WebhookProcessor {
     const now = this.deps.clock.now();
     for (const row of events) {
       if (signal.aborted) break;
-      if ((this.#retryAt.get(row.id) ?? 0) > now) continue;
+      if ((this.#retry.get(row.id)?.at ?? 0) > now) continue;
       const tenant = active.get(row.tenant.id);
       const isSubscription = row.event === 'AppSubscription';
       if (tenant === undefined && !isSubscription) continue;
@@ -71,21 +76,19 @@ export class WebhookProcessor {
         );
         await this.finish(row.id, outcome === 'ignored' ? 'ignored' : 'processed', null);
         this.processed++;
-        this.#retryAt.delete(row.id);
+        this.#retry.delete(row.id);
       } catch (error) {
         if (signal.aborted) break;
-        const attempts = this.#retryAt.has(row.id) ? 2 : 1;
+        const failures = (this.#retry.get(row.id)?.failures ?? 0) + 1;
         if (isTransientRead(error)) {
-          this.#retryAt.set(
-            row.id,
-            now +
-              backoffMs(
-                attempts,
-                this.deps.settings.retryBaseMs,
-                this.deps.settings.retryMaxMs,
-                this.deps.random ?? Math.random,
-              ),
+          const { retryBaseMs, retryMaxMs } = this.deps.settings;
+          const wait = backoffMs(
+            failures,
+            retryBaseMs,
+            retryMaxMs,
+            this.deps.random ?? Math.random,
           );
+          this.#retry.set(row.id, { at: now + wait, failures });
           await this.finish(row.id, 'received', smaregiReason(error));
         } else {
           await this.finish(row.id, 'failed', smaregiReason(error));
@@ -135,9 +138,15 @@ export class WebhookProcessor {
             throw error;
           }
         }
-        await upsertPage(forkEm(this.deps.orm), tenant.tenantId, products, new Date(this.deps.clock.now()), {
-          createNew: false,
-        });
+        await upsertPage(
+          forkEm(this.deps.orm),
+          tenant.tenantId,
+          products,
+          new Date(this.deps.clock.now()),
+          {
+            createNew: false,
+          },
+        );
         return 'done';
       }
       case 'AppSubscription':
