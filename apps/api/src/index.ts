@@ -11,3 +11,4 @@ export { createContext, type Context } from './trpc/context.js';
 export { CSRF_HEADER } from './http/csrf.js';
 export * from './demo/constants.js';
 export { seedDemo } from './demo/seed.js';
+export { connectDemoTenant, startDemoAutoConnect } from './demo/auto-connect.js';

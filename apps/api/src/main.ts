@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import { createApp } from './app.js';
 import { createDeps, openConfiguredDatabase } from './create-deps.js';
 import { DEMO_INTAKE_KEY, DEMO_USER } from './demo/constants.js';
+import { startDemoAutoConnect } from './demo/auto-connect.js';
 import { seedDemo } from './demo/seed.js';
 import { ConfigError, loadConfig } from './env.js';
 
@@ -51,10 +52,12 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
+  const stopDemoConnect = config.demo ? startDemoAutoConnect(deps) : () => undefined;
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
+    stopDemoConnect();
     deps.logger.info({ signal }, 'shutting down');
     const deadline = setTimeout(() => process.exit(1), 10_000);
     deadline.unref();

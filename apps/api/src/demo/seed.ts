@@ -30,8 +30,8 @@ export async function demoSeeded(orm: Orm): Promise<boolean> {
  * The demo tenant of `pnpm start` on a fresh machine: user demo@renkei.local / renkei-demo, the
  * public demo intake key, shops for Rakuten / Amazon / Yahoo! / the own site, OMS payment methods
  * and statuses, demo settings (dummy and adjustment product codes of the simulator's demo
- * contract) and a few orders. The Smaregi connection is left 未認証: the merchant connects with
- * [認証] against the simulator (or the worker's demo bootstrap connects it).
+ * contract) and a few orders. The connection to the simulator's demo contract is made by
+ * `startDemoAutoConnect` once the simulator answers.
  */
 export async function seedDemo(deps: AppDeps): Promise<void> {
   if (await demoSeeded(deps.orm)) return;
@@ -63,7 +63,7 @@ export async function seedDemo(deps: AppDeps): Promise<void> {
     [DEMO_PAYMENT_METHOD_IDS.creditCard, 'クレジットカード', 'credit'],
     [DEMO_PAYMENT_METHOD_IDS.bankTransfer, '銀行振込', 'bank'],
     [DEMO_PAYMENT_METHOD_IDS.cashOnDelivery, '代金引換', 'cod'],
-    [DEMO_PAYMENT_METHOD_IDS.convenienceStore, 'コンビニ決済', 'cvs'],
+    [DEMO_PAYMENT_METHOD_IDS.deferred, '後払い', 'deferred'],
   ];
   for (const [id, name, code] of methods) em.create(PaymentMethod, { id, tenant: t, name, code });
   const statuses: [string, string, string, number][] = [
@@ -103,7 +103,7 @@ export async function seedDemo(deps: AppDeps): Promise<void> {
     {
       shop: DEMO_SHOP_IDS.yahoo,
       number: 'yahoo-renkei-10001',
-      pay: DEMO_PAYMENT_METHOD_IDS.convenienceStore,
+      pay: DEMO_PAYMENT_METHOD_IDS.cashOnDelivery,
       name: 'ｽｽﾞｷ ｲﾁﾛｳ',
     },
     {
