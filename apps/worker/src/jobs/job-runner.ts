@@ -100,4 +100,3 @@ export function stringField(job: ClaimedJob, name: string): string {
   }
   return value;
 }
-

@@ -34,7 +34,7 @@ export class ProductImport {
     const tenants = new Map((await connectedTenants(em)).map((t) => [t.tenantId, t]));
     const runs = await em.find(
       ProductImportRun,
-      { state: { $in: ['queued', 'running'] } },
+      { state: { $in: ['queued', 'running'] }, tenant: { $in: [...tenants.keys()] } },
       { orderBy: { createdAt: 'asc' }, limit: 20 },
     );
     em.clear();

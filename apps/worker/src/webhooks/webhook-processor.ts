@@ -47,9 +47,14 @@ export class WebhookProcessor {
   async tick({ signal, em }: { signal: AbortSignal; em: Em }): Promise<boolean> {
     const active = new Map((await activeTenants(em)).map((t) => [t.tenantId, t]));
     const batch = 100;
+    // Only what may run now: events of active tenants, and subscription notices of anyone (so a
+    // switched-off tenant's backlog never starves the others).
     const events = await em.find(
       WebhookEvent,
-      { state: 'received' },
+      {
+        state: 'received',
+        $or: [{ tenant: { $in: [...active.keys()] } }, { event: 'AppSubscription' }],
+      },
       { orderBy: { receivedAt: 'asc', id: 'asc' }, limit: batch },
     );
     em.clear();
