@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import { serialize } from 'cookie';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
@@ -95,6 +98,16 @@ export function createApp(deps: AppDeps): Express {
       },
     }),
   );
+
+  // The built admin SPA (apps/admin), when present: static files, index.html for its routes.
+  const adminDist =
+    deps.config.adminDist ?? fileURLToPath(new URL('../../admin/dist', import.meta.url));
+  if (existsSync(join(adminDist, 'index.html'))) {
+    app.use(express.static(adminDist, { index: 'index.html', maxAge: '1h' }));
+    app.get(/^\/(?!api\/|webhooks\/).*/, (_req, res) => {
+      res.sendFile(join(adminDist, 'index.html'));
+    });
+  }
 
   app.use('/api', (_req, res) => {
     sendProblem(res, new AppError('NOT_FOUND', { ja: 'ページが見つかりません', en: 'Not found' }));

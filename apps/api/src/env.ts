@@ -43,6 +43,8 @@ export const envSchema = z.object({
   /** The custom header Smaregi sends with webhooks (name and secret value, from the developer portal). */
   SMAREGI_WEBHOOK_HEADER: z.string().min(1).default('x-renkei-webhook-secret'),
   SMAREGI_WEBHOOK_SECRET: z.string().min(16).optional(),
+  /** Built admin SPA to serve at `/` (default: apps/admin/dist of this checkout, when present). */
+  RENKEI_ADMIN_DIST: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Max JSON body for the admin and intake (the CSV import travels inside it). */
   BODY_LIMIT: z.string().default('2mb'),
@@ -81,6 +83,8 @@ export interface Config {
     webhookSecret: string;
   };
   bodyLimit: string;
+  /** Folder of the built admin SPA, or undefined to use the checkout's apps/admin/dist. */
+  adminDist: string | undefined;
   login: { maxFailures: number; lockSeconds: number };
   sessionTtlMs: number;
   /** Cookies get `Secure` unless the public URL is a loopback http URL. */
@@ -142,6 +146,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       webhookSecret: env.SMAREGI_WEBHOOK_SECRET ?? DEMO_SMAREGI.webhookSecret,
     },
     bodyLimit: env.BODY_LIMIT,
+    adminDist: env.RENKEI_ADMIN_DIST,
     login: { maxFailures: env.LOGIN_MAX_FAILURES, lockSeconds: env.LOGIN_LOCK_SECONDS },
     sessionTtlMs: env.SESSION_TTL_HOURS * 3600_000,
     secureCookies: !(pub.protocol === 'http:' && loopback),

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { testDialects } from '@renkei/persistence/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -151,5 +154,20 @@ describe.each(testDialects())('CSRF, sessions and login limits over HTTP (%s)', 
     );
     const after = await request(t.app).get('/api/trpc/settings.get').set('Cookie', cookie);
     expect(after.status).toBe(401);
+  });
+});
+
+describe('the built admin SPA', () => {
+  it('is served at / with index.html for client-side routes, never over the API', async () => {
+    const dist = mkdtempSync(join(tmpdir(), 'renkei-admin-'));
+    writeFileSync(join(dist, 'index.html'), '<!doctype html><title>Renkei</title>');
+    const t = await createTestApp('sqlite', { RENKEI_ADMIN_DIST: dist });
+    try {
+      expect((await request(t.app).get('/')).text).toContain('<title>Renkei</title>');
+      expect((await request(t.app).get('/orders/123')).text).toContain('<title>Renkei</title>');
+      expect((await request(t.app).get('/api/nope')).status).toBe(404);
+    } finally {
+      await t.close();
+    }
   });
 });

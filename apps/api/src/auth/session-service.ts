@@ -80,6 +80,8 @@ export async function login(
   });
   user.lastLoginAt = now;
   await em.flush();
+  // Housekeeping on the way: this user's expired sessions are of no use to anyone.
+  await em.nativeDelete(AdminSession, { user: user.id, expiresAt: { $lt: now } });
   return { token, expiresAt, tenantId: user.tenant.id, userId: user.id, email: user.email };
 }
 
