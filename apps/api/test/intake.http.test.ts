@@ -167,6 +167,33 @@ describe.each(testDialects())('REST order intake (%s)', (dialect) => {
     expect((await post(a.apiKey, validOrder(a, { orderNumber: 'AFTER-413' }))).status).toBe(201);
   });
 
+  it('stores one order when the same order arrives many times at once', async () => {
+    const body = validOrder(a, { orderNumber: 'RACE-1' });
+    const results = await Promise.all(Array.from({ length: 8 }, () => post(a.apiKey, body)));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
+    expect(new Set(results.map((r) => r.body.order.id)).size).toBe(1);
+    expect(await forkEm(t.deps.orm).count(Order, { orderNumber: 'RACE-1' })).toBe(1);
+    expect(await forkEm(t.deps.orm).count(Job, { dedupKey: results[0]!.body.order.id })).toBe(1);
+  });
+
+  it('answers deeply nested JSON with 400 and keeps serving', async () => {
+    const deep = await request(t.app)
+      .post('/api/v1/orders')
+      .set('Authorization', `Bearer ${a.apiKey}`)
+      .set('Content-Type', 'application/json')
+      .send('['.repeat(50_000) + ']'.repeat(50_000));
+    expect(deep.status).toBe(400);
+    const nestedObject = await post(
+      a.apiKey,
+      validOrder(a, {
+        orderNumber: 'DEEP-1',
+        shipTo: JSON.parse('{"name":'.repeat(1000) + '"x"' + '}'.repeat(1000)),
+      }),
+    );
+    expect(nestedObject.status).toBe(400);
+    expect((await request(t.app).get('/healthz')).status).toBe(200);
+  });
+
   it('rejects malformed JSON and a missing or wrong API key', async () => {
     const malformed = await request(t.app)
       .post('/api/v1/orders')
