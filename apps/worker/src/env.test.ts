@@ -29,7 +29,7 @@ describe('loadConfig', () => {
   it('requires real credentials outside demo mode', () => {
     expect(() => loadConfig({ RENKEI_DEMO: 'false' })).toThrow(ConfigError);
     expect(() => loadConfig({ RENKEI_DEMO: 'false' })).toThrow(
-      /SMAREGI_CLIENT_ID, SMAREGI_CLIENT_SECRET/,
+      /SMAREGI_CLIENT_ID, SMAREGI_CLIENT_SECRET, RENKEI_TOKEN_KEYS/,
     );
   });
 

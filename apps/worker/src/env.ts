@@ -29,6 +29,12 @@ export const envSchema = z.object({
    */
   RENKEI_DATA_DIR: z.string().min(1).optional(),
   RENKEI_DEMO: bool.optional(),
+  /**
+   * Token encryption keys `id:base64(32 bytes)`, comma separated, the first one encrypts: the same
+   * value as the API's, so both share one encrypted app token per contract. Required outside demo
+   * mode; in demo mode the key file the API keeps in RENKEI_DATA_DIR is used (created if missing).
+   */
+  RENKEI_TOKEN_KEYS: z.string().min(1).optional(),
   SMAREGI_ID_BASE_URL: url.default('http://127.0.0.1:4011'),
   SMAREGI_API_BASE_URL: url.default('http://127.0.0.1:4010'),
   SMAREGI_CLIENT_ID: z.string().min(1).optional(),
@@ -70,7 +76,9 @@ export interface WorkerConfig {
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  dataDir: string;
   sqlitePath: string;
+  tokenKeys: string | undefined;
   queue: 'inprocess' | 'pgboss';
   smaregi: {
     idBaseUrl: string;
@@ -112,9 +120,9 @@ export function loadConfig(
   const env = parsed.data;
   const demo = env.RENKEI_DEMO ?? env.SMAREGI_CLIENT_ID === undefined;
   if (!demo) {
-    const missing = (['SMAREGI_CLIENT_ID', 'SMAREGI_CLIENT_SECRET'] as const).filter(
-      (k) => env[k] === undefined,
-    );
+    const missing = (
+      ['SMAREGI_CLIENT_ID', 'SMAREGI_CLIENT_SECRET', 'RENKEI_TOKEN_KEYS'] as const
+    ).filter((k) => env[k] === undefined);
     if (missing.length > 0)
       throw new ConfigError(`outside demo mode these are required: ${missing.join(', ')}`);
   }
@@ -130,7 +138,9 @@ export function loadConfig(
     port: env.WORKER_PORT,
     host: env.WORKER_HOST,
     databaseUrl,
+    dataDir: dataDir(env.RENKEI_DATA_DIR, cwd),
     sqlitePath: join(dataDir(env.RENKEI_DATA_DIR, cwd), 'renkei.sqlite'),
+    tokenKeys: env.RENKEI_TOKEN_KEYS,
     queue: env.WORKER_QUEUE ?? (databaseUrl === undefined ? 'inprocess' : 'pgboss'),
     smaregi: {
       idBaseUrl: env.SMAREGI_ID_BASE_URL.replace(/\/+$/, ''),

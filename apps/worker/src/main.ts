@@ -4,7 +4,11 @@
  */
 import {
   databaseLocation,
+  EncryptedTokenStore,
+  loadOrCreateDemoKey,
   openDatabase,
+  parseVaultKeys,
+  TokenVault,
   type DatabaseLocation,
   type Orm,
 } from '@renkei/persistence';
@@ -60,9 +64,16 @@ async function main(): Promise<void> {
     location.dialect === 'postgresql' && config.queue === 'pgboss'
       ? await PgBossDistributed.start(location.url, logger)
       : undefined;
+  // App tokens are shared with the API (and every worker) through the encrypted token store.
+  const vault = new TokenVault(
+    config.tokenKeys !== undefined
+      ? parseVaultKeys(config.tokenKeys)
+      : loadOrCreateDemoKey(config.dataDir),
+  );
   const smaregi = createWorkerClient({
     ...config.smaregi,
     ...(shared ? { budgetStore: shared.store } : {}),
+    tokenStore: new EncryptedTokenStore(orm, vault),
     logger,
   });
   const worker = new Worker(

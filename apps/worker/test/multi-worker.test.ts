@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forkEm, Order, openDatabase, type Orm } from '@renkei/persistence';
 import {
@@ -79,6 +80,8 @@ describe.skipIf(!pg)('two worker processes on PostgreSQL', () => {
     const env = {
       DATABASE_URL: db.url,
       RENKEI_DEMO: 'false',
+      // Both processes share one encrypted app token per contract through the database.
+      RENKEI_TOKEN_KEYS: `mw:${randomBytes(32).toString('base64')}`,
       SMAREGI_ID_BASE_URL: sim.idBaseUrl,
       SMAREGI_API_BASE_URL: sim.apiBaseUrl,
       SMAREGI_CLIENT_ID: DEMO_CLIENT_ID,
@@ -112,11 +115,14 @@ describe.skipIf(!pg)('two worker processes on PostgreSQL', () => {
     const codes = await Promise.all(workers.map((w) => w.exited));
 
     const journal = sim.control.journal({ host: 'api' });
+    const tokenRequests = sim.control
+      .journal({ host: 'id' })
+      .filter((e) => e.path.includes('/token')).length;
     const writes = journal.filter((e) => e.method !== 'GET' && e.method !== 'HEAD');
     const reads = journal.filter((e) => e.method === 'GET' || e.method === 'HEAD');
     const counts = remoteOrdersByCode(sim);
     console.log(
-      `two workers: ${writes.length} writes (max ${maxPerSecond(writes)}/s), ${reads.length} reads (max ${maxPerSecond(reads)}/s), 429s ${journal.filter((e) => e.status === 429).length}, registered per worker ${perWorker.join(' + ')}`,
+      `two workers: ${writes.length} writes (max ${maxPerSecond(writes)}/s), ${reads.length} reads (max ${maxPerSecond(reads)}/s), 429s ${journal.filter((e) => e.status === 429).length}, registered per worker ${perWorker.join(' + ')}, app token requests ${tokenRequests}`,
     );
     expect(maxPerSecond(writes)).toBeLessThanOrEqual(4);
     expect(maxPerSecond(reads)).toBeLessThanOrEqual(10);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { forkEm, Order, openDatabase, type Orm } from '@renkei/persistence';
+import { forkEm, Order, openDatabase, SmaregiToken, type Orm } from '@renkei/persistence';
 import { startSimulator, type RunningSimulator } from '@renkei/smaregi-simulator';
 import { createOrder, seedTenant, testClient } from './support/fixture.js';
 import { startWorkerProcess } from './support/processes.js';
@@ -69,6 +69,13 @@ describe('worker process (src/main.ts, SQLite demo mode)', () => {
         /renkei_worker_operations_total\{kind="registerOrder",result="succeeded"\} 1/,
       );
       expect((await fetch(`${url}/nope`)).status).toBe(404);
+      // The app token is kept encrypted in the database, shared with the API (not in plaintext).
+      const token = await forkEm(orm).findOneOrFail(SmaregiToken, {
+        tenant: t.tenantId,
+        kind: 'appAccess',
+      });
+      expect(token.ciphertext).not.toMatch(/^eyJ/);
+      expect(token.keyId).toMatch(/^demo-/);
       const stopAsked = Date.now();
       worker.child.kill('SIGTERM');
       expect(await worker.exited).toBe(0);

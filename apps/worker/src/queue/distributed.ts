@@ -48,21 +48,23 @@ export class PgBossDistributed implements Distributed {
     });
     boss.on('error', (error: unknown) => logger.error({ err: error }, 'pg-boss error'));
     await boss.start();
-    if ((await boss.getQueue(ORDER_QUEUE)) === null) {
-      try {
+    const locks = new pg.Client({ connectionString: url, application_name: 'renkei-worker-locks' });
+    await locks.connect();
+    // Processes starting together would deadlock creating the queue (pg-boss inserts the queue
+    // row and creates its partition in one statement): one at a time, under an advisory lock.
+    await locks.query('SELECT pg_advisory_lock(hashtext($1))', ['renkei-worker:create-queue']);
+    try {
+      if ((await boss.getQueue(ORDER_QUEUE)) === null) {
         await boss.createQueue(ORDER_QUEUE, {
           name: ORDER_QUEUE,
           policy: 'stately',
           retryLimit: 0,
           expireInSeconds: 900,
         });
-      } catch (error) {
-        // Another process created it at the same moment.
-        if ((await boss.getQueue(ORDER_QUEUE)) === null) throw error;
       }
+    } finally {
+      await locks.query('SELECT pg_advisory_unlock(hashtext($1))', ['renkei-worker:create-queue']);
     }
-    const locks = new pg.Client({ connectionString: url, application_name: 'renkei-worker-locks' });
-    await locks.connect();
     return new PgBossDistributed(boss, locks);
   }
 

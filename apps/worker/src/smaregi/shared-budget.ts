@@ -10,11 +10,18 @@ export async function createSharedBudget(
   tableName?: string,
 ): Promise<{ store: PostgresBudgetStore; close(): Promise<void> }> {
   const pool = new pg.Pool({ connectionString: url, max: 4 });
-  try {
-    const store = await PostgresBudgetStore.create({ pool, ...(tableName ? { tableName } : {}) });
-    return { store, close: () => pool.end() };
-  } catch (error) {
-    await pool.end();
-    throw error;
+  // Processes starting together may race creating the table (CREATE TABLE IF NOT EXISTS is not
+  // safe against a concurrent create in PostgreSQL): the loser simply tries again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const store = await PostgresBudgetStore.create({ pool, ...(tableName ? { tableName } : {}) });
+      return { store, close: () => pool.end() };
+    } catch (error) {
+      if (attempt >= 3) {
+        await pool.end();
+        throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
   }
 }
