@@ -10,7 +10,12 @@ import { parseArgs } from 'node:util';
 import { forkEm, TenantResolver } from '@renkei/persistence';
 import { openConfiguredDatabase } from './create-deps.js';
 import { loadConfig } from './env.js';
-import { createAdminUser, createApiKey, createTenant } from './services/tenancy.js';
+import {
+  checkAdminCredentials,
+  createAdminUser,
+  createApiKey,
+  createTenant,
+} from './services/tenancy.js';
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -28,6 +33,12 @@ async function main(argv: string[]): Promise<number> {
         if (values.name === undefined || values.email === undefined || password === undefined) {
           console.error('usage: create-tenant --name NAME --email EMAIL --password PASSWORD');
           return 2;
+        }
+        // Validate everything first so a bad email or password leaves no tenant behind.
+        checkAdminCredentials(values.email, password);
+        if ((await new TenantResolver(em).userByEmail(values.email)) !== null) {
+          console.error(`an admin user ${values.email} exists already`);
+          return 1;
         }
         const tenant = await createTenant(em, { name: values.name });
         const user = await createAdminUser(em, {

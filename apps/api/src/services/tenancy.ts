@@ -33,15 +33,21 @@ export async function createTenant(
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
+/** Checks an admin's email and password before anything is written; returns the stored email form. */
+export function checkAdminCredentials(email: string, password: string): string {
+  const normalised = email.trim().toLowerCase();
+  if (!EMAIL.test(normalised) || normalised.length > 254)
+    throw new Error(`not an email address: ${email}`);
+  if (password.length < 10) throw new Error('the password must have at least 10 characters');
+  return normalised;
+}
+
 /** Creates an admin user; the email is unique across tenants. */
 export async function createAdminUser(
   em: Em,
   input: { tenantId: string; email: string; password: string; displayName?: string },
 ): Promise<AdminUser> {
-  const email = input.email.trim().toLowerCase();
-  if (!EMAIL.test(email) || email.length > 254)
-    throw new Error(`not an email address: ${input.email}`);
-  if (input.password.length < 10) throw new Error('the password must have at least 10 characters');
+  const email = checkAdminCredentials(input.email, input.password);
   const user = em.create(AdminUser, {
     tenant: em.getReference(Tenant, input.tenantId),
     email,
