@@ -9,39 +9,17 @@ import {
   openDatabase,
   parseVaultKeys,
   TokenVault,
-  type DatabaseLocation,
-  type Orm,
 } from '@renkei/persistence';
 import { systemClock } from '@renkei/smaregi-client';
 import { DEFAULT_ENGINE_SETTINGS } from './deps.js';
 import { ConfigError, loadConfig } from './env.js';
 import { startHealthServer } from './http/health-server.js';
-import { createLogger, type Logger } from './logger.js';
+import { createLogger } from './logger.js';
 import { WorkerMetrics } from './metrics.js';
 import { createWorkerClient } from './smaregi/client.js';
 import { createSharedBudget } from './smaregi/shared-budget.js';
 import { PgBossDistributed } from './queue/distributed.js';
 import { Worker } from './worker.js';
-
-/**
- * Opens the database (migrations run at start). In demo mode the API and the worker start at the
- * same moment on one SQLite file and may both try to migrate: the loser fails on tables the winner
- * just created, and simply opens again (then nothing is pending).
- */
-async function openWithRetry(location: DatabaseLocation, logger: Logger): Promise<Orm> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await openDatabase({ location });
-    } catch (error) {
-      if (attempt >= 5) throw error;
-      logger.warn(
-        { err: error, attempt },
-        'database not ready (another process migrating?); retrying',
-      );
-      await systemClock.sleep(1_000 * attempt);
-    }
-  }
-}
 
 async function main(): Promise<void> {
   let config;
@@ -56,7 +34,8 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.env.LOG_LEVEL);
   const location = databaseLocation(config.databaseUrl, config.sqlitePath);
-  const orm = await openWithRetry(location, logger);
+  // openDatabase retries when the API migrates the same database at the same moment.
+  const orm = await openDatabase({ location });
   const shared =
     location.dialect === 'postgresql' ? await createSharedBudget(location.url) : undefined;
   const metrics = new WorkerMetrics({ defaultMetrics: true });
