@@ -137,6 +137,8 @@ describe.each(testDialects())('allocation, shipping and Smaregi events (%s)', (d
     let order = await load(id);
     expect(order.allocationStatus).toBe('unallocated');
     expect(order.status.id).toBe(t.statuses.received);
+    // Nobody asked Smaregi to allocate yet: the order is not reported as short of stock.
+    expect(order.syncReason ?? null).toBeNull();
     await setStatus(id, t.statuses.waitingAllocation);
     await tick('jobs');
     order = await load(id);

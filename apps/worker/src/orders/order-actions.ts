@@ -125,7 +125,16 @@ export class OrderActions {
         });
       }
     }
-    const short = decision.skipped.find((s) => s.reason === 'notFullyAllocated');
+    // "Lines lack stock" only when an allocation was actually attempted (an inquiry answered, the
+    // store's own allocation at registration, or Renkei's planner): an order nobody asked to
+    // allocate yet is not short of anything.
+    const attempted =
+      event.kind === 'allocationReported' ||
+      (event.kind === 'registered' &&
+        (orderStore?.autoAllocation === true || settings.effectiveStockMode === 'omsPurchase'));
+    const short = attempted
+      ? decision.skipped.find((s) => s.reason === 'notFullyAllocated')
+      : undefined;
     if (short !== undefined && order.syncReason !== short.message.ja) {
       const lines = shortLines(order, settings.syncEnclosures).map((i) => i + 1);
       order.syncReason = short.message.ja;
