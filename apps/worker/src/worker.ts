@@ -60,8 +60,10 @@ export class Worker {
     readonly distributed?: Distributed,
   ) {
     this.orderActions = new OrderActions(deps);
-    this.orderSync = new OrderSync(deps, (tenant, orderId, signal) =>
-      this.orderActions.afterRegistration(tenant, orderId, signal),
+    this.orderSync = new OrderSync(
+      deps,
+      (tenant, orderId, signal) => this.orderActions.afterRegistration(tenant, orderId, signal),
+      (signal) => this.orderActions.flushPlans(signal),
     );
     const queue = new TableJobQueue(deps.clock, this.id, Math.max(deps.settings.leaseMs, 60_000));
     this.jobs = new JobRunner(deps, queue, {
@@ -123,6 +125,7 @@ export class Worker {
     const tenant = (await activeTenants(em)).find((t) => t.tenantId === task.tenantId);
     if (tenant === undefined) return;
     await this.orderSync.registerOne(tenant, task.orderId, this.#abort.signal);
+    await this.orderActions.flushPlans(this.#abort.signal);
   }
 
   /** Stock reconciliation over every active tenant (drift recorded, see StockSync). */

@@ -33,8 +33,42 @@ export class OrderActions {
 
   constructor(private readonly deps: WorkerDeps) {}
 
-  afterRegistration(tenant: ActiveTenant, orderId: string, signal: AbortSignal): Promise<void> {
-    return this.evaluate(tenant, orderId, { kind: 'registered' }, signal);
+  /** omsPurchase tenants: orders registered since the last plan, evaluated by {@link flushPlans}. */
+  readonly #toPlan = new Map<string, { tenant: ActiveTenant; orderIds: Set<string> }>();
+
+  async afterRegistration(
+    tenant: ActiveTenant,
+    orderId: string,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const settings = await readSettings(forkEm(this.deps.orm), tenant.tenantId);
+    if (settings.effectiveStockMode === 'omsPurchase') {
+      // Renkei's planner looks at every open order: plan once per batch, not once per order.
+      const entry = this.#toPlan.get(tenant.tenantId) ?? { tenant, orderIds: new Set<string>() };
+      entry.orderIds.add(orderId);
+      this.#toPlan.set(tenant.tenantId, entry);
+      return;
+    }
+    await this.evaluate(tenant, orderId, { kind: 'registered' }, signal);
+  }
+
+  /** Plans the allocation once per tenant with new registrations, then applies the status rules. */
+  async flushPlans(signal: AbortSignal): Promise<void> {
+    const batches = [...this.#toPlan.values()];
+    this.#toPlan.clear();
+    for (const { tenant, orderIds } of batches) {
+      const em = forkEm(this.deps.orm);
+      await planOmsAllocation(
+        em,
+        tenantRepositories(em, tenant.tenantId),
+        await readSettings(em, tenant.tenantId),
+      );
+      for (const orderId of orderIds) {
+        await this.evaluate(tenant, orderId, { kind: 'allocationReported' }, signal, {
+          planned: true,
+        });
+      }
+    }
   }
 
   /**
@@ -64,6 +98,7 @@ export class OrderActions {
     orderId: string,
     event: OrderEvent,
     signal: AbortSignal,
+    options: { planned?: boolean } = {},
   ): Promise<void> {
     const em = forkEm(this.deps.orm);
     const repos = tenantRepositories(em, tenant.tenantId);
@@ -72,7 +107,11 @@ export class OrderActions {
     const settings = await readSettings(em, tenant.tenantId);
     const storeId = order.shop.orderStoreId ?? null;
     const orderStore = storeId === null ? null : await this.orderStore(tenant, storeId, signal);
-    if (settings.effectiveStockMode === 'omsPurchase' && order.smaregiOrderHeadId != null) {
+    if (
+      settings.effectiveStockMode === 'omsPurchase' &&
+      order.smaregiOrderHeadId != null &&
+      options.planned !== true
+    ) {
       // Renkei's own planner decides the allocation from its stock figures (DESIGN.md §5).
       await planOmsAllocation(em, repos, settings);
     }

@@ -23,6 +23,8 @@ export class OrderSync {
       orderId: string,
       signal: AbortSignal,
     ) => Promise<void>,
+    /** After each pass (e.g. one allocation plan for all orders registered in it). */
+    private readonly afterPass?: (signal: AbortSignal) => Promise<void>,
     private readonly batchSize = 200,
   ) {
     this.registrar = new OrderRegistrar(deps);
@@ -39,6 +41,7 @@ export class OrderSync {
         this.registerOne(tenant, orderId, signal).then(() => undefined),
       );
     }
+    await this.afterPass?.(signal);
     return more;
   }
 

@@ -84,20 +84,20 @@ export function toIndexEntry(p: ListedProduct): ProductIndexEntry | null {
 }
 
 /**
- * Loads just the products an order's lines (and the adjustment / dummy settings) can refer to, so
- * that a tenant with 100,000 products costs one indexed query per order, not a full scan.
+ * Loads just the products some order lines (and the adjustment / dummy settings) can refer to, so
+ * that a tenant with 100,000 products costs one indexed query, not a full scan.
  */
 export async function productIndexFor(
   repos: TenantRepositories,
-  order: OmsOrder,
+  lines: readonly { productCode?: string | null; managementNumber?: string | null }[],
   settings: Pick<IntegrationSettings, 'adjustmentProductCode' | 'dummyProductCode'>,
 ) {
   const codeKeys = new Set<string>();
   const mgmt = new Set<string>();
-  for (const line of order.lines) {
+  for (const line of lines) {
     const code = normalizeCode(line.productCode);
     if (code !== '') codeKeys.add(code);
-    if (line.managementNumber !== null && line.managementNumber.trim() !== '') {
+    if (line.managementNumber != null && line.managementNumber.trim() !== '') {
       mgmt.add(line.managementNumber);
       mgmt.add(normalizeCode(line.managementNumber));
     }
@@ -130,7 +130,7 @@ export async function payloadContextFor(
       orderStoreId: order.shop.orderStoreId ?? null,
     },
     paymentMethods: new Map(methods.map((m) => [m.id, m.smaregiPaymentMethodId ?? null])),
-    products: await productIndexFor(repos, oms, settings),
+    products: await productIndexFor(repos, oms.lines, settings),
   };
 }
 

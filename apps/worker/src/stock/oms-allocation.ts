@@ -4,8 +4,8 @@ import {
   type IntegrationSettings,
 } from '@renkei/domain';
 import type { Em, TenantRepositories } from '@renkei/persistence';
-import { productIndexFor, toOmsOrder } from '../orders/order-view.js';
 import { resolveLineProduct } from '@renkei/domain';
+import { productIndexFor } from '../orders/order-view.js';
 import { sentLines } from '../orders/order-actions.js';
 
 /**
@@ -22,7 +22,7 @@ export async function planOmsAllocation(
   const open = await repos.orders.find(
     { syncState: 'registered', status: { category: 'open' } },
     {
-      populate: ['lines', 'shop', 'paymentMethod', 'status'],
+      populate: ['lines'],
       orderBy: { orderedAt: 'asc', id: 'asc' },
     },
   );
@@ -30,9 +30,13 @@ export async function planOmsAllocation(
   const inputs: AllocationOrderInput[] = [];
   const productIds = new Set<string>();
   const lineMaps = new Map<string, ReturnType<typeof sentLines>>();
+  // One product lookup for all open orders (the plan runs once per batch of registrations).
+  const index = await productIndexFor(
+    repos,
+    open.flatMap((o) => sentLines(o, settings.syncEnclosures)),
+    settings,
+  );
   for (const order of open) {
-    const oms = toOmsOrder(order);
-    const index = await productIndexFor(repos, oms, settings);
     const lines = sentLines(order, settings.syncEnclosures);
     const resolved = lines.map((l) => resolveLineProduct(index, l));
     if (resolved.some((r) => r.status !== 'found')) continue;
