@@ -293,6 +293,41 @@ describe.each(testDialects())('order registration against the simulator (%s)', (
     expect(sim.control.journal({ method: 'POST', pathPrefix: '/' }).length).toBe(writes);
   });
 
+  it('never takes another shop’s order with the same number for this one', async () => {
+    const em = forkEm(db.orm);
+    const other = em.create(Shop, {
+      tenant: t.tenantId,
+      name: 'Amazon店',
+      mallKind: 'amazon',
+      taxMode: 'included',
+      orderStoreId: DEMO_STORE_IDS.orderStoreIncluded,
+    });
+    await em.flush();
+    const code = number('SAME');
+    const first = await createOrder(db.orm, t.tenantId, {
+      orderNumber: code,
+      shopId: t.shops.included,
+      paymentMethodId: t.payments.card,
+      statusId: t.statuses.received,
+      lines: [line(8)],
+    });
+    await tick();
+    const second = await createOrder(db.orm, t.tenantId, {
+      orderNumber: code,
+      shopId: other.id,
+      paymentMethodId: t.payments.card,
+      statusId: t.statuses.received,
+      lines: [line(9, 3)],
+    });
+    await tick();
+    expect(remote(code)).toHaveLength(1);
+    expect((await order(first)).syncState).toBe('registered');
+    const refused = await order(second);
+    expect(refused.syncState).toBe('failed');
+    expect(refused.smaregiOrderHeadId ?? null).toBeNull();
+    expect(refused.lastSyncError).toMatch(/別の受注/);
+  });
+
   it('sends nothing while the integration is off or the connection needs re-authorisation', async () => {
     await updateSettings(db.orm, t.tenantId, { integrationEnabled: false });
     const off = number('OFF');

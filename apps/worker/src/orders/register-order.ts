@@ -2,6 +2,7 @@ import {
   buildSmaregiOrderPayload,
   type DetailSource,
   type OrderPayloadResult,
+  type SmaregiOrderPayload,
 } from '@renkei/domain';
 import {
   forkEm,
@@ -40,9 +41,38 @@ export type RegisterResult =
 const OP_KIND = 'registerOrder' as const;
 export const registerOrderKey = (orderId: string): string => `order:${orderId}`;
 
+/**
+ * What was sent, kept on the ledger row: an order found by its code is only taken for ours when
+ * it carries the same lines and total. Two shops mapped to one 受注店舗 can use the same order
+ * number; their orders must never be confused.
+ */
+export interface SentFingerprint {
+  total: number;
+  /** `productId×quantity` per detail, in order. */
+  lines: string;
+}
+
+export function fingerprintOf(order: {
+  total: number;
+  details: readonly { productId: string; quantity: number }[];
+}): SentFingerprint {
+  return {
+    total: order.total,
+    lines: order.details.map((d) => `${d.productId}x${d.quantity}`).join(','),
+  };
+}
+
+function sameOrder(remote: SmaregiOrder, sent: SentFingerprint | null): boolean {
+  if (sent === null) return true;
+  const found = fingerprintOf(remote);
+  return found.total === sent.total && found.lines === sent.lines;
+}
+
 interface Claim {
   opId: string;
   attempts: number;
+  /** What the remote order must look like to be ours (null: unknown, accept the code match). */
+  fingerprint: SentFingerprint | null;
   storeId: string;
   orderCode: string;
   /** The outcome of an earlier call is unknown: look the order up before sending. */
@@ -90,6 +120,9 @@ export class OrderRegistrar {
           kind: OP_KIND,
           result: remote ? 'resolvedFound' : 'resolvedAbsent',
         });
+        if (remote !== undefined && !sameOrder(remote, claim.fingerprint)) {
+          return await this.#fail(tenant, orderId, claim, collision(claim, remote));
+        }
       }
       if (remote === undefined) {
         if (!claim.built.ok) {
@@ -97,6 +130,7 @@ export class OrderRegistrar {
           await this.#release(tenant, claim, 'pending', null);
           return this.#markProblems(tenant, orderId, claim.built);
         }
+        if (claim.mustResolve) await this.#remember(tenant, claim, claim.built.payload);
         try {
           remote = await orders.register(claim.built.payload, callOptions);
         } catch (error) {
@@ -111,6 +145,9 @@ export class OrderRegistrar {
             if (remote === undefined) {
               await this.#release(tenant, claim, 'unknown', failure.message);
               return 'retryLater';
+            }
+            if (!sameOrder(remote, fingerprintOf(claim.built.payload))) {
+              return await this.#fail(tenant, orderId, claim, collision(claim, remote));
             }
           } else {
             return await this.#fail(tenant, orderId, claim, failure);
@@ -187,7 +224,8 @@ export class OrderRegistrar {
       oms,
       await payloadContextFor(repos, order, oms, settings),
     );
-    const previous = op.payload as { storeId?: string; orderCode?: string } | null | undefined;
+    const previous = op.payload as
+      { storeId?: string; orderCode?: string; fingerprint?: SentFingerprint } | null | undefined;
     const storeId = built.ok
       ? built.payload.storeId
       : (previous?.storeId ?? order.shop.orderStoreId ?? '');
@@ -195,23 +233,33 @@ export class OrderRegistrar {
     if (mustResolve && previous?.storeId && previous.orderCode) {
       // Resolve with what was sent, even if the mapping changed meanwhile.
       if (!built.ok || previous.storeId !== storeId || previous.orderCode !== orderCode) {
-        return this.#claimRow(
-          em,
-          tenant,
-          op,
-          now,
-          previous.storeId,
-          previous.orderCode,
-          true,
+        return this.#claimRow(em, tenant, op, now, {
+          storeId: previous.storeId,
+          orderCode: previous.orderCode,
+          fingerprint: previous.fingerprint ?? null,
+          mustResolve: true,
           built,
           order,
-        );
+        });
       }
     }
     if (!built.ok && !mustResolve) return this.#markProblems(tenant, orderId, built, em, order);
     if (storeId === '' || orderCode === '')
       return this.#markProblems(tenant, orderId, built, em, order);
-    return this.#claimRow(em, tenant, op, now, storeId, orderCode, mustResolve, built, order);
+    // Resolving: compare with what was sent before; sending: with what is about to be sent.
+    const fingerprint = mustResolve
+      ? (previous?.fingerprint ?? null)
+      : built.ok
+        ? fingerprintOf(built.payload)
+        : null;
+    return this.#claimRow(em, tenant, op, now, {
+      storeId,
+      orderCode,
+      fingerprint,
+      mustResolve,
+      built,
+      order,
+    });
   }
 
   async #claimRow(
@@ -219,12 +267,16 @@ export class OrderRegistrar {
     tenant: ActiveTenant,
     op: Operation,
     now: number,
-    storeId: string,
-    orderCode: string,
-    mustResolve: boolean,
-    built: OrderPayloadResult,
-    order: Order,
+    c: {
+      storeId: string;
+      orderCode: string;
+      fingerprint: SentFingerprint | null;
+      mustResolve: boolean;
+      built: OrderPayloadResult;
+      order: Order;
+    },
   ): Promise<Claim | RegisterResult> {
+    const { storeId, orderCode, fingerprint, mustResolve, built, order } = c;
     const claimed = await em.nativeUpdate(
       Operation,
       { id: op.id, tenant: tenant.tenantId, state: op.state, attempts: op.attempts },
@@ -233,7 +285,7 @@ export class OrderRegistrar {
         attempts: op.attempts + 1,
         leaseUntil: new Date(now + this.deps.settings.leaseMs),
         nextAttemptAt: null,
-        payload: { storeId, orderCode },
+        payload: { storeId, orderCode, fingerprint },
         updatedAt: new Date(now),
       },
     );
@@ -243,7 +295,29 @@ export class OrderRegistrar {
       { id: order.id, tenant: tenant.tenantId },
       { syncState: 'pending', syncAttempts: order.syncAttempts + 1, updatedAt: new Date(now) },
     );
-    return { opId: op.id, attempts: op.attempts + 1, storeId, orderCode, mustResolve, built };
+    return {
+      opId: op.id,
+      attempts: op.attempts + 1,
+      fingerprint,
+      storeId,
+      orderCode,
+      mustResolve,
+      built,
+    };
+  }
+
+  /**
+   * Resolved as absent, about to send a payload that may differ from the earlier attempt's
+   * (mapping or settings changed meanwhile): record what is sent now, still in flight.
+   */
+  async #remember(tenant: ActiveTenant, claim: Claim, payload: SmaregiOrderPayload): Promise<void> {
+    const fingerprint = fingerprintOf(payload);
+    claim.fingerprint = fingerprint;
+    await forkEm(this.deps.orm).nativeUpdate(
+      Operation,
+      { id: claim.opId, tenant: tenant.tenantId, attempts: claim.attempts },
+      { payload: { storeId: payload.storeId, orderCode: payload.orderCode, fingerprint } },
+    );
   }
 
   /** Gives the claimed row back: `unknown` (read first next time) or `pending` (nothing was sent). */
@@ -436,6 +510,14 @@ export class OrderRegistrar {
       });
     });
   }
+}
+
+/** Another order of the same 受注店舗 already uses the order code: shown, never merged. */
+function collision(claim: Claim, remote: SmaregiOrder): { kind: 'rejected'; message: string } {
+  return {
+    kind: 'rejected',
+    message: `受注番号 ${claim.orderCode} は、この受注店舗の別の受注(スマレジ受注ID ${remote.orderHeadId}、金額・明細が異なる)に使われています。受注番号を確認してください / Order code ${claim.orderCode} is already used by another order in this order store (orderHeadId ${remote.orderHeadId}, different lines or total)`,
+  };
 }
 
 /**
