@@ -3,6 +3,7 @@ import { forkEm, Operation, Order } from '@renkei/persistence';
 import { createTestDatabase, testDialects, type TestDatabase } from '@renkei/persistence/testing';
 import { startSimulator, type RunningSimulator } from '@renkei/smaregi-simulator';
 import type { FetchLike } from '@renkei/smaregi-client';
+import { createFakeClock } from '@renkei/smaregi-client/testing';
 import { Worker } from '../src/worker.js';
 import {
   createOrder,
@@ -72,7 +73,12 @@ describe.each(testDialects())('fault storm (%s)', (dialect) => {
       });
     }
     const late = lateAnswers(0.05, 300);
-    const client = testClient(sim, { requestTimeoutMs: 300, fetch: late.fetch });
+    // The client waits (Retry-After, read backoff) on a fake clock: no real sleeping for 429s.
+    const client = testClient(sim, {
+      requestTimeoutMs: 300,
+      fetch: late.fetch,
+      clock: createFakeClock({ autoAdvance: true, start: Date.now() }),
+    });
     const worker = new Worker(testDeps(db.orm, client, { orderConcurrency: 8, leaseMs: 5_000 }));
     sim.control.setFaults({
       errorRates: { 429: 0.08, 500: 0.05, 503: 0.05 },
