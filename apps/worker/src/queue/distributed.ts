@@ -69,6 +69,10 @@ export class PgBossDistributed implements Distributed {
   }
 
   async sendOrders(tasks: readonly OrderTask[]): Promise<number> {
+    // While a good part of the last dispatch is still queued there is nothing to add: the queue
+    // drains at the contract's write rate, and re-sending hundreds of duplicates every tick
+    // would only load the database.
+    if ((await this.#boss.getQueueSize(ORDER_QUEUE)) > tasks.length / 2) return 0;
     let sent = 0;
     for (const task of tasks) {
       // stately + singletonKey: a second send while one is queued returns null (deduplicated).
