@@ -17,7 +17,7 @@ import type { WorkerDeps } from '../deps.js';
 import { smaregiReason } from '../smaregi/outcome.js';
 import type { ActiveTenant } from '../tenants/active-tenants.js';
 import { planOmsAllocation } from '../stock/oms-allocation.js';
-import { readSettings } from './order-view.js';
+import { readSettings, sentLines } from './order-view.js';
 
 /** Allocation calls go after order registration in the contract's budget. */
 export const ALLOCATION_PRIORITY = 25;
@@ -269,13 +269,6 @@ export class OrderActions {
       return null;
     }
   }
-}
-
-/** The lines that were sent to Smaregi, in line order (enclosures only when synced). */
-export function sentLines(order: Order, syncEnclosures: boolean) {
-  return [...order.lines.getItems()]
-    .sort((a, b) => a.lineNo - b.lineNo)
-    .filter((l) => syncEnclosures || !l.isEnclosure);
 }
 
 /**

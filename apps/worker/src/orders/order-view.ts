@@ -149,3 +149,10 @@ export const FIXABLE_ELSEWHERE: ReadonlySet<ProblemCode> = new Set<ProblemCode>(
   'adjustmentProductCodeNotSet',
   'adjustmentProductNotFound',
 ]);
+
+/** The lines that were sent to Smaregi, in line order (enclosures only when synced). */
+export function sentLines(order: Order, syncEnclosures: boolean) {
+  return [...order.lines.getItems()]
+    .sort((a, b) => a.lineNo - b.lineNo)
+    .filter((l) => syncEnclosures || !l.isEnclosure);
+}

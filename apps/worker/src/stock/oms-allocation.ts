@@ -5,8 +5,7 @@ import {
 } from '@renkei/domain';
 import type { Em, TenantRepositories } from '@renkei/persistence';
 import { resolveLineProduct } from '@renkei/domain';
-import { productIndexFor } from '../orders/order-view.js';
-import { sentLines } from '../orders/order-actions.js';
+import { productIndexFor, sentLines } from '../orders/order-view.js';
 
 /**
  * 有効在庫数計算設定 = omsPurchase: Renkei's own planner decides which open orders hold stock,
