@@ -14,11 +14,6 @@ import {
 import { startSimulator } from './simulator.js';
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
-const optionalText = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
-
 const envSchema = z
   .object({
     SMAREGI_SIM_ID_PORT: port(4011),
@@ -37,14 +32,18 @@ const envSchema = z
       .refine((list) => list.length > 0 && list.every((u) => URL.canParse(u)), {
         error: 'SMAREGI_SIM_REDIRECT_URIS はカンマ区切りのURLで指定してください',
       }),
-    SMAREGI_SIM_WEBHOOK_URL: optionalText.refine(
-      (v) => v === undefined || /^https?:\/\/\S+$/.test(v),
-      {
-        error: 'SMAREGI_SIM_WEBHOOK_URL はhttp(s)のURLで指定してください',
-      },
-    ),
-    SMAREGI_SIM_WEBHOOK_SECRET_HEADER: z.string().default('X-Smaregi-Webhook-Secret'),
-    SMAREGI_SIM_WEBHOOK_SECRET: optionalText,
+    // The demo app's webhook settings (開発者ポータル: 環境設定 / Webhook), like the default redirect
+    // URI above: they point at Renkei's demo API so that `pnpm start` is wired end to end.
+    // `off` disables webhooks.
+    SMAREGI_SIM_WEBHOOK_URL: z
+      .string()
+      .default('http://localhost:3000/webhooks/smaregi')
+      .transform((v) => (v.trim() === '' || v.trim() === 'off' ? undefined : v.trim()))
+      .refine((v) => v === undefined || /^https?:\/\/\S+$/.test(v), {
+        error: 'SMAREGI_SIM_WEBHOOK_URL はhttp(s)のURL、または off で指定してください',
+      }),
+    SMAREGI_SIM_WEBHOOK_SECRET_HEADER: z.string().min(1).default('X-Renkei-Webhook-Secret'),
+    SMAREGI_SIM_WEBHOOK_SECRET: z.string().min(1).default('renkei-demo-webhook-secret'),
     SMAREGI_SIM_POS_ACTIVITY_SECONDS: z.coerce
       .number()
       .min(0)
@@ -67,10 +66,6 @@ const envSchema = z
         }
         return { readsPerSecond: Number(m[1]), writesPerSecond: Number(m[2]) };
       }),
-  })
-  .refine((e) => !e.SMAREGI_SIM_WEBHOOK_URL || e.SMAREGI_SIM_WEBHOOK_SECRET, {
-    error: 'SMAREGI_SIM_WEBHOOK_URL を使うときは SMAREGI_SIM_WEBHOOK_SECRET も指定してください',
-    path: ['SMAREGI_SIM_WEBHOOK_SECRET'],
   });
 
 async function main(): Promise<void> {
@@ -89,7 +84,7 @@ async function main(): Promise<void> {
     redirectUris: env.SMAREGI_SIM_REDIRECT_URIS,
     rateLimits: env.SMAREGI_SIM_RATE_LIMITS,
     log: (message) => console.log(`[${new Date().toISOString()}] ${message}`),
-    ...(env.SMAREGI_SIM_WEBHOOK_URL && env.SMAREGI_SIM_WEBHOOK_SECRET
+    ...(env.SMAREGI_SIM_WEBHOOK_URL
       ? {
           webhook: {
             url: env.SMAREGI_SIM_WEBHOOK_URL,
@@ -115,7 +110,7 @@ async function main(): Promise<void> {
   client secret   ${DEMO_CLIENT_SECRET}
   login           契約ID ${DEMO_LOGIN.contractId} / ログインID ${DEMO_LOGIN.loginId} / パスワード ${DEMO_LOGIN.password}
   redirect URIs   ${env.SMAREGI_SIM_REDIRECT_URIS.join(', ')}
-  webhook         ${env.SMAREGI_SIM_WEBHOOK_URL ? `${env.SMAREGI_SIM_WEBHOOK_URL} (header ${env.SMAREGI_SIM_WEBHOOK_SECRET_HEADER})` : 'not configured (SMAREGI_SIM_WEBHOOK_URL)'}
+  webhook         ${env.SMAREGI_SIM_WEBHOOK_URL ? `${env.SMAREGI_SIM_WEBHOOK_URL} (header ${env.SMAREGI_SIM_WEBHOOK_SECRET_HEADER})` : 'off (SMAREGI_SIM_WEBHOOK_URL=off)'}
   POS activity    ${env.SMAREGI_SIM_POS_ACTIVITY_SECONDS > 0 ? `one register sale every ${env.SMAREGI_SIM_POS_ACTIVITY_SECONDS} s` : 'off (SMAREGI_SIM_POS_ACTIVITY_SECONDS)'}
   rate limits     ${env.SMAREGI_SIM_RATE_LIMITS === false ? 'off' : `${env.SMAREGI_SIM_RATE_LIMITS.readsPerSecond} reads/s, ${env.SMAREGI_SIM_RATE_LIMITS.writesPerSecond} writes/s per app and contract`}
 
