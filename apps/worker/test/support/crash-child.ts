@@ -3,7 +3,8 @@
  * simulator, whose operation hooks kill the process (SIGKILL, no cleanup) with a given probability
  * before the remote call, after it before the local commit, or after the commit.
  *
- * env: CRASH_DB, CRASH_ID_URL, CRASH_API_URL, CRASH_SEED, CRASH_PROBABILITY, CRASH_KILL_AFTER_MS
+ * env: CRASH_DB, CRASH_ID_URL, CRASH_API_URL, CRASH_POINT + CRASH_AFTER (a scheduled crash),
+ * CRASH_SEED + CRASH_PROBABILITY (random crashes), CRASH_KILL_AFTER_MS
  * (a kill at a random moment, e.g. in the middle of an import page)
  */
 import { openDatabase } from '@renkei/persistence';
@@ -25,9 +26,13 @@ function rng(seed: number): () => number {
 
 const env = process.env;
 const random = rng(Number(env.CRASH_SEED ?? '1'));
-const p = Number(env.CRASH_PROBABILITY ?? '0.02');
+const p = Number(env.CRASH_PROBABILITY ?? '0');
+// A scheduled crash: die at the CRASH_AFTER-th pass through the point CRASH_POINT.
+const scheduledPoint = env.CRASH_POINT ?? '';
+let countdown = Number(env.CRASH_AFTER ?? '0');
 const crash = (point: string) => (): void => {
-  if (random() < p) {
+  const scheduled = point === scheduledPoint && --countdown === 0;
+  if (scheduled || random() < p) {
     process.stderr.write(`CRASH ${point}\n`);
     process.kill(process.pid, 'SIGKILL');
   }
