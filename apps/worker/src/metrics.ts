@@ -28,6 +28,16 @@ export class WorkerMetrics {
     labelNames: ['name', 'outcome'] as const,
     registers: [this.registry],
   });
+  readonly ordersDue = new Gauge({
+    name: 'renkei_worker_orders_due',
+    help: 'Orders found due for registration in the last pass (backlog, capped at the batch size)',
+    registers: [this.registry],
+  });
+  readonly webhooksWaiting = new Gauge({
+    name: 'renkei_worker_webhook_events_waiting',
+    help: 'Inbox events of active tenants still to process, as seen by the last pass (capped)',
+    registers: [this.registry],
+  });
   readonly inFlight = new Gauge({
     name: 'renkei_worker_in_flight_operations',
     help: 'Remote calls in progress in this process',

@@ -33,14 +33,17 @@ export class OrderSync {
   /** One pass; true when a full batch was found (more may be waiting). */
   async tick({ signal, em }: { signal: AbortSignal; em: Em }): Promise<boolean> {
     let more = false;
+    let due = 0;
     for (const tenant of await activeTenants(em)) {
       if (signal.aborted) break;
       const ids = await this.dueOrderIds(em, tenant);
       if (ids.length >= this.batchSize) more = true;
+      due += ids.length;
       await runPool(ids, this.deps.settings.orderConcurrency, signal, (orderId) =>
         this.registerOne(tenant, orderId, signal).then(() => undefined),
       );
     }
+    this.deps.metrics.ordersDue.set(due);
     await this.afterPass?.(signal);
     return more;
   }

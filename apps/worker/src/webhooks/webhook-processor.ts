@@ -58,6 +58,7 @@ export class WebhookProcessor {
       { orderBy: { receivedAt: 'asc', id: 'asc' }, limit: batch },
     );
     em.clear();
+    this.deps.metrics.webhooksWaiting.set(events.length);
     const now = this.deps.clock.now();
     for (const row of events) {
       if (signal.aborted) break;
