@@ -94,6 +94,28 @@ export class OrderRepository extends TenantScopedRepository<Order> {
       populate: ['lines'],
     });
   }
+  /**
+   * The orders having any of these (shop, Smaregi order code) keys: the idempotency lookup of a
+   * group of orders. The query asks for `shop in (...) and order_code in (...)`, which both
+   * dialects answer from the unique index (tenant, shop, order code), then keeps the exact pairs.
+   * One query per 500 keys; lines are not loaded.
+   */
+  async findByShopAndCodes(
+    keys: readonly { shopId: string; orderCode: string }[],
+  ): Promise<Order[]> {
+    const keyOf = (shopId: string, orderCode: string) => `${shopId}\u0000${orderCode}`;
+    const found = new Map<string, Order>(); // by ID: a key given twice is found once
+    for (let start = 0; start < keys.length; start += 500) {
+      const chunk = keys.slice(start, start + 500);
+      const wanted = new Set(chunk.map((k) => keyOf(k.shopId, k.orderCode)));
+      const rows = await this.find({
+        shop: { $in: [...new Set(chunk.map((k) => k.shopId))] },
+        orderCode: { $in: [...new Set(chunk.map((k) => k.orderCode))] },
+      });
+      for (const o of rows) if (wanted.has(keyOf(o.shop.id, o.orderCode))) found.set(o.id, o);
+    }
+    return [...found.values()];
+  }
   findWithLines(id: string): Promise<Order | null> {
     return this.em.findOne(Order, this.scoped({ id }), {
       populate: ['lines', 'shop', 'paymentMethod', 'status'],

@@ -117,6 +117,50 @@ describe.each(testDialects())('persistence on %s', (dialect) => {
     await expect(em2.flush()).rejects.toBeInstanceOf(UniqueConstraintViolationException);
   });
 
+  it('finds orders by many (shop, order code) keys: exact pairs, this tenant only, in chunks', async () => {
+    const em = forkEm(db.orm);
+    const a = tenantRepositories(em, tenantA);
+    const b = tenantRepositories(em, tenantB);
+    const status = a.orderStatuses.create({ name: '新規受付', category: 'open' });
+    const payment = a.paymentMethods.create({ name: '代金引換' });
+    const [s1, s2] = ['楽天', 'Yahoo'].map((name) =>
+      a.shops.create({ name, mallKind: 'other', taxMode: 'included' }),
+    );
+    const foreignShop = b.shops.create({ name: 'B店', mallKind: 'other', taxMode: 'included' });
+    const order = (shop: Shop, code: string, repos = a) =>
+      repos.orders.create({
+        shop,
+        orderNumber: code,
+        orderCode: code,
+        status,
+        paymentMethod: payment,
+        orderedAt: new Date('2026-11-01T10:00:00Z'),
+        intake: {},
+        contentHash: 'k'.repeat(64),
+        source: 'api',
+      });
+    if (s1 === undefined || s2 === undefined) throw new Error('shops not created');
+    // 600 orders of shop 1 (more than one chunk of keys), one of shop 2, one of tenant B.
+    for (let i = 0; i < 600; i++) order(s1, `K-${i}`);
+    order(s2, 'K-X');
+    order(foreignShop, 'K-1', b);
+    await em.flush();
+
+    const repos = tenantRepositories(forkEm(db.orm), tenantA);
+    const keys = [
+      ...Array.from({ length: 600 }, (_, i) => ({ shopId: s1.id, orderCode: `K-${i}` })),
+      { shopId: s2.id, orderCode: 'K-X' },
+      { shopId: s2.id, orderCode: 'K-0' }, // code of shop 1 asked for shop 2: not a match
+      { shopId: s1.id, orderCode: 'K-X' }, // and the other way round
+      { shopId: foreignShop.id, orderCode: 'K-1' }, // another tenant's order
+    ];
+    const found = await repos.orders.findByShopAndCodes(keys);
+    expect(found).toHaveLength(601);
+    expect(new Set(found.map((o) => `${o.shop.id}/${o.orderCode}`)).size).toBe(601);
+    expect(found.filter((o) => o.shop.id === s2.id).map((o) => o.orderCode)).toEqual(['K-X']);
+    expect(await repos.orders.findByShopAndCodes([])).toEqual([]);
+  });
+
   it('deduplicates queued jobs by key and webhook events by event ID', async () => {
     const em = forkEm(db.orm);
     const a = tenantRepositories(em, tenantA);

@@ -1,8 +1,8 @@
-import { forkEm, tenantRepositories } from '@renkei/persistence';
 import express, { type Router } from 'express';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors.js';
-import { orderView, receiveOrder } from '../services/orders.js';
+import { GroupCommitIntake } from '../services/group-commit.js';
+import { orderView } from '../services/orders.js';
 import { ApiKeyAuthenticator } from './api-key-auth.js';
 import { sendProblem } from './problem.js';
 
@@ -17,6 +17,8 @@ export const INTAKE_BODY_LIMIT = '5mb';
 export function intakeRouter(deps: AppDeps): Router {
   const router = express.Router();
   const keys = new ApiKeyAuthenticator(deps.orm, () => deps.now().getTime());
+  // Orders arriving while others are being written are written together (group commit).
+  const intake = new GroupCommitIntake(deps, 'api', { userId: null, label: 'api-key' });
   router.post('/api/v1/orders', async (req, res) => {
     const key = ApiKeyAuthenticator.keyOf(req);
     const tenantId = key === null ? null : await keys.tenantFor(key);
@@ -41,19 +43,8 @@ export function intakeRouter(deps: AppDeps): Router {
       );
       return;
     }
-    const em = forkEm(deps.orm);
     try {
-      const result = await receiveOrder(
-        {
-          deps,
-          em,
-          tenantId,
-          repos: tenantRepositories(em, tenantId),
-          actor: { userId: null, label: 'api-key', ip: req.ip ?? null },
-        },
-        req.body,
-        'api',
-      );
+      const result = await intake.receive(tenantId, req.body);
       deps.metrics.ordersReceived.inc({ source: 'api', result: result.outcome });
       res
         .status(result.outcome === 'created' ? 201 : 200)

@@ -81,18 +81,30 @@ export interface Resolved {
   hash: string;
 }
 
+/** An order validated (or refused, with its field errors) without writing anything. */
+export type Resolution = { ok: true; value: Resolved } | { ok: false; errors: FieldError[] };
+
 /**
- * Validates one order completely without writing anything: shape (domain schema), order code,
- * and that shop, payment method and status belong to this tenant. Returns field errors instead
- * of throwing so a CSV import can report every bad row at once.
+ * Shops, payment methods and statuses of this tenant that the orders refer to, one query per
+ * kind for any number of orders (an ID of another tenant is simply not found).
  */
-export async function resolveOrder(
-  scope: TenantScope,
-  raw: unknown,
-): Promise<{ ok: true; value: Resolved } | { ok: false; errors: FieldError[] }> {
-  const parsed = omsOrderSchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, errors: fieldErrorsOf(parsed.error) };
-  const order = parsed.data;
+async function loadReferences(scope: TenantScope, orders: readonly OmsOrder[]) {
+  const ids = (of: (o: OmsOrder) => string) => [...new Set(orders.map(of))];
+  const [shops, paymentMethods, statuses] = await Promise.all([
+    scope.repos.shops.find({ id: { $in: ids((o) => o.shopId) } }),
+    scope.repos.paymentMethods.find({ id: { $in: ids((o) => o.paymentMethodId) } }),
+    scope.repos.orderStatuses.find({ id: { $in: ids((o) => o.statusId) } }),
+  ]);
+  const byId = <T extends { id: string }>(rows: T[]) => new Map(rows.map((r) => [r.id, r]));
+  return {
+    shops: byId(shops),
+    paymentMethods: byId(paymentMethods),
+    statuses: byId(statuses),
+  };
+}
+
+/** The order code and references of a well-formed order, or every field that is wrong. */
+function checkOrder(order: OmsOrder, refs: Awaited<ReturnType<typeof loadReferences>>): Resolution {
   const errors: FieldError[] = [];
   const code = toSmaregiOrderCode(order.orderNumber);
   if (!code.ok) {
@@ -105,12 +117,10 @@ export async function resolveOrder(
       ),
     );
   }
-  const [shop, paymentMethod, status] = await Promise.all([
-    scope.repos.shops.findById(order.shopId),
-    scope.repos.paymentMethods.findById(order.paymentMethodId),
-    scope.repos.orderStatuses.findById(order.statusId),
-  ]);
-  if (shop === null)
+  const shop = refs.shops.get(order.shopId);
+  const paymentMethod = refs.paymentMethods.get(order.paymentMethodId);
+  const status = refs.statuses.get(order.statusId);
+  if (shop === undefined)
     errors.push(
       fieldError(
         'shopId',
@@ -118,7 +128,7 @@ export async function resolveOrder(
         `Shop ID (shopId) not found: ${order.shopId}`,
       ),
     );
-  if (paymentMethod === null)
+  if (paymentMethod === undefined)
     errors.push(
       fieldError(
         'paymentMethodId',
@@ -126,7 +136,7 @@ export async function resolveOrder(
         `Payment method ID (paymentMethodId) not found: ${order.paymentMethodId}`,
       ),
     );
-  if (status === null)
+  if (status === undefined)
     errors.push(
       fieldError(
         'statusId',
@@ -134,7 +144,13 @@ export async function resolveOrder(
         `Order status (statusId) not found: ${order.statusId}`,
       ),
     );
-  if (errors.length > 0 || shop === null || paymentMethod === null || status === null || !code.ok)
+  if (
+    errors.length > 0 ||
+    shop === undefined ||
+    paymentMethod === undefined ||
+    status === undefined ||
+    !code.ok
+  )
     return { ok: false, errors };
   return {
     ok: true,
@@ -147,6 +163,48 @@ export async function resolveOrder(
       hash: contentHash(order),
     },
   };
+}
+
+/**
+ * Validates orders completely without writing anything: shape (domain schema), order code, and
+ * that shop, payment method and status belong to this tenant. Returns field errors per order
+ * instead of throwing, so a CSV import can report every bad row at once. The references of all
+ * the orders are read together (three queries, however many orders).
+ */
+export async function resolveOrders(
+  scope: TenantScope,
+  raws: readonly unknown[],
+): Promise<Resolution[]> {
+  const parsed = raws.map((raw) => omsOrderSchema.safeParse(raw));
+  const refs = await loadReferences(
+    scope,
+    parsed.flatMap((p) => (p.success ? [p.data] : [])),
+  );
+  return parsed.map((p) =>
+    p.success ? checkOrder(p.data, refs) : { ok: false, errors: fieldErrorsOf(p.error) },
+  );
+}
+
+/** {@link resolveOrders} for one order. */
+export async function resolveOrder(scope: TenantScope, raw: unknown): Promise<Resolution> {
+  const [resolution] = await resolveOrders(scope, [raw]);
+  return resolution ?? { ok: false, errors: [] };
+}
+
+/** The idempotency key of an order: (shop, Smaregi order code), within the tenant. */
+function intakeKey(r: Resolved): string {
+  return `${r.shop.id}\u0000${r.orderCode}`;
+}
+
+/** The stored orders having the idempotency keys of these orders, by key (one query). */
+async function existingOrders(
+  scope: TenantScope,
+  resolved: readonly Resolved[],
+): Promise<Map<string, Order>> {
+  const found = await scope.repos.orders.findByShopAndCodes(
+    resolved.map((r) => ({ shopId: r.shop.id, orderCode: r.orderCode })),
+  );
+  return new Map(found.map((o) => [`${o.shop.id}\u0000${o.orderCode}`, o]));
 }
 
 function differingFields(a: OmsOrder, b: OmsOrder): string[] {
@@ -211,10 +269,17 @@ async function enqueueRegistration(scope: TenantScope, order: Order): Promise<vo
   );
 }
 
-/** Applies a resolved order within the current unit of work (no flush). */
-async function apply(scope: TenantScope, r: Resolved, source: OrderSource): Promise<IntakeResult> {
-  const existing = await scope.repos.orders.findByShopAndCode(r.shop.id, r.orderCode);
-  if (existing === null) {
+/**
+ * Applies a resolved order within the current unit of work (no flush), given the stored order of
+ * its idempotency key if there is one. A conflict is thrown before anything is changed.
+ */
+async function apply(
+  scope: TenantScope,
+  r: Resolved,
+  source: OrderSource,
+  existing: Order | undefined,
+): Promise<IntakeResult> {
+  if (existing === undefined) {
     const order = createOrder(scope, r, source);
     scope.repos.syncEvents.record({
       subjectType: 'order',
@@ -281,24 +346,118 @@ export async function receiveOrder(
   raw: unknown,
   source: OrderSource,
 ): Promise<IntakeResult> {
-  const resolved = await resolveOrder(scope, raw);
-  if (!resolved.ok) throw invalid(resolved.errors);
-  // One flush = one database transaction: the order, its lines, its history line and its job are
-  // written together or not at all.
-  try {
-    const result = await apply(scope, resolved.value, source);
+  const attempt = async () => {
+    const resolved = await resolveOrder(scope, raw);
+    if (!resolved.ok) throw invalid(resolved.errors);
+    const existing = await existingOrders(scope, [resolved.value]);
+    const result = await apply(
+      scope,
+      resolved.value,
+      source,
+      existing.get(intakeKey(resolved.value)),
+    );
+    // One flush = one database transaction: the order, its lines, its history line and its job
+    // are written together or not at all.
     await scope.em.flush();
     return result;
+  };
+  try {
+    return await attempt();
   } catch (error) {
     if (!(error instanceof UniqueConstraintViolationException)) throw error;
     // The same order arrived twice at once and the other request won: answer as for a repeat.
     scope.em.clear();
-    const again = await resolveOrder(scope, raw);
-    if (!again.ok) throw invalid(again.errors);
-    const result = await apply(scope, again.value, source);
-    await scope.em.flush();
-    return result;
+    return attempt();
   }
+}
+
+/** What became of one order of a group: its result, or the error it alone is answered with. */
+export type GroupOutcome = { ok: true; result: IntakeResult } | { ok: false; error: unknown };
+
+/**
+ * Receives independent orders of one tenant together (the REST intake's group commit): they are
+ * validated with one query per kind of reference, looked up by idempotency key in one query, and
+ * written in ONE transaction. Unlike {@link receiveOrders} each order is answered on its own: a
+ * malformed or conflicting order gets its error (found before anything is written) and the others
+ * are stored. Each order still gets its order, lines, history line and job in the same
+ * transaction, exactly as with {@link receiveOrder}.
+ *
+ * - A second order with the same idempotency key as an earlier one of the group is received
+ *   after the group is committed, so it sees the first (same content → `unchanged`).
+ * - If the shared transaction fails (a database error, or a concurrent writer that inserted one
+ *   of the orders first), nothing of it is kept and every order is received again alone, so no
+ *   order fails because of another.
+ *
+ * `newScope` gives a fresh unit of work of the tenant (one per transaction). Never throws.
+ */
+export async function receiveOrderGroup(
+  newScope: () => TenantScope,
+  raws: readonly unknown[],
+  source: OrderSource,
+): Promise<GroupOutcome[]> {
+  const outcomes: (GroupOutcome | undefined)[] = raws.map(() => undefined);
+  const later: number[] = []; // positions whose key repeats an earlier order of the group
+  const alone: number[] = []; // positions to receive one by one
+  try {
+    const scope = newScope();
+    const resolutions = await resolveOrders(scope, raws);
+    const resolved = resolutions.flatMap((r) => (r.ok ? [r.value] : []));
+    const existing = await existingOrders(scope, resolved);
+    const keys = new Set<string>();
+    const written: number[] = [];
+    for (const [i, resolution] of resolutions.entries()) {
+      if (!resolution.ok) {
+        outcomes[i] = { ok: false, error: invalid(resolution.errors) };
+        continue;
+      }
+      const key = intakeKey(resolution.value);
+      if (keys.has(key)) {
+        later.push(i);
+        continue;
+      }
+      keys.add(key);
+      try {
+        const result = await apply(scope, resolution.value, source, existing.get(key));
+        outcomes[i] = { ok: true, result };
+        written.push(i);
+      } catch (error) {
+        // A conflict is decided before the order touches the unit of work; anything else may
+        // have left it half-changed, so the whole group is received again one by one.
+        if (!(error instanceof AppError)) throw error;
+        outcomes[i] = { ok: false, error };
+      }
+    }
+    try {
+      await scope.em.flush();
+    } catch {
+      // Nothing of the group was committed: receive the orders that were to be written alone
+      // (an error that is really theirs comes back from that attempt).
+      alone.push(...written);
+    }
+  } catch {
+    // Reading failed, or an order failed unexpectedly: start over, one order at a time.
+    later.length = 0;
+    alone.length = 0;
+    alone.push(...raws.keys());
+  }
+  for (const i of alone) {
+    try {
+      outcomes[i] = { ok: true, result: await receiveOrder(newScope(), raws[i], source) };
+    } catch (error) {
+      outcomes[i] = { ok: false, error };
+    }
+  }
+  if (later.length > 0) {
+    const rest = await receiveOrderGroup(
+      newScope,
+      later.map((i) => raws[i]),
+      source,
+    );
+    later.forEach((i, n) => (outcomes[i] = rest[n]));
+  }
+  return outcomes.map(
+    (o) => o ?? { ok: false, error: new Error('order left unanswered by the intake group') },
+  );
 }
 
 /**
@@ -313,13 +472,17 @@ export async function receiveOrders(
   const resolved: Resolved[] = [];
   const errors: FieldError[] = [];
   const seen = new Map<string, string>();
-  for (const { position, order } of raws) {
-    const r = await resolveOrder(scope, order);
+  const resolutions = await resolveOrders(
+    scope,
+    raws.map((r) => r.order),
+  );
+  for (const [i, r] of resolutions.entries()) {
+    const position = raws[i]?.position ?? String(i);
     if (!r.ok) {
       errors.push(...r.errors.map((e) => ({ path: `${position}.${e.path}`, message: e.message })));
       continue;
     }
-    const key = `${r.value.shop.id}\u0000${r.value.orderCode}`;
+    const key = intakeKey(r.value);
     const first = seen.get(key);
     if (first !== undefined) {
       errors.push(
@@ -335,8 +498,10 @@ export async function receiveOrders(
     resolved.push(r.value);
   }
   if (errors.length > 0) throw invalid(errors);
+  const existing = await existingOrders(scope, resolved);
   const counts = { created: 0, unchanged: 0, updated: 0 };
-  for (const r of resolved) counts[(await apply(scope, r, source)).outcome] += 1;
+  for (const r of resolved)
+    counts[(await apply(scope, r, source, existing.get(intakeKey(r)))).outcome] += 1;
   await scope.em.flush(); // one transaction for the whole file
 
   return counts;
