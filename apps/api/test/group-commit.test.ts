@@ -115,7 +115,7 @@ describe.each(testDialects())('group commit of the REST intake (%s)', (dialect) 
         // Another writer (another API process) stores G-RACE-2 after the group looked it up
         // and before the group commits: the group's insert of it violates the unique key.
         scope.em.getEventManager().registerSubscriber({
-          beforeFlush: async (args) => {
+          beforeTransactionStart: async (args) => {
             if (args.em !== scope.em) return;
             await receiveOrder(newScope(), raws[1], 'api');
           },

@@ -5,7 +5,9 @@ import {
   forkEm,
   SmaregiToken,
   TokenVault,
+  Job,
   JOB_NAMES,
+  newId,
   Order,
   OrderLine,
   OrderStatus,
@@ -159,6 +161,36 @@ describe.each(testDialects())('persistence on %s', (dialect) => {
     expect(new Set(found.map((o) => `${o.shop.id}/${o.orderCode}`)).size).toBe(601);
     expect(found.filter((o) => o.shop.id === s2.id).map((o) => o.orderCode)).toEqual(['K-X']);
     expect(await repos.orders.findByShopAndCodes([])).toEqual([]);
+  });
+
+  it('inserts untracked drafts in the current transaction, only for the own tenant', async () => {
+    const em = forkEm(db.orm);
+    const a = tenantRepositories(em, tenantA);
+    const b = tenantRepositories(em, tenantB);
+    const job = (repos: typeof a, key: string) =>
+      repos.jobs.draft({ name: JOB_NAMES.registerOrder, payload: { orderId: key }, dedupKey: key });
+    await em.begin();
+    await a.jobs.insertAll([job(a, 'draft-1'), job(a, 'draft-2')]);
+    await em.rollback();
+    await em.begin();
+    await a.jobs.insertAll([job(a, 'draft-3')]);
+    await em.commit();
+    const stored = await tenantRepositories(forkEm(db.orm), tenantA).jobs.find({
+      dedupKey: { $like: 'draft-%' },
+    });
+    expect(stored.map((j) => [j.dedupKey, j.state, j.payload])).toEqual([
+      ['draft-3', 'queued', { orderId: 'draft-3' }],
+    ]);
+    await expect(a.jobs.insertAll([job(b, 'draft-4')])).rejects.toThrow(/another tenant/);
+    await forkEm(db.orm).nativeDelete(Job, { dedupKey: 'draft-3' }); // the next test counts jobs
+  });
+
+  it('creates IDs that sort in creation order (UUID v7), for index locality', () => {
+    const ids = Array.from({ length: 1000 }, () => newId());
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(1000);
+    for (const id of ids)
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 
   it('deduplicates queued jobs by key and webhook events by event ID', async () => {

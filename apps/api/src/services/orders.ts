@@ -8,13 +8,15 @@ import {
 } from '@renkei/domain';
 import {
   JOB_NAMES,
-  OrderLine,
   UniqueConstraintViolationException,
+  type Job,
   type Order,
+  type OrderLine,
   type OrderSource,
   type OrderStatus,
   type PaymentMethod,
   type Shop,
+  type SyncEvent,
 } from '@renkei/persistence';
 import { AppError, fieldError, invalid, notFound } from '../errors.js';
 import { audit, type TenantScope } from './scope.js';
@@ -214,9 +216,27 @@ function differingFields(a: OmsOrder, b: OmsOrder): string[] {
   return [...keys].filter((k) => JSON.stringify(ca[k]) !== JSON.stringify(cb[k])).sort();
 }
 
-function createOrder(scope: TenantScope, r: Resolved, source: OrderSource): Order {
+/**
+ * The rows a new order adds (drafts, untracked by the unit of work): the order, its lines, its
+ * first history line and its registration job. {@link write} inserts them in one transaction.
+ */
+interface NewOrderRows {
+  orders: Order[];
+  lines: OrderLine[];
+  events: SyncEvent[];
+  jobs: Job[];
+}
+
+const noNewRows = (): NewOrderRows => ({ orders: [], lines: [], events: [], jobs: [] });
+
+function createOrder(
+  scope: TenantScope,
+  r: Resolved,
+  source: OrderSource,
+  rows: NewOrderRows,
+): Order {
   const o = r.parsed;
-  const order = scope.repos.orders.create({
+  const order = scope.repos.orders.draft({
     shop: r.shop,
     orderNumber: o.orderNumber,
     orderCode: r.orderCode,
@@ -243,10 +263,10 @@ function createOrder(scope: TenantScope, r: Resolved, source: OrderSource): Orde
     source,
     syncState: 'pending',
   });
+  rows.orders.push(order);
   o.lines.forEach((line, index) => {
-    order.lines.add(
-      scope.em.create(OrderLine, {
-        tenant: order.tenant,
+    rows.lines.push(
+      scope.repos.orderLines.draft({
         order,
         lineNo: index + 1,
         productCode: line.productCode,
@@ -258,7 +278,44 @@ function createOrder(scope: TenantScope, r: Resolved, source: OrderSource): Orde
       }),
     );
   });
+  rows.events.push(
+    scope.repos.syncEvents.draft({
+      subjectType: 'order',
+      subjectId: order.id,
+      kind: 'order.received',
+      outcome: 'info',
+      message: `受注を取り込みました(${source}) / Order received (${source})`,
+    }),
+  );
+  // A new order cannot have a job yet: no dedup lookup is needed.
+  rows.jobs.push(
+    scope.repos.jobs.draft({
+      name: JOB_NAMES.registerOrder,
+      payload: { orderId: order.id },
+      dedupKey: order.id,
+      priority: 0,
+    }),
+  );
   return order;
+}
+
+/**
+ * Writes what the applied orders changed in ONE transaction: the new orders' rows (orders
+ * before their lines) and the unit of work's changes to existing orders (documented updates).
+ * Nothing is kept if any of it fails.
+ */
+async function write(scope: TenantScope, rows: NewOrderRows): Promise<void> {
+  await scope.em.begin();
+  try {
+    await scope.repos.orders.insertAll(rows.orders);
+    await scope.repos.orderLines.insertAll(rows.lines);
+    await scope.repos.syncEvents.insertAll(rows.events);
+    await scope.repos.jobs.insertAll(rows.jobs);
+    await scope.em.commit(); // flushes the updates, then commits
+  } catch (error) {
+    await scope.em.rollback();
+    throw error;
+  }
 }
 
 async function enqueueRegistration(scope: TenantScope, order: Order): Promise<void> {
@@ -270,33 +327,19 @@ async function enqueueRegistration(scope: TenantScope, order: Order): Promise<vo
 }
 
 /**
- * Applies a resolved order within the current unit of work (no flush), given the stored order of
- * its idempotency key if there is one. A conflict is thrown before anything is changed.
+ * Applies a resolved order (nothing is written yet): a new order adds its rows to `rows`, an
+ * update changes the stored order of its idempotency key in the unit of work. A conflict is
+ * thrown before anything is changed.
  */
 async function apply(
   scope: TenantScope,
   r: Resolved,
   source: OrderSource,
   existing: Order | undefined,
+  rows: NewOrderRows,
 ): Promise<IntakeResult> {
-  if (existing === undefined) {
-    const order = createOrder(scope, r, source);
-    scope.repos.syncEvents.record({
-      subjectType: 'order',
-      subjectId: order.id,
-      kind: 'order.received',
-      outcome: 'info',
-      message: `受注を取り込みました(${source}) / Order received (${source})`,
-    });
-    // A new order cannot have a job yet: insert it without the dedup lookup (hot path).
-    scope.repos.jobs.create({
-      name: JOB_NAMES.registerOrder,
-      payload: { orderId: order.id },
-      dedupKey: order.id,
-      priority: 0,
-    });
-    return { outcome: 'created', order };
-  }
+  if (existing === undefined)
+    return { outcome: 'created', order: createOrder(scope, r, source, rows) };
   if (existing.contentHash === r.hash) return { outcome: 'unchanged', order: existing };
   const before = storedContent(existing);
   const differing = differingFields(before, r.parsed);
@@ -350,15 +393,17 @@ export async function receiveOrder(
     const resolved = await resolveOrder(scope, raw);
     if (!resolved.ok) throw invalid(resolved.errors);
     const existing = await existingOrders(scope, [resolved.value]);
+    const rows = noNewRows();
     const result = await apply(
       scope,
       resolved.value,
       source,
       existing.get(intakeKey(resolved.value)),
+      rows,
     );
-    // One flush = one database transaction: the order, its lines, its history line and its job
-    // are written together or not at all.
-    await scope.em.flush();
+    // One transaction: the order, its lines, its history line and its job are written together
+    // or not at all.
+    await write(scope, rows);
     return result;
   };
   try {
@@ -405,6 +450,7 @@ export async function receiveOrderGroup(
     const existing = await existingOrders(scope, resolved);
     const keys = new Set<string>();
     const written: number[] = [];
+    const rows = noNewRows();
     for (const [i, resolution] of resolutions.entries()) {
       if (!resolution.ok) {
         outcomes[i] = { ok: false, error: invalid(resolution.errors) };
@@ -417,7 +463,7 @@ export async function receiveOrderGroup(
       }
       keys.add(key);
       try {
-        const result = await apply(scope, resolution.value, source, existing.get(key));
+        const result = await apply(scope, resolution.value, source, existing.get(key), rows);
         outcomes[i] = { ok: true, result };
         written.push(i);
       } catch (error) {
@@ -428,7 +474,7 @@ export async function receiveOrderGroup(
       }
     }
     try {
-      await scope.em.flush();
+      await write(scope, rows);
     } catch {
       // Nothing of the group was committed: receive the orders that were to be written alone
       // (an error that is really theirs comes back from that attempt).
@@ -500,9 +546,10 @@ export async function receiveOrders(
   if (errors.length > 0) throw invalid(errors);
   const existing = await existingOrders(scope, resolved);
   const counts = { created: 0, unchanged: 0, updated: 0 };
+  const rows = noNewRows();
   for (const r of resolved)
-    counts[(await apply(scope, r, source, existing.get(intakeKey(r)))).outcome] += 1;
-  await scope.em.flush(); // one transaction for the whole file
+    counts[(await apply(scope, r, source, existing.get(intakeKey(r)), rows)).outcome] += 1;
+  await write(scope, rows); // one transaction for the whole file
 
   return counts;
 }
