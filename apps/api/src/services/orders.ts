@@ -475,9 +475,13 @@ export async function receiveOrderGroup(
     }
     try {
       await write(scope, rows);
-    } catch {
+    } catch (error) {
       // Nothing of the group was committed: receive the orders that were to be written alone
       // (an error that is really theirs comes back from that attempt).
+      scope.deps.logger.warn(
+        { err: error, orders: written.length },
+        'intake group not committed; receiving its orders one by one',
+      );
       alone.push(...written);
     }
   } catch {
