@@ -1,5 +1,6 @@
 import { EntitySchema, OptionalProps } from '@mikro-orm/core';
 import { idColumn } from '../ids.js';
+import { dateTimeColumn } from '../columns.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
 
 /**
@@ -32,6 +33,6 @@ export const IntegrationSettingsSchema = new EntitySchema<IntegrationSettings>({
     integrationEnabled: { type: 'boolean', default: false },
     values: { type: 'json' },
     version: { type: 'integer', version: true },
-    updatedAt: { type: 'datetime', onCreate: () => new Date(), onUpdate: () => new Date() },
+    updatedAt: { ...dateTimeColumn, onCreate: () => new Date(), onUpdate: () => new Date() },
   },
 });

@@ -1,5 +1,6 @@
 import { EntitySchema, OptionalProps } from '@mikro-orm/core';
 import { idColumn } from '../ids.js';
+import { dateTimeColumn } from '../columns.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
 
 /** 受注ステータス: a merchant-defined workflow state, referenced by ID from orders and settings. */
@@ -27,7 +28,7 @@ export const OrderStatusSchema = new EntitySchema<OrderStatus>({
     category: { type: 'string', length: 20 },
     sortOrder: { type: 'integer', default: 0 },
     active: { type: 'boolean', default: true },
-    createdAt: { type: 'datetime', onCreate: () => new Date() },
-    updatedAt: { type: 'datetime', onCreate: () => new Date(), onUpdate: () => new Date() },
+    createdAt: { ...dateTimeColumn, onCreate: () => new Date() },
+    updatedAt: { ...dateTimeColumn, onCreate: () => new Date(), onUpdate: () => new Date() },
   },
 });

@@ -1,5 +1,6 @@
 import { EntitySchema, OptionalProps } from '@mikro-orm/core';
 import { idColumn } from '../ids.js';
+import { dateTimeColumn } from '../columns.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
 
 /** 支払方法 on the OMS side, mapped to one Smaregi payment method. */
@@ -29,7 +30,7 @@ export const PaymentMethodSchema = new EntitySchema<PaymentMethod>({
     active: { type: 'boolean', default: true },
     smaregiPaymentMethodId: { type: 'string', length: 50, nullable: true },
     smaregiPaymentMethodName: { type: 'string', length: 200, nullable: true },
-    createdAt: { type: 'datetime', onCreate: () => new Date() },
-    updatedAt: { type: 'datetime', onCreate: () => new Date(), onUpdate: () => new Date() },
+    createdAt: { ...dateTimeColumn, onCreate: () => new Date() },
+    updatedAt: { ...dateTimeColumn, onCreate: () => new Date(), onUpdate: () => new Date() },
   },
 });

@@ -1,5 +1,6 @@
 import { EntitySchema, OptionalProps } from '@mikro-orm/core';
 import { idColumn } from '../ids.js';
+import { dateTimeColumn } from '../columns.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
 
 /** 店舗(モール): an OMS sales channel, mapped to one Smaregi 受注店舗. */
@@ -32,7 +33,7 @@ export const ShopSchema = new EntitySchema<Shop>({
     active: { type: 'boolean', default: true },
     orderStoreId: { type: 'string', length: 50, nullable: true },
     orderStoreName: { type: 'string', length: 200, nullable: true },
-    createdAt: { type: 'datetime', onCreate: () => new Date() },
-    updatedAt: { type: 'datetime', onCreate: () => new Date(), onUpdate: () => new Date() },
+    createdAt: { ...dateTimeColumn, onCreate: () => new Date() },
+    updatedAt: { ...dateTimeColumn, onCreate: () => new Date(), onUpdate: () => new Date() },
   },
 });

@@ -1,4 +1,5 @@
 import { EntitySchema, OptionalProps } from '@mikro-orm/core';
+import { dateTimeColumn } from '../columns.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
 
 /**
@@ -28,8 +29,8 @@ export const OAuthStateSchema = new EntitySchema<OAuthState>({
     sessionId: { type: 'string', length: 64 },
     codeVerifier: { type: 'string', length: 128, hidden: true },
     redirectUri: { type: 'string', length: 500 },
-    createdAt: { type: 'datetime', onCreate: () => new Date() },
-    expiresAt: { type: 'datetime' },
-    consumedAt: { type: 'datetime', nullable: true },
+    createdAt: { ...dateTimeColumn, onCreate: () => new Date() },
+    expiresAt: { ...dateTimeColumn },
+    consumedAt: { ...dateTimeColumn, nullable: true },
   },
 });

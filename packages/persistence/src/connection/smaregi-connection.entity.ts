@@ -1,5 +1,6 @@
 import { EntitySchema, OptionalProps } from '@mikro-orm/core';
 import { idColumn } from '../ids.js';
+import { dateTimeColumn } from '../columns.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
 
 /** 未認証 / 有効化済み / 要再認証 */
@@ -46,9 +47,9 @@ export const SmaregiConnectionSchema = new EntitySchema<SmaregiConnection>({
     status: { type: 'string', length: 20, default: 'unauthenticated' },
     statusReason: { type: 'text', nullable: true },
     scopes: { type: 'json' },
-    connectedAt: { type: 'datetime', nullable: true },
-    statusChangedAt: { type: 'datetime', onCreate: () => new Date() },
+    connectedAt: { ...dateTimeColumn, nullable: true },
+    statusChangedAt: { ...dateTimeColumn, onCreate: () => new Date() },
     lastError: { type: 'text', nullable: true },
-    updatedAt: { type: 'datetime', onCreate: () => new Date(), onUpdate: () => new Date() },
+    updatedAt: { ...dateTimeColumn, onCreate: () => new Date(), onUpdate: () => new Date() },
   },
 });

@@ -1,5 +1,6 @@
 import { EntitySchema, OptionalProps } from '@mikro-orm/core';
 import { idColumn } from '../ids.js';
+import { dateTimeColumn } from '../columns.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
 
 export const TOKEN_KINDS = ['userAccess', 'userRefresh', 'appAccess'] as const;
@@ -35,7 +36,7 @@ export const SmaregiTokenSchema = new EntitySchema<SmaregiToken>({
     ciphertext: { type: 'text', hidden: true },
     keyId: { type: 'string', length: 64 },
     scope: { type: 'text', nullable: true },
-    expiresAt: { type: 'datetime', nullable: true },
-    updatedAt: { type: 'datetime', onCreate: () => new Date(), onUpdate: () => new Date() },
+    expiresAt: { ...dateTimeColumn, nullable: true },
+    updatedAt: { ...dateTimeColumn, onCreate: () => new Date(), onUpdate: () => new Date() },
   },
 });

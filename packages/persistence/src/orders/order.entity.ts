@@ -1,5 +1,6 @@
 import { Collection, EntitySchema, OptionalProps } from '@mikro-orm/core';
 import { idColumn } from '../ids.js';
+import { dateTimeColumn } from '../columns.js';
 import { OrderStatus } from '../catalog/order-status.entity.js';
 import { PaymentMethod } from '../catalog/payment-method.entity.js';
 import { Shop } from '../catalog/shop.entity.js';
@@ -122,7 +123,7 @@ export const OrderSchema = new EntitySchema<Order>({
     orderNumber: { type: 'string', length: 255 },
     orderCode: { type: 'string', length: 50 },
     status: { kind: 'm:1', entity: () => OrderStatus },
-    orderedAt: { type: 'datetime' },
+    orderedAt: { ...dateTimeColumn },
     paymentMethod: { kind: 'm:1', entity: () => PaymentMethod },
     shipToName: { type: 'string', length: 255, nullable: true },
     shipToPostalCode: { type: 'string', length: 16, nullable: true },
@@ -149,9 +150,9 @@ export const OrderSchema = new EntitySchema<Order>({
     smaregiOrderHeadId: { type: 'string', length: 50, nullable: true },
     allocationStatus: { type: 'string', length: 20, nullable: true },
     syncAttempts: { type: 'integer', default: 0 },
-    lastSyncedAt: { type: 'datetime', nullable: true },
+    lastSyncedAt: { ...dateTimeColumn, nullable: true },
     lastSyncError: { type: 'text', nullable: true },
-    createdAt: { type: 'datetime', onCreate: () => new Date() },
-    updatedAt: { type: 'datetime', onCreate: () => new Date(), onUpdate: () => new Date() },
+    createdAt: { ...dateTimeColumn, onCreate: () => new Date() },
+    updatedAt: { ...dateTimeColumn, onCreate: () => new Date(), onUpdate: () => new Date() },
   },
 });

@@ -1,5 +1,6 @@
 import { EntitySchema, OptionalProps } from '@mikro-orm/core';
 import { idColumn } from '../ids.js';
+import { dateTimeColumn } from '../columns.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
 
 /** not imported yet | imported and current | import or update failed (`lastError`). */
@@ -55,11 +56,11 @@ export const ListedProductSchema = new EntitySchema<ListedProduct>({
     effectiveStock: { type: 'integer', nullable: true },
     stockAmount: { type: 'integer', nullable: true },
     allocatedAmount: { type: 'integer', nullable: true },
-    stockUpdatedAt: { type: 'datetime', nullable: true },
+    stockUpdatedAt: { ...dateTimeColumn, nullable: true },
     syncState: { type: 'string', length: 20, default: 'notImported' },
-    lastSyncedAt: { type: 'datetime', nullable: true },
+    lastSyncedAt: { ...dateTimeColumn, nullable: true },
     lastError: { type: 'text', nullable: true },
-    createdAt: { type: 'datetime', onCreate: () => new Date() },
-    updatedAt: { type: 'datetime', onCreate: () => new Date(), onUpdate: () => new Date() },
+    createdAt: { ...dateTimeColumn, onCreate: () => new Date() },
+    updatedAt: { ...dateTimeColumn, onCreate: () => new Date(), onUpdate: () => new Date() },
   },
 });

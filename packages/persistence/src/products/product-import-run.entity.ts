@@ -1,5 +1,6 @@
 import { EntitySchema, OptionalProps } from '@mikro-orm/core';
 import { idColumn } from '../ids.js';
+import { dateTimeColumn } from '../columns.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
 
 export const IMPORT_RUN_STATES = ['queued', 'running', 'succeeded', 'failed', 'canceled'] as const;
@@ -55,10 +56,10 @@ export const ProductImportRunSchema = new EntitySchema<ProductImportRun>({
     skipped: { type: 'integer', default: 0 },
     failed: { type: 'integer', default: 0 },
     requestedBy: { type: 'string', length: 254, nullable: true },
-    startedAt: { type: 'datetime', nullable: true },
-    finishedAt: { type: 'datetime', nullable: true },
+    startedAt: { ...dateTimeColumn, nullable: true },
+    finishedAt: { ...dateTimeColumn, nullable: true },
     lastError: { type: 'text', nullable: true },
-    createdAt: { type: 'datetime', onCreate: () => new Date() },
-    updatedAt: { type: 'datetime', onCreate: () => new Date(), onUpdate: () => new Date() },
+    createdAt: { ...dateTimeColumn, onCreate: () => new Date() },
+    updatedAt: { ...dateTimeColumn, onCreate: () => new Date(), onUpdate: () => new Date() },
   },
 });

@@ -1,5 +1,6 @@
 import { EntitySchema, OptionalProps } from '@mikro-orm/core';
 import { idColumn } from '../ids.js';
+import { dateTimeColumn } from '../columns.js';
 import { ListedProduct } from '../products/listed-product.entity.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
 
@@ -32,8 +33,8 @@ export const StockDriftSchema = new EntitySchema<StockDrift>({
     smaregiStoreId: { type: 'string', length: 50 },
     renkeiAmount: { type: 'integer' },
     smaregiAmount: { type: 'integer' },
-    detectedAt: { type: 'datetime', onCreate: () => new Date() },
-    resolvedAt: { type: 'datetime', nullable: true },
+    detectedAt: { ...dateTimeColumn, onCreate: () => new Date() },
+    resolvedAt: { ...dateTimeColumn, nullable: true },
     note: { type: 'text', nullable: true },
   },
 });

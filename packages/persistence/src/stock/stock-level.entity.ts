@@ -1,5 +1,6 @@
 import { EntitySchema, OptionalProps } from '@mikro-orm/core';
 import { idColumn } from '../ids.js';
+import { dateTimeColumn } from '../columns.js';
 import { ListedProduct } from '../products/listed-product.entity.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
 
@@ -37,6 +38,6 @@ export const StockLevelSchema = new EntitySchema<StockLevel>({
     stockAmount: { type: 'integer' },
     allocatedAmount: { type: 'integer', default: 0 },
     source: { type: 'string', length: 20 },
-    updatedAt: { type: 'datetime', onCreate: () => new Date(), onUpdate: () => new Date() },
+    updatedAt: { ...dateTimeColumn, onCreate: () => new Date(), onUpdate: () => new Date() },
   },
 });

@@ -1,5 +1,6 @@
 import { EntitySchema, OptionalProps } from '@mikro-orm/core';
 import { idColumn } from '../ids.js';
+import { dateTimeColumn } from '../columns.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
 
 export const JOB_STATES = ['queued', 'running', 'done', 'failed'] as const;
@@ -59,14 +60,14 @@ export const JobSchema = new EntitySchema<Job>({
     payload: { type: 'json' },
     state: { type: 'string', length: 20, default: 'queued' },
     priority: { type: 'integer', default: 0 },
-    runAt: { type: 'datetime', onCreate: () => new Date() },
+    runAt: { ...dateTimeColumn, onCreate: () => new Date() },
     attempts: { type: 'integer', default: 0 },
-    lockedUntil: { type: 'datetime', nullable: true },
+    lockedUntil: { ...dateTimeColumn, nullable: true },
     lockedBy: { type: 'string', length: 100, nullable: true },
     lastError: { type: 'text', nullable: true },
     dedupKey: { type: 'string', length: 200, nullable: true },
-    finishedAt: { type: 'datetime', nullable: true },
-    createdAt: { type: 'datetime', onCreate: () => new Date() },
-    updatedAt: { type: 'datetime', onCreate: () => new Date(), onUpdate: () => new Date() },
+    finishedAt: { ...dateTimeColumn, nullable: true },
+    createdAt: { ...dateTimeColumn, onCreate: () => new Date() },
+    updatedAt: { ...dateTimeColumn, onCreate: () => new Date(), onUpdate: () => new Date() },
   },
 });

@@ -1,5 +1,6 @@
 import { EntitySchema, OptionalProps } from '@mikro-orm/core';
 import { idColumn } from '../ids.js';
+import { dateTimeColumn } from '../columns.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
 
 /**
@@ -63,14 +64,14 @@ export const OperationSchema = new EntitySchema<Operation>({
     businessKey: { type: 'string', length: 200 },
     state: { type: 'string', length: 20, default: 'pending' },
     attempts: { type: 'integer', default: 0 },
-    leaseUntil: { type: 'datetime', nullable: true },
-    nextAttemptAt: { type: 'datetime', nullable: true },
+    leaseUntil: { ...dateTimeColumn, nullable: true },
+    nextAttemptAt: { ...dateTimeColumn, nullable: true },
     lastError: { type: 'text', nullable: true },
     remoteId: { type: 'string', length: 100, nullable: true },
     subjectType: { type: 'string', length: 30, nullable: true },
     subjectId: { type: 'string', length: 36, nullable: true },
     payload: { type: 'json', nullable: true },
-    createdAt: { type: 'datetime', onCreate: () => new Date() },
-    updatedAt: { type: 'datetime', onCreate: () => new Date(), onUpdate: () => new Date() },
+    createdAt: { ...dateTimeColumn, onCreate: () => new Date() },
+    updatedAt: { ...dateTimeColumn, onCreate: () => new Date(), onUpdate: () => new Date() },
   },
 });

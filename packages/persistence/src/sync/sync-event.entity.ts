@@ -1,5 +1,6 @@
 import { EntitySchema, OptionalProps } from '@mikro-orm/core';
 import { idColumn } from '../ids.js';
+import { dateTimeColumn } from '../columns.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
 
 export const SYNC_SUBJECT_TYPES = [
@@ -50,6 +51,6 @@ export const SyncEventSchema = new EntitySchema<SyncEvent>({
     message: { type: 'text' },
     detail: { type: 'json', nullable: true },
     operationId: { type: 'string', length: 36, nullable: true },
-    at: { type: 'datetime', onCreate: () => new Date() },
+    at: { ...dateTimeColumn, onCreate: () => new Date() },
   },
 });

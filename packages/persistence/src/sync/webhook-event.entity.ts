@@ -1,5 +1,6 @@
 import { EntitySchema, OptionalProps } from '@mikro-orm/core';
 import { idColumn } from '../ids.js';
+import { dateTimeColumn } from '../columns.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
 
 export const WEBHOOK_EVENT_STATES = ['received', 'processed', 'failed', 'ignored'] as const;
@@ -36,8 +37,8 @@ export const WebhookEventSchema = new EntitySchema<WebhookEvent>({
     contractId: { type: 'string', length: 100 },
     body: { type: 'json' },
     state: { type: 'string', length: 20, default: 'received' },
-    receivedAt: { type: 'datetime', onCreate: () => new Date() },
-    processedAt: { type: 'datetime', nullable: true },
+    receivedAt: { ...dateTimeColumn, onCreate: () => new Date() },
+    processedAt: { ...dateTimeColumn, nullable: true },
     lastError: { type: 'text', nullable: true },
   },
 });

@@ -1,4 +1,5 @@
 import { EntitySchema, OptionalProps } from '@mikro-orm/core';
+import { dateTimeColumn } from '../columns.js';
 import { AdminUser } from './admin-user.entity.js';
 import { Tenant } from './tenant.entity.js';
 
@@ -24,9 +25,9 @@ export const AdminSessionSchema = new EntitySchema<AdminSession>({
     id: { type: 'string', length: 64, primary: true },
     tenant: { kind: 'm:1', entity: () => Tenant, deleteRule: 'cascade' },
     user: { kind: 'm:1', entity: () => AdminUser, deleteRule: 'cascade' },
-    createdAt: { type: 'datetime', onCreate: () => new Date() },
-    lastSeenAt: { type: 'datetime', onCreate: () => new Date() },
-    expiresAt: { type: 'datetime', index: true },
+    createdAt: { ...dateTimeColumn, onCreate: () => new Date() },
+    lastSeenAt: { ...dateTimeColumn, onCreate: () => new Date() },
+    expiresAt: { ...dateTimeColumn, index: true },
     userAgent: { type: 'string', length: 500, nullable: true },
   },
 });

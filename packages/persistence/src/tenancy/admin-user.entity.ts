@@ -1,5 +1,6 @@
 import { EntitySchema, OptionalProps } from '@mikro-orm/core';
 import { idColumn } from '../ids.js';
+import { dateTimeColumn } from '../columns.js';
 import { Tenant } from './tenant.entity.js';
 
 /** A merchant's staff member who signs in to the admin. Emails are unique across tenants (login needs no tenant field). */
@@ -25,7 +26,7 @@ export const AdminUserSchema = new EntitySchema<AdminUser>({
     email: { type: 'string', length: 254, unique: 'admin_users_email_unique' },
     displayName: { type: 'string', length: 200 },
     passwordHash: { type: 'string', length: 255, hidden: true, lazy: false },
-    createdAt: { type: 'datetime', onCreate: () => new Date() },
-    lastLoginAt: { type: 'datetime', nullable: true },
+    createdAt: { ...dateTimeColumn, onCreate: () => new Date() },
+    lastLoginAt: { ...dateTimeColumn, nullable: true },
   },
 });

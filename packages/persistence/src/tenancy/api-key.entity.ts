@@ -1,5 +1,6 @@
 import { EntitySchema, OptionalProps } from '@mikro-orm/core';
 import { idColumn } from '../ids.js';
+import { dateTimeColumn } from '../columns.js';
 import { Tenant } from './tenant.entity.js';
 
 /**
@@ -29,8 +30,8 @@ export const ApiKeySchema = new EntitySchema<ApiKey>({
     name: { type: 'string', length: 200 },
     keyHash: { type: 'string', length: 64, unique: 'api_keys_key_hash_unique' },
     keyPrefix: { type: 'string', length: 16 },
-    createdAt: { type: 'datetime', onCreate: () => new Date() },
-    lastUsedAt: { type: 'datetime', nullable: true },
-    revokedAt: { type: 'datetime', nullable: true },
+    createdAt: { ...dateTimeColumn, onCreate: () => new Date() },
+    lastUsedAt: { ...dateTimeColumn, nullable: true },
+    revokedAt: { ...dateTimeColumn, nullable: true },
   },
 });

@@ -1,5 +1,6 @@
 import { EntitySchema, OptionalProps } from '@mikro-orm/core';
 import { idColumn } from '../ids.js';
+import { dateTimeColumn } from '../columns.js';
 import { Tenant } from './tenant.entity.js';
 
 /** Who changed which setting or mapping, when, from what to what. Append-only. */
@@ -36,6 +37,6 @@ export const AuditEntrySchema = new EntitySchema<AuditEntry>({
     before: { type: 'json', nullable: true },
     after: { type: 'json', nullable: true },
     ip: { type: 'string', length: 64, nullable: true },
-    at: { type: 'datetime', onCreate: () => new Date() },
+    at: { ...dateTimeColumn, onCreate: () => new Date() },
   },
 });

@@ -1,5 +1,6 @@
 import { EntitySchema, OptionalProps } from '@mikro-orm/core';
 import { idColumn } from '../ids.js';
+import { dateTimeColumn } from '../columns.js';
 
 /** One merchant = one Smaregi contract. Every other row belongs to exactly one tenant. */
 export class Tenant {
@@ -18,6 +19,6 @@ export const TenantSchema = new EntitySchema<Tenant>({
     id: { ...idColumn },
     name: { type: 'string', length: 200 },
     demo: { type: 'boolean', default: false },
-    createdAt: { type: 'datetime', onCreate: () => new Date() },
+    createdAt: { ...dateTimeColumn, onCreate: () => new Date() },
   },
 });
