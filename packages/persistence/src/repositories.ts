@@ -22,15 +22,9 @@ import { AdminUser } from './tenancy/admin-user.entity.js';
 import { ApiKey } from './tenancy/api-key.entity.js';
 import { AuditEntry } from './tenancy/audit-entry.entity.js';
 import { Tenant } from './tenancy/tenant.entity.js';
-import { TenantScopedRepository } from './tenant-scoped.repository.js';
+import { TenantScopedRepository, type Page } from './tenant-scoped.repository.js';
 
-/** A page of results. */
-export interface Page<T> {
-  items: T[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
+export type { Page } from './tenant-scoped.repository.js';
 
 /** Escapes LIKE wildcards so a search for `50%` finds that text. */
 export function likePattern(text: string): string {
@@ -131,13 +125,10 @@ export class OrderRepository extends TenantScopedRepository<Order> {
       const like = likePattern(filter.search);
       where.$or = [{ orderNumber: { $like: like } }, { shipToName: { $like: like } }];
     }
-    const [items, total] = await this.findAndCount(where, {
+    return this.findPage(where, page, pageSize, {
       orderBy: { createdAt: 'desc', id: 'asc' },
-      limit: pageSize,
-      offset: (page - 1) * pageSize,
       populate: ['shop', 'status'],
     });
-    return { items, total, page, pageSize };
   }
   /** Orders in the given statuses (with lines), oldest first: the shipping CSV's candidates. */
   findInStatuses(statusIds: string[]): Promise<Order[]> {
@@ -185,12 +176,9 @@ export class ListedProductRepository extends TenantScopedRepository<ListedProduc
         { smaregiProductId: search },
       ];
     }
-    const [items, total] = await this.findAndCount(where, {
+    return this.findPage(where, page, pageSize, {
       orderBy: { productCodeKey: 'asc' },
-      limit: pageSize,
-      offset: (page - 1) * pageSize,
     });
-    return { items, total, page, pageSize };
   }
 }
 
@@ -343,12 +331,9 @@ export class SyncEventRepository extends TenantScopedRepository<SyncEvent> {
     const where: FilterQuery<SyncEvent> = {};
     if (filter.subjectType !== undefined) where.subjectType = filter.subjectType;
     if (filter.outcome !== undefined) where.outcome = filter.outcome;
-    const [items, total] = await this.findAndCount(where, {
+    return this.findPage(where, page, pageSize, {
       orderBy: { at: 'desc', id: 'asc' },
-      limit: pageSize,
-      offset: (page - 1) * pageSize,
     });
-    return { items, total, page, pageSize };
   }
 }
 

@@ -3,6 +3,14 @@ import type { Em } from './config.js';
 import { newId } from './ids.js';
 import { Tenant } from './tenancy/tenant.entity.js';
 
+/** A page of results (pages count from 1). */
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
 /** Any entity that belongs to a tenant. */
 export interface TenantOwned {
   id: string;
@@ -47,6 +55,21 @@ export class TenantScopedRepository<T extends TenantOwned> {
     options: FindOptions<T, P>,
   ): Promise<[T[], number]> {
     return this.em.findAndCount(this.entity, this.scoped(where), options);
+  }
+
+  /** Page `page` (from 1) of `pageSize` rows matching `where`, with the total count. */
+  async findPage<P extends string = never>(
+    where: FilterQuery<T>,
+    page: number,
+    pageSize: number,
+    options: Omit<FindOptions<T, P>, 'limit' | 'offset'>,
+  ): Promise<Page<T>> {
+    const [items, total] = await this.findAndCount(where, {
+      ...options,
+      limit: pageSize,
+      offset: (page - 1) * pageSize,
+    });
+    return { items, total, page, pageSize };
   }
 
   async count(where: FilterQuery<T> = {}): Promise<number> {
