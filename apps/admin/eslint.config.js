@@ -11,4 +11,16 @@ export default [
       parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'] },
     },
   },
+  {
+    // Layout of templates is Prettier's job (root `pnpm format`); ESLint keeps to correctness.
+    rules: {
+      'vue/max-attributes-per-line': 'off',
+      'vue/singleline-html-element-content-newline': 'off',
+      'vue/multiline-html-element-content-newline': 'off',
+      'vue/html-self-closing': 'off',
+      'vue/html-indent': 'off',
+      'vue/html-closing-bracket-newline': 'off',
+    },
+  },
+  { ignores: ['test-results/**', 'playwright-report/**'] },
 ];

@@ -1,0 +1,10 @@
+import { defineMessages } from '../define';
+
+export default defineMessages({
+  ja: {
+    title: 'TODO',
+  },
+  en: {
+    title: 'TODO',
+  },
+});
