@@ -9,7 +9,8 @@ import { problem, type Problem } from './messages.js';
  *
  * - Order of service: ordered-at (the instant, whatever its offset), then order number, then the
  *   order key, compared by code units, so the plan never depends on input order or locale.
- * - Whole lines only: a line gets its full quantity or nothing (Smaregi's model, wire.md).
+ * - Whole lines only: a line gets its full quantity or nothing (Smaregi's model,
+ *   docs/smaregi-wire.md §11).
  * - An order is 'allocated' when every line is.
  * - Policy for an order that cannot be fully allocated:
  *   'lineByLine' (default) keeps the lines that fit, as Smaregi's 在庫引当 does (the order is

@@ -1,8 +1,8 @@
 /*
- * The closed vocabulary of problems the rules can report (CONVENTIONS.md item 5). Every problem a
- * merchant may see has a code from `problemCodes` and a message in Japanese (the UI default) and
- * English. Templates take named parameters so that the message says which order, line, code or
- * amount is wrong.
+ * The closed vocabulary of problems the rules can report (docs/conventions.md item 5). Every
+ * problem a merchant may see has a code from `problemCodes` and a message in Japanese (the UI
+ * default) and English. Templates take named parameters so that the message says which order, line,
+ * code or amount is wrong.
  */
 
 /** A message in the two languages of the admin UI. */

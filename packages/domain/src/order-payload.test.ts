@@ -67,7 +67,7 @@ function codes(result: ReturnType<typeof buildSmaregiOrderPayload>): ProblemCode
 }
 
 describe('buildSmaregiOrderPayload: a plain order', () => {
-  it('maps every field to the registration body of wire.md', () => {
+  it('maps every field to the registration body (docs/smaregi-wire.md §4.6, §11)', () => {
     const result = buildSmaregiOrderPayload(
       order({
         commission: 330,

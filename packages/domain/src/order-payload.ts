@@ -13,7 +13,8 @@ import { resolveLineProduct, type ProductIndex, type SmaregiProductRef } from '.
 import type { IntegrationSettings } from './settings.js';
 
 /*
- * OMS order -> Smaregi 受注登録 payload (POST /{contract}/order-shipment/orders, wire.md).
+ * OMS order -> Smaregi 受注登録 payload (POST /{contract}/order-shipment/orders, docs/smaregi-wire.md
+ * §4.6, §11).
  *
  * Rules (README "Order registration" has the merchant-facing version):
  * - 封入物 lines are sent only when `syncEnclosures` is on.
@@ -45,7 +46,9 @@ export interface SmaregiOrderDetail {
   quantity: number;
 }
 
-/** The body of Smaregi's order registration (field names exactly as wire.md). */
+/**
+ * The body of Smaregi's order registration (field names exactly as docs/smaregi-wire.md §4.6, §11).
+ */
 export interface SmaregiOrderPayload {
   storeId: string;
   orderCode: string;

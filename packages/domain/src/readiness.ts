@@ -6,13 +6,16 @@ import type { ProductIndex } from './product-index.js';
 import type { IntegrationSettings } from './settings.js';
 
 /*
- * Readiness checklist (DESIGN.md §5): what must be true on both sides before the merchant may
+ * Readiness checklist (docs/flows.md §2): what must be true on both sides before the merchant may
  * switch the integration on. Pure: it reads a snapshot the caller assembled. Every item has an id,
  * passed or not, a message in Japanese and English, where to fix it (an admin route id, or
  * `smaregi.orderStores` for a setting made in Smaregi's own admin) and whether it blocks starting.
  */
 
-/** Smaregi scopes Renkei needs for the integration (wire.md: payment methods under pos.transactions:read, modeled). */
+/**
+ * Smaregi scopes Renkei needs for the integration (docs/smaregi-wire.md §3: payment methods under
+ * pos.transactions:read, modeled).
+ */
 export const REQUIRED_SMAREGI_SCOPES = [
   'pos.products:read',
   'pos.stock:read',

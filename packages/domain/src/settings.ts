@@ -10,7 +10,7 @@ import {
 import { PRINTABLE_ASCII, SMAREGI_PRODUCT_CODE_MAX_LENGTH } from './limits.js';
 
 /*
- * Integration settings (DESIGN.md §5), in the merchant's words:
+ * Integration settings (docs/flows.md "Settings"), in the merchant's words:
  *
  * | setting | 画面の名前 | default |
  * |---|---|---|

@@ -22,9 +22,9 @@ import type { IntegrationSettings } from './settings.js';
  * Nothing happens while the integration is stopped.
  */
 
-/** Allocation state of the order in Smaregi (wire.md `allocationStatus`). */
+/** Allocation state of the order in Smaregi (docs/smaregi-wire.md §11 `allocationStatus`). */
 export type SmaregiAllocationStatus = 'unallocated' | 'partial' | 'allocated';
-/** Smaregi order status (wire.md). */
+/** Smaregi order status (docs/smaregi-wire.md §11). */
 export type SmaregiOrderStatus = 'received' | 'allocated' | 'shipped' | 'canceled';
 
 /** What just happened to the order. */

@@ -1,9 +1,9 @@
 /**
  * Task 3: register an order (受注登録), allocate it and ship it.
  *
- * Shows the write discipline of RELIABILITY.md: the client never retries a write after 5xx or a
- * timeout (only after 429); when the outcome is unknown, look the order up by its order code
- * before sending it again.
+ * Shows the write discipline of docs/reliability.md items 1-2: the client never retries a write
+ * after 5xx or a timeout (only after 429); when the outcome is unknown, look the order up by its
+ * order code before sending it again.
  *
  *   pnpm --filter @renkei/smaregi-client exec tsx examples/register-order.ts
  */

@@ -1,5 +1,5 @@
 /**
- * Authentication with the Smaregi ID host (smaregi-api.md §2, wire.md "Hosts and auth").
+ * Authentication with the Smaregi ID host (docs/smaregi-wire.md §1-2).
  *
  * - Merchant connection: authorize URL with `state` and PKCE S256, code exchange, refresh,
  *   userinfo (which tells the contract ID).

@@ -1,5 +1,5 @@
 /**
- * `createSmaregiClient`: one `request()` core with layers around it (CONVENTIONS.md item 6):
+ * `createSmaregiClient`: one `request()` core with layers around it (docs/conventions.md item 6):
  *
  *   app token (cached, single-flight)  →  rate budget (per contract, read / write)
  *     →  transport (fetch + timeout)  →  401: new token, replay once
@@ -86,7 +86,7 @@ export interface CallOptions {
   /** Aborts waiting for the budget, the request, and any retry wait. */
   signal?: AbortSignal;
   /**
-   * Higher goes first when calls of one contract queue for the rate budget (RELIABILITY.md
+   * Higher goes first when calls of one contract queue for the rate budget (docs/reliability.md
    * item 3: orders before stock, stock before products). Default 0.
    */
   priority?: number;

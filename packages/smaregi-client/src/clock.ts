@@ -1,6 +1,6 @@
 /**
  * Time as a dependency: every wait of the client (rate budget, Retry-After, backoff) goes through
- * a `Clock`, so tests inject a fake one and never sleep (CONVENTIONS.md item 7).
+ * a `Clock`, so tests inject a fake one and never sleep (docs/conventions.md item 7).
  */
 
 export interface Clock {

@@ -5,7 +5,7 @@
  *
  * Secrets never reach an error: the request snapshot carries redacted headers and a redacted body,
  * and messages are built only from the operation name, the status and the problem+json title /
- * detail (CONVENTIONS.md item 5, modelled on octokit/request-error.js).
+ * detail (docs/conventions.md item 5, modelled on octokit/request-error.js).
  */
 
 /** Closed vocabulary of failure kinds. */

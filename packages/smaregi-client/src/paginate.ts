@@ -1,9 +1,9 @@
 /**
- * Paging as async iterators (CONVENTIONS.md item 6, after octokit/plugin-paginate-rest.js).
+ * Paging as async iterators (docs/conventions.md item 6, after octokit/plugin-paginate-rest.js).
  *
  * Smaregi lists are bare arrays without totals or link headers; the last page is the first one
- * shorter than `limit` (wire.md "Paging"). Only one page is held at a time, so memory stays flat
- * however long the list is.
+ * shorter than `limit` (docs/smaregi-wire.md §5.1). Only one page is held at a time, so memory
+ * stays flat however long the list is.
  */
 
 /** Largest page Smaregi serves. */

@@ -1,7 +1,7 @@
 /**
- * Per-contract rate budget with separate read and write limits (RELIABILITY.md item 3).
+ * Per-contract rate budget with separate read and write limits (docs/reliability.md item 3).
  *
- * Smaregi (and the simulator, wire.md "Rate limits") counts requests in a *sliding* one-second
+ * Smaregi (and the simulator, docs/smaregi-wire.md §5.2) counts requests in a *sliding* one-second
  * window: at most N arrivals in any [t, t+1s). A fixed-window limiter may send N at the end of one
  * window and N at the start of the next and be refused, so the budget *spaces* permits instead:
  * one permit every (1000 ms + safety margin) / N. Then any N+1 consecutive requests span at least

@@ -1,6 +1,6 @@
 /**
  * Redaction of secrets in request snapshots and raw bodies, so that errors and log lines can be
- * stored and shown without leaking tokens or client secrets (RELIABILITY.md: 0 plaintext tokens).
+ * stored and shown without leaking tokens or client secrets (docs/reliability.md item 4).
  */
 
 export const REDACTED = '[REDACTED]';

@@ -1,11 +1,11 @@
 /**
- * The client's whole retry policy, as one pure function (CONVENTIONS.md item 7).
+ * The client's whole retry policy, as one pure function (docs/conventions.md item 7).
  *
  * - 429: wait what Retry-After says, for every method (a 429'd request had no effect), without
  *   spending an attempt, up to `maxRateLimitRetries` times and at most `maxRetryAfterMs` per wait.
  * - 5xx, network errors, timeouts: exponential backoff with full jitter, for reads only.
  * - Writes are never retried otherwise: a write that may have reached Smaregi is resolved by the
- *   job layer, which reads before it writes again (RELIABILITY.md items 1-2).
+ *   job layer, which reads before it writes again (docs/reliability.md items 1-2).
  * - Anything else (4xx, bad response) is final.
  */
 import type { SmaregiErrorKind } from './errors.js';

@@ -1,5 +1,5 @@
 /**
- * Webhook helpers (smaregi-api.md §6, wire.md "Webhooks", RELIABILITY.md item 8).
+ * Webhook helpers (docs/smaregi-wire.md §6, docs/reliability.md item 8).
  *
  * Smaregi signs nothing: authenticity is a custom secret header configured for the app, compared
  * here in constant time. Bodies carry IDs only; the handler should answer fast, deduplicate by
@@ -54,7 +54,7 @@ const productsBody = z.looseObject({
   contractId: z.string(),
   event: z.literal('pos:products'),
   action: z.string(),
-  /** Modeled key (wire.md). */
+  /** Modeled key (docs/smaregi-wire.md §6.2). */
   productIds: z.array(z.union([z.string(), z.number()]).transform(String)),
 });
 

@@ -1,7 +1,7 @@
 /**
  * Every operation the simulator serves, with the scope it checks and whether its path and shape
- * are confirmed by a source (tag of the research digest `shared/smaregi-api.md`) or modeled by
- * Renkei (digest §11, wire.md). The README table is this list; a test proves each one is routed.
+ * are confirmed by a source (its tag, see docs/smaregi-wire.md §0) or modeled by Renkei
+ * (docs/smaregi-wire.md §11). The README table is this list; a test proves each one is routed.
  */
 export interface OperationInfo {
   host: 'id' | 'api';
@@ -23,7 +23,7 @@ export const OPERATIONS: readonly OperationInfo[] = [
     scope: null,
     basis: 'confirmed',
     source:
-      '[CODE] kanryu, JoBins, nonz250, omniauth-smaregi (digest §2.2); login/consent pages modeled',
+      '[CODE] kanryu, JoBins, nonz250, omniauth-smaregi (docs/smaregi-wire.md §2.2); login/consent pages modeled',
   },
   {
     host: 'id',
@@ -31,7 +31,7 @@ export const OPERATIONS: readonly OperationInfo[] = [
     path: '/authorize/token',
     scope: null,
     basis: 'confirmed',
-    source: '[CODE] omniauth-smaregi token_url, nonz250 (digest §2.2)',
+    source: '[CODE] omniauth-smaregi token_url, nonz250 (docs/smaregi-wire.md §2.2)',
   },
   {
     host: 'id',
@@ -39,7 +39,7 @@ export const OPERATIONS: readonly OperationInfo[] = [
     path: '/userinfo',
     scope: null,
     basis: 'confirmed',
-    source: '[CODE] omniauth-smaregi, JoBins (digest §2.2)',
+    source: '[CODE] omniauth-smaregi, JoBins (docs/smaregi-wire.md §2.2)',
   },
   {
     host: 'id',
@@ -47,7 +47,7 @@ export const OPERATIONS: readonly OperationInfo[] = [
     path: '/userinfo',
     scope: null,
     basis: 'confirmed',
-    source: '[CODE] nonz250 SmaregiUser.php (digest §2.2)',
+    source: '[CODE] nonz250 SmaregiUser.php (docs/smaregi-wire.md §2.2)',
   },
   {
     host: 'id',
@@ -55,7 +55,7 @@ export const OPERATIONS: readonly OperationInfo[] = [
     path: '/app/{contract_id}/token',
     scope: null,
     basis: 'confirmed',
-    source: '[OFF] common spec; [CODE] kanryu fixture (digest §2.1)',
+    source: '[OFF] common spec; [CODE] kanryu fixture (docs/smaregi-wire.md §2.1)',
   },
 
   {
@@ -64,7 +64,7 @@ export const OPERATIONS: readonly OperationInfo[] = [
     path: '/pos/products',
     scope: 'pos.products:read',
     basis: 'confirmed',
-    source: '[OFF] POS spec paging example; filters [SEC] Asinoura (digest §4.1)',
+    source: '[OFF] POS spec paging example; filters [SEC] Asinoura (docs/smaregi-wire.md §4.1)',
   },
   {
     host: 'api',
@@ -72,7 +72,7 @@ export const OPERATIONS: readonly OperationInfo[] = [
     path: '/pos/products/{product_id}',
     scope: 'pos.products:read',
     basis: 'confirmed',
-    source: '[SEC] (digest §4.1); fields [OFF] bulk schemas',
+    source: '[SEC] (docs/smaregi-wire.md §4.1); fields [OFF] bulk schemas',
   },
   {
     host: 'api',
@@ -97,7 +97,7 @@ export const OPERATIONS: readonly OperationInfo[] = [
     scope: 'pos.products:read',
     basis: 'modeled',
     source:
-      'wire.md (paths not in the digest; scope [SEC] digest §3; pos:categories webhook [CODE])',
+      'docs/smaregi-wire.md §4.8 (paths in no public source; scope [SEC] §3; pos:categories webhook [CODE])',
   },
   {
     host: 'api',
@@ -106,7 +106,7 @@ export const OPERATIONS: readonly OperationInfo[] = [
     scope: 'pos.products:read',
     basis: 'modeled',
     source:
-      'wire.md (paths not in the digest; scope [SEC] digest §3; pos:categories webhook [CODE])',
+      'docs/smaregi-wire.md §4.8 (paths in no public source; scope [SEC] §3; pos:categories webhook [CODE])',
   },
   {
     host: 'api',
@@ -115,7 +115,7 @@ export const OPERATIONS: readonly OperationInfo[] = [
     scope: 'pos.products:write',
     basis: 'modeled',
     source:
-      'wire.md (paths not in the digest; scope [SEC] digest §3; pos:categories webhook [CODE])',
+      'docs/smaregi-wire.md §4.8 (paths in no public source; scope [SEC] §3; pos:categories webhook [CODE])',
   },
   {
     host: 'api',
@@ -123,7 +123,7 @@ export const OPERATIONS: readonly OperationInfo[] = [
     path: '/pos/stock',
     scope: 'pos.stock:read',
     basis: 'confirmed',
-    source: '[OFF] getstock (digest §4.2)',
+    source: '[OFF] getstock (docs/smaregi-wire.md §4.2)',
   },
   {
     host: 'api',
@@ -131,7 +131,7 @@ export const OPERATIONS: readonly OperationInfo[] = [
     path: '/pos/stock/{product_id}',
     scope: 'pos.stock:write',
     basis: 'confirmed',
-    source: '[OFF] patchstockproductid (digest §4.2)',
+    source: '[OFF] patchstockproductid (docs/smaregi-wire.md §4.2)',
   },
   {
     host: 'api',
@@ -139,7 +139,7 @@ export const OPERATIONS: readonly OperationInfo[] = [
     path: '/pos/stock/{product_id}/add',
     scope: 'pos.stock:write',
     basis: 'confirmed',
-    source: '[OFF] poststockproductidadd (digest §4.2); response body modeled',
+    source: '[OFF] poststockproductidadd (docs/smaregi-wire.md §4.2); response body modeled',
   },
   {
     host: 'api',
@@ -147,7 +147,7 @@ export const OPERATIONS: readonly OperationInfo[] = [
     path: '/pos/stock/bulk',
     scope: 'pos.stock:write',
     basis: 'confirmed',
-    source: '[OFF] patchstockbulk (digest §4.2); callback body modeled',
+    source: '[OFF] patchstockbulk (docs/smaregi-wire.md §4.2); callback body modeled',
   },
   {
     host: 'api',
@@ -155,7 +155,7 @@ export const OPERATIONS: readonly OperationInfo[] = [
     path: '/pos/stock/add/bulk',
     scope: 'pos.stock:write',
     basis: 'confirmed',
-    source: '[OFF] poststockaddbulk (digest §4.2); callback body modeled',
+    source: '[OFF] poststockaddbulk (docs/smaregi-wire.md §4.2); callback body modeled',
   },
   {
     host: 'api',
@@ -163,7 +163,7 @@ export const OPERATIONS: readonly OperationInfo[] = [
     path: '/pos/stores',
     scope: 'pos.stores:read',
     basis: 'confirmed',
-    source: '[CODE] JoBins getStores, feedforce spec (digest §4.3)',
+    source: '[CODE] JoBins getStores, feedforce spec (docs/smaregi-wire.md §4.3)',
   },
   {
     host: 'api',
@@ -171,7 +171,7 @@ export const OPERATIONS: readonly OperationInfo[] = [
     path: '/pos/stores/{store_id}',
     scope: 'pos.stores:read',
     basis: 'confirmed',
-    source: '[CODE] arcplg Shops.php, feedforce spec (digest §4.3)',
+    source: '[CODE] arcplg Shops.php, feedforce spec (docs/smaregi-wire.md §4.3)',
   },
   {
     host: 'api',
@@ -179,7 +179,7 @@ export const OPERATIONS: readonly OperationInfo[] = [
     path: '/pos/payment_methods',
     scope: 'pos.transactions:read',
     basis: 'confirmed',
-    source: '[OFF] getpaymentmethods (digest §4.5); scope modeled',
+    source: '[OFF] getpaymentmethods (docs/smaregi-wire.md §4.5); scope modeled',
   },
   {
     host: 'api',
@@ -187,7 +187,7 @@ export const OPERATIONS: readonly OperationInfo[] = [
     path: '/pos/payment_methods/{payment_method_id}',
     scope: 'pos.transactions:read',
     basis: 'confirmed',
-    source: '[CODE] arcplg PaymentMethods.php (digest §4.5); scope modeled',
+    source: '[CODE] arcplg PaymentMethods.php (docs/smaregi-wire.md §4.5); scope modeled',
   },
 
   {
@@ -196,7 +196,8 @@ export const OPERATIONS: readonly OperationInfo[] = [
     path: '/order-shipment/stores/{store_id}',
     scope: 'order-shipment.stores:read',
     basis: 'confirmed',
-    source: '[OFF] getstoresstoreid (digest §4.4); stockStoreId/autoAllocation modeled',
+    source:
+      '[OFF] getstoresstoreid (docs/smaregi-wire.md §4.4); stockStoreId/autoAllocation modeled',
   },
   {
     host: 'api',
@@ -204,7 +205,7 @@ export const OPERATIONS: readonly OperationInfo[] = [
     path: '/order-shipment/stores',
     scope: 'order-shipment.stores:read',
     basis: 'modeled',
-    source: 'digest §11',
+    source: 'docs/smaregi-wire.md §11',
   },
   {
     host: 'api',
@@ -212,7 +213,7 @@ export const OPERATIONS: readonly OperationInfo[] = [
     path: '/order-shipment/stores',
     scope: 'order-shipment.stores:write',
     basis: 'modeled',
-    source: 'digest §11 (storeCode uniqueness [OFF])',
+    source: 'docs/smaregi-wire.md §11 (storeCode uniqueness [OFF])',
   },
   {
     host: 'api',
@@ -220,7 +221,8 @@ export const OPERATIONS: readonly OperationInfo[] = [
     path: '/order-shipment/orders',
     scope: 'order-shipment.orders:write',
     basis: 'modeled',
-    source: 'digest §11; header fields, ranges and total formula [OFF] order-shipment apidoc',
+    source:
+      'docs/smaregi-wire.md §11; header fields, ranges and total formula [OFF] order-shipment apidoc',
   },
   {
     host: 'api',
@@ -228,7 +230,7 @@ export const OPERATIONS: readonly OperationInfo[] = [
     path: '/order-shipment/orders',
     scope: 'order-shipment.orders:read',
     basis: 'modeled',
-    source: 'digest §11',
+    source: 'docs/smaregi-wire.md §11',
   },
   {
     host: 'api',
@@ -236,7 +238,7 @@ export const OPERATIONS: readonly OperationInfo[] = [
     path: '/order-shipment/orders/{orderHeadId}',
     scope: 'order-shipment.orders:read',
     basis: 'modeled',
-    source: 'digest §11',
+    source: 'docs/smaregi-wire.md §11',
   },
   {
     host: 'api',
@@ -244,7 +246,7 @@ export const OPERATIONS: readonly OperationInfo[] = [
     path: '/order-shipment/orders/{orderHeadId}/allocation',
     scope: 'order-shipment.orders:write',
     basis: 'modeled',
-    source: 'digest §11',
+    source: 'docs/smaregi-wire.md §11',
   },
   {
     host: 'api',
@@ -252,7 +254,7 @@ export const OPERATIONS: readonly OperationInfo[] = [
     path: '/order-shipment/orders/shipping/bulk',
     scope: 'order-shipment.orders:write',
     basis: 'modeled',
-    source: 'digest §11',
+    source: 'docs/smaregi-wire.md §11',
   },
   {
     host: 'api',
@@ -260,7 +262,7 @@ export const OPERATIONS: readonly OperationInfo[] = [
     path: '/order-shipment/orders/{orderHeadId}/cancel',
     scope: 'order-shipment.orders:write',
     basis: 'modeled',
-    source: 'digest §11',
+    source: 'docs/smaregi-wire.md §11',
   },
   {
     host: 'api',
@@ -268,6 +270,6 @@ export const OPERATIONS: readonly OperationInfo[] = [
     path: '/order-shipment/stock',
     scope: 'order-shipment.stock:read',
     basis: 'modeled',
-    source: 'digest §11 (scope [OFF])',
+    source: 'docs/smaregi-wire.md §11 (scope [OFF])',
   },
 ];

@@ -33,7 +33,7 @@ export interface SimulatorOptions {
   rateLimits?: RateLimits | false;
   /** Access-token lifetime in seconds (default 3600). */
   tokenTtlSeconds?: number;
-  /** Redirect URIs registered for the demo app (default `http://localhost:3000/api/smaregi/callback`). */
+  /** Redirect URIs registered for the demo app (default `DEFAULT_REDIRECT_URIS`: the API on 3000, the admin dev server on 5173). */
   redirectUris?: string[];
   /** Webhook endpoint of the demo app (default none: webhooks are recorded but not sent). */
   webhook?: WebhookEndpoint;

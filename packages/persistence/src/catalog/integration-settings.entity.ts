@@ -4,9 +4,10 @@ import { dateTimeColumn } from '../columns.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
 
 /**
- * The tenant's integration settings (DESIGN.md §5). The switch is its own column (the worker
- * filters on it); the other settings are one JSON document validated by the domain's settings
- * schema on every write and read, so the rules about them live in one place (packages/domain).
+ * The tenant's integration settings (docs/flows.md "Settings"). The switch is its own column (the
+ * worker filters on it); the other settings are one JSON document validated by the domain's
+ * settings schema on every write and read, so the rules about them live in one place
+ * (packages/domain).
  */
 export class IntegrationSettings {
   [OptionalProps]?: 'integrationEnabled' | 'updatedAt' | 'version';

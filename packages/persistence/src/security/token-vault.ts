@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /*
- * Encryption at rest of Smaregi tokens (RELIABILITY.md promise 4): AES-256-GCM with a random
+ * Encryption at rest of Smaregi tokens (docs/reliability.md item 4): AES-256-GCM with a random
  * 96-bit IV per value, the tenant ID as associated data (a ciphertext copied to another tenant's
  * row fails authentication) and a key ID stored beside the ciphertext so keys can be rotated:
  * new values use the first key, old values still decrypt with theirs.

@@ -6,7 +6,7 @@ import { Tenant } from '../tenancy/tenant.entity.js';
 
 /**
  * A difference found by reconciliation between Renkei's figure and Smaregi's. Recorded and shown,
- * never silently overwritten (RELIABILITY.md); resolved when the merchant acknowledges it or the
+ * never silently overwritten (docs/flows.md §6); resolved when the merchant acknowledges it or the
  * figures agree again.
  */
 export class StockDrift {

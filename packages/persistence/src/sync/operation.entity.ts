@@ -11,7 +11,7 @@ import { Tenant } from '../tenancy/tenant.entity.js';
 export const OPERATION_STATES = ['pending', 'in_flight', 'succeeded', 'failed', 'unknown'] as const;
 export type OperationState = (typeof OPERATION_STATES)[number];
 
-/** Kinds of remote effects in the ledger (RELIABILITY.md promise 1). */
+/** Kinds of remote effects in the ledger (docs/reliability.md item 1). */
 export const OPERATION_KINDS = [
   'registerOrder',
   'allocateOrder',

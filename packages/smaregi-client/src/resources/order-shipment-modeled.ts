@@ -4,7 +4,7 @@
  * MODELED. Smaregi publishes only part of this API (the 受注店舗 object of
  * `GET /stores/{store_id}`, the order-registration header fields and total formula, the scopes and
  * the `order-shipment:orders` webhook). Every other path and shape in this module is Renkei's
- * model (smaregi-api.md §11, wire.md "受注管理"), implemented identically by the simulator:
+ * model (docs/smaregi-wire.md §11), implemented identically by the simulator:
  *
  *   GET  /stores, POST /stores                      list / register 受注店舗
  *   POST /orders                                    受注登録 (path modeled; `storeId`, details[] modeled)
@@ -78,7 +78,7 @@ export interface OrdersResource {
   ): AsyncGenerator<Order, void, undefined>;
   /**
    * The order registered with `orderCode` in `storeId`, or undefined: how the job layer resolves
-   * an unknown outcome of `register` (RELIABILITY.md item 1).
+   * an unknown outcome of `register` (docs/reliability.md item 1).
    */
   findByOrderCode(
     storeId: string | number,

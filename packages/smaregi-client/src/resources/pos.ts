@@ -1,6 +1,6 @@
 /**
  * POS resources (`/{contract_id}/pos`): products, categories, stock, stores, payment methods.
- * Shapes: smaregi-api.md §4.1-4.5 and wire.md "POS". Payment methods' scope
+ * Shapes: docs/smaregi-wire.md §4.1-4.5. Payment methods' scope
  * (`pos.transactions:read`) is modeled.
  */
 import { z } from 'zod';

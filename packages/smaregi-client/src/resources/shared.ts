@@ -18,7 +18,7 @@ export interface IterateOptions extends CallOptions {
 
 /**
  * Validates caller input with a strict schema before anything is sent. Failures become an
- * `invalid_request` error naming each field (RELIABILITY.md item 7), with no status.
+ * `invalid_request` error naming each field (docs/reliability.md item 7), with no status.
  */
 export function validateInput<S extends z.ZodType>(
   operation: string,

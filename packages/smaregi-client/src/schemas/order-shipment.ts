@@ -1,7 +1,7 @@
 /**
  * zod schemas of the 受注管理 (order-shipment) API.
  *
- * MODELED (smaregi-api.md §11, wire.md "受注管理"): Smaregi has not published these shapes except
+ * MODELED (docs/smaregi-wire.md §11): Smaregi has not published these shapes except
  * the 受注店舗 object, the order-registration header fields and the total formula. Everything else
  * here (order object, statuses, details, allocation, bulk shipping, allocation-aware stock) is
  * Renkei's model, shared with the simulator. When the official spec is available, this file and

@@ -1,5 +1,5 @@
 /**
- * zod schemas of the POS API (smaregi-api.md §4.1-4.5, wire.md "POS"). Every number and ID is a
+ * zod schemas of the POS API (docs/smaregi-wire.md §4.1-4.5). Every number and ID is a
  * JSON string on the wire; inputs accept numbers too and send strings.
  */
 import { z } from 'zod';

@@ -1,8 +1,9 @@
 /**
  * Rate limits per (client_id, contract), separate budgets for reads (GET/HEAD) and writes
  * (POST/PUT/PATCH/DELETE). Numbers are modeled on the sandbox report (10 reads/s, 4 writes/s,
- * digest §5.2 [SEC]); the window rule is wire.md's: at most N accepted requests whose arrival
- * lies in any half-open 1-second window [t, t+1s). A refused request does not count.
+ * docs/smaregi-wire.md §5.2 [SEC]); the window rule is Renkei's (same section): at most N accepted
+ * requests whose arrival lies in any half-open 1-second window [t, t+1s). A refused request does
+ * not count.
  */
 export interface RateLimits {
   readsPerSecond: number;

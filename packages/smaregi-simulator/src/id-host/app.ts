@@ -8,8 +8,9 @@ import { registerTokenRoutes } from './token-endpoints.js';
 import { registerUserinfoRoutes } from './userinfo.js';
 
 /**
- * The ID host (id.smaregi.dev, digest §2): authorization code + PKCE with a login form and a
- * 許可 screen, the token endpoint, UserInfo and the per-contract client-credentials endpoint.
+ * The ID host (id.smaregi.dev, docs/smaregi-wire.md §2): authorization code + PKCE with a login
+ * form and a 許可 screen, the token endpoint, UserInfo and the per-contract client-credentials
+ * endpoint.
  */
 export function createIdHost(ctx: SimulatorContext): Express {
   const app = express();

@@ -7,9 +7,9 @@ import { consentPage, errorPage, loginPage } from './html.js';
 import { isOidcScope, redirectWith, single } from './oauth.js';
 
 /**
- * `GET /authorize` (login form, then the 許可 screen) and its form posts (digest §2.2 [CODE]).
- * Checks client_id, the exact redirect_uri, state and PKCE S256; the login and consent pages
- * are modeled on Smaregi's.
+ * `GET /authorize` (login form, then the 許可 screen) and its form posts (docs/smaregi-wire.md §2.2
+ * [CODE]). Checks client_id, the exact redirect_uri, state and PKCE S256; the login and consent
+ * pages are modeled on Smaregi's.
  */
 /** Modeled: an unfinished login/consent transaction lives 30 minutes. */
 const TRANSACTION_TTL_MS = 30 * 60 * 1000;

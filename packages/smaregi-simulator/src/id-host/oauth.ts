@@ -7,7 +7,7 @@ import type { IssuedToken } from './tokens.js';
 
 /**
  * Shared pieces of the ID host. Errors are RFC 6749 JSON `{error, error_description}`
- * (wire.md; the real body is not published, digest §2.3).
+ * (docs/smaregi-wire.md §2.3: the real body is not published).
  */
 export class OAuthError extends Error {
   constructor(

@@ -6,8 +6,8 @@ import { s256 } from './tokens.js';
 
 /**
  * The token endpoints: `POST /authorize/token` (authorization_code with PKCE, refresh_token;
- * digest §2.2 [CODE]) and `POST /app/{contract_id}/token` (client credentials with the scope
- * rules; digest §2.1 [OFF]). Client authentication is HTTP Basic.
+ * docs/smaregi-wire.md §2.2 [CODE]) and `POST /app/{contract_id}/token` (client credentials with
+ * the scope rules; docs/smaregi-wire.md §2.1 [OFF]). Client authentication is HTTP Basic.
  */
 export function registerTokenRoutes(
   app: Express,

@@ -49,8 +49,8 @@ const ISSUER = 'smaregi-simulator';
 
 /**
  * Issues and checks tokens. Access tokens are RS256 JWTs with the claims of the real fixture
- * (`{aud: client_id, jti, iat, nbf, exp, sub: contract_id, scopes}`, digest §2.1 [CODE]);
- * the simulator also keeps a record of each one so that it can revoke or expire it.
+ * (`{aud: client_id, jti, iat, nbf, exp, sub: contract_id, scopes}`, docs/smaregi-wire.md §2.1
+ * [CODE]); the simulator also keeps a record of each one so that it can revoke or expire it.
  */
 export class TokenService {
   private keys: { privateKey: CryptoKey; publicKey: CryptoKey } | null = null;

@@ -3,8 +3,8 @@ import { notes } from '../control/request-notes.js';
 import type { SimulatorContext } from '../context.js';
 
 /**
- * `GET|POST /userinfo` (digest §2.2 [CODE]): how a connector learns `contract.id` from a user
- * access token with `openid`.
+ * `GET|POST /userinfo` (docs/smaregi-wire.md §2.2 [CODE]): how a connector learns `contract.id`
+ * from a user access token with `openid`.
  */
 export function registerUserinfoRoutes(app: Express, ctx: SimulatorContext): void {
   const userinfo = async (req: Request, res: Response): Promise<void> => {

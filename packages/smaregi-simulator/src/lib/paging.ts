@@ -1,10 +1,13 @@
 import { badRequest } from './problem.js';
 import { parseOffsetDateTime } from './time.js';
 
-/** Paging rules shared by POS and 受注管理 lists (digest §5.1 [OFF]; wire.md "Paging"). */
+/** Paging rules shared by POS and 受注管理 lists (docs/smaregi-wire.md §5.1 [OFF]). */
 export const MAX_LIMIT = 1000;
 export const DEFAULT_LIMIT = 100;
-/** Date-range filters may span at most 31 days (digest §5.1 [OFF getstock, gettransactions]). */
+/**
+ * Date-range filters may span at most 31 days (docs/smaregi-wire.md §5.1 [OFF getstock,
+ * gettransactions]).
+ */
 export const MAX_RANGE_DAYS = 31;
 
 export interface SortKey<F extends string> {

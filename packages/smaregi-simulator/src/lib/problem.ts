@@ -3,7 +3,7 @@ import type { Response } from 'express';
 /**
  * RFC 7807 errors as the Smaregi API host sends them:
  * `{"type":"about:blank","title":"NotFound","detail":"指定されたIDのリソースが見つかりません","status":404}`
- * (digest §5.3 [OFF]). Titles are fixed per status (wire.md "Errors").
+ * (docs/smaregi-wire.md §5.3 [OFF]). Titles are fixed per status (modeled, same section).
  */
 export const PROBLEM_TITLES: Readonly<Record<number, string>> = {
   400: 'Bad Request',

@@ -2,7 +2,10 @@ import { ProductTable } from './products.js';
 import { StockTable } from './stock.js';
 import type { Order, OrderStore, PaymentMethod, PosCategory, PosStore } from './types.js';
 
-/** A store of either kind; POS stores, warehouses and 受注店舗 share one ID space (digest §4.4). */
+/**
+ * A store of either kind; POS stores, warehouses and 受注店舗 share one ID space (docs/smaregi-wire.md
+ * §4.4).
+ */
 export type StoreRecord = { kind: 'pos'; store: PosStore } | { kind: 'order'; store: OrderStore };
 
 /** Everything one Smaregi contract (契約) holds. Contracts never see each other's data. */

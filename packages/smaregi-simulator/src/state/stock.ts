@@ -1,6 +1,8 @@
 import type { StockRow } from './types.js';
 
-/** Smaregi's stock bounds: 更新後の在庫数 must stay within ±999,999,999 (digest §4.2 [OFF]). */
+/**
+ * Smaregi's stock bounds: 更新後の在庫数 must stay within ±999,999,999 (docs/smaregi-wire.md §4.2 [OFF]).
+ */
 export const MAX_STOCK = 999_999_999;
 
 /** The outcome of one stock change; `historyId` is the 在庫変動履歴 ID sent in `pos:stock`. */

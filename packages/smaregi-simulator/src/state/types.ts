@@ -1,10 +1,10 @@
 /**
  * Wire shapes of the resources the simulator holds. POS objects keep Smaregi's representation
- * (every number and ID a JSON string, digest §4 [OFF]); 受注管理 objects use integers and
- * booleans (digest §4.4, §4.6 [OFF]).
+ * (every number and ID a JSON string, docs/smaregi-wire.md §4 [OFF]); 受注管理 objects use integers and
+ * booleans (docs/smaregi-wire.md §4.4, §4.6 [OFF]).
  */
 
-/** POS product (商品), fields of digest §4.1 (official bulk schemas). */
+/** POS product (商品), fields of docs/smaregi-wire.md §4.1 (official bulk schemas). */
 export interface PosProduct {
   productId: string;
   categoryId: string;
@@ -162,7 +162,7 @@ export interface OrderStore {
   autoAllocation: boolean;
 }
 
-/** A stock row (在庫); rows exist only after the first change (digest §4.2 [OFF]). */
+/** A stock row (在庫); rows exist only after the first change (docs/smaregi-wire.md §4.2 [OFF]). */
 export interface StockRow {
   storeId: string;
   productId: string;
@@ -188,7 +188,7 @@ export interface PaymentMethod {
 export type OrderStatus = 'received' | 'allocated' | 'shipped' | 'canceled';
 export type AllocationStatus = 'unallocated' | 'partial' | 'allocated';
 
-/** One line of a 受注 (modeled names, wire.md). */
+/** One line of a 受注 (modeled names, docs/smaregi-wire.md §11). */
 export interface OrderDetail {
   orderDetailId: string;
   productId: string;

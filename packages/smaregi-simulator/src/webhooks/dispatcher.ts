@@ -1,6 +1,6 @@
 import type { Prng } from '../lib/prng.js';
 
-/** Where webhooks go (developer portal 環境設定 + Webhook tab, digest §6.1). */
+/** Where webhooks go (developer portal 環境設定 + Webhook tab, docs/smaregi-wire.md §6.1). */
 export interface WebhookEndpoint {
   url: string;
   /** The app's custom verification header, e.g. `X-Renkei-Webhook-Secret`. */
@@ -10,7 +10,10 @@ export interface WebhookEndpoint {
   events?: string[];
 }
 
-/** Delivery faults: real webhooks may come twice, late, out of order or never (digest §6.2). */
+/**
+ * Delivery faults: real webhooks may come twice, late, out of order or never (docs/smaregi-wire.md
+ * §6.2).
+ */
 export interface WebhookBehaviour {
   /** Probability that an event is delivered twice (same Smaregi-Event-Id). */
   duplicateRate?: number;
@@ -38,7 +41,10 @@ export interface WebhookDelivery {
   sentAt: string | null;
 }
 
-/** The User-Agent of real deliveries, with "simulator" in place of "sandbox" (digest §6.2 [CODE]). */
+/**
+ * The User-Agent of real deliveries, with "simulator" in place of "sandbox" (docs/smaregi-wire.md
+ * §6.2 [CODE]).
+ */
 export const WEBHOOK_USER_AGENT = 'Smaregi-Platform-Api-Webhook/1.2.4(simulator)';
 const SEND_TIMEOUT_MS = 10_000;
 

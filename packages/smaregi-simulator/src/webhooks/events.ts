@@ -2,9 +2,10 @@ import type { SimulatorContext } from '../context.js';
 import type { StockChange } from '../state/stock.js';
 
 /**
- * Builders of the webhook bodies. Bodies carry IDs only, as the real ones do (digest §6.2).
+ * Builders of the webhook bodies. Bodies carry IDs only, as the real ones do (docs/smaregi-wire.md
+ * §6.2).
  * - `pos:stock` [OFF postwebhookstock]: `{contractId, event, action, ids:[{id, productId, storeId}]}`
- * - `pos:products` (modeled key `productIds`, wire.md)
+ * - `pos:products` (modeled key `productIds`, docs/smaregi-wire.md §6.2)
  * - `order-shipment:orders` [OFF postwebhookorders]: `{contractId, event, action, storeId, orderHeadIds}`
  * - `AppSubscription` [SEC SmaregiMCP AppSubscriptionWebhook.yaml]
  */

@@ -9,7 +9,7 @@ import { operation } from '../operation.js';
  * The confirmed part of 受注管理 that is a read of its own: `GET /stores/{store_id}`
  * [OFF developers.smaregi.dev/platform-api-reference/apis/order-shipment/operations/getstoresstoreid].
  * Normal stores and warehouses are rejected; the simulator answers 400 with
- * `指定された店舗は受注店舗ではありません` (wire.md).
+ * `指定された店舗は受注店舗ではありません` (wording modeled, docs/smaregi-wire.md §4.4).
  */
 export const NOT_AN_ORDER_STORE = '指定された店舗は受注店舗ではありません';
 

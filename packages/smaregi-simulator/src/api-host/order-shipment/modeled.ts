@@ -1,5 +1,5 @@
 /**
- * MODELED 受注管理 operations (digest §11, wire.md "受注管理"). None of these paths or shapes is
+ * MODELED 受注管理 operations (docs/smaregi-wire.md §11). None of these paths or shapes is
  * in a published source; they follow the conventions of the confirmed parts (camelCase, integer
  * money and quantities, boolean flags, string IDs, problem+json, page/limit/sort). When the
  * official spec becomes readable, this module is the one to change.

@@ -11,7 +11,8 @@ import { PRINTABLE_ASCII, codeString, intString, text } from './wire.js';
 
 /**
  * POS 部門 (categories), as much as products need: list, get, create (scope pos.products:*,
- * digest §3). MODELED: the paths and the field list are wire.md's; the digest has neither.
+ * docs/smaregi-wire.md §3). MODELED: the paths and the field list (docs/smaregi-wire.md §4.8); no
+ * public source has either.
  */
 const SORTABLE = ['categoryId', 'categoryCode', 'displaySequence'] as const;
 const FIELDS: readonly (keyof PosCategory)[] = [

@@ -14,8 +14,9 @@ import type { PaymentMethod } from '../../state/types.js';
 import { operation } from '../operation.js';
 
 /**
- * POS 支払方法 (digest §4.5 [OFF getpaymentmethods]: filters and sorts). Modeled: the scope
- * `pos.transactions:read` (not published) and the exact field list (wire.md).
+ * POS 支払方法 (docs/smaregi-wire.md §4.5 [OFF getpaymentmethods]: filters and sorts). Modeled: the
+ * scope
+ * `pos.transactions:read` (not published) and the exact field list (docs/smaregi-wire.md §4.5).
  */
 const SORTABLE = [
   'paymentMethodId',

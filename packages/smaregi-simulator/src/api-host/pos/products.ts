@@ -21,7 +21,7 @@ import { operation } from '../operation.js';
 import { PRINTABLE_ASCII, codeString, decimalString, idString, intString, text } from './wire.js';
 
 /**
- * POS 商品 (digest §4.1): list with the filters and sorts of wire.md, get, create, update.
+ * POS 商品 (docs/smaregi-wire.md §4.1): list with its filters and sorts, get, create, update.
  * Field constraints from the official bulk schemas [OFF postproductsbulk / patchproductsbulk].
  */
 const SORTABLE = ['productId', 'productCode', 'updDateTime', 'displaySequence'] as const;

@@ -22,10 +22,10 @@ import { operation } from '../operation.js';
 import { idString, intString, text } from './wire.js';
 
 /**
- * POS 在庫 (digest §4.2, all [OFF] getstock / patchstockproductid / poststockproductidadd /
- * patchstockbulk / poststockaddbulk). Modeled: the callback body of the bulk operations
- * (`{requestId, status: "success"|"failure", errors?}`), all-or-nothing bulk application, and the
- * response of `POST /stock/{id}/add` carrying the resulting amount.
+ * POS 在庫 (docs/smaregi-wire.md §4.2, all [OFF] getstock / patchstockproductid /
+ * poststockproductidadd / patchstockbulk / poststockaddbulk). Modeled: the callback body of the
+ * bulk operations (`{requestId, status: "success"|"failure", errors?}`), all-or-nothing bulk
+ * application, and the response of `POST /stock/{id}/add` carrying the resulting amount.
  */
 const SORTABLE = ['productId', 'storeId'] as const;
 const FIELDS = [

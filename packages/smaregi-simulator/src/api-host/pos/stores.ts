@@ -13,9 +13,9 @@ import type { PosStore } from '../../state/types.js';
 import { operation } from '../operation.js';
 
 /**
- * POS 店舗 (digest §4.3): `GET /stores` with `store_code` and `division`, `GET /stores/{id}`.
- * Object fields as the feedforce spec `getStoresResponseItem` [CODE]. Modeled: 受注店舗 are not
- * listed here and their IDs answer 404 (wire.md).
+ * POS 店舗 (docs/smaregi-wire.md §4.3): `GET /stores` with `store_code` and `division`, `GET
+ * /stores/{id}`. Object fields as the feedforce spec `getStoresResponseItem` [CODE]. Modeled: 受注店舗
+ * are not listed here and their IDs answer 404 (docs/smaregi-wire.md §4.3).
  */
 const SORTABLE = ['storeId', 'storeCode', 'displaySequence'] as const;
 

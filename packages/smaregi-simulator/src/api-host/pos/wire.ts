@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 /**
  * zod helpers for POS request bodies: every number, ID and code is a JSON string
- * (`"string format: int"`, digest §4 [OFF]); a JSON number is refused, naming the field.
+ * (`"string format: int"`, docs/smaregi-wire.md §4 [OFF]); a JSON number is refused, naming the
+ * field.
  */
 export function intString(name: string, min: number, max: number) {
   return z
