@@ -10,10 +10,12 @@ import { AppError } from './errors.js';
 import { adminRoutes, sessionTokenOf } from './http/admin-routes.js';
 import { csrfGuard } from './http/csrf.js';
 import { INTAKE_BODY_LIMIT, intakeRouter } from './http/intake.js';
+import { bodyErrorOf, jsonBody, unbatched } from './http/json-body.js';
 import { openApiRouter } from './http/openapi.js';
 import { sendProblem } from './http/problem.js';
 import { webhookRouter } from './http/webhooks.js';
 import { createContext, SESSION_COOKIE, type CookieJar } from './trpc/context.js';
+import { toTRPCError } from './trpc/errors.js';
 import { appRouter } from './trpc/root.js';
 
 /** Largest admin (tRPC) body: the CSV import travels base64-encoded inside it. */
@@ -75,23 +77,39 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(webhookRouter(deps));
   app.use(openApiRouter(deps));
-  app.use('/api/v1', express.json({ limit: INTAKE_BODY_LIMIT, strict: true }));
+  // Strict decoding (UTF-8, or Shift_JIS when declared): see http/json-body.ts.
+  app.use('/api/v1', jsonBody(INTAKE_BODY_LIMIT));
   app.use(intakeRouter(deps));
   app.use(adminRoutes(deps));
 
   app.use(
     '/api/trpc',
     csrfGuard(deps.config.allowedOrigins),
-    express.json({ limit: ADMIN_BODY_LIMIT }),
+    jsonBody(ADMIN_BODY_LIMIT),
     createExpressMiddleware({
       router: appRouter,
-      createContext: ({ req, res }) =>
-        createContext(deps, {
+      createContext: ({ req, res }) => {
+        // A body that is not valid in its charset: a tRPC error naming the fields (the admin
+        // shows it like any validation error).
+        const bodyError = bodyErrorOf(res);
+        if (bodyError !== undefined)
+          throw toTRPCError(req.query.batch === undefined ? bodyError : unbatched(bodyError));
+        return createContext(deps, {
           sessionToken: sessionTokenOf(req),
           ip: req.ip ?? null,
           userAgent: req.get('user-agent') ?? null,
           cookies: cookieJar(deps, res),
-        }),
+        });
+      },
+      // A locked login says when to retry in the header too (HTTP clients, proxies).
+      responseMeta: ({ errors }) => {
+        const wait = errors
+          .map((e) =>
+            e.cause instanceof AppError ? e.cause.details?.retryAfterSeconds : undefined,
+          )
+          .find((s): s is number => typeof s === 'number');
+        return wait === undefined ? {} : { headers: { 'Retry-After': String(wait) } };
+      },
       onError: ({ error, path }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR')
           deps.logger.error({ err: error.cause ?? error, path }, 'tRPC error');

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import {
   databaseLocation,
+  forkEm,
   EncryptedTokenStore,
   loadOrCreateDemoKey,
   openDatabase,
@@ -9,7 +10,8 @@ import {
   type Orm,
 } from '@renkei/persistence';
 import { createSmaregiClient } from '@renkei/smaregi-client';
-import { LoginLimiter } from './auth/login-limiter.js';
+import { LoginLimiter, type LoginLimits } from './auth/login-limiter.js';
+import { scryptPasswords } from './auth/password.js';
 import type { AppDeps } from './deps.js';
 import type { Config } from './env.js';
 import { createMetrics } from './http/metrics.js';
@@ -52,10 +54,26 @@ export function createDeps(
     logger,
     vault,
     smaregi,
-    loginLimiter: new LoginLimiter(config.login.maxFailures, config.login.lockSeconds * 1000, () =>
-      now().getTime(),
-    ),
+    loginLimiter: createLoginLimiter(config, orm),
+    passwords: scryptPasswords,
     metrics: createMetrics(),
     now,
   };
+}
+
+/**
+ * The login limiter: counts shared through PostgreSQL when the API runs on it (several API
+ * processes must not each allow their own attempts), in memory on SQLite (one process).
+ */
+function createLoginLimiter(config: Config, orm: Orm): LoginLimiter {
+  const limits: LoginLimits = {
+    emailMaxFailures: config.login.maxFailures,
+    emailWindowSeconds: config.login.lockSeconds,
+    addressMaxFailures: config.login.ipMaxFailures,
+    addressWindowSeconds: config.login.ipWindowSeconds,
+  };
+  const url = orm.config.get('clientUrl');
+  return typeof url === 'string' && /^postgres(ql)?:/i.test(url)
+    ? LoginLimiter.postgres(forkEm(orm).getConnection().getKnex(), limits)
+    : LoginLimiter.memory(limits);
 }

@@ -1,6 +1,7 @@
 import type { Orm } from '@renkei/persistence';
 import type { SmaregiClient } from '@renkei/smaregi-client';
 import type { LoginLimiter } from './auth/login-limiter.js';
+import type { PasswordChecker } from './auth/password.js';
 import type { Config } from './env.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './http/metrics.js';
@@ -14,6 +15,8 @@ export interface AppDeps {
   vault: TokenVault;
   smaregi: SmaregiClient;
   loginLimiter: LoginLimiter;
+  /** Password verification (scrypt); tests wrap it to observe the checks. */
+  passwords: PasswordChecker;
   metrics: Metrics;
   /** The clock (tests pass a fixed one). */
   now: () => Date;

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
 /*
- * The API's configuration, validated once at start-up (CONVENTIONS.md item 4). Nothing else reads
- * process.env. With no configuration at all the API runs in demo mode: SQLite under ./data, the
- * local Smaregi simulator, demo client credentials, a token key generated into ./data.
+ * The API's configuration, validated once at start-up (docs/conventions.md item 4). Nothing else
+ * reads process.env. With no configuration at all the API runs in demo mode: SQLite under ./data,
+ * the local Smaregi simulator, demo client credentials, a token key generated into ./data.
  */
 
 const bool = z
@@ -18,8 +18,13 @@ export const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   /** Public base URL of this API as the browser and Smaregi see it (OAuth redirect, cookies). */
   PUBLIC_URL: url.default('http://localhost:3000'),
-  /** Extra origins allowed to call mutations (e.g. the admin dev server), comma separated. */
-  ADMIN_ORIGINS: z.string().default('http://localhost:5173,http://127.0.0.1:5173'),
+  /**
+   * Extra origins allowed to call mutations and to receive the [認証] callback (the admin dev
+   * server; the API by its other loopback name), comma separated.
+   */
+  ADMIN_ORIGINS: z
+    .string()
+    .default('http://localhost:5173,http://127.0.0.1:5173,http://127.0.0.1:3000'),
   /** PostgreSQL URL; SQLite under RENKEI_DATA_DIR when unset. */
   DATABASE_URL: z.string().optional(),
   RENKEI_DATA_DIR: z.string().min(1).default('./data'),
@@ -50,6 +55,9 @@ export const envSchema = z.object({
   BODY_LIMIT: z.string().default('2mb'),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   LOGIN_LOCK_SECONDS: z.coerce.number().int().min(1).default(900),
+  /** Failed logins allowed from one client address (IPv6: one /64) per window, over all emails. */
+  LOGIN_IP_MAX_FAILURES: z.coerce.number().int().min(1).default(20),
+  LOGIN_IP_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).default(12),
 });
 
@@ -85,7 +93,12 @@ export interface Config {
   bodyLimit: string;
   /** Folder of the built admin SPA, or undefined to use the checkout's apps/admin/dist. */
   adminDist: string | undefined;
-  login: { maxFailures: number; lockSeconds: number };
+  login: {
+    maxFailures: number;
+    lockSeconds: number;
+    ipMaxFailures: number;
+    ipWindowSeconds: number;
+  };
   sessionTtlMs: number;
   /** Cookies get `Secure` unless the public URL is a loopback http URL. */
   secureCookies: boolean;
@@ -94,6 +107,18 @@ export interface Config {
 /** Thrown when the environment is invalid; the message names every bad variable. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
+}
+
+/**
+ * Warnings to log at every start: a production process running the public demo (only possible
+ * with RENKEI_DEMO=true set explicitly).
+ */
+export function startupWarnings(config: Pick<Config, 'env' | 'demo'>): string[] {
+  if (config.demo && config.env.NODE_ENV === 'production')
+    return [
+      'DEMO MODE IN PRODUCTION (RENKEI_DEMO=true): the demo login and the demo intake key are public; anyone can sign in and send orders. Unset RENKEI_DEMO and configure the Smaregi credentials for a real deployment.',
+    ];
+  return [];
 }
 
 /** Validates the environment and derives the configuration. */
@@ -105,18 +130,22 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   const env = parsed.data;
   const demo = env.RENKEI_DEMO ?? env.SMAREGI_CLIENT_ID === undefined;
-  if (!demo) {
-    const missing = (
-      [
-        'SMAREGI_CLIENT_ID',
-        'SMAREGI_CLIENT_SECRET',
-        'SMAREGI_WEBHOOK_SECRET',
-        'RENKEI_TOKEN_KEYS',
-      ] as const
-    ).filter((k) => env[k] === undefined);
-    if (missing.length > 0)
-      throw new ConfigError(`outside demo mode these are required: ${missing.join(', ')}`);
-  }
+  const missing = (
+    [
+      'SMAREGI_CLIENT_ID',
+      'SMAREGI_CLIENT_SECRET',
+      'SMAREGI_WEBHOOK_SECRET',
+      'RENKEI_TOKEN_KEYS',
+    ] as const
+  ).filter((k) => env[k] === undefined);
+  if (!demo && missing.length > 0)
+    throw new ConfigError(`outside demo mode these are required: ${missing.join(', ')}`);
+  // Secure by default: demo mode publishes a login and an intake key that anyone can read in the
+  // README, so a production start never falls into it by a forgotten variable.
+  if (demo && env.NODE_ENV === 'production' && env.RENKEI_DEMO !== true)
+    throw new ConfigError(
+      `NODE_ENV=production refuses to start in demo mode (public demo login and intake key): set ${(missing.length > 0 ? missing : ['SMAREGI_CLIENT_ID']).join(', ')}, or RENKEI_DEMO=true to run the demo on purpose`,
+    );
   const publicUrl = env.PUBLIC_URL.replace(/\/+$/, '');
   const pub = new URL(publicUrl);
   const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(pub.hostname);
@@ -147,7 +176,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     bodyLimit: env.BODY_LIMIT,
     adminDist: env.RENKEI_ADMIN_DIST,
-    login: { maxFailures: env.LOGIN_MAX_FAILURES, lockSeconds: env.LOGIN_LOCK_SECONDS },
+    login: {
+      maxFailures: env.LOGIN_MAX_FAILURES,
+      lockSeconds: env.LOGIN_LOCK_SECONDS,
+      ipMaxFailures: env.LOGIN_IP_MAX_FAILURES,
+      ipWindowSeconds: env.LOGIN_IP_WINDOW_SECONDS,
+    },
     sessionTtlMs: env.SESSION_TTL_HOURS * 3600_000,
     secureCookies: !(pub.protocol === 'http:' && loopback),
   };

@@ -9,12 +9,17 @@ import { createDeps, openConfiguredDatabase } from './create-deps.js';
 import { DEMO_INTAKE_KEY, DEMO_USER } from './demo/constants.js';
 import { startDemoAutoConnect } from './demo/auto-connect.js';
 import { seedDemo } from './demo/seed.js';
-import { ConfigError, loadConfig } from './env.js';
+import { ConfigError, loadConfig, startupWarnings } from './env.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const orm = await openConfiguredDatabase(config);
   const deps = createDeps(config, orm);
+  // Loud on purpose, at every start: a production process serving the public demo login.
+  for (const warning of startupWarnings(config)) {
+    deps.logger.warn({ demo: true, nodeEnv: config.env.NODE_ENV }, warning);
+    console.error(`\n  !!! WARNING: ${warning}\n`);
+  }
   if (config.demo) await seedDemo(deps);
   const app = createApp(deps);
   const server: Server = await new Promise((resolve) => {

@@ -14,7 +14,7 @@ import {
 type Caller = Awaited<ReturnType<typeof signedInCaller>>['caller'];
 
 /**
- * RELIABILITY.md "Tenant isolation": every procedure that takes an ID, called by tenant B with
+ * docs/reliability.md "Tenant isolation": every procedure that takes an ID, called by tenant B with
  * tenant A's IDs, answers NOT_FOUND and changes nothing.
  */
 describe.each(testDialects())('tenant isolation (%s)', (dialect) => {

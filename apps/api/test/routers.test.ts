@@ -50,10 +50,10 @@ describe.each(testDialects())('tRPC routers (%s)', (dialect) => {
     const settings = await caller.settings.get();
     expect(settings.integrationEnabled).toBe(false);
     const updated = await caller.settings.update({
-      dummyProductCode: 'ＤＵＭＭＹ',
+      shippingCsvUnallocated: 'include',
       syncEnclosures: true,
     });
-    expect(updated.dummyProductCode).toBe('DUMMY');
+    expect(updated).toMatchObject({ shippingCsvUnallocated: 'include', syncEnclosures: true });
     const bad = await trpcError(caller.settings.update({ stockBasis: 'everywhere' } as never));
     expect(bad.code).toBe('BAD_REQUEST');
     const unknownStatus = await trpcError(
@@ -66,8 +66,8 @@ describe.each(testDialects())('tRPC routers (%s)', (dialect) => {
     });
     expect(audit).toHaveLength(1);
     expect(audit[0]!.actorLabel).toBe(a.email);
-    expect((audit[0]!.before as { dummyProductCode: unknown }).dummyProductCode).toBeNull();
-    expect((audit[0]!.after as { dummyProductCode: unknown }).dummyProductCode).toBe('DUMMY');
+    expect((audit[0]!.before as { syncEnclosures: unknown }).syncEnclosures).toBe(false);
+    expect((audit[0]!.after as { syncEnclosures: unknown }).syncEnclosures).toBe(true);
   });
 
   it('refuses to switch the integration on while blocking readiness items fail, listing them', async () => {

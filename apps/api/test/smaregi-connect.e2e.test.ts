@@ -7,10 +7,12 @@ import {
   DEMO_CLIENT_SECRET,
   DEMO_CONTRACT_ID,
   DEMO_LOGIN,
+  DEMO_PRODUCT_CODES,
   DEMO_STORE_IDS,
   startSimulator,
   type RunningSimulator,
 } from '@renkei/smaregi-simulator';
+import type { TRPCError } from '@trpc/server';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -131,13 +133,21 @@ describe.each(testDialects())(
       const query = await consentInSimulator(sim, authorizeUrl);
       const res = await callback(query, tokenA);
       expect(res.status).toBe(303);
-      expect(decodeURIComponent(res.headers.location as string)).toContain('smaregi=connected');
+      expect(res.headers.location).toBe(
+        'http://localhost:3000/settings/connection?smaregi=connected',
+      );
 
       const status = await caller.connection.status();
       expect(status).toMatchObject({ status: 'active', contractId: DEMO_CONTRACT_ID });
       expect(status.label.ja).toBe('有効化済み');
       expect(status.scopes).toContain('order-shipment.orders:write');
       expect(status.connectedAt).not.toBeNull();
+      expect(status.authorizedBy).toBe(a.email); // the admin whose session gave the consent
+      const connected = await forkEm(t.deps.orm).findOneOrFail(AuditEntry, {
+        tenant: a.tenantId,
+        action: 'connection.connected',
+      });
+      expect(connected.actorLabel).toBe(a.email);
 
       const rows = await tokens();
       expect(rows.map((r) => r.kind)).toEqual(['appAccess', 'userAccess', 'userRefresh']);
@@ -159,13 +169,48 @@ describe.each(testDialects())(
       );
     });
 
+    it('returns to the admin origin the flow started from when it is an allowed one, else to the configured one', async () => {
+      const { caller, token } = await signedInCaller(t.deps, a);
+      // The admin's dev server (pnpm start): the cookie lives on 127.0.0.1:5173, so must the callback.
+      const fromDevServer = await caller.connection.start({ origin: 'http://127.0.0.1:5173' });
+      expect(new URL(fromDevServer.authorizeUrl).searchParams.get('redirect_uri')).toBe(
+        'http://127.0.0.1:5173/api/smaregi/callback',
+      );
+      const query = await consentInSimulator(sim, fromDevServer.authorizeUrl);
+      const res = await callback(query, token);
+      expect(res.headers.location).toBe(
+        'http://127.0.0.1:5173/settings/connection?smaregi=connected',
+      );
+      const replay = await callback(query, token);
+      expect(replay.headers.location).toBe(
+        'http://127.0.0.1:5173/settings/connection?smaregi=error&reason=replayed',
+      );
+      expect((await caller.connection.status()).authorizedBy).toBe(a.email);
+
+      // An origin nobody configured is ignored: Smaregi is never told to send the browser there.
+      const foreign = await caller.connection.start({ origin: 'https://evil.example' });
+      expect(new URL(foreign.authorizeUrl).searchParams.get('redirect_uri')).toBe(
+        'http://localhost:3000/api/smaregi/callback',
+      );
+      const own = await caller.connection.start({ origin: 'http://localhost:3000' });
+      expect(new URL(own.authorizeUrl).searchParams.get('redirect_uri')).toBe(
+        'http://localhost:3000/api/smaregi/callback',
+      );
+      const garbage = await caller.connection.start({ origin: 'not a url' });
+      expect(new URL(garbage.authorizeUrl).searchParams.get('redirect_uri')).toBe(
+        'http://localhost:3000/api/smaregi/callback',
+      );
+    });
+
     it('refuses a forged state and a missing state, storing nothing', async () => {
       const before = (await tokens()).map((r) => r.ciphertext);
       const forged = await callback(
         new URLSearchParams({ code: 'x', state: 'forged-state' }),
         tokenA,
       );
-      expect(forged.headers.location).toContain('reason=unknownState');
+      expect(forged.headers.location).toBe(
+        'http://localhost:3000/settings/connection?smaregi=error&reason=unknownState',
+      );
       const missing = await callback(new URLSearchParams({ code: 'x' }), tokenA);
       expect(missing.headers.location).toContain('reason=missingParameters');
       expect((await tokens()).map((r) => r.ciphertext)).toEqual(before);
@@ -215,6 +260,35 @@ describe.each(testDialects())(
       const imported = await caller.products.startImport();
       expect(imported.alreadyRunning).toBe(false);
       expect((await caller.products.startImport()).run.id).toBe(imported.run.id);
+    });
+
+    it('checks product codes against Smaregi when they are saved', async () => {
+      const { caller } = await signedInCaller(t.deps, a);
+      const saved = await caller.settings.update({
+        dummyProductCode: DEMO_PRODUCT_CODES.dummy,
+        adjustmentProductCode: DEMO_PRODUCT_CODES.adjustment,
+      });
+      expect(saved).toMatchObject({
+        dummyProductCode: DEMO_PRODUCT_CODES.dummy,
+        adjustmentProductCode: DEMO_PRODUCT_CODES.adjustment,
+      });
+      const unknown = (await caller.settings
+        .update({ dummyProductCode: 'NO-SUCH-PRODUCT' })
+        .catch((e: unknown) => e)) as TRPCError;
+      expect(unknown.code).toBe('BAD_REQUEST');
+      const { fieldErrors } = unknown.cause as unknown as {
+        fieldErrors: { path: string; message: { ja: string; en: string } }[];
+      };
+      expect(fieldErrors).toEqual([
+        {
+          path: 'dummyProductCode',
+          message: {
+            ja: 'ダミー商品番号「NO-SUCH-PRODUCT」の商品がスマレジにありません。スマレジに商品を登録してから設定してください',
+            en: 'Smaregi has no product with the dummy product code "NO-SUCH-PRODUCT"; register the product in Smaregi first',
+          },
+        },
+      ]);
+      expect((await caller.settings.get()).dummyProductCode).toBe(DEMO_PRODUCT_CODES.dummy);
     });
 
     it('receives Smaregi webhooks for the contract into the inbox, once per event ID', async () => {
@@ -276,6 +350,8 @@ describe.each(testDialects())(
       const { caller } = await signedInCaller(t.deps, a);
       const status = await caller.connection.disconnect();
       expect(status.label.ja).toBe('未認証');
+      expect(status.authorizedBy).toBeNull();
+      expect((await caller.connection.status()).authorizedBy).toBeNull();
       expect(await tokens()).toHaveLength(0);
       expect(
         (await caller.shops.orderStores().catch((e: unknown) => e)) as { code: string },

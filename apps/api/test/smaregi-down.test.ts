@@ -43,5 +43,12 @@ describe.each(testDialects())('Smaregi unreachable (%s)', (dialect) => {
     expect((await caller.connection.status()).status).toBe('active'); // a network failure is not a lost grant
     expect((await request(t.app).get('/healthz')).status).toBe(200);
     expect((await caller.shops.list()).length).toBe(1);
+
+    // A new product code cannot be checked: the whole save fails, nothing is stored.
+    const save = (await caller.settings
+      .update({ dummyProductCode: 'DUMMY' })
+      .catch((e: unknown) => e)) as TRPCError;
+    expect(save.code).toBe('BAD_GATEWAY');
+    expect((await caller.settings.get()).dummyProductCode).toBeNull();
   }, 40_000);
 });

@@ -114,17 +114,30 @@ export interface FieldError {
   message: LocalizedMessage;
 }
 
-/** Turns a zod error from one of this package's schemas into per-field bilingual messages. */
+/**
+ * Turns a zod error from one of this package's schemas into per-field bilingual messages.
+ * Unknown keys (a misspelt `shipping_fee`, `__proto__`) give one error per key whose path is the
+ * key itself (under its object's path), so a form or an integrator sees which key to remove.
+ */
 export function fieldErrorsOf(error: z.ZodError): FieldError[] {
-  return error.issues.map((issue) => {
-    const at = issue.message.indexOf(BILINGUAL_SEPARATOR);
-    const message =
-      at < 0
-        ? { ja: issue.message, en: issue.message }
-        : {
-            ja: issue.message.slice(0, at),
-            en: issue.message.slice(at + BILINGUAL_SEPARATOR.length),
-          };
-    return { path: issue.path.map(String).join('.'), message };
+  return error.issues.flatMap((issue): FieldError[] => {
+    const at = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => {
+        const path = [...at, key].join('.');
+        return {
+          path,
+          message: { ja: `不明な項目です: ${path}`, en: `Unknown field: ${path}` },
+        };
+      });
+    }
+    return [{ path: at.join('.'), message: splitMessage(issue.message) }];
   });
+}
+
+function splitMessage(text: string): LocalizedMessage {
+  const at = text.indexOf(BILINGUAL_SEPARATOR);
+  return at < 0
+    ? { ja: text, en: text }
+    : { ja: text.slice(0, at), en: text.slice(at + BILINGUAL_SEPARATOR.length) };
 }

@@ -94,11 +94,14 @@ describe('applySettingsUpdate', () => {
       dummyProductCode: 'dummy',
     });
   });
-  it('rejects unknown keys', () => {
+  it('rejects unknown keys, naming each key as the field', () => {
     const r = applySettingsUpdate(current, { syncEnclosure: true });
-    expect(!r.ok && r.errors[0]?.message.en).toBe(
-      'Integration settings (settings) has unknown fields: syncEnclosure',
-    );
+    expect(!r.ok && r.errors).toEqual([
+      {
+        path: 'syncEnclosure',
+        message: { ja: '不明な項目です: syncEnclosure', en: 'Unknown field: syncEnclosure' },
+      },
+    ]);
   });
   it('checks cross-field rules on the merged settings', () => {
     const r = applySettingsUpdate(current, { allocatedStatus: 'a' });
@@ -206,13 +209,36 @@ describe('omsOrderSchema (POST /api/v1/orders)', () => {
     [
       'misspelt key',
       { shipping_fee: 600 },
-      '',
-      '受注に不明な項目があります: shipping_fee',
-      'Order (order) has unknown fields: shipping_fee',
+      'shipping_fee',
+      '不明な項目です: shipping_fee',
+      'Unknown field: shipping_fee',
     ],
   ])('%s', (_label, patch, path, ja, en) => {
     expect(errorsOf(omsOrderSchema.safeParse({ ...validOrder, ...patch }))).toEqual([
       { path, message: { ja, en } },
+    ]);
+  });
+
+  it('names every unknown key as its own field, under its object (JSON from an OMS: __proto__, constructor)', () => {
+    const body = JSON.parse(
+      JSON.stringify({ ...validOrder, lines: [{ ...validOrder.lines[0], colour: 'red' }] }).replace(
+        /^\{/,
+        '{"__proto__":{"x":1},"constructor":1,',
+      ),
+    ) as unknown;
+    expect(errorsOf(omsOrderSchema.safeParse(body))).toEqual([
+      {
+        path: 'lines.0.colour',
+        message: { ja: '不明な項目です: lines.0.colour', en: 'Unknown field: lines.0.colour' },
+      },
+      {
+        path: '__proto__',
+        message: { ja: '不明な項目です: __proto__', en: 'Unknown field: __proto__' },
+      },
+      {
+        path: 'constructor',
+        message: { ja: '不明な項目です: constructor', en: 'Unknown field: constructor' },
+      },
     ]);
   });
 

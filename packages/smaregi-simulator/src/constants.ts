@@ -1,6 +1,6 @@
 /**
- * Names and credentials of the demo contract, app and user (issue 3 "How it starts"; wire.md
- * "Simulator package exports"). Other packages import these instead of repeating strings.
+ * Names and credentials of the demo contract, app and user (issue 3 "How it starts"; listed in
+ * packages/smaregi-simulator/README.md). Other packages import these instead of repeating strings.
  */
 export const DEMO_CONTRACT_ID = 'sb_renkei_demo';
 export const DEMO_CLIENT_ID = 'renkei-demo-client';
@@ -16,8 +16,17 @@ export const DEMO_LOGIN = {
   name: 'デモ 店長',
 } as const;
 
-/** Default redirect URI of the demo app (override with `redirectUris`). */
-export const DEFAULT_REDIRECT_URIS = ['http://localhost:3000/api/smaregi/callback'] as const;
+/**
+ * Default redirect URIs of the demo app (override with `redirectUris`): Renkei's API on port 3000
+ * and the admin's dev server on 5173 (which forwards /api to the API), by both loopback names, so
+ * [認証] returns to whichever origin the merchant's browser is on (its session cookie is per host).
+ */
+export const DEFAULT_REDIRECT_URIS = [
+  'http://localhost:3000/api/smaregi/callback',
+  'http://127.0.0.1:3000/api/smaregi/callback',
+  'http://127.0.0.1:5173/api/smaregi/callback',
+  'http://localhost:5173/api/smaregi/callback',
+] as const;
 
 /** Store IDs of the demo data (POS stores, the warehouse and the two 受注店舗 share one ID space). */
 export const DEMO_STORE_IDS = {
@@ -41,7 +50,7 @@ export const DEMO_PRODUCT_CODES = {
   dummy: 'DUMMY',
 } as const;
 
-/** Every POS scope the simulator knows (digest §3). */
+/** Every POS scope the simulator knows (docs/smaregi-wire.md §3). */
 export const POS_SCOPES = [
   'pos.products:read',
   'pos.products:write',

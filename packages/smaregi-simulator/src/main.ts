@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import {
+  DEFAULT_REDIRECT_URIS,
   DEMO_CLIENT_ID,
   DEMO_CLIENT_SECRET,
   DEMO_CONTRACT_ID,
@@ -14,59 +15,58 @@ import {
 import { startSimulator } from './simulator.js';
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
-const envSchema = z
-  .object({
-    SMAREGI_SIM_ID_PORT: port(4011),
-    SMAREGI_SIM_API_PORT: port(4010),
-    SMAREGI_SIM_HOST: z.string().default('127.0.0.1'),
-    SMAREGI_SIM_SEED: z.string().default('1'),
-    SMAREGI_SIM_REDIRECT_URIS: z
-      .string()
-      .default('http://localhost:3000/api/smaregi/callback')
-      .transform((v) =>
-        v
-          .split(',')
-          .map((s) => s.trim())
-          .filter((s) => s !== ''),
-      )
-      .refine((list) => list.length > 0 && list.every((u) => URL.canParse(u)), {
-        error: 'SMAREGI_SIM_REDIRECT_URIS はカンマ区切りのURLで指定してください',
-      }),
-    // The demo app's webhook settings (開発者ポータル: 環境設定 / Webhook), like the default redirect
-    // URI above: they point at Renkei's demo API so that `pnpm start` is wired end to end.
-    // `off` disables webhooks.
-    SMAREGI_SIM_WEBHOOK_URL: z
-      .string()
-      .default('http://localhost:3000/webhooks/smaregi')
-      .transform((v) => (v.trim() === '' || v.trim() === 'off' ? undefined : v.trim()))
-      .refine((v) => v === undefined || /^https?:\/\/\S+$/.test(v), {
-        error: 'SMAREGI_SIM_WEBHOOK_URL はhttp(s)のURL、または off で指定してください',
-      }),
-    SMAREGI_SIM_WEBHOOK_SECRET_HEADER: z.string().min(1).default('X-Renkei-Webhook-Secret'),
-    SMAREGI_SIM_WEBHOOK_SECRET: z.string().min(1).default('renkei-demo-webhook-secret'),
-    SMAREGI_SIM_POS_ACTIVITY_SECONDS: z.coerce
-      .number()
-      .min(0)
-      .max(3600)
-      .default(0)
-      .describe('0 = off; otherwise one emulated register sale every N seconds'),
-    SMAREGI_SIM_RATE_LIMITS: z
-      .string()
-      .default('10,4')
-      .transform((v, c) => {
-        if (v === 'off') return false as const;
-        const m = /^(\d+),(\d+)$/.exec(v);
-        if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) {
-          c.addIssue({
-            code: 'custom',
-            message:
-              'SMAREGI_SIM_RATE_LIMITS は "読み取り/秒,書き込み/秒" または off で指定してください',
-          });
-          return z.NEVER;
-        }
-        return { readsPerSecond: Number(m[1]), writesPerSecond: Number(m[2]) };
-      }),
-  });
+const envSchema = z.object({
+  SMAREGI_SIM_ID_PORT: port(4011),
+  SMAREGI_SIM_API_PORT: port(4010),
+  SMAREGI_SIM_HOST: z.string().default('127.0.0.1'),
+  SMAREGI_SIM_SEED: z.string().default('1'),
+  SMAREGI_SIM_REDIRECT_URIS: z
+    .string()
+    .default(DEFAULT_REDIRECT_URIS.join(','))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
+    )
+    .refine((list) => list.length > 0 && list.every((u) => URL.canParse(u)), {
+      error: 'SMAREGI_SIM_REDIRECT_URIS はカンマ区切りのURLで指定してください',
+    }),
+  // The demo app's webhook settings (開発者ポータル: 環境設定 / Webhook), like the default redirect
+  // URI above: they point at Renkei's demo API so that `pnpm start` is wired end to end.
+  // `off` disables webhooks.
+  SMAREGI_SIM_WEBHOOK_URL: z
+    .string()
+    .default('http://localhost:3000/webhooks/smaregi')
+    .transform((v) => (v.trim() === '' || v.trim() === 'off' ? undefined : v.trim()))
+    .refine((v) => v === undefined || /^https?:\/\/\S+$/.test(v), {
+      error: 'SMAREGI_SIM_WEBHOOK_URL はhttp(s)のURL、または off で指定してください',
+    }),
+  SMAREGI_SIM_WEBHOOK_SECRET_HEADER: z.string().min(1).default('X-Renkei-Webhook-Secret'),
+  SMAREGI_SIM_WEBHOOK_SECRET: z.string().min(1).default('renkei-demo-webhook-secret'),
+  SMAREGI_SIM_POS_ACTIVITY_SECONDS: z.coerce
+    .number()
+    .min(0)
+    .max(3600)
+    .default(0)
+    .describe('0 = off; otherwise one emulated register sale every N seconds'),
+  SMAREGI_SIM_RATE_LIMITS: z
+    .string()
+    .default('10,4')
+    .transform((v, c) => {
+      if (v === 'off') return false as const;
+      const m = /^(\d+),(\d+)$/.exec(v);
+      if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) {
+        c.addIssue({
+          code: 'custom',
+          message:
+            'SMAREGI_SIM_RATE_LIMITS は "読み取り/秒,書き込み/秒" または off で指定してください',
+        });
+        return z.NEVER;
+      }
+      return { readsPerSecond: Number(m[1]), writesPerSecond: Number(m[2]) };
+    }),
+});
 
 async function main(): Promise<void> {
   const parsed = envSchema.safeParse(process.env);

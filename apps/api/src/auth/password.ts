@@ -66,3 +66,17 @@ export function dummyPasswordHash(): Promise<string> {
   dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
   return dummyHash;
 }
+
+/**
+ * The password checks a login makes, as a dependency so that tests can observe them (e.g. that
+ * an unknown email is checked against the dummy hash, not answered early).
+ */
+export interface PasswordChecker {
+  verify: (password: string, stored: string) => Promise<boolean>;
+  dummyHash: () => Promise<string>;
+}
+
+export const scryptPasswords: PasswordChecker = {
+  verify: verifyPassword,
+  dummyHash: dummyPasswordHash,
+};

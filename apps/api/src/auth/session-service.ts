@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { randomToken, sha256Hex } from '../security/secrets.js';
-import { dummyPasswordHash, verifyPassword } from './password.js';
+import { LoginLockedError } from './login-limiter.js';
 
 const e = (ja: string, en: string) => ({ error: `${ja} / ${en}` });
 
@@ -29,43 +29,42 @@ export interface LoginResult {
 }
 
 /**
- * Checks the credentials and opens a session. The same error for an unknown email and a wrong
- * password, and the same work (a dummy hash) for both, so the answer tells nothing about which
- * emails exist. Locked-out emails are refused before the password is even checked.
+ * Checks the credentials and opens a session. The attempt is counted (per email and per client
+ * address) before the password is checked, so no burst gets more checks than the limit. The same
+ * error for an unknown email and a wrong password, and the same work (a hash against a dummy
+ * hash) for both, so neither the answer nor its time tells which emails exist; a locked login is
+ * refused the same way whether the email exists or not.
  */
 export async function login(
   deps: AppDeps,
   em: Em,
   input: z.output<typeof loginInputSchema>,
-  client: { userAgent: string | null },
+  client: { userAgent: string | null; ip?: string | null },
 ): Promise<LoginResult> {
   const email = input.email.toLowerCase();
-  const keys = [`email:${email}`];
-  const wait = deps.loginLimiter.retryAfterSeconds(keys);
-  if (wait > 0) {
-    throw new AppError(
-      'TOO_MANY_REQUESTS',
-      {
-        ja: `ログインの失敗が続いたため、${wait}秒後まで受け付けません`,
-        en: `Too many failed logins; try again in ${wait} s`,
-      },
-      [],
-      { retryAfterSeconds: wait },
+  const ip = client.ip ?? null;
+  try {
+    await deps.loginLimiter.begin(email, ip);
+  } catch (error) {
+    if (!(error instanceof LoginLockedError)) throw error;
+    deps.logger.warn(
+      { ip, retryAfterSeconds: error.retryAfterSeconds },
+      'login refused: too many attempts',
     );
+    throw lockedError(error.retryAfterSeconds);
   }
   const user = await new TenantResolver(em).userByEmail(email);
-  const ok = await verifyPassword(
+  const ok = await deps.passwords.verify(
     input.password,
-    user?.passwordHash ?? (await dummyPasswordHash()),
+    user?.passwordHash ?? (await deps.passwords.dummyHash()),
   );
   if (user === null || !ok) {
-    deps.loginLimiter.recordFailure(keys);
     throw new AppError('UNAUTHORIZED', {
       ja: 'メールアドレスまたはパスワードが違います',
       en: 'Wrong email or password',
     });
   }
-  deps.loginLimiter.recordSuccess(keys);
+  await deps.loginLimiter.succeeded(email, ip);
   const token = randomToken(32);
   const now = deps.now();
   const expiresAt = new Date(now.getTime() + deps.config.sessionTtlMs);
@@ -88,4 +87,20 @@ export async function login(
 /** Ends a session (the row is deleted, so the cookie is worthless even if it was copied). */
 export async function logout(em: Em, sessionId: string): Promise<void> {
   await em.nativeDelete(AdminSession, { id: sessionId });
+}
+
+/** The refusal of a locked login: when to try again, in both languages, nothing about the email. */
+function lockedError(seconds: number): AppError {
+  const minutes = Math.ceil(seconds / 60);
+  const ja = seconds < 60 ? `${seconds}秒後` : `約${minutes}分後(${seconds}秒後)`;
+  const en = seconds < 60 ? `${seconds} s` : `about ${minutes} min (${seconds} s)`;
+  return new AppError(
+    'TOO_MANY_REQUESTS',
+    {
+      ja: `ログインの試行が多すぎるため、一時的に受け付けを停止しています。${ja}にもう一度お試しください`,
+      en: `Too many login attempts; logins are paused for now. Try again in ${en}`,
+    },
+    [],
+    { retryAfterSeconds: seconds },
+  );
 }

@@ -29,11 +29,11 @@ export function adminRoutes(deps: AppDeps): Router {
       sessionId: token === undefined ? null : sha256Hex(token),
       ip: req.ip ?? null,
     });
-    // Back to the admin's connection screen; the reason is a fixed word, never request text.
-    const target = new URL('/', deps.config.publicUrl);
-    target.hash = outcome.ok
-      ? '/settings/connection?smaregi=connected'
-      : `/settings/connection?smaregi=error&reason=${outcome.reason}`;
+    // Back to the admin's connection screen on the origin the flow started from (HTML5 history
+    // paths); the reason is a fixed word, never request text.
+    const target = new URL(`${outcome.adminBase}/settings/connection`);
+    target.searchParams.set('smaregi', outcome.ok ? 'connected' : 'error');
+    if (!outcome.ok) target.searchParams.set('reason', outcome.reason);
     res.redirect(303, target.toString());
   });
 

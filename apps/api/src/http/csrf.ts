@@ -6,7 +6,7 @@ import { sendProblem } from './problem.js';
 export const CSRF_HEADER = 'x-renkei-csrf';
 
 /**
- * CSRF defence for cookie-authenticated mutations (RELIABILITY.md promise 6), in three layers:
+ * CSRF defence for cookie-authenticated mutations (docs/reliability.md item 6), in three layers:
  * 1. the browser's Origin (or, without it, Sec-Fetch-Site) must be this site or an allowed admin
  *    origin;
  * 2. a custom header must be present: custom headers make a cross-origin request preflighted,

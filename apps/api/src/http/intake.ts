@@ -4,6 +4,7 @@ import { AppError } from '../errors.js';
 import { GroupCommitIntake } from '../services/group-commit.js';
 import { orderView } from '../services/orders.js';
 import { ApiKeyAuthenticator } from './api-key-auth.js';
+import { bodyErrorOf } from './json-body.js';
 import { sendProblem } from './problem.js';
 
 /** Largest intake body: a 1,000-line order (Smaregi's modeled cap) fits with room to spare. */
@@ -41,6 +42,12 @@ export function intakeRouter(deps: AppDeps): Router {
           en: 'Content-Type must be application/json',
         }),
       );
+      return;
+    }
+    const bodyError = bodyErrorOf(res);
+    if (bodyError !== undefined) {
+      deps.metrics.ordersReceived.inc({ source: 'api', result: 'rejected' });
+      sendProblem(res, bodyError);
       return;
     }
     try {

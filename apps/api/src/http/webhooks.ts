@@ -16,7 +16,7 @@ const WEBHOOK_BODY_LIMIT = '256kb';
  * `POST /webhooks/smaregi`: secret header checked in constant time (the client's helper), the
  * contract mapped to its tenant (never a request field), duplicates dropped by the unique
  * (tenant, Smaregi-Event-Id), the event stored in the inbox with a job for the worker, and the
- * answer sent at once: the processing re-reads Smaregi later (RELIABILITY.md promise 8).
+ * answer sent at once: the processing re-reads Smaregi later (docs/reliability.md item 8).
  */
 export function webhookRouter(deps: AppDeps): Router {
   const router = express.Router();

@@ -19,7 +19,7 @@ import { audit, type TenantScope } from '../services/scope.js';
 import { sha256Hex } from '../security/secrets.js';
 
 /*
- * The [認証] button (DESIGN.md §6 flow 1): authorize with state + PKCE, callback, code exchange,
+ * The [認証] button (docs/flows.md §1): authorize with state + PKCE, callback, code exchange,
  * userinfo → contract ID, app token for the contract, tokens encrypted at rest.
  * The state row is bound to the admin session that started the flow and consumed by a
  * conditional update, so a replayed, forged or cross-session callback finds nothing to use and
@@ -47,27 +47,75 @@ export function connectionView(connection: SmaregiConnection) {
   };
 }
 
+const CALLBACK_PATH = '/api/smaregi/callback';
+
+/**
+ * The redirect URI for a flow started from `origin` (the admin page's `window.location.origin`):
+ * the callback on that origin when it is one of the configured admin origins, else the configured
+ * one. The session cookie belongs to the host the merchant is on (e.g. the Vite dev server on
+ * 127.0.0.1:5173, which forwards /api), so Smaregi must send the browser back through that host
+ * or the callback would not see the session that started the flow. Anything else is ignored:
+ * the browser is only ever sent to an origin the operator configured.
+ */
+export function redirectUriFor(config: AppDeps['config'], origin: string | undefined): string {
+  if (origin === undefined || !URL.canParse(origin)) return config.smaregi.redirectUri;
+  const wanted = new URL(origin).origin;
+  // The public URL's own origin keeps the configured URI (PUBLIC_URL may carry a path prefix).
+  if (wanted === new URL(config.publicUrl).origin) return config.smaregi.redirectUri;
+  const allowed = config.allowedOrigins.some(
+    (o) => URL.canParse(o) && new URL(o).origin === wanted,
+  );
+  return allowed ? `${wanted}${CALLBACK_PATH}` : config.smaregi.redirectUri;
+}
+
+/** Where the admin lives for a redirect URI: its URL without the callback path. */
+function adminBaseOf(redirectUri: string): string {
+  return redirectUri.endsWith(CALLBACK_PATH)
+    ? redirectUri.slice(0, -CALLBACK_PATH.length)
+    : new URL(redirectUri).origin;
+}
+
+/**
+ * The e-mail of the admin who authorised the current connection (the actor of the latest
+ * `connection.connected` audit entry), or null when not connected or connected another way (the
+ * demo's auto-connect). An entry older than the connection's `connectedAt` belongs to an earlier
+ * connection and is not taken.
+ */
+export async function authorizedBy(
+  scope: Pick<TenantScope, 'repos'>,
+  connection: SmaregiConnection,
+): Promise<string | null> {
+  if (connection.status === 'unauthenticated' || connection.connectedAt == null) return null;
+  const [latest] = await scope.repos.audit.find(
+    { action: 'connection.connected', at: { $gte: connection.connectedAt } },
+    { orderBy: { at: 'desc' }, limit: 1 },
+  );
+  return latest?.actorUserId == null ? null : latest.actorLabel;
+}
+
 /** Starts the flow: returns the Smaregi /authorize URL to send the browser to. */
 export async function startConnection(
   scope: TenantScope,
   sessionId: string,
+  origin?: string,
 ): Promise<{ authorizeUrl: string }> {
   const { deps } = scope;
   const state = createState();
   const pkce = createPkcePair();
   const now = deps.now();
+  const redirectUri = redirectUriFor(deps.config, origin);
   scope.repos.oauthStates.create({
     id: sha256Hex(state),
     sessionId,
     codeVerifier: pkce.codeVerifier,
-    redirectUri: deps.config.smaregi.redirectUri,
+    redirectUri,
     createdAt: now,
     expiresAt: new Date(now.getTime() + STATE_TTL_MS),
   });
   audit(scope, 'connection.start', 'connection', null, null, null);
   await scope.em.flush();
   const authorizeUrl = deps.smaregi.auth.buildAuthorizeUrl({
-    redirectUri: deps.config.smaregi.redirectUri,
+    redirectUri,
     scopes: deps.config.smaregi.scopes,
     state,
     codeChallenge: pkce.codeChallenge,
@@ -75,7 +123,11 @@ export async function startConnection(
   return { authorizeUrl };
 }
 
-export type CallbackOutcome =
+/**
+ * What the callback did. `adminBase` is where to send the browser back to: the admin on the
+ * origin whose redirect URI the flow used (the configured public URL when the state is unknown).
+ */
+export type CallbackOutcome = { adminBase: string } & (
   | { ok: true; tenantId: string; contractId: string }
   | {
       ok: false;
@@ -88,7 +140,8 @@ export type CallbackOutcome =
         | 'denied'
         | 'exchangeFailed'
         | 'contractTaken';
-    };
+    }
+);
 
 export interface CallbackInput {
   state?: string | undefined;
@@ -155,28 +208,29 @@ export async function completeConnection(
   input: CallbackInput,
 ): Promise<CallbackOutcome> {
   const em = forkEm(deps.orm);
-  const sessionTenant =
-    input.sessionId === null
-      ? null
-      : ((await new TenantResolver(em).sessionById(input.sessionId))?.tenant.id ?? null);
+  const session =
+    input.sessionId === null ? null : await new TenantResolver(em).sessionById(input.sessionId);
+  const sessionTenant = session?.tenant.id ?? null;
+  const fallback = { adminBase: deps.config.publicUrl };
   if (input.state === undefined || input.state === '') {
     await rejectAudit(deps, sessionTenant, 'missingParameters', input.ip);
-    return { ok: false, reason: 'missingParameters' };
+    return { ...fallback, ok: false, reason: 'missingParameters' };
   }
   const stateRow = await new TenantResolver(em).oauthState(sha256Hex(input.state));
   if (stateRow === null) {
     await rejectAudit(deps, sessionTenant, 'unknownState', input.ip);
-    return { ok: false, reason: 'unknownState' };
+    return { ...fallback, ok: false, reason: 'unknownState' };
   }
+  const back = { adminBase: adminBaseOf(stateRow.redirectUri) };
   const tenantId = stateRow.tenant.id;
   const now = deps.now();
   if (stateRow.consumedAt != null) {
     await rejectAudit(deps, tenantId, 'replayed', input.ip);
-    return { ok: false, reason: 'replayed' };
+    return { ...back, ok: false, reason: 'replayed' };
   }
-  if (input.sessionId === null || stateRow.sessionId !== input.sessionId) {
+  if (session === null || stateRow.sessionId !== input.sessionId) {
     await rejectAudit(deps, tenantId, 'wrongSession', input.ip);
-    return { ok: false, reason: 'wrongSession' };
+    return { ...back, ok: false, reason: 'wrongSession' };
   }
   // Consume the state exactly once, even if the same callback arrives twice at the same moment.
   const consumed = await em.nativeUpdate(
@@ -187,16 +241,12 @@ export async function completeConnection(
   if (consumed !== 1) {
     const reason = stateRow.expiresAt.getTime() <= now.getTime() ? 'expired' : 'replayed';
     await rejectAudit(deps, tenantId, reason, input.ip);
-    return { ok: false, reason };
+    return { ...back, ok: false, reason };
   }
   if (input.error !== undefined || input.code === undefined || input.code === '') {
-    await rejectAudit(
-      deps,
-      tenantId,
-      input.error !== undefined ? 'denied' : 'missingParameters',
-      input.ip,
-    );
-    return { ok: false, reason: input.error !== undefined ? 'denied' : 'missingParameters' };
+    const reason = input.error !== undefined ? 'denied' : 'missingParameters';
+    await rejectAudit(deps, tenantId, reason, input.ip);
+    return { ...back, ok: false, reason };
   }
 
   let user: UserTokens;
@@ -212,7 +262,7 @@ export async function completeConnection(
     const owner = await new TenantResolver(em).connectionByContract(contractId);
     if (owner !== null && owner.tenant.id !== tenantId) {
       await rejectAudit(deps, tenantId, 'contractTaken', input.ip);
-      return { ok: false, reason: 'contractTaken' };
+      return { ...back, ok: false, reason: 'contractTaken' };
     }
     app = await deps.smaregi.auth.requestAppToken(contractId);
   } catch (error) {
@@ -226,7 +276,7 @@ export async function completeConnection(
       'Smaregi code exchange failed',
     );
     await rejectAudit(deps, tenantId, 'exchangeFailed', input.ip);
-    return { ok: false, reason: 'exchangeFailed' };
+    return { ...back, ok: false, reason: 'exchangeFailed' };
   }
 
   const scope: TenantScope = {
@@ -234,7 +284,8 @@ export async function completeConnection(
     em,
     tenantId,
     repos: tenantRepositories(em, tenantId),
-    actor: { userId: null, label: 'oauth-callback', ip: input.ip },
+    // The admin whose session started (and now completes) the flow: "who authorised it".
+    actor: { userId: session.user.id, label: session.user.email, ip: input.ip },
   };
   {
     const connection = await scope.repos.connection.getOrCreate();
@@ -276,7 +327,7 @@ export async function completeConnection(
     );
     await em.flush(); // tokens, connection and audit entry in one transaction
   }
-  return { ok: true, tenantId, contractId };
+  return { ...back, ok: true, tenantId, contractId };
 }
 
 /** Disconnects: tokens destroyed, contract unlinked (webhooks for it stop mapping), status 未認証. */

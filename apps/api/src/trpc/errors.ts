@@ -6,7 +6,7 @@ import { ZodError } from 'zod';
 import { AppError, APP_ERROR_CODES, type AppErrorCode } from '../errors.js';
 
 /*
- * The one place where failures become client-visible errors (CONVENTIONS.md item 5): AppError
+ * The one place where failures become client-visible errors (docs/conventions.md item 5): AppError
  * (our services), ZodError (input schemas from packages/domain), SmaregiApiError (the client),
  * unique-constraint violations (a concurrent duplicate). Everything else is an internal error
  * whose details are logged, not shown.

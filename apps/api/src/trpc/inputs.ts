@@ -90,3 +90,13 @@ export const apiKeyCreateInput = z.strictObject({
     .min(1, msg('名前を入力してください', 'Name (name) is required'))
     .max(100, msg('名前は100文字以下です', 'Name (name) must be at most 100 characters')),
 });
+
+/** [認証]: the admin page's `window.location.origin` (optional; unknown origins are ignored). */
+export const connectionStartInput = z
+  .strictObject({
+    origin: z
+      .string(msg('オリジンは文字列です', 'Origin (origin) must be a string'))
+      .max(200, msg('オリジンが長すぎます', 'Origin (origin) is too long'))
+      .optional(),
+  })
+  .optional();

@@ -1,5 +1,6 @@
 import { authRouter } from './routers/auth.js';
 import { connectionRouter } from './routers/connection.js';
+import { dashboardRouter } from './routers/dashboard.js';
 import { apiKeysRouter, auditRouter, readinessRouter, syncLogRouter } from './routers/misc.js';
 import { orderStatusesRouter } from './routers/order-statuses.js';
 import { ordersRouter } from './routers/orders.js';
@@ -13,6 +14,7 @@ import { createCallerFactory, router } from './trpc.js';
 export const appRouter = router({
   auth: authRouter,
   connection: connectionRouter,
+  dashboard: dashboardRouter,
   settings: settingsRouter,
   shops: shopsRouter,
   paymentMethods: paymentMethodsRouter,

@@ -5,7 +5,10 @@ import { authedProcedure, publicProcedure, router } from '../trpc.js';
 export const authRouter = router({
   /** Signs in; the session cookie is set by the HTTP layer (HttpOnly, SameSite=Lax). */
   login: publicProcedure.input(loginInputSchema).mutation(async ({ ctx, input }) => {
-    const result = await login(ctx.deps, ctx.em, input, { userAgent: ctx.userAgent });
+    const result = await login(ctx.deps, ctx.em, input, {
+      userAgent: ctx.userAgent,
+      ip: ctx.ip,
+    });
     ctx.cookies.setSession(result.token, result.expiresAt);
     return {
       email: result.email,

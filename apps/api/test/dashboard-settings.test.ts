@@ -1,0 +1,264 @@
+import {
+  forkEm,
+  IntegrationSettings,
+  Order,
+  SmaregiConnection,
+  SyncEvent,
+  Tenant,
+} from '@renkei/persistence';
+import { testDialects } from '@renkei/persistence/testing';
+import { TRPCError } from '@trpc/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { splitBilingual } from '../src/services/dashboard.js';
+import { createContext } from '../src/trpc/context.js';
+import { createCaller } from '../src/trpc/root.js';
+import {
+  createTestApp,
+  seedTenant,
+  signedInCaller,
+  validOrder,
+  type SeededTenant,
+  type TestApp,
+} from './helpers.js';
+
+type Caller = Awaited<ReturnType<typeof signedInCaller>>['caller'];
+
+async function trpcError(promise: Promise<unknown>): Promise<TRPCError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof TRPCError) return error;
+    throw error;
+  }
+  throw new Error('expected a TRPCError');
+}
+
+/** The AppError behind a tRPC error: field errors and details as the admin receives them. */
+function appErrorOf(error: TRPCError) {
+  return error.cause as unknown as {
+    localized: { ja: string; en: string };
+    fieldErrors: { path: string; message: { ja: string; en: string } }[];
+    details?: Record<string, unknown>;
+  };
+}
+
+describe('splitBilingual (sync-event messages stored as "ja / en")', () => {
+  it('splits at the separator, keeps a single-language text in both, and splits nested ones in the middle', () => {
+    expect(splitBilingual('在庫照合を完了しました / Stock reconciliation finished')).toEqual({
+      ja: '在庫照合を完了しました',
+      en: 'Stock reconciliation finished',
+    });
+    expect(splitBilingual('only one text')).toEqual({ ja: 'only one text', en: 'only one text' });
+    expect(
+      splitBilingual(
+        '拒否しました: 商品がありません / No product / Refused: 商品がありません / No product',
+      ),
+    ).toEqual({
+      ja: '拒否しました: 商品がありません / No product',
+      en: 'Refused: 商品がありません / No product',
+    });
+  });
+});
+
+describe.each(testDialects())('dashboard summary and settings rules (%s)', (dialect) => {
+  let t: TestApp;
+  let a: SeededTenant;
+  let b: SeededTenant;
+  let caller: Caller;
+  let callerB: Caller;
+
+  beforeAll(async () => {
+    t = await createTestApp(dialect);
+    a = await seedTenant(t.deps, 'A');
+    b = await seedTenant(t.deps, 'B');
+    ({ caller } = await signedInCaller(t.deps, a));
+    ({ caller: callerB } = await signedInCaller(t.deps, b));
+  });
+  afterAll(() => t.close());
+
+  const setSwitch = async (tenantId: string, on: boolean) => {
+    const em = forkEm(t.deps.orm);
+    const row = await em.findOneOrFail(IntegrationSettings, { tenant: tenantId });
+    row.integrationEnabled = on;
+    await em.flush();
+  };
+
+  it('is empty for a new tenant', async () => {
+    expect(await callerB.dashboard.summary()).toEqual({
+      orders: { waiting: 0, pending: 0, registered: 0, failed: 0, canceled: 0, held: 0 },
+      lastReconciliation: null,
+      lastError: null,
+      lastOrderSyncedAt: null,
+    });
+  });
+
+  it('counts the tenant’s orders per sync state (held = waiting with a reason) and shows the latest reconciliation and error', async () => {
+    const states: [string, string, string | null][] = [
+      ['D-1', 'waiting', 'ダミー商品番号が未設定です / Dummy product code not set'],
+      ['D-2', 'waiting', null],
+      ['D-3', 'pending', null],
+      ['D-4', 'registered', null],
+      ['D-5', 'registered', null],
+      ['D-6', 'failed', null],
+      ['D-7', 'canceled', null],
+    ];
+    const em = forkEm(t.deps.orm);
+    for (const [number, syncState, syncReason] of states) {
+      const { order } = await caller.orders.create(validOrder(a, { orderNumber: number }) as never);
+      await em.nativeUpdate(Order, { id: order.id }, { syncState, syncReason } as never);
+    }
+    const syncedAt = new Date('2026-02-01T09:30:00.000Z');
+    await em.nativeUpdate(
+      Order,
+      { tenant: a.tenantId, orderNumber: 'D-4' },
+      { lastSyncedAt: new Date('2026-01-31T00:00:00.000Z') },
+    );
+    await em.nativeUpdate(
+      Order,
+      { tenant: a.tenantId, orderNumber: 'D-5' },
+      { lastSyncedAt: syncedAt },
+    );
+    // Another tenant's orders and events never show up.
+    await callerB.orders.create(validOrder(b, { orderNumber: 'B-1' }) as never);
+
+    const tenant = em.getReference(Tenant, a.tenantId);
+    const event = (at: string, fields: Partial<SyncEvent>) =>
+      em.create(SyncEvent, {
+        tenant,
+        subjectType: 'order',
+        kind: 'order.note',
+        outcome: 'info',
+        message: 'x',
+        at: new Date(at),
+        ...fields,
+      });
+    event('2026-02-01T08:00:00.000Z', {
+      subjectType: 'stock',
+      kind: 'stock.reconciled',
+      outcome: 'warning',
+      message: '在庫照合を完了しました(差異 2 件) / Stock reconciliation finished (2 drifts)',
+    });
+    event('2026-02-01T10:00:00.000Z', {
+      subjectType: 'stock',
+      kind: 'stock.reconciled',
+      outcome: 'success',
+      message: '在庫照合を完了しました(差異 0 件) / Stock reconciliation finished (0 drifts)',
+    });
+    event('2026-02-01T07:00:00.000Z', {
+      subjectId: 'old',
+      kind: 'order.rejected',
+      outcome: 'failure',
+      message: '古いエラー / Old error',
+    });
+    event('2026-02-01T09:00:00.000Z', {
+      subjectId: 'order-9',
+      kind: 'order.rejected',
+      outcome: 'failure',
+      message: 'スマレジが受注登録を拒否しました: 商品なし / Smaregi refused the order: no product',
+    });
+    event('2026-02-01T11:00:00.000Z', { outcome: 'success', message: '登録 / Registered' });
+    em.create(SyncEvent, {
+      tenant: em.getReference(Tenant, b.tenantId),
+      subjectType: 'order',
+      kind: 'order.rejected',
+      outcome: 'failure',
+      message: 'B のエラー / B error',
+      at: new Date('2026-03-01T00:00:00.000Z'),
+    });
+    await em.flush();
+
+    expect(await caller.dashboard.summary()).toEqual({
+      orders: { waiting: 2, pending: 1, registered: 2, failed: 1, canceled: 1, held: 1 },
+      lastReconciliation: {
+        at: '2026-02-01T10:00:00.000Z',
+        outcome: 'success',
+        message: {
+          ja: '在庫照合を完了しました(差異 0 件)',
+          en: 'Stock reconciliation finished (0 drifts)',
+        },
+      },
+      lastError: {
+        at: '2026-02-01T09:00:00.000Z',
+        subjectType: 'order',
+        subjectId: 'order-9',
+        kind: 'order.rejected',
+        message: {
+          ja: 'スマレジが受注登録を拒否しました: 商品なし',
+          en: 'Smaregi refused the order: no product',
+        },
+      },
+      lastOrderSyncedAt: syncedAt.toISOString(),
+    });
+    const other = await callerB.dashboard.summary();
+    expect(other.orders.waiting + other.orders.pending).toBe(1);
+    expect(other.lastError?.message.en).toBe('B error');
+    expect(other.lastReconciliation).toBeNull();
+  });
+
+  it('refuses a product code it cannot check against Smaregi (not connected, or re-authorisation needed) at the field', async () => {
+    const error = await trpcError(
+      caller.settings.update({ dummyProductCode: 'DUMMY', adjustmentProductCode: 'ADJ' }),
+    );
+    expect(error.code).toBe('BAD_REQUEST');
+    const fields = appErrorOf(error).fieldErrors;
+    expect(fields.map((f) => f.path).sort()).toEqual(['adjustmentProductCode', 'dummyProductCode']);
+    expect(fields.find((f) => f.path === 'dummyProductCode')?.message.ja).toBe(
+      'スマレジと接続するまでダミー商品番号「DUMMY」を確認できません。先に[認証]でスマレジと接続してください',
+    );
+    expect((await caller.settings.get()).dummyProductCode).toBeNull();
+
+    const em = forkEm(t.deps.orm);
+    const connection = await em.findOneOrFail(SmaregiConnection, { tenant: a.tenantId });
+    Object.assign(connection, { status: 'reauthRequired', contractId: 'sb_lost' });
+    await em.flush();
+    const reauth = await trpcError(caller.settings.update({ dummyProductCode: 'DUMMY' }));
+    expect(appErrorOf(reauth).fieldErrors[0]?.message.ja).toContain('再認証が必要');
+    Object.assign(connection, { status: 'unauthenticated', contractId: null });
+    await em.flush();
+
+    // Clearing a code, or saving the one already set, needs no look-up.
+    expect((await caller.settings.update({ dummyProductCode: null })).dummyProductCode).toBeNull();
+  });
+
+  it('refuses to change settings while the integration runs; stopping with changes, or starting alone, is allowed', async () => {
+    await setSwitch(a.tenantId, true);
+    // One unit of work per request, as over HTTP (the switch was flipped behind the caller's back).
+    const { token } = await signedInCaller(t.deps, a);
+    const request = async () => createCaller(await createContext(t.deps, { sessionToken: token }));
+    const running = await trpcError((await request()).settings.update({ syncEnclosures: true }));
+    expect(running.code).toBe('PRECONDITION_FAILED');
+    const refusal = appErrorOf(running);
+    expect(refusal.localized.ja).toBe(
+      '連携中は設定を変更できません。[連携を停止する]で停止してから保存してください',
+    );
+    expect(refusal.details).toMatchObject({ reason: 'integrationRunning' });
+    expect((await (await request()).settings.get()).syncEnclosures).toBe(false);
+
+    // The whole form saved again unchanged while running is not a change.
+    const unchanged = await (await request()).settings.get();
+    expect((await (await request()).settings.update(unchanged)).integrationEnabled).toBe(true);
+
+    // [連携を停止する] + [設定を保存する]: off and the change in one update.
+    const stopped = await (
+      await request()
+    ).settings.update({
+      integrationEnabled: false,
+      syncEnclosures: true,
+      shippingCsvUnallocated: 'include',
+    });
+    expect(stopped).toMatchObject({
+      integrationEnabled: false,
+      syncEnclosures: true,
+      shippingCsvUnallocated: 'include',
+    });
+    // Stopped: any change is saved.
+    expect(
+      (await (await request()).settings.update({ syncEnclosures: false })).syncEnclosures,
+    ).toBe(false);
+    // Starting (with or without changes) is judged by readiness, not refused as "running".
+    const start = await trpcError(
+      (await request()).settings.update({ integrationEnabled: true, syncEnclosures: true }),
+    );
+    expect(appErrorOf(start).details).toHaveProperty('readiness');
+  });
+});
