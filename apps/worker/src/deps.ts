@@ -56,4 +56,15 @@ export interface WorkerDeps {
   hooks?: OperationHooks;
   /** Jitter source (default Math.random). */
   random?: () => number;
+  /**
+   * Aborted when the worker is asked to stop (SIGTERM): from then on no new work begins — no
+   * claim, no job, no Smaregi write — while work already in flight goes on. The Worker sets it;
+   * components built without a Worker (tests) may leave it out.
+   */
+  stopping?: AbortSignal;
+}
+
+/** True once no new work may begin: the worker is stopping, or the caller's signal aborted. */
+export function stopRequested(deps: Pick<WorkerDeps, 'stopping'>, signal?: AbortSignal): boolean {
+  return deps.stopping?.aborted === true || signal?.aborted === true;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './env.js';
+import { ConfigError, loadConfig, startupWarnings } from './env.js';
 
 describe('loadConfig', () => {
   it('runs in demo mode with no configuration, on the API data folder when started from apps/worker', () => {
@@ -31,6 +31,29 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ RENKEI_DEMO: 'false' })).toThrow(
       /SMAREGI_CLIENT_ID, SMAREGI_CLIENT_SECRET, RENKEI_TOKEN_KEYS/,
     );
+  });
+
+  it('refuses to fall into demo mode in production, naming what is missing', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /demo mode[\s\S]*SMAREGI_CLIENT_ID, SMAREGI_CLIENT_SECRET, RENKEI_TOKEN_KEYS[\s\S]*RENKEI_DEMO=true/,
+    );
+    // Outside production the demo stays the zero-configuration default, without a warning.
+    expect(startupWarnings(loadConfig({ NODE_ENV: 'development' }))).toEqual([]);
+  });
+
+  it('runs the demo in production only when RENKEI_DEMO=true is explicit, and then warns at start', () => {
+    const c = loadConfig({ NODE_ENV: 'production', RENKEI_DEMO: 'true' });
+    expect(c.demo).toBe(true);
+    expect(startupWarnings(c)).toEqual([expect.stringMatching(/DEMO MODE IN PRODUCTION/)]);
+    const real = loadConfig({
+      NODE_ENV: 'production',
+      SMAREGI_CLIENT_ID: 'id',
+      SMAREGI_CLIENT_SECRET: 'secret',
+      RENKEI_TOKEN_KEYS: `k1:${Buffer.alloc(32).toString('base64')}`,
+    });
+    expect(real.demo).toBe(false);
+    expect(startupWarnings(real)).toEqual([]);
   });
 
   it('refuses a lease shorter than the request timeout (an expired lease must mean the call is over)', () => {

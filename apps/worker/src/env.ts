@@ -2,7 +2,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 
 /*
- * The worker's configuration, validated once at start-up (CONVENTIONS.md item 4). Nothing else
+ * The worker's configuration, validated once at start-up (docs/conventions.md item 4). Nothing else
  * reads process.env. The names match apps/api/src/env.ts so that one environment serves both
  * services (DATABASE_URL, RENKEI_DATA_DIR, SMAREGI_*). With no configuration at all the worker runs
  * in demo mode: the API's SQLite file, the local simulator and its demo app credentials.
@@ -56,6 +56,11 @@ export const envSchema = z.object({
   WORKER_RECONCILE_MS: ms(600_000),
   /** Token upkeep interval (refresh of the merchant's user token). */
   WORKER_TOKEN_UPKEEP_MS: ms(600_000),
+  /**
+   * How long one loop tick may run before /healthz reports the loop stuck (a loop is stuck when
+   * nothing started or ended for 3 of its intervals plus this).
+   */
+  WORKER_TICK_TIMEOUT_MS: ms(600_000),
   /** An in-flight operation whose worker vanished is taken over after this long (> request timeout). */
   WORKER_LEASE_MS: ms(60_000),
   /** Set to use several worker processes on PostgreSQL through pg-boss (default on with PostgreSQL). */
@@ -95,12 +100,25 @@ export interface WorkerConfig {
   waitingRecheckMs: number;
   reconcileMs: number;
   tokenUpkeepMs: number;
+  tickTimeoutMs: number;
   leaseMs: number;
 }
 
 /** Thrown when the environment is invalid; the message names every bad variable. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
+}
+
+/**
+ * Warnings to log at every start: a production worker running the demo (only possible with
+ * RENKEI_DEMO=true set explicitly).
+ */
+export function startupWarnings(config: Pick<WorkerConfig, 'env' | 'demo'>): string[] {
+  if (config.demo && config.env.NODE_ENV === 'production')
+    return [
+      'DEMO MODE IN PRODUCTION (RENKEI_DEMO=true): the worker uses the demo Smaregi app credentials and a token key generated on disk. Unset RENKEI_DEMO and configure the Smaregi credentials for a real deployment.',
+    ];
+  return [];
 }
 
 /**
@@ -119,13 +137,17 @@ export function loadConfig(
   }
   const env = parsed.data;
   const demo = env.RENKEI_DEMO ?? env.SMAREGI_CLIENT_ID === undefined;
-  if (!demo) {
-    const missing = (
-      ['SMAREGI_CLIENT_ID', 'SMAREGI_CLIENT_SECRET', 'RENKEI_TOKEN_KEYS'] as const
-    ).filter((k) => env[k] === undefined);
-    if (missing.length > 0)
-      throw new ConfigError(`outside demo mode these are required: ${missing.join(', ')}`);
-  }
+  const missing = (
+    ['SMAREGI_CLIENT_ID', 'SMAREGI_CLIENT_SECRET', 'RENKEI_TOKEN_KEYS'] as const
+  ).filter((k) => env[k] === undefined);
+  if (!demo && missing.length > 0)
+    throw new ConfigError(`outside demo mode these are required: ${missing.join(', ')}`);
+  // Secure by default (same rule as the API): production never falls into demo mode (the
+  // simulator's demo app credentials, a token key generated on disk) by a forgotten variable.
+  if (demo && env.NODE_ENV === 'production' && env.RENKEI_DEMO !== true)
+    throw new ConfigError(
+      `NODE_ENV=production refuses to start in demo mode: set ${(missing.length > 0 ? missing : ['SMAREGI_CLIENT_ID']).join(', ')}, or RENKEI_DEMO=true to run the demo on purpose`,
+    );
   if (env.WORKER_LEASE_MS <= env.SMAREGI_REQUEST_TIMEOUT_MS) {
     throw new ConfigError(
       'WORKER_LEASE_MS must be longer than SMAREGI_REQUEST_TIMEOUT_MS (a lease may only expire once its call cannot still arrive)',
@@ -157,6 +179,7 @@ export function loadConfig(
     waitingRecheckMs: env.WORKER_WAITING_RECHECK_MS,
     reconcileMs: env.WORKER_RECONCILE_MS,
     tokenUpkeepMs: env.WORKER_TOKEN_UPKEEP_MS,
+    tickTimeoutMs: env.WORKER_TICK_TIMEOUT_MS,
     leaseMs: env.WORKER_LEASE_MS,
   };
 }

@@ -12,7 +12,7 @@ import {
 } from '@renkei/persistence';
 import { systemClock } from '@renkei/smaregi-client';
 import { DEFAULT_ENGINE_SETTINGS } from './deps.js';
-import { ConfigError, loadConfig } from './env.js';
+import { ConfigError, loadConfig, startupWarnings } from './env.js';
 import { startHealthServer } from './http/health-server.js';
 import { createLogger } from './logger.js';
 import { WorkerMetrics } from './metrics.js';
@@ -33,15 +33,24 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.env.LOG_LEVEL);
+  // Loud on purpose, at every start: a production worker running the demo.
+  for (const warning of startupWarnings(config)) {
+    logger.warn({ demo: true, nodeEnv: config.env.NODE_ENV }, warning);
+    console.error(`\n  !!! WARNING: ${warning}\n`);
+  }
   const location = databaseLocation(config.databaseUrl, config.sqlitePath);
   // openDatabase retries when the API migrates the same database at the same moment.
   const orm = await openDatabase({ location });
   const shared =
-    location.dialect === 'postgresql' ? await createSharedBudget(location.url) : undefined;
+    location.dialect === 'postgresql'
+      ? await createSharedBudget(location.url, undefined, (error) =>
+          logger.warn({ err: error }, 'rate budget connection lost; a new one is opened'),
+        )
+      : undefined;
   const metrics = new WorkerMetrics({ defaultMetrics: true });
   const distributed =
     location.dialect === 'postgresql' && config.queue === 'pgboss'
-      ? await PgBossDistributed.start(location.url, logger)
+      ? await PgBossDistributed.start(location.url, { logger, metrics, leaseMs: config.leaseMs })
       : undefined;
   // App tokens are shared with the API (and every worker) through the encrypted token store.
   const vault = new TokenVault(
@@ -71,7 +80,12 @@ async function main(): Promise<void> {
         singleProcess: distributed === undefined && location.dialect === 'sqlite',
       },
     },
-    { pollMs: config.pollMs, reconcileMs: config.reconcileMs, tokenUpkeepMs: config.tokenUpkeepMs },
+    {
+      pollMs: config.pollMs,
+      reconcileMs: config.reconcileMs,
+      tokenUpkeepMs: config.tokenUpkeepMs,
+      tickTimeoutMs: config.tickTimeoutMs,
+    },
     distributed,
   );
   await worker.start();
@@ -82,6 +96,7 @@ async function main(): Promise<void> {
       queue: distributed ? 'pg-boss' : 'in-process',
       smaregi: config.smaregi.apiBaseUrl,
       health: `${health.url}/healthz`,
+      ready: `${health.url}/readyz`,
       demo: config.demo,
     },
     'renkei worker started',

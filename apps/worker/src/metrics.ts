@@ -38,6 +38,12 @@ export class WorkerMetrics {
     help: 'Inbox events of active tenants still to process, as seen by the last pass (capped)',
     registers: [this.registry],
   });
+  readonly queueErrors = new Counter({
+    name: 'renkei_worker_queue_errors_total',
+    help: 'Errors of the PostgreSQL work queue by operation: fetch, complete, fail (pg-boss jobs), locks (advisory-lock session), boss (pg-boss maintenance)',
+    labelNames: ['operation'] as const,
+    registers: [this.registry],
+  });
   readonly inFlight = new Gauge({
     name: 'renkei_worker_in_flight_operations',
     help: 'Remote calls in progress in this process',

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { forkEm, type Em } from '@renkei/persistence';
-import type { WorkerDeps } from './deps.js';
+import { stopRequested, type WorkerDeps } from './deps.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { TableJobQueue } from './jobs/job-queue.js';
-import { Loop, type TickFn } from './lifecycle/loop.js';
+import { DEFAULT_TICK_TIMEOUT_MS, Loop, type TickFn } from './lifecycle/loop.js';
 import { OrderActions } from './orders/order-actions.js';
 import { OrderSync } from './orders/order-sync.js';
 import { releaseDeadInFlight } from './orders/recover.js';
@@ -22,13 +22,43 @@ export interface WorkerIntervals {
   pollMs: number;
   reconcileMs: number;
   tokenUpkeepMs: number;
+  /**
+   * How long one tick may run before /healthz calls its loop stuck (default 10 minutes). A loop
+   * is stuck when nothing started or ended for 3 of its own intervals plus this.
+   */
+  tickTimeoutMs?: number;
 }
 
 export const DEFAULT_INTERVALS: WorkerIntervals = {
   pollMs: 250,
   reconcileMs: 600_000,
   tokenUpkeepMs: 600_000,
+  tickTimeoutMs: DEFAULT_TICK_TIMEOUT_MS,
 };
+
+/** How long /readyz waits for the database to answer `select 1`. */
+const READY_PING_TIMEOUT_MS = 2_000;
+
+export interface WorkerHealth {
+  ok: boolean;
+  state: WorkerState;
+  loops: {
+    name: string;
+    state: string;
+    lastTickAt: string | null;
+    /** When the tick in progress started (null between ticks). */
+    tickStartedAt: string | null;
+    staleAfterMs: number;
+    stuck: boolean;
+    lastError: string | null;
+  }[];
+}
+
+export interface WorkerReadiness {
+  ok: boolean;
+  state: WorkerState;
+  checks: Record<string, { ok: boolean; error?: string }>;
+}
 
 export type WorkerState = 'created' | 'running' | 'stopping' | 'stopped';
 
@@ -38,6 +68,8 @@ export type WorkerState = 'created' | 'running' | 'stopping' | 'stopped';
  */
 export class Worker {
   readonly id = `worker-${randomUUID()}`;
+  /** The dependencies as the components see them: with the worker's stop-request signal. */
+  readonly deps: WorkerDeps;
   readonly orderSync: OrderSync;
   readonly orderActions: OrderActions;
   readonly jobs: JobRunner;
@@ -49,16 +81,29 @@ export class Worker {
   readonly tokens: TokenUpkeep;
   readonly loops: Loop[];
   #state: WorkerState = 'created';
+  #stopped: Promise<{ clean: boolean }> | undefined;
 
   /** Aborted when the shutdown deadline passes (distributed order tasks listen to it). */
   readonly #abort = new AbortController();
+  /**
+   * Aborted the moment a stop is asked for: every place that begins work (claims, jobs, the
+   * queue's fetches, pools, per-item loops) checks it, so after SIGTERM nothing new starts.
+   */
+  readonly #stopRequest = new AbortController();
 
   constructor(
-    readonly deps: WorkerDeps,
+    deps: WorkerDeps,
     readonly intervals: WorkerIntervals = DEFAULT_INTERVALS,
     /** Several processes on PostgreSQL (pg-boss); absent = everything in this process. */
     readonly distributed?: Distributed,
   ) {
+    deps = {
+      ...deps,
+      stopping: deps.stopping
+        ? AbortSignal.any([deps.stopping, this.#stopRequest.signal])
+        : this.#stopRequest.signal,
+    };
+    this.deps = deps;
     this.orderActions = new OrderActions(deps);
     this.orderSync = new OrderSync(
       deps,
@@ -74,6 +119,7 @@ export class Worker {
       new Loop({
         name,
         intervalMs,
+        tickTimeoutMs: intervals.tickTimeoutMs ?? DEFAULT_TICK_TIMEOUT_MS,
         // With several processes each periodic tick runs in one of them at a time.
         tick: distributed
           ? (ctx) => distributed.exclusive(name, () => tick(ctx)).then((more) => more === true)
@@ -121,6 +167,8 @@ export class Worker {
 
   /** Distributed mode: one queued order registration, in whatever process picked it up. */
   async #runOrderTask(task: OrderTask): Promise<void> {
+    // Taken from the queue as the stop came: not started (the order stays due).
+    if (stopRequested(this.deps)) return;
     const em = forkEm(this.deps.orm);
     const tenant = (await activeTenants(em)).find((t) => t.tenantId === task.tenantId);
     if (tenant === undefined) return;
@@ -131,7 +179,7 @@ export class Worker {
   /** Stock reconciliation over every active tenant (drift recorded, see StockSync). */
   async reconcile({ signal, em }: { signal: AbortSignal; em: Em }): Promise<boolean> {
     for (const tenant of await activeTenants(em)) {
-      if (signal.aborted) break;
+      if (stopRequested(this.deps, signal)) break;
       const result = await this.stock.reconcile(tenant, signal);
       if (result.drifts > 0)
         this.deps.logger.warn(
@@ -176,63 +224,102 @@ export class Worker {
   }
 
   /**
-   * Graceful stop: no new ticks; in-flight work may finish until `deadlineMs`, then every tick is
-   * aborted (its operations are left in flight or unknown and resolved by a read next time).
+   * Graceful stop. At once (synchronously): no new work begins anywhere — no tick, no claim, no
+   * job, no queue fetch, no Smaregi write. Work already in flight may finish until `deadlineMs`;
+   * then it is aborted (its operations are released as unknown, or left in flight and resolved by
+   * a read once their lease ends). Calling it again returns the same outcome.
    */
-  async stop(deadlineMs: number): Promise<{ clean: boolean }> {
-    if (this.#state === 'stopped' || this.#state === 'created') {
+  stop(deadlineMs: number): Promise<{ clean: boolean }> {
+    if (this.#stopped !== undefined) return this.#stopped;
+    if (this.#state === 'created' || this.#state === 'stopped') {
       this.#state = 'stopped';
-      return { clean: true };
+      this.#stopRequest.abort(new Error('worker stopped'));
+      return Promise.resolve({ clean: true });
     }
     this.#state = 'stopping';
-    const stopStarted = Date.now();
-    const stopped = Promise.all(this.loops.map((l) => l.stop())).then(() => true);
+    this.#stopRequest.abort(new Error('worker stopping'));
+    this.#stopped = this.#stop(deadlineMs);
+    return this.#stopped;
+  }
+
+  async #stop(deadlineMs: number): Promise<{ clean: boolean }> {
+    const drained = Promise.all([
+      ...this.loops.map((l) => l.stop()),
+      this.distributed?.stopWorking(),
+    ]).then(() => true);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<boolean>((resolve) => {
       timer = setTimeout(() => resolve(false), deadlineMs);
       timer.unref();
     });
-    let clean = await Promise.race([stopped, deadline]);
+    let clean = await Promise.race([drained, deadline]);
     clearTimeout(timer);
     if (!clean) {
       this.#abort.abort(new Error('worker shutdown deadline passed'));
       for (const l of this.loops) l.abort();
-      await stopped;
+      await drained;
     }
     if (this.distributed) {
-      const left = Math.max(1_000, deadlineMs - (Date.now() - stopStarted));
-      const abortLater = setTimeout(
-        () => this.#abort.abort(new Error('worker shutdown deadline passed')),
-        left,
-      );
-      abortLater.unref();
-      await this.distributed.stop(left).catch((error: unknown) => {
+      await this.distributed.stop(1_000).catch((error: unknown) => {
         clean = false;
         this.deps.logger.error({ err: error }, 'queue stop failed');
       });
-      clearTimeout(abortLater);
     }
     this.#state = 'stopped';
     return { clean };
   }
 
-  /** Health: running and every loop ticked recently (3 intervals or 60 s). */
-  health(now: number): {
-    ok: boolean;
-    state: WorkerState;
-    loops: { name: string; state: string; lastTickAt: string | null; lastError: string | null }[];
-  } {
+  /**
+   * Liveness (/healthz): the worker runs and none of its loops is stuck, each judged on its own
+   * scale ({@link Loop.stuck}: 3 intervals plus the tick timeout). A loop whose ticks fail (e.g.
+   * the database is down) still ticks: that is readiness, not liveness.
+   */
+  health(now: number): WorkerHealth {
+    const iso = (t: number | undefined) => (t === undefined ? null : new Date(t).toISOString());
     const loops = this.loops.map((l) => ({
       name: l.name,
       state: l.state,
-      lastTickAt: l.lastTickAt === undefined ? null : new Date(l.lastTickAt).toISOString(),
+      lastTickAt: iso(l.lastTickAt),
+      tickStartedAt: iso(l.tickStartedAt),
+      staleAfterMs: l.staleAfterMs,
+      stuck: l.stuck(now),
       lastError: l.lastError ?? null,
     }));
-    const stale = this.loops.some(
-      (l) =>
-        l.lastTickAt !== undefined &&
-        now - l.lastTickAt > Math.max(60_000, 3 * this.intervals.pollMs),
-    );
-    return { ok: this.#state === 'running' && !stale, state: this.#state, loops };
+    const ok =
+      this.#state === 'running' &&
+      this.loops.every((l) => l.state === 'running') &&
+      !loops.some((l) => l.stuck);
+    return { ok, state: this.#state, loops };
+  }
+
+  /**
+   * Readiness (/readyz): able to work now — running, the database answers, and (PostgreSQL with
+   * several workers) the work queue is started and fetching.
+   */
+  async readiness(): Promise<WorkerReadiness> {
+    const checks: WorkerReadiness['checks'] = {};
+    checks.database = await this.#ping();
+    if (this.distributed) checks.queue = this.distributed.readiness();
+    const ok = this.#state === 'running' && Object.values(checks).every((c) => c.ok);
+    return { ok, state: this.#state, checks };
+  }
+
+  async #ping(): Promise<{ ok: boolean; error?: string }> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no answer within ${READY_PING_TIMEOUT_MS} ms`)),
+        READY_PING_TIMEOUT_MS,
+      );
+      timer.unref();
+    });
+    try {
+      await Promise.race([forkEm(this.deps.orm).getConnection().execute('select 1'), timeout]);
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }

@@ -338,6 +338,25 @@ describe.each(testDialects())('allocation, shipping and Smaregi events (%s)', (d
       product: listed.id,
     });
     expect(drifts.map((d) => [d.renkeiAmount, d.smaregiAmount])).toEqual([[40, 33]]);
+    // The pass is in the sync log (the dashboard's 最終在庫照合), as a warning since it drifted.
+    const passes = await forkEm(db.orm).find(
+      SyncEvent,
+      { tenant: t.tenantId, subjectType: 'stock', kind: 'stock.reconciled' },
+      { orderBy: { at: 'desc', id: 'desc' } },
+    );
+    expect(passes).toHaveLength(1);
+    expect(passes[0]!.outcome).toBe('warning');
+    const found = (passes[0]!.detail as { drifts: number }).drifts;
+    expect(found).toBeGreaterThanOrEqual(1);
+    expect(passes[0]!.message).toContain(`差異 ${found} 件) / Stock reconciliation finished`);
+
+    await tick('reconcile'); // nothing drifted since: a success line
+    const again = await forkEm(db.orm).find(
+      SyncEvent,
+      { tenant: t.tenantId, subjectType: 'stock', kind: 'stock.reconciled' },
+      { orderBy: { at: 'desc', id: 'desc' } },
+    );
+    expect(again.map((e) => e.outcome).sort()).toEqual(['success', 'warning']);
     sim.control.setWebhookBehaviour({});
   });
 });

@@ -14,7 +14,7 @@ import {
 } from './support/fixture.js';
 
 /*
- * RELIABILITY.md "Crash points": a worker child process is killed (SIGKILL) before the remote
+ * docs/reliability.md "Crash points": a worker child process is killed (SIGKILL) before the remote
  * call, after it before the local commit, and after the commit, again and again over a few
  * hundred orders. Every order must exist in Smaregi exactly once and none may be missing. SQLite
  * file (the single-worker mode), the simulator in this process so its state survives the kills.

@@ -16,7 +16,7 @@ import {
 } from './support/fixture.js';
 
 /*
- * RELIABILITY.md "Fault storm": 30% of calls fail — 429 with Retry-After, 500, 503, dropped
+ * docs/reliability.md "Fault storm": 30% of calls fail — 429 with Retry-After, 500, 503, dropped
  * connections, "500 after the order was created" (simulator faults) and timeouts after the
  * request reached Smaregi (a transport that answers too late). Everything must sync, with no
  * duplicate and no operation failed because of a transient fault.

@@ -27,7 +27,7 @@ import {
 } from './support/processes.js';
 
 /*
- * RELIABILITY.md "Rate compliance" with several worker processes: two real worker processes
+ * docs/reliability.md "Rate compliance" with several worker processes: two real worker processes
  * (src/main.ts) on one PostgreSQL database share a backlog through pg-boss and one contract rate
  * budget through the client's PostgreSQL budget store. The simulator enforces 10 reads/s and
  * 4 writes/s; its journal must show no one-second window above either limit, no 429, every order

@@ -24,8 +24,8 @@ import {
 
 /*
  * End to end: order rows as the intake stores them -> worker -> the simulator's 受注, for the
- * order sync settings of DESIGN.md §5 (enclosures, adjustment, promotion discount, dummy code,
- * payment mapping, tax) and the waiting / failed paths.
+ * order sync settings of docs/flows.md "Settings" (enclosures, adjustment, promotion discount,
+ * dummy code, payment mapping, tax) and the waiting / failed paths.
  */
 describe.each(testDialects())('order registration against the simulator (%s)', (dialect) => {
   let db: TestDatabase;

@@ -9,7 +9,7 @@ import { startWorkerProcess } from './support/processes.js';
 
 /*
  * The process itself (src/main.ts) in its default, demo configuration: SQLite file under
- * RENKEI_DATA_DIR, the simulator's demo app. It serves /healthz and /metrics, registers an order,
+ * RENKEI_DATA_DIR, the simulator's demo app. It serves /healthz, /readyz and /metrics, registers an order,
  * and on SIGTERM stops within its deadline with exit code 0.
  */
 describe('worker process (src/main.ts, SQLite demo mode)', () => {
@@ -68,6 +68,10 @@ describe('worker process (src/main.ts, SQLite demo mode)', () => {
       expect(metrics).toMatch(
         /renkei_worker_operations_total\{kind="registerOrder",result="succeeded"\} 1/,
       );
+      // Ready: its database answers (no queue with SQLite).
+      const ready = await fetch(`${url}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({ ok: true, checks: { database: { ok: true } } });
       expect((await fetch(`${url}/nope`)).status).toBe(404);
       // The app token is kept encrypted in the database, shared with the API (not in plaintext).
       const token = await forkEm(orm).findOneOrFail(SmaregiToken, {

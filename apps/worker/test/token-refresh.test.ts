@@ -11,12 +11,12 @@ import { DEMO_CONTRACT_ID, startSimulator, type RunningSimulator } from '@renkei
 import { seedTenant, testClient } from './support/fixture.js';
 
 /*
- * RELIABILITY.md "Concurrent refresh": several workers find the contract's app token missing or
- * refused at the same moment and make ONE token request between them. Each "worker" here is what
+ * docs/reliability.md "Concurrent refresh": several workers find the contract's app token missing
+ * or refused at the same moment and make ONE token request between them. Each "worker" here is what
  * src/main.ts builds: its own ORM instance on the shared PostgreSQL database, its own
  * EncryptedTokenStore and its own client (createWorkerClient), so nothing but the database is
- * shared, exactly as between worker processes. The advisory lock in EncryptedTokenStore.withLock
- * is what makes them take turns.
+ * shared, exactly as between worker processes. The advisory lock in EncryptedTokenStore.withLock is
+ * what makes them take turns.
  */
 const WORKERS = 3;
 const pg = testDialects().includes('postgresql');

@@ -1,14 +1,22 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WorkerMetrics } from '../metrics.js';
 
 export interface HealthSource {
+  /** Liveness: the process and its loops are not stuck. */
   health(now: number): { ok: boolean };
+  /** Readiness: able to work (database reachable, queue started). */
+  readiness(): Promise<{ ok: boolean }>;
 }
 
 /**
- * The worker's only HTTP surface: `GET /healthz` (200 while running and every loop ticks, 503
- * otherwise, with the loops' states) and `GET /metrics` (Prometheus text). Nothing else.
+ * The worker's only HTTP surface:
+ * - `GET /healthz` liveness: 200 while running and no loop is stuck (each judged on its own
+ *   interval), 503 otherwise, with the loops' states. A database outage does not make it fail:
+ *   restarting the worker would not bring the database back.
+ * - `GET /readyz` readiness: 200 when the database answers and the work queue (PostgreSQL) is
+ *   started and fetching, 503 otherwise, with each check.
+ * - `GET /metrics` Prometheus text. Nothing else.
  */
 export async function startHealthServer(options: {
   host: string;
@@ -18,6 +26,14 @@ export async function startHealthServer(options: {
   now?: () => number;
 }): Promise<{ url: string; server: Server; close(): Promise<void> }> {
   const now = options.now ?? (() => Date.now());
+  const json = (res: ServerResponse, ok: boolean, body: unknown): void => {
+    res
+      .writeHead(ok ? 200 : 503, {
+        'content-type': 'application/json; charset=utf-8',
+        'cache-control': 'no-store',
+      })
+      .end(JSON.stringify(body));
+  };
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -26,12 +42,15 @@ export async function startHealthServer(options: {
     }
     if (path === '/healthz') {
       const health = options.worker.health(now());
-      res
-        .writeHead(health.ok ? 200 : 503, {
-          'content-type': 'application/json; charset=utf-8',
-          'cache-control': 'no-store',
-        })
-        .end(JSON.stringify(health));
+      json(res, health.ok, health);
+      return;
+    }
+    if (path === '/readyz') {
+      options.worker.readiness().then(
+        (ready) => json(res, ready.ok, ready),
+        (error: unknown) =>
+          json(res, false, { ok: false, error: error instanceof Error ? error.message : 'failed' }),
+      );
       return;
     }
     if (path === '/metrics') {

@@ -1,5 +1,5 @@
 import { JOB_NAMES, type Em } from '@renkei/persistence';
-import type { WorkerDeps } from '../deps.js';
+import { stopRequested, type WorkerDeps } from '../deps.js';
 import type { OrderActions } from '../orders/order-actions.js';
 import { backoffMs, isTransientRead, smaregiReason } from '../smaregi/outcome.js';
 import { activeTenants, type ActiveTenant } from '../tenants/active-tenants.js';
@@ -51,11 +51,13 @@ export class JobRunner {
 
   async tick({ signal, em }: { signal: AbortSignal; em: Em }): Promise<boolean> {
     const batch = 50;
+    if (stopRequested(this.deps, signal)) return false;
     const jobs = await this.queue.claim(em, batch, [...this.#handlers.keys()]);
     if (jobs.length === 0) return false;
     const active = new Map((await activeTenants(em)).map((t) => [t.tenantId, t]));
     for (const job of jobs) {
-      if (signal.aborted) {
+      if (stopRequested(this.deps, signal)) {
+        // Claimed but not started: back to the queue at once, for this or another worker.
         await this.queue.retryOrFail(em, job, 'worker stopped before the job ran', 0);
         continue;
       }

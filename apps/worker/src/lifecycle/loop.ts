@@ -16,9 +16,17 @@ export type TickFn = (ctx: TickContext) => Promise<boolean | void>;
 
 export type LoopState = 'idle' | 'running' | 'stopping' | 'stopped';
 
+/** Default allowance for one tick before health calls the loop stuck (WORKER_TICK_TIMEOUT_MS). */
+export const DEFAULT_TICK_TIMEOUT_MS = 600_000;
+
 export interface LoopOptions {
   name: string;
   intervalMs: number;
+  /**
+   * How long one tick may take before the loop counts as stuck (health). Not enforced: a long
+   * tick is only reported, never cut short.
+   */
+  tickTimeoutMs?: number;
   tick: TickFn;
   orm: Orm;
   clock: Clock;
@@ -28,7 +36,7 @@ export interface LoopOptions {
 }
 
 /**
- * A small lifecycle object (CONVENTIONS.md item 11, after pg-boss `src/worker.ts`): explicit
+ * A small lifecycle object (docs/conventions.md item 11, after pg-boss `src/worker.ts`): explicit
  * states, one tick at a time, an abortable wait between ticks, and `stop()` that resolves once the
  * tick in progress has ended. A failing tick is logged and the loop goes on: a poison item must
  * never stop the engine.
@@ -41,6 +49,10 @@ export class Loop {
   #wake: (() => void) | undefined;
   /** Epoch ms of the last finished tick (health). */
   lastTickAt: number | undefined;
+  /** Epoch ms when the tick in progress started (undefined between ticks). */
+  tickStartedAt: number | undefined;
+  /** Epoch ms when the loop was started. */
+  startedAt: number | undefined;
   lastError: string | undefined;
 
   constructor(private readonly options: LoopOptions) {
@@ -55,6 +67,23 @@ export class Loop {
     return this.#state;
   }
 
+  /**
+   * A running loop is stuck when nothing has started or ended for 3 of its intervals plus its
+   * tick timeout: its own scale, so a loop that runs every 10 minutes is not judged by the
+   * standard of one that runs every 250 ms.
+   */
+  get staleAfterMs(): number {
+    return 3 * this.options.intervalMs + (this.options.tickTimeoutMs ?? DEFAULT_TICK_TIMEOUT_MS);
+  }
+
+  /** True when the loop is running but has not started or finished a tick for too long. */
+  stuck(now: number): boolean {
+    if (this.#state !== 'running') return false;
+    const last = Math.max(this.tickStartedAt ?? -Infinity, this.lastTickAt ?? -Infinity);
+    const since = Number.isFinite(last) ? last : (this.startedAt ?? now);
+    return now - since > this.staleAfterMs;
+  }
+
   /** The signal handed to ticks; aborted by `stop()` or `abort()`. */
   get signal(): AbortSignal {
     return this.#abort.signal;
@@ -63,6 +92,7 @@ export class Loop {
   start(): void {
     if (this.#state !== 'idle') return;
     this.#state = 'running';
+    this.startedAt = this.options.clock.now();
     this.#done = this.#run();
   }
 
@@ -74,6 +104,7 @@ export class Loop {
   /** Runs one tick with a fresh entity manager (tests and the loop itself). */
   async tickOnce(signal: AbortSignal = this.#abort.signal): Promise<boolean> {
     const started = this.options.clock.now();
+    this.tickStartedAt = started;
     let ok = false;
     try {
       const more = await this.options.tick({ signal, em: forkEm(this.options.orm) });
@@ -81,6 +112,7 @@ export class Loop {
       this.lastError = undefined;
       return more === true;
     } finally {
+      this.tickStartedAt = undefined;
       this.lastTickAt = this.options.clock.now();
       this.options.onTick?.(this.name, this.lastTickAt - started, ok);
     }

@@ -112,7 +112,7 @@ export class OrderActions {
       order.smaregiOrderHeadId != null &&
       options.planned !== true
     ) {
-      // Renkei's own planner decides the allocation from its stock figures (DESIGN.md §5).
+      // Renkei's own planner decides the allocation from its stock figures (docs/flows.md §4).
       await planOmsAllocation(em, repos, settings);
     }
     const decision = decideOrderActions({

@@ -34,12 +34,15 @@ export class OrderSync {
   async tick({ signal, em }: { signal: AbortSignal; em: Em }): Promise<boolean> {
     let more = false;
     let due = 0;
+    // The pool stops taking orders at the stop request; `signal` (the deadline) only aborts the
+    // calls already in flight.
+    const noMore = this.deps.stopping ? AbortSignal.any([signal, this.deps.stopping]) : signal;
     for (const tenant of await activeTenants(em)) {
-      if (signal.aborted) break;
+      if (noMore.aborted) break;
       const ids = await this.dueOrderIds(em, tenant);
       if (ids.length >= this.batchSize) more = true;
       due += ids.length;
-      await runPool(ids, this.deps.settings.orderConcurrency, signal, (orderId) =>
+      await runPool(ids, this.deps.settings.orderConcurrency, noMore, (orderId) =>
         this.registerOne(tenant, orderId, signal).then(() => undefined),
       );
     }
@@ -82,13 +85,17 @@ export class OrderSync {
     const limit = this.batchSize;
     const now = this.deps.clock.now();
     // Orders backing off after an unknown outcome or a 429 wait their turn without blocking
-    // newer ones (otherwise a few hundred deferred orders would starve the rest).
+    // newer ones (otherwise a few hundred deferred orders would starve the rest). Orders in
+    // flight under a live lease are being worked on (perhaps by a process that died): they are
+    // due again when the lease ends, and are then resolved by a read before anything is resent.
     const deferred = (
       await repos.operations.find(
         {
           kind: 'registerOrder',
-          state: { $in: ['pending', 'unknown'] },
-          nextAttemptAt: { $gt: new Date(now) },
+          $or: [
+            { state: { $in: ['pending', 'unknown'] }, nextAttemptAt: { $gt: new Date(now) } },
+            { state: 'in_flight', leaseUntil: { $gt: new Date(now) } },
+          ],
         },
         { limit: 10_000 },
       )

@@ -14,8 +14,9 @@ import {
   type Em,
 } from '@renkei/persistence';
 import type { Order as SmaregiOrder } from '@renkei/smaregi-client';
-import type { WorkerDeps } from '../deps.js';
+import { stopRequested, type WorkerDeps } from '../deps.js';
 import { backoffMs, classifyWriteFailure, smaregiReason } from '../smaregi/outcome.js';
+import { gatedWrite, notSentAtShutdown } from '../smaregi/send-gate.js';
 import type { ActiveTenant } from '../tenants/active-tenants.js';
 import { FIXABLE_ELSEWHERE, readSettings, payloadContextFor, toOmsOrder } from './order-view.js';
 
@@ -36,7 +37,9 @@ export type RegisterResult =
   /** Another worker holds the in-flight lease. */
   | 'busy'
   /** Nothing to do (order gone, integration off, connection refused). */
-  | 'skipped';
+  | 'skipped'
+  /** The worker is stopping: not started (or handed back before anything was sent). */
+  | 'stopped';
 
 const OP_KIND = 'registerOrder' as const;
 export const registerOrderKey = (orderId: string): string => `order:${orderId}`;
@@ -81,7 +84,7 @@ interface Claim {
 }
 
 /**
- * 受注登録 through the operation ledger (RELIABILITY.md promise 1):
+ * 受注登録 through the operation ledger (docs/reliability.md item 1):
  *
  *   ledger row (tenant, registerOrder, order:<id>) → in_flight with a lease, committed BEFORE the
  *   call → POST /orders → committed as succeeded with the orderHeadId.
@@ -99,8 +102,22 @@ export class OrderRegistrar {
     orderId: string,
     signal: AbortSignal,
   ): Promise<RegisterResult> {
+    // After the stop request no registration begins; the ones in flight finish.
+    if (stopRequested(this.deps)) return 'stopped';
     const claim = await this.#claim(tenant, orderId);
     if (typeof claim === 'string') return claim;
+    if (stopRequested(this.deps)) {
+      // The stop arrived while claiming and nothing was sent: hand the order back at once
+      // (`unknown` keeps the rule that an earlier attempt is looked up before any resend).
+      await this.#release(
+        tenant,
+        claim,
+        claim.mustResolve ? 'unknown' : 'pending',
+        'worker stopping: not sent',
+        0,
+      );
+      return 'stopped';
+    }
     const { hooks, smaregi, metrics } = this.deps;
     const key = registerOrderKey(orderId);
     await hooks?.beforeRemoteCall?.(OP_KIND, key);
@@ -131,9 +148,23 @@ export class OrderRegistrar {
           return this.#markProblems(tenant, orderId, claim.built);
         }
         if (claim.mustResolve) await this.#remember(tenant, claim, claim.built.payload);
+        const payload = claim.built.payload;
         try {
-          remote = await orders.register(claim.built.payload, callOptions);
+          remote = await gatedWrite(this.deps.stopping, () =>
+            orders.register(payload, callOptions),
+          );
         } catch (error) {
+          if (notSentAtShutdown(error)) {
+            // The stop came while the call waited for its token or rate budget: nothing left.
+            await this.#release(
+              tenant,
+              claim,
+              claim.mustResolve ? 'unknown' : 'pending',
+              'worker stopping: not sent',
+              0,
+            );
+            return 'stopped';
+          }
           const failure = classifyWriteFailure(error);
           if (failure.kind === 'duplicate') {
             // Smaregi already has this order code: an earlier attempt reached it.

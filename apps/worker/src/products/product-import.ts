@@ -7,7 +7,7 @@ import {
   type ListedProduct,
 } from '@renkei/persistence';
 import type { Product } from '@renkei/smaregi-client';
-import type { WorkerDeps } from '../deps.js';
+import { stopRequested, type WorkerDeps } from '../deps.js';
 import { smaregiReason, isTransientRead } from '../smaregi/outcome.js';
 import { connectedTenants, type ActiveTenant } from '../tenants/active-tenants.js';
 
@@ -31,6 +31,7 @@ export class ProductImport {
   constructor(private readonly deps: WorkerDeps) {}
 
   async tick({ signal, em }: { signal: AbortSignal; em: Em }): Promise<boolean> {
+    if (stopRequested(this.deps, signal)) return false;
     const tenants = new Map((await connectedTenants(em)).map((t) => [t.tenantId, t]));
     const runs = await em.find(
       ProductImportRun,
@@ -40,7 +41,7 @@ export class ProductImport {
     em.clear();
     let more = false;
     for (const run of runs) {
-      if (signal.aborted) break;
+      if (stopRequested(this.deps, signal)) break;
       const tenant = tenants.get(run.tenant.id);
       if (tenant === undefined) continue;
       const result = await this.step(tenant, run.id, signal);
@@ -101,7 +102,7 @@ export class ProductImport {
       }
       const last = list.length < IMPORT_PAGE_SIZE;
       // Read ahead while this page is written (a failed read-ahead is simply read again later).
-      if (!last && n + 1 < maxPages && !signal.aborted) {
+      if (!last && n + 1 < maxPages && !stopRequested(this.deps, signal)) {
         next = read(page + 1);
         next.catch(() => undefined);
       }
@@ -151,7 +152,8 @@ export class ProductImport {
       if (last) return 'finished';
       cursor = String(page + 1);
       page += 1;
-      if (signal.aborted) return 'more';
+      // The page read ahead is only taken while the worker is not stopping (resumable run).
+      if (stopRequested(this.deps, signal)) return 'more';
     }
     return 'more';
   }

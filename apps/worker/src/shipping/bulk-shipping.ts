@@ -4,10 +4,11 @@ import {
   type SmaregiAllocationStatus,
 } from '@renkei/domain';
 import { forkEm, Operation, tenantRepositories, type Em } from '@renkei/persistence';
-import type { WorkerDeps } from '../deps.js';
+import { stopRequested, type WorkerDeps } from '../deps.js';
 import type { OrderEvents } from '../orders/order-events.js';
 import { readSettings } from '../orders/order-view.js';
 import { backoffMs, classifyWriteFailure, smaregiReason } from '../smaregi/outcome.js';
+import { gatedWrite, notSentAtShutdown } from '../smaregi/send-gate.js';
 import { activeTenants, type ActiveTenant } from '../tenants/active-tenants.js';
 
 export const SHIPPING_PRIORITY = 20;
@@ -38,13 +39,26 @@ export class BulkShipping {
   async tick({ signal, em }: { signal: AbortSignal; em: Em }): Promise<boolean> {
     let more = false;
     for (const tenant of await activeTenants(em)) {
-      if (signal.aborted) break;
+      if (stopRequested(this.deps, signal)) break;
       const settings = await readSettings(em, tenant.tenantId);
       if (settings.bulkShippingTriggerStatus === null) continue;
       const candidates = await this.#candidates(tenant, settings);
       const size = Math.min(100, this.deps.settings.shippingBatchSize);
-      for (let i = 0; i < candidates.length && !signal.aborted; i += size) {
-        await this.#ship(tenant, candidates.slice(i, i + size), signal);
+      for (let i = 0; i < candidates.length; i += size) {
+        const batch = candidates.slice(i, i + size);
+        if (stopRequested(this.deps, signal)) {
+          // Claimed but not sent when the stop came: handed back at once, not left in flight.
+          for (const c of batch)
+            await this.#release(
+              tenant,
+              c,
+              c.mustResolve ? 'unknown' : 'pending',
+              'worker stopping: not sent',
+              0,
+            );
+          continue;
+        }
+        await this.#ship(tenant, batch, signal);
       }
       if (candidates.length >= 500) more = true;
     }
@@ -135,17 +149,31 @@ export class BulkShipping {
     await this.deps.hooks?.beforeRemoteCall?.('shipOrders', toSend.map((c) => c.orderId).join(','));
     let results;
     try {
-      results = await orders.bulkShip(
-        {
-          orders: toSend.map((c) => ({
-            orderHeadId: c.orderHeadId,
-            shippingDate: c.shippingDate,
-            ...(c.slipNumber ? { slipNumber: c.slipNumber } : {}),
-          })),
-        },
-        options,
+      results = await gatedWrite(this.deps.stopping, () =>
+        orders.bulkShip(
+          {
+            orders: toSend.map((c) => ({
+              orderHeadId: c.orderHeadId,
+              shippingDate: c.shippingDate,
+              ...(c.slipNumber ? { slipNumber: c.slipNumber } : {}),
+            })),
+          },
+          options,
+        ),
       );
     } catch (error) {
+      if (notSentAtShutdown(error)) {
+        // Held back at shutdown before anything was sent: handed back at once.
+        for (const c of toSend)
+          await this.#release(
+            tenant,
+            c,
+            c.mustResolve ? 'unknown' : 'pending',
+            'worker stopping: not sent',
+            0,
+          );
+        return;
+      }
       const failure = classifyWriteFailure(error);
       for (const c of toSend) {
         if (failure.kind === 'rejected') await this.#fail(tenant, c, failure.message);
@@ -210,10 +238,13 @@ export class BulkShipping {
     c: Candidate,
     state: 'unknown' | 'pending',
     reason: string,
+    delayMs?: number,
   ): Promise<void> {
     const em = forkEm(this.deps.orm);
     const now = this.deps.clock.now();
     const { retryBaseMs, retryMaxMs } = this.deps.settings;
+    const wait =
+      delayMs ?? backoffMs(c.attempts, retryBaseMs, retryMaxMs, this.deps.random ?? Math.random);
     await em.nativeUpdate(
       Operation,
       { id: c.opId, tenant: tenant.tenantId, attempts: c.attempts },
@@ -221,9 +252,7 @@ export class BulkShipping {
         state,
         leaseUntil: null,
         lastError: reason,
-        nextAttemptAt: new Date(
-          now + backoffMs(c.attempts, retryBaseMs, retryMaxMs, this.deps.random ?? Math.random),
-        ),
+        nextAttemptAt: new Date(now + wait),
         updatedAt: new Date(now),
       },
     );

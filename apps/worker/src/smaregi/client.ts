@@ -8,6 +8,7 @@ import {
   type SmaregiLogger,
   type TokenStore,
 } from '@renkei/smaregi-client';
+import { gateTransport } from './send-gate.js';
 
 export interface WorkerClientOptions {
   idBaseUrl: string;
@@ -45,7 +46,8 @@ export function createWorkerClient(options: WorkerClientOptions): SmaregiClient 
     ...(options.tokenStore ? { tokenStore: options.tokenStore } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    // Writes started through gatedWrite() are held back here once the worker is stopping.
+    fetch: gateTransport(options.fetch ?? ((input, init) => globalThis.fetch(input, init))),
     userAgent: 'renkei-worker',
   });
 }

@@ -1,7 +1,7 @@
 import { isSmaregiApiError } from '@renkei/smaregi-client';
 
 /**
- * What a failed remote WRITE means for the operation ledger (RELIABILITY.md items 1-2):
+ * What a failed remote WRITE means for the operation ledger (docs/reliability.md items 1-2):
  * - `unknown`: the call may or may not have changed Smaregi (timeout, reset, 5xx, unreadable
  *   answer, shutdown abort): read Smaregi before sending again;
  * - `noEffect`: Smaregi certainly did nothing and it is worth trying again later (429 after the

@@ -14,6 +14,9 @@ import type { WorkerDeps } from '../deps.js';
 import { readSettings, toIndexEntry, toOmsOrder } from '../orders/order-view.js';
 import type { ActiveTenant } from '../tenants/active-tenants.js';
 
+/** Sync-event kind of a finished reconciliation pass (read by the API's dashboard summary). */
+export const STOCK_RECONCILED_KIND = 'stock.reconciled';
+
 /** Stock reads go after orders and allocation in the contract's budget. */
 export const STOCK_PRIORITY = 10;
 const WAREHOUSE_CACHE_MS = 300_000;
@@ -24,7 +27,7 @@ export interface StockRefreshResult {
 }
 
 /**
- * Keeps each listed product's stock figures and 有効在庫数 current (DESIGN.md §6.6): from
+ * Keeps each listed product's stock figures and 有効在庫数 current (docs/flows.md §6): from
  * `pos:stock` webhooks (the products named) and from a periodic reconciliation over every stock
  * row. Smaregi's rows are read through 受注管理 GET /stock (with the allocated amount); the
  * effective stock itself is the domain's `computeEffectiveStock`. A difference that the
@@ -63,7 +66,19 @@ export class StockSync {
       smaregiProductId: { $ne: null },
     });
     const ids = products.map((p) => p.smaregiProductId ?? '');
-    return this.apply(tenant, ids, rows, 'reconciliation', signal);
+    const result = await this.apply(tenant, ids, rows, 'reconciliation', signal);
+    // One line in the sync log per finished pass: the dashboard shows when stock was last
+    // checked against Smaregi and whether it had drifted (the drifts themselves are StockDrift rows).
+    const log = forkEm(this.deps.orm);
+    tenantRepositories(log, tenant.tenantId).syncEvents.record({
+      subjectType: 'stock',
+      kind: STOCK_RECONCILED_KIND,
+      outcome: result.drifts > 0 ? 'warning' : 'success',
+      message: `在庫照合を完了しました(商品 ${result.products} 件、差異 ${result.drifts} 件) / Stock reconciliation finished (${result.products} product(s), ${result.drifts} drift(s))`,
+      detail: { products: result.products, drifts: result.drifts },
+    });
+    await log.flush();
+    return result;
   }
 
   /** Stores the rows of the given products and recomputes their effective stock. */

@@ -8,9 +8,9 @@ export interface ActiveTenant {
 
 /**
  * Tenants whose integration is switched on AND whose Smaregi connection is 有効化済み with a
- * contract (DESIGN.md §5): nothing runs for anyone else, in particular not for a connection that
- * needs re-authorisation. This is the worker's only cross-tenant query; everything after it goes
- * through tenant-scoped repositories.
+ * contract (docs/flows.md "Settings"): nothing runs for anyone else, in particular not for a
+ * connection that needs re-authorisation. This is the worker's only cross-tenant query; everything
+ * after it goes through tenant-scoped repositories.
  */
 export async function activeTenants(em: Em): Promise<ActiveTenant[]> {
   const enabled = await em.find(

@@ -1,6 +1,6 @@
 import { forkEm, SmaregiConnection, tenantRepositories, type Em } from '@renkei/persistence';
 import { isSmaregiApiError } from '@renkei/smaregi-client';
-import type { WorkerDeps } from '../deps.js';
+import { stopRequested, type WorkerDeps } from '../deps.js';
 import { smaregiReason } from '../smaregi/outcome.js';
 import { connectedTenants } from './active-tenants.js';
 
@@ -17,7 +17,7 @@ export class TokenUpkeep {
 
   async tick({ signal, em }: { signal: AbortSignal; em: Em }): Promise<boolean> {
     for (const tenant of await connectedTenants(em)) {
-      if (signal.aborted) break;
+      if (stopRequested(this.deps, signal)) break;
       try {
         await this.deps.smaregi.auth.requestAppToken(tenant.contractId);
       } catch (error) {

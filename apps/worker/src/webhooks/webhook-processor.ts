@@ -11,7 +11,7 @@ import {
   type SmaregiWebhookEvent,
 } from '@renkei/smaregi-client';
 import { upsertPage } from '../products/product-import.js';
-import type { WorkerDeps } from '../deps.js';
+import { stopRequested, type WorkerDeps } from '../deps.js';
 import type { OrderEvents } from '../orders/order-events.js';
 import { backoffMs, isTransientRead, smaregiReason } from '../smaregi/outcome.js';
 import type { StockSync } from '../stock/stock-sync.js';
@@ -21,7 +21,7 @@ import { activeTenants, type ActiveTenant } from '../tenants/active-tenants.js';
 const WEBHOOK_PRIORITY = 20;
 
 /**
- * Processes the webhook inbox (RELIABILITY.md item 8): the API stored each delivery once per
+ * Processes the webhook inbox (docs/reliability.md item 8): the API stored each delivery once per
  * `Smaregi-Event-Id`; here each event is handled as a re-read of current state, so duplicates,
  * shuffled order and late deliveries all end in the state Smaregi has now. Events of a tenant
  * whose integration is off stay in the inbox until it is on (except app subscription notices,
@@ -45,6 +45,7 @@ export class WebhookProcessor {
   ) {}
 
   async tick({ signal, em }: { signal: AbortSignal; em: Em }): Promise<boolean> {
+    if (stopRequested(this.deps, signal)) return false;
     const active = new Map((await activeTenants(em)).map((t) => [t.tenantId, t]));
     const batch = 100;
     // Only what may run now: events of active tenants, and subscription notices of anyone (so a
@@ -61,7 +62,8 @@ export class WebhookProcessor {
     this.deps.metrics.webhooksWaiting.set(events.length);
     const now = this.deps.clock.now();
     for (const row of events) {
-      if (signal.aborted) break;
+      // Each event is new work: none begins after the stop request (they stay in the inbox).
+      if (stopRequested(this.deps, signal)) break;
       if ((this.#retry.get(row.id)?.at ?? 0) > now) continue;
       const tenant = active.get(row.tenant.id);
       const isSubscription = row.event === 'AppSubscription';

@@ -57,8 +57,24 @@ export function maxPerSecond(entries: readonly JournalEntry[]): number {
   return best;
 }
 
-/** Reads one counter value from Prometheus text. */
+/** Reads one counter value from Prometheus text (`labels` empty: a metric without labels). */
 export function metricValue(text: string, name: string, labels: string): number {
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
+  const line = text
+    .split('\n')
+    .find((l) =>
+      labels === '' ? l.startsWith(`${name} `) : l.startsWith(`${name}{`) && l.includes(labels),
+    );
   return line === undefined ? 0 : Number(line.split(' ').at(-1));
+}
+
+/** The worker's own log lines (pino JSON), parsed; other output is skipped. */
+export function logLines(output: string): { time: number; msg: string; [k: string]: unknown }[] {
+  return output.split('\n').flatMap((line) => {
+    if (!line.startsWith('{')) return [];
+    try {
+      return [JSON.parse(line) as { time: number; msg: string }];
+    } catch {
+      return [];
+    }
+  });
 }
