@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import {
+  changedShopUpdates,
+  checkShopTax,
+  shopDraftFrom,
+  type OrderStore,
+  type ShopView,
+  type TaxMode,
+} from './shop-mapping';
+
+const store = (storeId: string, sellDivision: string): OrderStore => ({
+  storeId,
+  storeName: `受注店舗${storeId}`,
+  sellDivision,
+  stockStoreId: '10',
+  autoAllocation: false,
+});
+const STORES = [store('1', 'included'), store('2', 'excluded'), store('3', '0')];
+
+describe('checkShopTax: 税計算設定 against the chosen 受注店舗の販売区分', () => {
+  const cases: [string, TaxMode, string | null, OrderStore[] | undefined, string][] = [
+    ['内税販売 with 税込 matches', 'included', '1', STORES, 'match'],
+    ['外税販売 with 税別 matches', 'excluded', '2', STORES, 'match'],
+    ['内税販売 with 税別 is a mismatch', 'excluded', '1', STORES, 'mismatch'],
+    ['外税販売 with 税込 is a mismatch', 'included', '2', STORES, 'mismatch'],
+    ['no store chosen', 'included', null, STORES, 'unmapped'],
+    ['list not loaded (Smaregi down): no verdict', 'excluded', '1', undefined, 'unknown'],
+    ['a sell division Smaregi sent oddly: no verdict', 'excluded', '3', STORES, 'unknown'],
+    ['a store deleted in Smaregi', 'included', '9', STORES, 'storeMissing'],
+  ];
+  it.each(cases)('%s', (_name, taxMode, orderStoreId, stores, kind) => {
+    expect(checkShopTax({ taxMode, orderStoreId }, stores).kind).toBe(kind);
+  });
+
+  it('names the store and its division so the message can say what to pick', () => {
+    expect(checkShopTax({ taxMode: 'excluded', orderStoreId: '1' }, STORES)).toMatchObject({
+      kind: 'mismatch',
+      sellDivision: 'included',
+      store: { storeName: '受注店舗1' },
+    });
+  });
+});
+
+describe('changedShopUpdates: what [この内容で登録する] sends', () => {
+  const view: ShopView = {
+    id: 's1',
+    name: '楽天市場店',
+    mallKind: 'rakuten',
+    taxMode: 'included',
+    active: true,
+    orderStoreId: null,
+    orderStoreName: null,
+    updatedAt: '2026-11-30T08:00:00.000Z',
+  };
+  const other: ShopView = { ...view, id: 's2', name: 'Amazon店', mallKind: 'amazon' };
+
+  it('sends only changed shops, in exactly the strict input shape', () => {
+    const updates = changedShopUpdates([view, other], {
+      s1: { ...shopDraftFrom(view), orderStoreId: '1', name: ' 楽天市場店 ' },
+      s2: shopDraftFrom(other),
+    });
+    expect(updates).toStrictEqual([
+      {
+        id: 's1',
+        name: '楽天市場店',
+        mallKind: 'rakuten',
+        taxMode: 'included',
+        active: true,
+        orderStoreId: '1',
+      },
+    ]);
+  });
+
+  it('a name changed only by spaces is no change', () => {
+    expect(
+      changedShopUpdates([view], { s1: { ...shopDraftFrom(view), name: '楽天市場店 ' } }),
+    ).toEqual([]);
+  });
+});

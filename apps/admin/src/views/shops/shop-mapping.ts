@@ -1,0 +1,139 @@
+import type { trpc } from '../../api/trpc';
+
+/*
+ * What the 店舗 (モール) ごとの設定 screen derives from its data, kept out of the components so it
+ * can be tested as a table. The rule itself (税込 ⇔ 内税販売, 税別 ⇔ 外税販売) is the API's readiness
+ * check too (`@renkei/domain` readiness `taxModeMatches`); here it is only shown early, at the
+ * field, before the merchant saves.
+ */
+
+export type ShopView = Awaited<ReturnType<typeof trpc.shops.list.query>>[number];
+export type OrderStore = Awaited<ReturnType<typeof trpc.shops.orderStores.query>>[number];
+export type ShopUpdate = Parameters<typeof trpc.shops.update.mutate>[0];
+export type ShopCreate = Parameters<typeof trpc.shops.create.mutate>[0];
+export type MallKind = ShopUpdate['mallKind'];
+export type TaxMode = ShopUpdate['taxMode'];
+
+/** The API's mall kinds; the `satisfies` fails to compile when the API adds or drops one. */
+const MALL_KIND_SET = {
+  rakuten: true,
+  amazon: true,
+  yahoo: true,
+  ownSite: true,
+  other: true,
+} as const satisfies Record<MallKind, true>;
+export const MALL_KINDS = Object.keys(MALL_KIND_SET) as MallKind[];
+
+export const TAX_MODES = ['included', 'excluded'] as const satisfies readonly TaxMode[];
+
+/** The editable fields of a shop: exactly the API's input, without the ID. */
+export interface ShopDraft {
+  name: string;
+  mallKind: MallKind;
+  taxMode: TaxMode;
+  active: boolean;
+  orderStoreId: string | null;
+}
+
+function isMallKind(value: string): value is MallKind {
+  return value in MALL_KIND_SET;
+}
+
+/** The tax mode of a Smaregi sell division (`included` 内税販売, `excluded` 外税販売); null if odd. */
+export function sellDivisionOf(store: Pick<OrderStore, 'sellDivision'>): TaxMode | null {
+  return store.sellDivision === 'included' || store.sellDivision === 'excluded'
+    ? store.sellDivision
+    : null;
+}
+
+export function shopDraftFrom(view: ShopView): ShopDraft {
+  return {
+    name: view.name,
+    // The views carry plain strings; a value the admin does not know becomes その他 (other).
+    mallKind: isMallKind(view.mallKind) ? view.mallKind : 'other',
+    taxMode: view.taxMode === 'excluded' ? 'excluded' : 'included',
+    active: view.active,
+    orderStoreId: view.orderStoreId,
+  };
+}
+
+/**
+ * How a shop's 税計算設定 compares with its chosen 受注店舗's 販売区分:
+ * - `unmapped`: no store chosen; `unknown`: the live list is not loaded or the store's division
+ *   is not one we know (nothing to say yet);
+ * - `storeMissing`: the list is loaded and the chosen store is not in it (deleted in Smaregi);
+ * - `match` / `mismatch`, with the store so the message can name it.
+ */
+export type TaxCheck =
+  | { kind: 'unmapped' }
+  | { kind: 'unknown' }
+  | { kind: 'storeMissing'; orderStoreId: string }
+  | { kind: 'match'; store: OrderStore; sellDivision: TaxMode }
+  | { kind: 'mismatch'; store: OrderStore; sellDivision: TaxMode };
+
+export function checkShopTax(
+  draft: Pick<ShopDraft, 'taxMode' | 'orderStoreId'>,
+  stores: readonly OrderStore[] | undefined,
+): TaxCheck {
+  if (draft.orderStoreId === null || draft.orderStoreId === '') return { kind: 'unmapped' };
+  if (stores === undefined) return { kind: 'unknown' };
+  const store = stores.find((s) => s.storeId === draft.orderStoreId);
+  if (store === undefined) return { kind: 'storeMissing', orderStoreId: draft.orderStoreId };
+  const sellDivision = sellDivisionOf(store);
+  if (sellDivision === null) return { kind: 'unknown' };
+  return sellDivision === draft.taxMode
+    ? { kind: 'match', store, sellDivision }
+    : { kind: 'mismatch', store, sellDivision };
+}
+
+/** What the readiness checklist needs from the chosen 受注店舗 (a warehouse, auto-allocation). */
+export function storeFacts(store: OrderStore): {
+  warehouseLinked: boolean;
+  autoAllocation: boolean | null;
+} {
+  return {
+    warehouseLinked: store.stockStoreId !== null && store.stockStoreId !== '',
+    autoAllocation: store.autoAllocation,
+  };
+}
+
+function sameDraft(a: ShopDraft, b: ShopDraft): boolean {
+  return (
+    a.name.trim() === b.name.trim() &&
+    a.mallKind === b.mallKind &&
+    a.taxMode === b.taxMode &&
+    a.active === b.active &&
+    (a.orderStoreId ?? null) === (b.orderStoreId ?? null)
+  );
+}
+
+/** True when the merchant changed the shop on screen and has not saved it yet. */
+export function isShopChanged(view: ShopView, draft: ShopDraft): boolean {
+  return !sameDraft(shopDraftFrom(view), draft);
+}
+
+/**
+ * The update of one shop, in exactly the shape of the API's strict input (an extra key is
+ * refused): `{ id, name, mallKind, taxMode, active, orderStoreId }`.
+ */
+export function shopUpdateOf(id: string, draft: ShopDraft): ShopUpdate {
+  return {
+    id,
+    name: draft.name.trim(),
+    mallKind: draft.mallKind,
+    taxMode: draft.taxMode,
+    active: draft.active,
+    orderStoreId: draft.orderStoreId === '' ? null : draft.orderStoreId,
+  };
+}
+
+/** The updates [この内容で登録する] sends: one per changed shop, in the list's order. */
+export function changedShopUpdates(
+  views: readonly ShopView[],
+  drafts: Readonly<Record<string, ShopDraft>>,
+): ShopUpdate[] {
+  return views.flatMap((view) => {
+    const draft = drafts[view.id];
+    return draft !== undefined && isShopChanged(view, draft) ? [shopUpdateOf(view.id, draft)] : [];
+  });
+}
