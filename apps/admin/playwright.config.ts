@@ -1,11 +1,11 @@
 import { defineConfig } from '@playwright/test';
+import { LAUNCH_OPTIONS } from './e2e/support/browser';
 
 /*
  * Browser tests of the admin against the real stack (e2e/global-setup.ts): the built SPA served
  * by the API, the worker, the Smaregi simulator. Debian's Chromium is used (`npx playwright
  * install` cannot download browsers here; .ci/run installs `chromium fonts-noto-cjk`).
  */
-const CHROMIUM = process.env.RENKEI_E2E_CHROMIUM ?? '/usr/bin/chromium';
 
 export default defineConfig({
   testDir: './e2e',
@@ -28,20 +28,7 @@ export default defineConfig({
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     video: 'off',
-    launchOptions: {
-      executablePath: CHROMIUM,
-      // Without the background-networking switches Chromium's own connections are refused on
-      // this closed network and slow every page down.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions: LAUNCH_OPTIONS,
   },
   projects: [{ name: 'chromium' }],
 });

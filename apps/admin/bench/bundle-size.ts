@@ -39,5 +39,8 @@ export function chunksFor(manifest: Manifest, sources: readonly string[]): strin
 
 /** Gzip size in bytes of the given dist files together (each compressed on its own, as served). */
 export function gzipBytes(dist: string, files: readonly string[]): number {
-  return files.reduce((sum, file) => sum + gzipSync(readFileSync(join(dist, file)), { level: 9 }).length, 0);
+  return files.reduce(
+    (sum, file) => sum + gzipSync(readFileSync(join(dist, file)), { level: 9 }).length,
+    0,
+  );
 }

@@ -7,6 +7,7 @@
  * The password can also come from RENKEI_NEW_PASSWORD (keeps it out of shell history).
  */
 import { parseArgs } from 'node:util';
+import { standardOrderStatuses } from '@renkei/domain';
 import { forkEm, TenantResolver } from '@renkei/persistence';
 import { openConfiguredDatabase } from './create-deps.js';
 import { loadConfig } from './env.js';
@@ -40,7 +41,10 @@ async function main(argv: string[]): Promise<number> {
           console.error(`an admin user ${values.email} exists already`);
           return 1;
         }
-        const tenant = await createTenant(em, { name: values.name });
+        const tenant = await createTenant(em, {
+          name: values.name,
+          orderStatuses: standardOrderStatuses,
+        });
         const user = await createAdminUser(em, {
           tenantId: tenant.id,
           email: values.email,

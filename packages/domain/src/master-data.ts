@@ -35,6 +35,19 @@ export type TaxMode = (typeof taxModes)[number];
 export const orderStatusCategories = ['open', 'shipped', 'cancelled'] as const;
 export type OrderStatusCategory = (typeof orderStatusCategories)[number];
 
+/**
+ * The order statuses a new merchant starts with: the usual workflow of a Japanese OMS (受付 →
+ * 在庫引当 → 出荷 / キャンセル), so that orders can arrive and the allocation and bulk-shipping
+ * settings have something to point at before the merchant tailors the list.
+ */
+export const standardOrderStatuses = [
+  { name: '新規受付', category: 'open', sortOrder: 10 },
+  { name: '引当待ち', category: 'open', sortOrder: 20 },
+  { name: '出荷待ち', category: 'open', sortOrder: 30 },
+  { name: '出荷済み', category: 'shipped', sortOrder: 40 },
+  { name: 'キャンセル', category: 'cancelled', sortOrder: 50 },
+] as const satisfies readonly { name: string; category: OrderStatusCategory; sortOrder: number }[];
+
 /** Create / update a shop (店舗). `orderStoreId` is the mapped Smaregi 受注店舗 (null = not mapped). */
 export const shopInputSchema = z.strictObject(
   {

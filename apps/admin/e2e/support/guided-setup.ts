@@ -1,10 +1,9 @@
 import { expect, type Page } from '@playwright/test';
-import type { Merchant, StackInfo } from './stack';
+import type { Merchant } from './stack';
 import { MerchantActions } from './merchant-actions';
 
 /** Names the walk gives to what it creates in the OMS side. */
 export const GUIDED = {
-  status: '新規受付',
   shop: '楽天市場店',
   paymentMethod: 'クレジットカード',
   /** The simulator's 受注店舗 for 税別 shops (sellDivision excluded, auto-allocation ON). */
@@ -29,7 +28,6 @@ async function menu(page: Page, act: MerchantActions, name: string): Promise<voi
  */
 export async function walkGuidedSetup(
   page: Page,
-  stack: StackInfo,
   merchant: Merchant,
   act: MerchantActions = new MerchantActions(page),
 ): Promise<MerchantActions> {
@@ -68,36 +66,27 @@ export async function walkGuidedSetup(
   await act.click(page.getByRole('button', { name: '設定を保存する' }), '[設定を保存する]');
   await expect(page.getByText('設定を保存しました')).toBeVisible();
 
-  // 受注ステータス: the status the OMS's new orders arrive in.
-  await menu(page, act, '受注ステータス');
-  const statuses = page.getByRole('region', { name: 'ステータスを追加' });
-  await act.fill(statuses.getByLabel('ステータス名'), GUIDED.status, 'status name');
-  await act.click(statuses.getByRole('button', { name: 'ステータスを追加する' }), 'add status');
-  await expect(page.getByText(`「${GUIDED.status}」`).first()).toBeVisible();
-
-  // 手順4 店舗: the shop, then its 受注店舗 from Smaregi's live list.
+  // 手順4 店舗: the shop and its 受注店舗 from Smaregi's live list in one form; choosing the store
+  // sets the matching 税計算設定 (外税販売 → 税別). A new merchant's first mall is 楽天市場 already.
   await menu(page, act, '店舗 (モール) ごとの設定');
   const addShop = page.getByRole('region', { name: '店舗を追加' });
   await act.fill(addShop.getByLabel('店舗名'), GUIDED.shop, 'shop name');
-  await act.select(addShop.getByLabel('モール種別'), '楽天市場', 'mall kind');
-  await act.click(addShop.getByRole('radio', { name: '税別' }), 'tax mode 税別');
+  await act.select(addShop.getByLabel('スマレジ店舗ID'), GUIDED.orderStore, 'order store');
+  await expect(addShop.getByRole('radio', { name: '税別' })).toBeChecked();
   await act.click(addShop.getByRole('button', { name: '店舗を追加する' }), 'add shop');
-  const shop = page.getByRole('group', { name: `店舗「${GUIDED.shop}」` });
-  await act.select(shop.getByLabel('スマレジ店舗ID'), GUIDED.orderStore, 'order store');
-  await act.click(page.getByRole('button', { name: 'この内容で登録する' }), 'register shops');
-  await expect(page.getByText(/件の店舗を登録しました/)).toBeVisible();
+  await expect(page.getByRole('group', { name: `店舗「${GUIDED.shop}」` })).toBeVisible();
 
-  // 手順5 支払方法: the OMS's payment method, mapped to Smaregi's.
+  // 手順5 支払方法: the OMS's payment method with its Smaregi payment method, in one form.
   await menu(page, act, '支払方法');
   const addMethod = page.getByRole('region', { name: '支払方法を追加' });
   await act.fill(addMethod.getByLabel('支払方法名'), GUIDED.paymentMethod, 'payment method name');
-  await act.click(addMethod.getByRole('button', { name: '支払方法を追加する' }), 'add method');
   await act.select(
-    page.getByLabel(`${GUIDED.paymentMethod}のスマレジ支払方法`),
+    addMethod.getByLabel('スマレジ支払方法'),
     GUIDED.smaregiPaymentMethod,
     'Smaregi payment method',
   );
-  await act.click(page.getByRole('button', { name: 'この内容で登録する' }), 'register methods');
+  await act.click(addMethod.getByRole('button', { name: '支払方法を追加する' }), 'add method');
+  await expect(page.getByText(GUIDED.paymentMethod).first()).toBeVisible();
 
   // 手順6 商品取得: Smaregi is the master of products.
   await menu(page, act, '出品商品一覧');
@@ -112,6 +101,5 @@ export async function walkGuidedSetup(
   await act.click(page.getByRole('radio', { name: '連携を開始する' }), '[連携を開始する]');
   await act.click(page.getByRole('button', { name: '設定を保存する' }), '[設定を保存する]');
   await expect(page.getByText('連携中').first()).toBeVisible();
-  void stack;
   return act;
 }

@@ -3,6 +3,7 @@ import {
   AdminUser,
   ApiKey,
   IntegrationSettings,
+  OrderStatus,
   SmaregiConnection,
   Tenant,
   type Em,
@@ -10,10 +11,18 @@ import {
 import { hashPassword } from '../auth/password.js';
 import { randomToken, sha256Hex } from '../security/secrets.js';
 
-/** Creates a tenant with its default settings and an unconnected (未認証) Smaregi connection. */
+/**
+ * Creates a tenant with its default settings, an unconnected (未認証) Smaregi connection and, when
+ * given, its first order statuses (a new merchant gets the standard workflow from the CLI).
+ */
 export async function createTenant(
   em: Em,
-  input: { name: string; demo?: boolean; id?: string },
+  input: {
+    name: string;
+    demo?: boolean;
+    id?: string;
+    orderStatuses?: readonly { name: string; category: string; sortOrder: number }[];
+  },
 ): Promise<Tenant> {
   const name = input.name.trim();
   if (name === '' || name.length > 200) throw new Error('tenant name must be 1..200 characters');
@@ -26,6 +35,7 @@ export async function createTenant(
     const { integrationEnabled, ...values } = defaultIntegrationSettings;
     tx.create(IntegrationSettings, { tenant, integrationEnabled, values: { ...values } });
     tx.create(SmaregiConnection, { tenant });
+    for (const status of input.orderStatuses ?? []) tx.create(OrderStatus, { tenant, ...status });
     await tx.flush();
     return tenant;
   });
