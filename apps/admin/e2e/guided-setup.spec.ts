@@ -89,11 +89,13 @@ test('a new merchant follows the guide from the first login to the first order i
     .poll(() => smaregiOrders(stack, merchant), { timeout: 30_000 })
     .toBe(1)
     .catch(async (e: unknown) => {
+      // Say why the order did not go (its sync state, reason and history) before failing.
       const list = await adminQuery<{ items: { id: string }[] }>(page, 'orders.list', {
         page: 1,
-        pageSize: 5,
+        pageSize: 1,
       });
-      console.log(JSON.stringify(await adminQuery(page, 'orders.get', { id: list.items[0]!.id })));
+      const story = await adminQuery(page, 'orders.get', { id: list.items[0]?.id ?? '' });
+      await test.info().attach('order.json', { body: JSON.stringify(story, null, 2) });
       throw e;
     });
   // The dashboard's sync health counts it as 連携済み.
