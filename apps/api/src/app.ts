@@ -43,7 +43,7 @@ function cookieJar(deps: AppDeps, res: Response): CookieJar {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', deps.config.env.NODE_ENV === 'production' ? 'loopback' : false);
+  app.set('trust proxy', deps.config.trustProxy);
   app.use(helmet());
 
   app.use((req, res, next) => {

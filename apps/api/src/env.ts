@@ -59,6 +59,20 @@ export const envSchema = z.object({
   LOGIN_IP_MAX_FAILURES: z.coerce.number().int().min(1).default(20),
   LOGIN_IP_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).default(12),
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client address (login limits per address,
+   * audit): `false`, `true`, a hop count, or a comma-separated list of addresses, subnets or
+   * Express's names (`loopback`, `linklocal`, `uniquelocal`). Default: `loopback` in production
+   * (a proxy on the same machine), otherwise `false`.
+   */
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .regex(/^(true|false|\d+|[\w.:/]+(\s*,\s*[\w.:/]+)*)$/, {
+      error:
+        'TRUST_PROXY: true, false, a hop count or a comma-separated list of addresses / subnets',
+    })
+    .optional(),
 });
 
 export type Env = z.output<typeof envSchema>;
@@ -91,6 +105,8 @@ export interface Config {
     webhookSecret: string;
   };
   bodyLimit: string;
+  /** Express's `trust proxy` setting (see TRUST_PROXY). */
+  trustProxy: boolean | number | string[];
   /** Folder of the built admin SPA, or undefined to use the checkout's apps/admin/dist. */
   adminDist: string | undefined;
   login: {
@@ -119,6 +135,14 @@ export function startupWarnings(config: Pick<Config, 'env' | 'demo'>): string[] 
       'DEMO MODE IN PRODUCTION (RENKEI_DEMO=true): the demo login and the demo intake key are public; anyone can sign in and send orders. Unset RENKEI_DEMO and configure the Smaregi credentials for a real deployment.',
     ];
   return [];
+}
+
+function trustProxyOf(env: Env): boolean | number | string[] {
+  const raw = env.TRUST_PROXY;
+  if (raw === undefined) return env.NODE_ENV === 'production' ? ['loopback'] : false;
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw.split(',').map((s) => s.trim());
 }
 
 /** Validates the environment and derives the configuration. */
@@ -175,6 +199,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       webhookSecret: env.SMAREGI_WEBHOOK_SECRET ?? DEMO_SMAREGI.webhookSecret,
     },
     bodyLimit: env.BODY_LIMIT,
+    trustProxy: trustProxyOf(env),
     adminDist: env.RENKEI_ADMIN_DIST,
     login: {
       maxFailures: env.LOGIN_MAX_FAILURES,

@@ -60,4 +60,16 @@ describe('loadConfig: demo mode and production', () => {
       loadConfig({ LOGIN_IP_MAX_FAILURES: '50', LOGIN_IP_WINDOW_SECONDS: '60' }).login,
     ).toMatchObject({ ipMaxFailures: 50, ipWindowSeconds: 60 });
   });
+
+  it('believes X-Forwarded-For only from the proxies TRUST_PROXY names', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', ...REAL }).trustProxy).toEqual(['loopback']);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.5' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '192.168.1.5',
+    ]);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(() => loadConfig({ TRUST_PROXY: 'every; body' })).toThrow(/TRUST_PROXY/);
+  });
 });
