@@ -3,7 +3,7 @@ import { QueryClient, VueQueryPlugin } from '@tanstack/vue-query';
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia } from 'pinia';
 import { defineComponent, type Component, type DefineComponent } from 'vue';
-import { createMemoryHistory, createRouter } from 'vue-router';
+import { createMemoryHistory, createRouter, RouterView, type Router } from 'vue-router';
 import { createAdminI18n } from '../i18n';
 
 const Stub = defineComponent({ render: () => null });
@@ -23,17 +23,18 @@ const ROUTE_NAMES = [
 /**
  * Mounts one admin screen as the app does (real Japanese i18n, Pinia, vue-query, a memory
  * router) so a test sees what the merchant sees. The API is the test's `vi.mock` of `api/trpc`.
+ * The screen is the page of `route` inside a RouterView, so its navigation guards run.
  */
 export async function renderScreen(
   component: Component,
   { route = 'dashboard' }: { route?: string } = {},
-): Promise<{ wrapper: VueWrapper; queryClient: QueryClient }> {
+): Promise<{ wrapper: VueWrapper; queryClient: QueryClient; router: Router }> {
   const router = createRouter({
     history: createMemoryHistory(),
     routes: ROUTE_NAMES.map((name) => ({
       name,
       path: `/${name === 'dashboard' ? '' : name.replace('.', '/')}`,
-      component: Stub,
+      component: name === route ? component : Stub,
     })),
   });
   await router.push({ name: route });
@@ -41,14 +42,14 @@ export async function renderScreen(
   const queryClient = new QueryClient({
     defaultOptions: { queries: { retry: false }, mutations: { retry: false } },
   });
-  const wrapper: VueWrapper = mount(component as DefineComponent, {
+  const wrapper: VueWrapper = mount(RouterView as DefineComponent, {
     attachTo: document.body,
     global: {
       plugins: [createPinia(), createAdminI18n('ja'), router, [VueQueryPlugin, { queryClient }]],
     },
   });
   await settle();
-  return { wrapper, queryClient };
+  return { wrapper, queryClient, router };
 }
 
 /** Lets pending calls resolve and the screen re-render. */

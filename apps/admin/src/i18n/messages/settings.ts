@@ -134,6 +134,12 @@ export default defineMessages({
       stopped: '設定を保存し、連携を停止しました',
       noChanges: '変更された項目はありません',
     },
+    leave: {
+      title: '保存されていない変更があります',
+      body: '変更した設定はまだ保存されていません。保存せずにこのページを離れますか？',
+      confirm: '保存せずに離れる',
+      stay: 'このページに留まる',
+    },
     confirmStop: {
       title: '連携中です',
       body: '連携中は設定を変更できません。連携を停止して設定を保存しますか？',
@@ -267,6 +273,12 @@ export default defineMessages({
       started: 'Settings saved; the integration has started',
       stopped: 'Settings saved; the integration is stopped',
       noChanges: 'Nothing has changed',
+    },
+    leave: {
+      title: 'There are unsaved changes',
+      body: 'The changed settings are not saved yet. Leave this page without saving?',
+      confirm: 'Leave without saving',
+      stay: 'Stay on this page',
     },
     confirmStop: {
       title: 'The integration is running',
