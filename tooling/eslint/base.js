@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { boundaryRules } from './boundaries.js';
 
 /** @param {string} tsconfigRootDir the package folder (pass import.meta.dirname) */
 export function baseConfig(tsconfigRootDir) {
@@ -33,5 +34,6 @@ export function baseConfig(tsconfigRootDir) {
       files: ['**/*.js', '**/*.mjs'],
       ...tseslint.configs.disableTypeChecked,
     },
+    ...boundaryRules(tsconfigRootDir),
   );
 }

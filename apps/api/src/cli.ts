@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { standardOrderStatuses } from '@renkei/domain';
 import { forkEm, TenantResolver } from '@renkei/persistence';
 import { openConfiguredDatabase } from './create-deps.js';
-import { loadConfig } from './env.js';
+import { loadCliEnv, loadConfig } from './env.js';
 import {
   checkAdminCredentials,
   createAdminUser,
@@ -30,7 +30,7 @@ async function main(argv: string[]): Promise<number> {
     const em = forkEm(orm);
     switch (command) {
       case 'create-tenant': {
-        const password = values.password ?? process.env.RENKEI_NEW_PASSWORD;
+        const password = values.password ?? loadCliEnv().RENKEI_NEW_PASSWORD;
         if (values.name === undefined || values.email === undefined || password === undefined) {
           console.error('usage: create-tenant --name NAME --email EMAIL --password PASSWORD');
           return 2;

@@ -1,23 +1,38 @@
+import {
+  commaSeparated,
+  DEMO_SMAREGI_APP,
+  httpUrl,
+  optional,
+  parseEnv,
+  port,
+  processEnv,
+  resolveShared,
+  sharedEnvShape,
+  spaceSeparated,
+  type EnvSource,
+  type SharedConfig,
+} from '@renkei/config';
+import { SMAREGI_ENVIRONMENTS } from '@renkei/smaregi-client';
 import { z } from 'zod';
 
+export { ConfigError } from '@renkei/config';
+
 /*
- * The API's configuration, validated once at start-up (docs/conventions.md item 4). Nothing else
- * reads process.env. With no configuration at all the API runs in demo mode: SQLite under ./data,
- * the local Smaregi simulator, demo client credentials, a token key generated into ./data.
+ * The API's configuration, validated once at start-up (docs/conventions.md item 4): the variables
+ * shared with the worker (@renkei/config) plus the API's own; every one is listed in
+ * docs/operations.md. With no configuration at all the API runs in demo mode: SQLite under
+ * ./data, the local Smaregi simulator, demo client credentials, a token key generated into ./data.
  */
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
-
-const url = z.url({ protocol: /^https?$/ });
+const SMAREGI_SCOPES_DEFAULT =
+  'openid email offline_access pos.products:read pos.products:write pos.stock:read pos.stock:write pos.stores:read pos.transactions:read order-shipment.stores:read order-shipment.orders:read order-shipment.orders:write order-shipment.stock:read';
 
 export const envSchema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  ...sharedEnvShape,
+  PORT: port(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   /** Public base URL of this API as the browser and Smaregi see it (OAuth redirect, cookies). */
-  PUBLIC_URL: url.default('http://localhost:3000'),
+  PUBLIC_URL: httpUrl.default('http://localhost:3000'),
   /**
    * Extra origins allowed to call mutations and to receive the [認証] callback (the admin dev
    * server; the API by its other loopback name), comma separated.
@@ -25,34 +40,25 @@ export const envSchema = z.object({
   ADMIN_ORIGINS: z
     .string()
     .default('http://localhost:5173,http://127.0.0.1:5173,http://127.0.0.1:3000'),
-  /** PostgreSQL URL; SQLite under RENKEI_DATA_DIR when unset. */
-  DATABASE_URL: z.string().optional(),
+  /** SQLite file and, in demo mode, the generated token key. */
   RENKEI_DATA_DIR: z.string().min(1).default('./data'),
-  /**
-   * Token encryption keys `id:base64(32 bytes)`, comma separated, the first one encrypts. Required
-   * outside demo mode; in demo mode a key is generated into RENKEI_DATA_DIR on first start.
-   */
-  RENKEI_TOKEN_KEYS: z.string().optional(),
-  /** Demo mode (seed, simulator defaults, public demo intake key). Default: on when SMAREGI_CLIENT_ID is unset. */
-  RENKEI_DEMO: bool.optional(),
-  SMAREGI_ID_BASE_URL: url.default('http://127.0.0.1:4011'),
-  SMAREGI_API_BASE_URL: url.default('http://127.0.0.1:4010'),
-  SMAREGI_CLIENT_ID: z.string().min(1).optional(),
-  SMAREGI_CLIENT_SECRET: z.string().min(1).optional(),
-  /** Scopes requested from Smaregi, space separated. */
-  SMAREGI_SCOPES: z
-    .string()
-    .default(
-      'openid email offline_access pos.products:read pos.products:write pos.stock:read pos.stock:write pos.stores:read pos.transactions:read order-shipment.stores:read order-shipment.orders:read order-shipment.orders:write order-shipment.stock:read',
-    ),
+  /** Scopes of the merchant's user token asked at [認証], space separated. */
+  SMAREGI_SCOPES: z.string().default(SMAREGI_SCOPES_DEFAULT),
   /** The custom header Smaregi sends with webhooks (name and secret value, from the developer portal). */
-  SMAREGI_WEBHOOK_HEADER: z.string().min(1).default('x-renkei-webhook-secret'),
-  SMAREGI_WEBHOOK_SECRET: z.string().min(16).optional(),
+  SMAREGI_WEBHOOK_HEADER: z.string().min(1).default(DEMO_SMAREGI_APP.webhookHeader),
+  SMAREGI_WEBHOOK_SECRET: optional(z.string().min(16)),
   /** Built admin SPA to serve at `/` (default: apps/admin/dist of this checkout, when present). */
-  RENKEI_ADMIN_DIST: z.string().optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Max JSON body for the admin and intake (the CSV import travels inside it). */
-  BODY_LIMIT: z.string().default('2mb'),
+  RENKEI_ADMIN_DIST: optional(z.string()),
+  /**
+   * Largest admin (tRPC) request body: the CSV import travels base64-encoded inside it. The REST
+   * intake (5 MB) and webhooks (256 KB) have fixed limits of their own.
+   */
+  BODY_LIMIT: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^\d+(b|kb|mb)?$/, { error: 'BODY_LIMIT: a size in bytes, or such as 512kb or 8mb' })
+    .default('8mb'),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   LOGIN_LOCK_SECONDS: z.coerce.number().int().min(1).default(900),
   /** Failed logins allowed from one client address (IPv6: one /64) per window, over all emails. */
@@ -77,28 +83,15 @@ export const envSchema = z.object({
 
 export type Env = z.output<typeof envSchema>;
 
-/** The demo credentials of the simulator (mirrors packages/smaregi-simulator's demo constants). */
-const DEMO_SMAREGI = {
-  clientId: 'renkei-demo-client',
-  clientSecret: 'renkei-demo-secret',
-  webhookSecret: 'renkei-demo-webhook-secret',
-} as const;
-
-export interface Config {
+export interface Config extends SharedConfig {
   env: Env;
-  demo: boolean;
   port: number;
   host: string;
   publicUrl: string;
   allowedOrigins: string[];
-  databaseUrl: string | undefined;
   dataDir: string;
-  tokenKeys: string | undefined;
-  smaregi: {
-    idBaseUrl: string;
-    apiBaseUrl: string;
-    clientId: string;
-    clientSecret: string;
+  smaregi: SharedConfig['smaregi'] & {
+    /** Scopes of the merchant's user token asked at [認証]. */
     scopes: string[];
     redirectUri: string;
     webhookHeader: string;
@@ -118,11 +111,6 @@ export interface Config {
   sessionTtlMs: number;
   /** Cookies get `Secure` unless the public URL is a loopback http URL. */
   secureCookies: boolean;
-}
-
-/** Thrown when the environment is invalid; the message names every bad variable. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
 }
 
 /**
@@ -146,57 +134,35 @@ function trustProxyOf(env: Env): boolean | number | string[] {
 }
 
 /** Validates the environment and derives the configuration. */
-export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
-  const parsed = envSchema.safeParse(source);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
-  }
-  const env = parsed.data;
-  const demo = env.RENKEI_DEMO ?? env.SMAREGI_CLIENT_ID === undefined;
-  const missing = (
-    [
+export function loadConfig(source: EnvSource = processEnv()): Config {
+  const env = parseEnv(envSchema, source);
+  const shared = resolveShared(env, {
+    required: [
       'SMAREGI_CLIENT_ID',
       'SMAREGI_CLIENT_SECRET',
       'SMAREGI_WEBHOOK_SECRET',
       'RENKEI_TOKEN_KEYS',
-    ] as const
-  ).filter((k) => env[k] === undefined);
-  if (!demo && missing.length > 0)
-    throw new ConfigError(`outside demo mode these are required: ${missing.join(', ')}`);
-  // Secure by default: demo mode publishes a login and an intake key that anyone can read in the
-  // README, so a production start never falls into it by a forgotten variable.
-  if (demo && env.NODE_ENV === 'production' && env.RENKEI_DEMO !== true)
-    throw new ConfigError(
-      `NODE_ENV=production refuses to start in demo mode (public demo login and intake key): set ${(missing.length > 0 ? missing : ['SMAREGI_CLIENT_ID']).join(', ')}, or RENKEI_DEMO=true to run the demo on purpose`,
-    );
+    ],
+    demoExposes: 'public demo login and intake key',
+    environments: SMAREGI_ENVIRONMENTS,
+  });
   const publicUrl = env.PUBLIC_URL.replace(/\/+$/, '');
   const pub = new URL(publicUrl);
   const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(pub.hostname);
   return {
+    ...shared,
     env,
-    demo,
     port: env.PORT,
     host: env.HOST,
     publicUrl,
-    allowedOrigins: [
-      pub.origin,
-      ...env.ADMIN_ORIGINS.split(',')
-        .map((o) => o.trim())
-        .filter((o) => o !== ''),
-    ],
-    databaseUrl: env.DATABASE_URL === '' ? undefined : env.DATABASE_URL,
+    allowedOrigins: [pub.origin, ...commaSeparated(env.ADMIN_ORIGINS)],
     dataDir: env.RENKEI_DATA_DIR,
-    tokenKeys: env.RENKEI_TOKEN_KEYS,
     smaregi: {
-      idBaseUrl: env.SMAREGI_ID_BASE_URL.replace(/\/+$/, ''),
-      apiBaseUrl: env.SMAREGI_API_BASE_URL.replace(/\/+$/, ''),
-      clientId: env.SMAREGI_CLIENT_ID ?? DEMO_SMAREGI.clientId,
-      clientSecret: env.SMAREGI_CLIENT_SECRET ?? DEMO_SMAREGI.clientSecret,
-      scopes: env.SMAREGI_SCOPES.split(/\s+/).filter((s) => s !== ''),
+      ...shared.smaregi,
+      scopes: spaceSeparated(env.SMAREGI_SCOPES),
       redirectUri: `${publicUrl}/api/smaregi/callback`,
       webhookHeader: env.SMAREGI_WEBHOOK_HEADER.toLowerCase(),
-      webhookSecret: env.SMAREGI_WEBHOOK_SECRET ?? DEMO_SMAREGI.webhookSecret,
+      webhookSecret: env.SMAREGI_WEBHOOK_SECRET ?? DEMO_SMAREGI_APP.webhookSecret,
     },
     bodyLimit: env.BODY_LIMIT,
     trustProxy: trustProxyOf(env),
@@ -210,4 +176,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     sessionTtlMs: env.SESSION_TTL_HOURS * 3600_000,
     secureCookies: !(pub.protocol === 'http:' && loopback),
   };
+}
+
+/** What the administration commands (`pnpm cli`) read besides the API's configuration. */
+export const cliEnvSchema = z.object({
+  /** The new admin's password for `create-tenant`, kept out of the shell history. */
+  RENKEI_NEW_PASSWORD: optional(z.string().min(1)),
+});
+
+export function loadCliEnv(source: EnvSource = processEnv()): z.output<typeof cliEnvSchema> {
+  return parseEnv(cliEnvSchema, source);
 }

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, startupWarnings } from '../src/env.js';
+import { ConfigError, loadCliEnv, loadConfig, startupWarnings } from '../src/env.js';
+import { CSRF_HEADER } from '../src/http/csrf.js';
+import { createTestApp } from './helpers.js';
 
 /* Secure by default (issue 12, item 7): production never falls into the public demo by accident. */
 
@@ -71,5 +74,52 @@ describe('loadConfig: demo mode and production', () => {
     expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
     expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
     expect(() => loadConfig({ TRUST_PROXY: 'every; body' })).toThrow(/TRUST_PROXY/);
+  });
+});
+
+describe('BODY_LIMIT', () => {
+  it('is the largest admin request body (8 MB by default), refused above it with 413', async () => {
+    expect(loadConfig({}).bodyLimit).toBe('8mb');
+    expect(loadConfig({ BODY_LIMIT: ' 512KB ' }).bodyLimit).toBe('512kb');
+    expect(() => loadConfig({ BODY_LIMIT: 'lots' })).toThrow(/BODY_LIMIT/);
+    const t = await createTestApp('sqlite', { BODY_LIMIT: '1kb' });
+    try {
+      const login = (password: string) =>
+        request(t.app)
+          .post('/api/trpc/auth.login')
+          .set('Origin', 'http://localhost:3000')
+          .set(CSRF_HEADER, '1')
+          .send({ email: 'nobody@example.com', password });
+      expect((await login('x'.repeat(2000))).status).toBe(413);
+      expect((await login('short password')).status).not.toBe(413);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('SMAREGI_ENV and the shared Smaregi settings', () => {
+  it('gives the API the same Smaregi app as the worker: sandbox by default, production on request', () => {
+    expect(loadConfig({}).smaregi).toMatchObject({
+      environment: 'sandbox',
+      idBaseUrl: 'http://127.0.0.1:4011',
+      clientId: 'renkei-demo-client',
+      webhookSecret: 'renkei-demo-webhook-secret',
+    });
+    expect(loadConfig({ ...REAL, SMAREGI_ENV: 'production' }).smaregi).toMatchObject({
+      environment: 'production',
+      idBaseUrl: 'https://id.smaregi.jp',
+      apiBaseUrl: 'https://api.smaregi.jp',
+      redirectUri: 'http://localhost:3000/api/smaregi/callback',
+    });
+  });
+});
+
+describe('loadCliEnv', () => {
+  it('reads the new admin password for `pnpm cli create-tenant`, an empty one as unset', () => {
+    expect(loadCliEnv({ RENKEI_NEW_PASSWORD: 'correct horse' }).RENKEI_NEW_PASSWORD).toBe(
+      'correct horse',
+    );
+    expect(loadCliEnv({ RENKEI_NEW_PASSWORD: '' }).RENKEI_NEW_PASSWORD).toBeUndefined();
   });
 });

@@ -1,49 +1,37 @@
 import { isAbsolute, join, resolve } from 'node:path';
+import {
+  ConfigError,
+  milliseconds as ms,
+  optional,
+  parseEnv,
+  port,
+  processEnv,
+  resolveShared,
+  sharedEnvShape,
+  type EnvSource,
+  type SharedConfig,
+} from '@renkei/config';
+import { SMAREGI_ENVIRONMENTS } from '@renkei/smaregi-client';
 import { z } from 'zod';
 
+export { ConfigError };
+
 /*
- * The worker's configuration, validated once at start-up (docs/conventions.md item 4). Nothing else
- * reads process.env. The names match apps/api/src/env.ts so that one environment serves both
- * services (DATABASE_URL, RENKEI_DATA_DIR, SMAREGI_*). With no configuration at all the worker runs
- * in demo mode: the API's SQLite file, the local simulator and its demo app credentials.
+ * The worker's configuration, validated once at start-up (docs/conventions.md item 4): the
+ * variables shared with the API (@renkei/config: DATABASE_URL, RENKEI_TOKEN_KEYS, SMAREGI_*, ...)
+ * plus the worker's own; every one is listed in docs/operations.md. With no configuration at all
+ * the worker runs in demo mode: the API's SQLite file, the local simulator and its demo app
+ * credentials.
  */
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
-
-const url = z.url({ protocol: /^https?$/ });
-const ms = (fallback: number) => z.coerce.number().int().min(1).max(86_400_000).default(fallback);
-
 export const envSchema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  ...sharedEnvShape,
   /** Port of /healthz and /metrics (0 = any free port). */
-  WORKER_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  WORKER_PORT: port(3001),
   WORKER_HOST: z.string().min(1).default('127.0.0.1'),
-  /** PostgreSQL URL; SQLite file `renkei.sqlite` in RENKEI_DATA_DIR when unset. */
-  DATABASE_URL: z.string().optional(),
-  /**
-   * The API's data folder. Relative paths are taken from the repository's `apps/api` folder when
-   * the worker runs from `apps/worker` (pnpm runs each service in its own folder), so that both
-   * services open the same SQLite file in demo mode.
-   */
-  RENKEI_DATA_DIR: z.string().min(1).optional(),
-  RENKEI_DEMO: bool.optional(),
-  /**
-   * Token encryption keys `id:base64(32 bytes)`, comma separated, the first one encrypts: the same
-   * value as the API's, so both share one encrypted app token per contract. Required outside demo
-   * mode; in demo mode the key file the API keeps in RENKEI_DATA_DIR is used (created if missing).
-   */
-  RENKEI_TOKEN_KEYS: z.string().min(1).optional(),
-  SMAREGI_ID_BASE_URL: url.default('http://127.0.0.1:4011'),
-  SMAREGI_API_BASE_URL: url.default('http://127.0.0.1:4010'),
-  SMAREGI_CLIENT_ID: z.string().min(1).optional(),
-  SMAREGI_CLIENT_SECRET: z.string().min(1).optional(),
-  /** Per contract, as agreed with Smaregi (sandbox: 10 reads/s, 4 writes/s). */
-  SMAREGI_READS_PER_SECOND: z.coerce.number().positive().max(1000).default(10),
-  SMAREGI_WRITES_PER_SECOND: z.coerce.number().positive().max(1000).default(4),
+  /** The API's data folder (SQLite file, demo token key); see `dataDirOf` for relative paths. */
+  RENKEI_DATA_DIR: optional(z.string().min(1)),
   SMAREGI_REQUEST_TIMEOUT_MS: ms(30_000),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** How long SIGTERM waits for in-flight work before in-flight operations are released. */
   WORKER_SHUTDOWN_DEADLINE_MS: ms(20_000),
   /** Orders registered at the same time (the rate budget still spaces the calls). */
@@ -69,29 +57,16 @@ export const envSchema = z.object({
 
 export type Env = z.output<typeof envSchema>;
 
-/** The demo credentials of the simulator (packages/smaregi-simulator DEMO_CLIENT_*). */
-const DEMO_SMAREGI = {
-  clientId: 'renkei-demo-client',
-  clientSecret: 'renkei-demo-secret',
-} as const;
-
-export interface WorkerConfig {
+export interface WorkerConfig extends SharedConfig {
   env: Env;
-  demo: boolean;
   port: number;
   host: string;
-  databaseUrl: string | undefined;
   dataDir: string;
+  /** Why `dataDir` is that folder, in words for the start-up log. */
+  dataDirOrigin: string;
   sqlitePath: string;
-  tokenKeys: string | undefined;
   queue: 'inprocess' | 'pgboss';
-  smaregi: {
-    idBaseUrl: string;
-    apiBaseUrl: string;
-    clientId: string;
-    clientSecret: string;
-    readsPerSecond: number;
-    writesPerSecond: number;
+  smaregi: SharedConfig['smaregi'] & {
     requestTimeoutMs: number;
   };
   shutdownDeadlineMs: number;
@@ -102,11 +77,6 @@ export interface WorkerConfig {
   tokenUpkeepMs: number;
   tickTimeoutMs: number;
   leaseMs: number;
-}
-
-/** Thrown when the environment is invalid; the message names every bad variable. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
 }
 
 /**
@@ -123,56 +93,34 @@ export function startupWarnings(config: Pick<WorkerConfig, 'env' | 'demo'>): str
 
 /**
  * Validates the environment and derives the configuration.
- * @param source the environment (default `process.env`)
+ * @param source the environment (default: the process's)
  * @param cwd where relative paths start (default the working directory)
  */
 export function loadConfig(
-  source: Record<string, string | undefined> = process.env,
+  source: EnvSource = processEnv(),
   cwd: string = process.cwd(),
 ): WorkerConfig {
-  const parsed = envSchema.safeParse(source);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
-  }
-  const env = parsed.data;
-  const demo = env.RENKEI_DEMO ?? env.SMAREGI_CLIENT_ID === undefined;
-  const missing = (
-    ['SMAREGI_CLIENT_ID', 'SMAREGI_CLIENT_SECRET', 'RENKEI_TOKEN_KEYS'] as const
-  ).filter((k) => env[k] === undefined);
-  if (!demo && missing.length > 0)
-    throw new ConfigError(`outside demo mode these are required: ${missing.join(', ')}`);
-  // Secure by default (same rule as the API): production never falls into demo mode (the
-  // simulator's demo app credentials, a token key generated on disk) by a forgotten variable.
-  if (demo && env.NODE_ENV === 'production' && env.RENKEI_DEMO !== true)
-    throw new ConfigError(
-      `NODE_ENV=production refuses to start in demo mode: set ${(missing.length > 0 ? missing : ['SMAREGI_CLIENT_ID']).join(', ')}, or RENKEI_DEMO=true to run the demo on purpose`,
-    );
+  const env = parseEnv(envSchema, source);
+  const shared = resolveShared(env, {
+    required: ['SMAREGI_CLIENT_ID', 'SMAREGI_CLIENT_SECRET', 'RENKEI_TOKEN_KEYS'],
+    environments: SMAREGI_ENVIRONMENTS,
+  });
   if (env.WORKER_LEASE_MS <= env.SMAREGI_REQUEST_TIMEOUT_MS) {
     throw new ConfigError(
       'WORKER_LEASE_MS must be longer than SMAREGI_REQUEST_TIMEOUT_MS (a lease may only expire once its call cannot still arrive)',
     );
   }
-  const databaseUrl = env.DATABASE_URL === '' ? undefined : env.DATABASE_URL;
+  const data = dataDirOf(env.RENKEI_DATA_DIR, cwd);
   return {
+    ...shared,
     env,
-    demo,
     port: env.WORKER_PORT,
     host: env.WORKER_HOST,
-    databaseUrl,
-    dataDir: dataDir(env.RENKEI_DATA_DIR, cwd),
-    sqlitePath: join(dataDir(env.RENKEI_DATA_DIR, cwd), 'renkei.sqlite'),
-    tokenKeys: env.RENKEI_TOKEN_KEYS,
-    queue: env.WORKER_QUEUE ?? (databaseUrl === undefined ? 'inprocess' : 'pgboss'),
-    smaregi: {
-      idBaseUrl: env.SMAREGI_ID_BASE_URL.replace(/\/+$/, ''),
-      apiBaseUrl: env.SMAREGI_API_BASE_URL.replace(/\/+$/, ''),
-      clientId: env.SMAREGI_CLIENT_ID ?? DEMO_SMAREGI.clientId,
-      clientSecret: env.SMAREGI_CLIENT_SECRET ?? DEMO_SMAREGI.clientSecret,
-      readsPerSecond: env.SMAREGI_READS_PER_SECOND,
-      writesPerSecond: env.SMAREGI_WRITES_PER_SECOND,
-      requestTimeoutMs: env.SMAREGI_REQUEST_TIMEOUT_MS,
-    },
+    dataDir: data.path,
+    dataDirOrigin: data.origin,
+    sqlitePath: join(data.path, 'renkei.sqlite'),
+    queue: env.WORKER_QUEUE ?? (shared.databaseUrl === undefined ? 'inprocess' : 'pgboss'),
+    smaregi: { ...shared.smaregi, requestTimeoutMs: env.SMAREGI_REQUEST_TIMEOUT_MS },
     shutdownDeadlineMs: env.WORKER_SHUTDOWN_DEADLINE_MS,
     orderConcurrency: env.WORKER_ORDER_CONCURRENCY,
     pollMs: env.WORKER_POLL_MS,
@@ -185,13 +133,28 @@ export function loadConfig(
 }
 
 /**
- * The data folder. pnpm starts each service in its own package folder, so a relative
- * RENKEI_DATA_DIR (or the default `./data`) started from `apps/worker` means the API's folder
- * `apps/api/data`: both services must open the same SQLite file.
+ * The data folder, which must be the API's: in demo mode both services open the same SQLite file
+ * and the same generated token key. An absolute RENKEI_DATA_DIR is taken as given. A relative one
+ * (or the API's default `./data` when unset) means the API's folder: `pnpm start` runs each
+ * service in its own package folder, so when the worker is started from `apps/worker` it is taken
+ * from the sibling `apps/api`, otherwise from the working directory. The rule is documented in
+ * docs/operations.md and the worker logs the folder and the reason at start.
  */
-function dataDir(configured: string | undefined, cwd: string): string {
-  if (configured !== undefined && isAbsolute(configured)) return configured;
+export function dataDirOf(
+  configured: string | undefined,
+  cwd: string,
+): { path: string; origin: string } {
+  if (configured !== undefined && isAbsolute(configured))
+    return { path: configured, origin: 'RENKEI_DATA_DIR' };
   const relative = configured ?? './data';
-  const inWorkerPackage = /[\\/]apps[\\/]worker[\\/]?$/.test(cwd);
-  return resolve(inWorkerPackage ? resolve(cwd, '../api') : cwd, relative);
+  const named =
+    configured === undefined
+      ? "RENKEI_DATA_DIR unset: the API's ./data"
+      : `RENKEI_DATA_DIR ${configured}`;
+  if (/[\\/]apps[\\/]worker[\\/]?$/.test(cwd))
+    return {
+      path: resolve(cwd, '../api', relative),
+      origin: `${named}, from apps/api (the worker was started in apps/worker)`,
+    };
+  return { path: resolve(cwd, relative), origin: `${named}, from the working directory` };
 }

@@ -93,6 +93,8 @@ async function main(): Promise<void> {
   logger.info(
     {
       database: location.dialect === 'sqlite' ? location.path : 'postgresql',
+      // Which SQLite file is read is not a guess: the log says why it is that folder.
+      ...(location.dialect === 'sqlite' ? { dataDir: config.dataDirOrigin } : {}),
       queue: distributed ? 'pg-boss' : 'in-process',
       smaregi: config.smaregi.apiBaseUrl,
       health: `${health.url}/healthz`,

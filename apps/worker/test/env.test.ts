@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, startupWarnings } from './env.js';
+import { ConfigError, loadConfig, startupWarnings } from '../src/env.js';
 
 describe('loadConfig', () => {
   it('runs in demo mode with no configuration, on the API data folder when started from apps/worker', () => {
@@ -60,5 +60,66 @@ describe('loadConfig', () => {
     expect(() =>
       loadConfig({ WORKER_LEASE_MS: '1000', SMAREGI_REQUEST_TIMEOUT_MS: '5000' }),
     ).toThrow(/WORKER_LEASE_MS/);
+  });
+});
+
+describe('loadConfig: where the data folder is, and why', () => {
+  it('says why a relative or unset RENKEI_DATA_DIR means the API folder', () => {
+    const unset = loadConfig({}, '/repo/apps/worker');
+    expect(unset.dataDir).toBe('/repo/apps/api/data');
+    expect(unset.dataDirOrigin).toMatch(/RENKEI_DATA_DIR unset[\s\S]*apps\/api/);
+    const relative = loadConfig({ RENKEI_DATA_DIR: 'var' }, '/srv/renkei');
+    expect(relative.sqlitePath).toBe('/srv/renkei/var/renkei.sqlite');
+    expect(relative.dataDirOrigin).toMatch(/RENKEI_DATA_DIR var, from the working directory/);
+  });
+});
+
+describe('loadConfig: SMAREGI_ENV', () => {
+  const real = {
+    SMAREGI_CLIENT_ID: 'id',
+    SMAREGI_CLIENT_SECRET: 'secret',
+    RENKEI_TOKEN_KEYS: `k1:${Buffer.alloc(32).toString('base64')}`,
+  };
+
+  it('talks to the simulator in demo mode and to the Smaregi sandbox with a real app', () => {
+    expect(loadConfig({}).smaregi).toMatchObject({
+      environment: 'sandbox',
+      apiBaseUrl: 'http://127.0.0.1:4010',
+      readsPerSecond: 10,
+      writesPerSecond: 4,
+    });
+    expect(loadConfig(real).smaregi).toMatchObject({
+      idBaseUrl: 'https://id.smaregi.dev',
+      apiBaseUrl: 'https://api.smaregi.dev',
+    });
+  });
+
+  it('production: the .jp hosts and the production rate limits, each still overridable', () => {
+    const prod = loadConfig({ ...real, SMAREGI_ENV: 'production' });
+    expect(prod.smaregi).toMatchObject({
+      idBaseUrl: 'https://id.smaregi.jp',
+      apiBaseUrl: 'https://api.smaregi.jp',
+      readsPerSecond: 50,
+      writesPerSecond: 20,
+    });
+    const agreed = loadConfig({
+      ...real,
+      SMAREGI_ENV: 'production',
+      SMAREGI_WRITES_PER_SECOND: '10',
+      SMAREGI_API_BASE_URL: 'https://proxy.example/',
+    });
+    expect(agreed.smaregi).toMatchObject({
+      writesPerSecond: 10,
+      readsPerSecond: 50,
+      apiBaseUrl: 'https://proxy.example',
+    });
+    expect(() => loadConfig({ SMAREGI_ENV: 'staging' })).toThrow(/SMAREGI_ENV/);
+  });
+
+  it('asks for the app scopes SMAREGI_APP_SCOPES lists, or leaves them to the app', () => {
+    expect(loadConfig({}).smaregi.appScopes).toBeUndefined();
+    expect(
+      loadConfig({ SMAREGI_APP_SCOPES: ' pos.products:read  pos.stock:write ' }).smaregi.appScopes,
+    ).toEqual(['pos.products:read', 'pos.stock:write']);
   });
 });

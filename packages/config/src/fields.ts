@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+/*
+ * Building blocks of the services' environment schemas. Every variable arrives as a string; these
+ * turn it into the value the service uses, with a message naming what was expected.
+ */
+
+/** `true`/`false`, also `1`/`0` and `yes`/`no` (any case). */
+export const bool = z.stringbool({ truthy: ['true', '1', 'yes'], falsy: ['false', '0', 'no'] });
+
+/** An `http:` or `https:` URL. */
+export const httpUrl = z.url({ protocol: /^https?$/ });
+
+/**
+ * An optional variable where an empty value counts as unset (`DATABASE_URL=` in an env file, or a
+ * compose file that passes a variable through empty).
+ */
+export function optional<T extends z.ZodType>(schema: T) {
+  return z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+}
+
+/** A TCP port (0 = any free port). */
+export const port = (fallback: number) =>
+  z.coerce.number().int().min(0).max(65535).default(fallback);
+
+/** A duration in milliseconds, 1 ms to one day. */
+export const milliseconds = (fallback: number) =>
+  z.coerce.number().int().min(1).max(86_400_000).default(fallback);
+
+/** A request rate per second, as Smaregi counts it per app and contract. */
+export const perSecond = z.coerce.number().positive().max(1000);
+
+export const nodeEnv = z.enum(['development', 'test', 'production']).default('development');
+
+/** pino's levels. */
+export const logLevel = z
+  .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  .default('info');
+
+/** Splits a space-separated list (scopes), dropping empty items. */
+export function spaceSeparated(value: string): string[] {
+  return value.split(/\s+/).filter((s) => s !== '');
+}
+
+/** Splits a comma-separated list (origins), trimming items and dropping empty ones. */
+export function commaSeparated(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
