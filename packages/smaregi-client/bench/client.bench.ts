@@ -17,7 +17,7 @@ import {
   DEMO_STORE_IDS,
   startSimulator,
 } from '@renkei/smaregi-simulator';
-import { createSmaregiClient, DEFAULT_RATE_LIMITS } from '../src/index.js';
+import { createSmaregiClient, DEFAULT_RATE_LIMITS, RENKEI_APP_SCOPES } from '../src/index.js';
 
 const { values } = parseArgs({
   options: {
@@ -50,6 +50,8 @@ try {
     clientId: DEMO_CLIENT_ID,
     clientSecret: DEMO_CLIENT_SECRET,
     rateLimits: limits,
+    // The write benchmark adds stock, which Renkei itself does not do.
+    appScopes: [...RENKEI_APP_SCOPES, 'pos.stock:write'],
   });
   const api = client.forContract(DEMO_CONTRACT_ID);
   await api.pos.stores.list(); // token and connection warm-up, outside the measurements

@@ -17,6 +17,7 @@ import {
 import {
   createSmaregiClient,
   expectedOrderTotal,
+  RENKEI_APP_SCOPES,
   isSmaregiApiError,
   type Order,
   type OrderRegisterInput,
@@ -29,6 +30,8 @@ try {
     environment: { idBaseUrl: sim.idBaseUrl, apiBaseUrl: sim.apiBaseUrl },
     clientId: DEMO_CLIENT_ID,
     clientSecret: DEMO_CLIENT_SECRET,
+    // The example stocks the warehouse first, which Renkei itself never does.
+    appScopes: [...RENKEI_APP_SCOPES, 'pos.stock:write'],
   });
   const api = smaregi.forContract(DEMO_CONTRACT_ID);
   const storeId = DEMO_STORE_IDS.orderStoreIncluded; // a 受注店舗 linked to the warehouse
@@ -86,12 +89,21 @@ async function registerOnce(api: SmaregiContract, input: OrderRegisterInput): Pr
   try {
     return await api.orderShipment.orders.register(input);
   } catch (error) {
+    // Registered, but the answer was not the modeled order: read it by the ID it carried.
+    if (isSmaregiApiError(error) && error.remoteId !== undefined)
+      return api.orderShipment.orders.get(error.remoteId);
     const unknownOutcome =
       isSmaregiApiError(error) && ['server', 'timeout', 'network'].includes(error.kind);
     if (!unknownOutcome) throw error;
     console.log(`register failed with ${error.kind}; looking the order up before resending`);
-    const existing = await api.orderShipment.orders.findByOrderCode(input.storeId, input.orderCode);
-    if (existing) return existing;
+    const lookup = await api.orderShipment.orders.lookupByOrderCode(
+      input.storeId,
+      input.orderCode,
+      { orderDateTime: input.orderDateTime },
+    );
+    if (lookup.outcome === 'found') return lookup.order;
+    // Undecided: never send again on a guess; a person looks at it.
+    if (lookup.outcome === 'undecided') throw new Error(`check by hand: ${lookup.reason}`);
     return api.orderShipment.orders.register(input);
   }
 }

@@ -27,6 +27,31 @@ export const SMAREGI_ENVIRONMENTS = {
   production: { idBaseUrl: 'https://id.smaregi.jp', apiBaseUrl: 'https://api.smaregi.jp' },
 } as const satisfies Record<string, SmaregiHosts>;
 
+/** The two Smaregi environments (`SMAREGI_ENV`). */
+export type SmaregiEnvironmentName = keyof typeof SMAREGI_ENVIRONMENTS;
+
+/**
+ * Hosts and per-contract rate limits of an environment (docs/smaregi-wire.md §1, §5.2). The
+ * limits are the reported ones [SEC]: 10 reads / 4 writes per second in the sandbox, 50 / 20 in
+ * production; Smaregi has not published official figures.
+ */
+export function smaregiEnvironment(name: SmaregiEnvironmentName): SmaregiHosts & {
+  name: SmaregiEnvironmentName;
+  readsPerSecond: number;
+  writesPerSecond: number;
+} {
+  switch (name) {
+    case 'sandbox':
+      return { name, ...SMAREGI_ENVIRONMENTS.sandbox, readsPerSecond: 10, writesPerSecond: 4 };
+    case 'production':
+      return { name, ...SMAREGI_ENVIRONMENTS.production, readsPerSecond: 50, writesPerSecond: 20 };
+    default:
+      throw new TypeError(
+        `smaregiEnvironment: ${String(name)} is not 'sandbox' or 'production' (SMAREGI_ENV)`,
+      );
+  }
+}
+
 /** An app access token as kept in a `TokenStore`. */
 export interface AppToken {
   accessToken: string;
@@ -151,6 +176,13 @@ export interface AuthConfig {
   hosts: SmaregiHosts;
   clientId: string;
   clientSecret: string;
+  /** Scopes of every app-token request (non-empty; see `RENKEI_APP_SCOPES`). */
+  appScopes: readonly string[];
+  /**
+   * Waits for the contract's rate budget before an app-token request: the only public source on
+   * Smaregi's limits says token requests count (docs/smaregi-wire.md §5.2).
+   */
+  beforeAppToken?: (contractId: string, signal?: AbortSignal) => Promise<void>;
 }
 
 function idUrl(hosts: SmaregiHosts, path: string): URL {
@@ -159,7 +191,8 @@ function idUrl(hosts: SmaregiHosts, path: string): URL {
 
 async function tokenCall(config: AuthConfig, call: HttpCall): Promise<UserTokens> {
   const result = await send(config.transport, call);
-  if (result.status < 200 || result.status >= 300) throw oauthError(call, result);
+  if (result.status < 200 || result.status >= 300)
+    throw oauthError(call, result, config.transport.clock.now());
   const body = parseBody(call, result, tokenResponseSchema);
   const tokens: UserTokens = {
     accessToken: body.access_token,
@@ -251,12 +284,23 @@ export class SmaregiAuth {
   }
 
   /**
-   * Requests an app access token for a contract by client credentials. Retried like a read on
-   * 5xx / network errors, since asking for a token twice does no harm.
+   * Requests an app access token for a contract by client credentials, always with a space
+   * separated `scope` (the configured `appScopes` unless `scopes` is given). Retried like a read
+   * on 5xx / network errors, since asking for a token twice does no harm. Each attempt waits for
+   * the contract's rate budget as a write.
    */
   requestAppToken(contractId: string, scopes?: readonly string[]): Promise<AppToken> {
-    const form = new URLSearchParams({ grant_type: 'client_credentials' });
-    if (scopes && scopes.length > 0) form.set('scope', scopes.join(' '));
+    const list = scopes ?? this.config.appScopes;
+    if (list.length === 0 || list.some((s) => typeof s !== 'string' || !/^\S+$/.test(s))) {
+      return Promise.reject(
+        new SmaregiApiError('auth.appToken: scopes must be a non-empty list of scope names', {
+          kind: 'invalid_request',
+          operation: 'auth.appToken',
+          inputIssues: [{ path: 'scopes', message: 'non-empty list of scope names required' }],
+        }),
+      );
+    }
+    const form = new URLSearchParams({ grant_type: 'client_credentials', scope: list.join(' ') });
     const call: HttpCall = {
       operation: 'auth.appToken',
       method: 'POST',
@@ -265,6 +309,7 @@ export class SmaregiAuth {
       form,
     };
     return runWithRetry(this.config.retryContext, { ...call, idempotent: true }, async () => {
+      await this.config.beforeAppToken?.(contractId);
       const tokens = await tokenCall(this.config, call);
       return {
         accessToken: tokens.accessToken,
@@ -279,8 +324,6 @@ export class SmaregiAuth {
 export interface AppTokenManagerOptions {
   /** Renew this long before expiry (default 5 minutes). */
   expirySkewMs: number;
-  /** Scopes to ask for; omitted → every scope the app has and the contract approved. */
-  scopes?: readonly string[] | undefined;
 }
 
 /**
@@ -345,7 +388,7 @@ export class AppTokenManager {
       // Under a shared lock another process may have stored a fresh token meanwhile.
       const current = this.store.withLock ? await this.store.get(contractId) : undefined;
       if (current && this.#fresh(current)) return current;
-      const token = await this.auth.requestAppToken(contractId, this.options.scopes);
+      const token = await this.auth.requestAppToken(contractId);
       await this.store.set(contractId, token);
       return token;
     };

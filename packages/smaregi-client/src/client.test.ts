@@ -5,7 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import type { AppToken, TokenStore } from './auth.js';
 import { createSmaregiClient, toQueryName, type SmaregiClientOptions } from './client.js';
+import { smaregiEnvironment } from './auth.js';
 import { isSmaregiApiError, SmaregiApiError } from './errors.js';
+import { RENKEI_APP_SCOPES, RENKEI_OPERATIONS, scopeOf } from './scopes.js';
 import type { FetchLike, SmaregiLogger } from './http.js';
 import { createFakeClock } from './testing.js';
 
@@ -142,7 +144,12 @@ describe('request core', () => {
     expect(tokenRequest?.headers.get('authorization')).toBe(
       `Basic ${Buffer.from(`${CLIENT_ID}:${SECRET}`).toString('base64')}`,
     );
-    expect(tokenRequest?.body).toBe('grant_type=client_credentials');
+    expect(tokenRequest?.body).toBe(
+      new URLSearchParams({
+        grant_type: 'client_credentials',
+        scope: RENKEI_APP_SCOPES.join(' '),
+      }).toString(),
+    );
     const [apiRequest] = smaregi.apiRequests();
     expect(apiRequest?.url.toString()).toBe('https://api.test/sb_unit/pos/products/8000001');
     expect(apiRequest?.headers.get('authorization')).toBe('Bearer token-1-SECRETVALUE');
@@ -615,5 +622,160 @@ describe('ID host', () => {
       code_challenge_method: 'S256',
     });
     expect(url.toString()).not.toContain(SECRET);
+  });
+});
+
+describe('app token scope (docs/smaregi-wire.md §2.1)', () => {
+  it('always sends grant_type and the space separated scopes, RENKEI_APP_SCOPES by default', async () => {
+    const smaregi = fakeSmaregi(() => json(200, product));
+    await makeClient(smaregi.fetch).contract.pos.products.get(1);
+    const form = new URLSearchParams(smaregi.tokenRequests()[0]?.body ?? '');
+    expect(form.get('grant_type')).toBe('client_credentials');
+    expect(form.get('scope')).toBe(RENKEI_APP_SCOPES.join(' '));
+    expect(RENKEI_APP_SCOPES).toEqual([...new Set(RENKEI_OPERATIONS.map(scopeOf))]);
+    expect(RENKEI_APP_SCOPES).toContain('order-shipment.orders:write');
+  });
+
+  it('sends the configured appScopes, also when the API asks auth.requestAppToken directly', async () => {
+    const smaregi = fakeSmaregi(() => json(200, product));
+    const { client } = makeClient(smaregi.fetch, {
+      appScopes: ['pos.products:read', 'pos.stock:read'],
+    });
+    await client.auth.requestAppToken('sb_unit');
+    expect(new URLSearchParams(smaregi.tokenRequests()[0]?.body ?? '').get('scope')).toBe(
+      'pos.products:read pos.stock:read',
+    );
+  });
+
+  it('refuses an empty scope list, naming appScopes', () => {
+    expect(() =>
+      createSmaregiClient({
+        environment: 'sandbox',
+        clientId: 'a',
+        clientSecret: SECRET,
+        appScopes: [],
+      }),
+    ).toThrow(/appScopes/);
+  });
+
+  it('budgets the token request as a write of the contract (token requests count)', async () => {
+    const smaregi = fakeSmaregi(() => json(200, product));
+    const { contract, clock } = makeClient(smaregi.fetch, {
+      rateLimits: { writesPerSecond: 1, readsPerSecond: 100 },
+    });
+    const started = clock.now();
+    await contract.pos.products.get(1); // token: write permit 1
+    await contract.orderShipment.orders.cancel(1).catch(() => undefined); // write permit 2
+    // Two writes at 1/s: the second waited for the first permit's second to pass.
+    expect(clock.now() - started).toBeGreaterThanOrEqual(1000);
+  });
+});
+
+describe('SMAREGI_ENV (docs/smaregi-wire.md §1, §5.2)', () => {
+  it('gives hosts and the reported limits of each environment', () => {
+    expect(smaregiEnvironment('sandbox')).toEqual({
+      name: 'sandbox',
+      idBaseUrl: 'https://id.smaregi.dev',
+      apiBaseUrl: 'https://api.smaregi.dev',
+      readsPerSecond: 10,
+      writesPerSecond: 4,
+    });
+    expect(smaregiEnvironment('production')).toMatchObject({
+      idBaseUrl: 'https://id.smaregi.jp',
+      apiBaseUrl: 'https://api.smaregi.jp',
+      readsPerSecond: 50,
+      writesPerSecond: 20,
+    });
+    expect(() => smaregiEnvironment('staging' as 'sandbox')).toThrow(/SMAREGI_ENV/);
+  });
+
+  it('spaces reads at the production limit when the client is for production', async () => {
+    const seen: number[] = [];
+    const clock = createFakeClock({ autoAdvance: true });
+    const fetch: FetchLike = (input) => {
+      const url = new URL(input.toString());
+      if (url.pathname.includes('/token'))
+        return Promise.resolve(
+          json(200, { access_token: 't', token_type: 'Bearer', expires_in: 3600 }),
+        );
+      seen.push(clock.now());
+      return Promise.resolve(json(200, product));
+    };
+    const client = createSmaregiClient({
+      environment: 'production',
+      clientId: 'a',
+      clientSecret: SECRET,
+      fetch,
+      clock,
+    });
+    const contract = client.forContract('sb_unit');
+    for (let i = 0; i < 51; i++) await contract.pos.products.get(1);
+    // 51 reads at 50/s span just over one second; at the sandbox's 10/s they would take 5 s.
+    const span = seen[50]! - seen[0]!;
+    expect(span).toBeGreaterThanOrEqual(1000);
+    expect(span).toBeLessThan(1200);
+  });
+});
+
+describe('受注登録 answer (docs/smaregi-wire.md §11)', () => {
+  const input = {
+    storeId: '5',
+    orderCode: 'RKT-1',
+    orderDateTime: '2026-11-28T10:15:00+09:00',
+    total: 1000,
+    details: [{ productId: '8000001', salesPrice: 1000, quantity: 1 }],
+  };
+
+  it('keeps the orderHeadId when the answer is not the modeled order (remoteId)', async () => {
+    const smaregi = fakeSmaregi(() => json(200, { orderHeadId: 77, message: 'OK' }));
+    const failure = await caught(
+      makeClient(smaregi.fetch).contract.orderShipment.orders.register(input),
+    );
+    expect(failure.kind).toBe('bad_response');
+    expect(failure.remoteId).toBe('77');
+    expect(failure.message).toContain('orderHeadId 77');
+  });
+
+  it('reads an answer without the optional header amounts as the order', async () => {
+    const smaregi = fakeSmaregi(() =>
+      json(200, {
+        orderHeadId: '78',
+        orderCode: 'RKT-1',
+        storeId: '5',
+        status: 'received',
+        allocationStatus: 'unallocated',
+        orderDateTime: input.orderDateTime,
+        total: 1000,
+        details: [
+          {
+            orderDetailId: '1',
+            productId: '8000001',
+            salesPrice: 1000,
+            quantity: 1,
+            allocatedQuantity: 0,
+          },
+        ],
+      }),
+    );
+    const order = await makeClient(smaregi.fetch).contract.orderShipment.orders.register(input);
+    expect(order.orderHeadId).toBe('78');
+    expect(order.carriage).toBeUndefined();
+  });
+
+  it('reads a 受注店舗 without sellDivision (only storeCode and storeName are required)', async () => {
+    const smaregi = fakeSmaregi(() =>
+      json(200, { storeId: '5', storeCode: 'EC1', storeName: 'EC' }),
+    );
+    const store = await makeClient(smaregi.fetch).contract.orderShipment.stores.get(5);
+    expect(store.sellDivision).toBeUndefined();
+  });
+
+  it('asks 受注管理 lists for at most 100 per page and refuses a larger explicit limit', async () => {
+    const smaregi = fakeSmaregi(() => json(200, []));
+    const { contract } = makeClient(smaregi.fetch);
+    for await (const _ of contract.orderShipment.stock.iterate({}, { limit: 1000 })) void _;
+    expect(smaregi.apiRequests()[0]?.url.searchParams.get('limit')).toBe('100');
+    const failure = await caught(contract.orderShipment.orders.list({ limit: 1000 }));
+    expect(failure.inputIssues?.[0]?.path).toBe('limit');
   });
 });

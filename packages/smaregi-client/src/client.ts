@@ -11,8 +11,8 @@ import {
   AppTokenManager,
   MemoryTokenStore,
   requireNonEmpty,
-  SMAREGI_ENVIRONMENTS,
   SmaregiAuth,
+  smaregiEnvironment,
   type SmaregiHosts,
   type TokenStore,
 } from './auth.js';
@@ -41,6 +41,7 @@ import {
   type OrderShipmentResources,
 } from './resources/order-shipment-modeled.js';
 import { createPosResources, type PosResources } from './resources/pos.js';
+import { RENKEI_APP_SCOPES } from './scopes.js';
 import {
   DEFAULT_RETRY_POLICY,
   isReadMethod,
@@ -51,7 +52,10 @@ import {
 export const CLIENT_VERSION = '0.1.0';
 
 export interface SmaregiClientOptions {
-  /** `sandbox` (id/api.smaregi.dev), `production` (.jp) or explicit base URLs (the simulator). */
+  /**
+   * `sandbox` (id/api.smaregi.dev, 10 reads / 4 writes per second), `production` (.jp, 50 / 20)
+   * or explicit base URLs (the simulator; sandbox limits). `rateLimits` overrides the limits.
+   */
   environment: 'sandbox' | 'production' | SmaregiHosts;
   clientId: string;
   clientSecret: string;
@@ -65,7 +69,10 @@ export interface SmaregiClientOptions {
   tokenStore?: TokenStore;
   /** Where rate permits are kept (default: in memory; PostgreSQL via `./budget-postgres`). */
   budgetStore?: BudgetStore;
-  /** Per contract: reads/s 10, writes/s 4, safety margin 75 ms per window, late tolerance 20 ms. */
+  /**
+   * Per contract: reads/s and writes/s of the environment (see `environment`), safety margin
+   * 75 ms per window, late tolerance 20 ms.
+   */
   rateLimits?: Partial<RateLimits>;
   /** Per attempt, until the whole body is read (default 30,000 ms). */
   requestTimeoutMs?: number;
@@ -75,7 +82,10 @@ export interface SmaregiClientOptions {
   random?: () => number;
   /** App tokens are renewed this long before expiry (default 300,000 ms). */
   tokenExpirySkewMs?: number;
-  /** Scopes for app tokens; omitted → everything the app has and the contract approved. */
+  /**
+   * Scopes of every app-token request, sent as `scope` (docs/smaregi-wire.md §2.1). Default
+   * `RENKEI_APP_SCOPES`; an empty list is refused.
+   */
   appScopes?: readonly string[];
   /** Sent as `User-Agent` (default `renkei-smaregi-client/<version>`). */
   userAgent?: string;
@@ -148,7 +158,8 @@ function positive(value: number | undefined, name: string, fallback: number): nu
 
 function resolveHosts(environment: SmaregiClientOptions['environment']): SmaregiHosts {
   if (environment === 'sandbox' || environment === 'production') {
-    return SMAREGI_ENVIRONMENTS[environment];
+    const { idBaseUrl, apiBaseUrl } = smaregiEnvironment(environment);
+    return { idBaseUrl, apiBaseUrl };
   }
   if (environment && typeof environment === 'object') {
     for (const key of ['idBaseUrl', 'apiBaseUrl'] as const) {
@@ -171,6 +182,21 @@ function resolveHosts(environment: SmaregiClientOptions['environment']): Smaregi
       inputIssues: [{ path: 'environment', message: 'invalid' }],
     },
   );
+}
+
+function checkAppScopes(scopes: readonly string[]): readonly string[] {
+  const list: unknown[] = typeof scopes === 'object' && scopes !== null ? [...scopes] : [];
+  if (list.length === 0 || list.some((s) => typeof s !== 'string' || !/^\S+$/.test(s))) {
+    throw new SmaregiApiError(
+      'createSmaregiClient: appScopes must be a non-empty list of scope names',
+      {
+        kind: 'invalid_request',
+        operation: 'createSmaregiClient',
+        inputIssues: [{ path: 'appScopes', message: 'non-empty list of scope names required' }],
+      },
+    );
+  }
+  return Object.freeze(list as string[]);
 }
 
 function assertContractId(contractId: unknown, operation: string): asserts contractId is string {
@@ -217,17 +243,34 @@ export function createSmaregiClient(options: SmaregiClientOptions): SmaregiClien
     retry,
     random: options.random ?? Math.random,
   };
-  const rateLimits: RateLimits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
+  const environmentLimits =
+    options.environment === 'sandbox' || options.environment === 'production'
+      ? smaregiEnvironment(options.environment)
+      : DEFAULT_RATE_LIMITS;
+  const rateLimits: RateLimits = {
+    ...DEFAULT_RATE_LIMITS,
+    readsPerSecond: environmentLimits.readsPerSecond,
+    writesPerSecond: environmentLimits.writesPerSecond,
+    ...options.rateLimits,
+  };
   const budget = new RateBudget(options.budgetStore ?? new MemoryBudgetStore(), clock, rateLimits);
-  const auth = new SmaregiAuth({ transport, retryContext, hosts, clientId, clientSecret });
+  const appScopes = checkAppScopes(options.appScopes ?? RENKEI_APP_SCOPES);
+  const auth = new SmaregiAuth({
+    transport,
+    retryContext,
+    hosts,
+    clientId,
+    clientSecret,
+    appScopes,
+    // Token requests count against the contract's limit [SEC]: budgeted as writes (POST).
+    beforeAppToken: (contractId, signal) =>
+      budget.acquire(`${clientId}:${contractId}`, 'write', signal, Number.MAX_SAFE_INTEGER),
+  });
   const tokens = new AppTokenManager(
     auth,
     options.tokenStore ?? new MemoryTokenStore(),
     () => clock.now(),
-    {
-      expirySkewMs: options.tokenExpirySkewMs ?? 300_000,
-      scopes: options.appScopes,
-    },
+    { expirySkewMs: options.tokenExpirySkewMs ?? 300_000 },
   );
   const apiBase = hosts.apiBaseUrl.replace(/\/+$/, '');
 
@@ -252,9 +295,9 @@ export function createSmaregiClient(options: SmaregiClientOptions): SmaregiClien
         async () => {
           let replayed = false;
           for (;;) {
-            // Token first, permit second: a token request (not counted by Smaregi) between the
-            // permit and the send would delay this request past its slot while later permits
-            // keep their times, squeezing N+1 requests into one second.
+            // Token first, permit second: a token request (with its own write permit) between
+            // the permit and the send would delay this request past its slot while later
+            // permits keep their times, squeezing N+1 requests into one second.
             const token = await tokens.getAccessToken(contractId);
             await budget.acquire(budgetId, kind, signal, priority);
             const call: HttpCall = {

@@ -2,6 +2,7 @@
  * Time as a dependency: every wait of the client (rate budget, Retry-After, backoff) goes through
  * a `Clock`, so tests inject a fake one and never sleep (docs/conventions.md item 7).
  */
+import { setTimeout as delay } from 'node:timers/promises';
 
 export interface Clock {
   /** Milliseconds since the epoch. */
@@ -21,28 +22,19 @@ export function abortReason(signal: AbortSignal): Error {
   return new DOMException('The operation was aborted.', 'AbortError');
 }
 
-/** The real clock: `Date.now()` and an abortable `setTimeout`. */
+/** The real clock: `Date.now()` and Node's abortable `timers/promises` setTimeout. */
 export const systemClock: Clock = {
   now: () => Date.now(),
-  sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(abortReason(signal));
-        return;
-      }
-      if (ms <= 0) {
-        resolve();
-        return;
-      }
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        reject(abortReason(signal!));
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+  async sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    throwIfAborted(signal);
+    if (ms <= 0) return;
+    try {
+      await delay(ms, undefined, signal ? { signal } : {});
+    } catch (error) {
+      // Node rejects with its own AbortError; callers expect the signal's reason (e.g. the
+      // worker's stop signal) as with every other abortable call of the client.
+      if (signal?.aborted) throw abortReason(signal);
+      throw error;
+    }
   },
 };

@@ -15,6 +15,7 @@ export const SMAREGI_ERROR_KINDS = [
   'forbidden_scope',
   'not_found',
   'invalid_request',
+  'already_registered',
   'conflict',
   'server',
   'network',
@@ -30,7 +31,10 @@ export interface ProblemDetails {
   title?: string;
   detail?: string;
   status?: number;
-  /** Modeled extension of the simulator: per-field messages of a validation 400. */
+  /**
+   * Only the simulator adds this (docs/smaregi-wire.md §5.3): per-field messages of a validation
+   * 400. The real API has not been seen sending it, so nothing may depend on it.
+   */
   fields?: { name: string; message: string }[];
   [key: string]: unknown;
 }
@@ -59,6 +63,7 @@ export interface SmaregiApiErrorInit {
   oauthError?: string;
   retryAfterMs?: number;
   inputIssues?: InputIssue[];
+  remoteId?: string;
   cause?: unknown;
 }
 
@@ -86,6 +91,11 @@ export class SmaregiApiError extends Error {
   readonly retryAfterMs: number | undefined;
   /** For input rejected before sending: which fields are wrong and why. */
   readonly inputIssues: InputIssue[] | undefined;
+  /**
+   * For a write whose 2xx answer could not be read in full (`bad_response`): the ID Smaregi gave
+   * what was created (the `orderHeadId` of 受注登録). The write happened: do not send it again.
+   */
+  readonly remoteId: string | undefined;
 
   constructor(message: string, init: SmaregiApiErrorInit) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -98,6 +108,7 @@ export class SmaregiApiError extends Error {
     this.oauthError = init.oauthError;
     this.retryAfterMs = init.retryAfterMs;
     this.inputIssues = init.inputIssues;
+    this.remoteId = init.remoteId;
   }
 
   /** True when the merchant has to go through the Smaregi consent screen again. */
@@ -125,6 +136,25 @@ export function kindForStatus(status: number): SmaregiErrorKind {
   if (status === 429) return 'rate_limited';
   if (status >= 500) return 'server';
   return 'invalid_request';
+}
+
+/**
+ * Smaregi's "already registered" refusal of a code that must be unique (a second 受注 with the
+ * same order code in one 受注店舗, a product code, a store code): HTTP 400 whose problem detail
+ * says `既に登録されています`. That wording is the only signal there is (no error code; see
+ * docs/smaregi-wire.md §5.3), so it is decided here and nowhere else.
+ */
+const ALREADY_REGISTERED = /既に登録されています/;
+
+/** Maps an answer of the API host (status and problem+json body) to a kind. */
+export function kindForApiAnswer(status: number, problem?: ProblemDetails): SmaregiErrorKind {
+  if (
+    status === 400 &&
+    typeof problem?.detail === 'string' &&
+    ALREADY_REGISTERED.test(problem.detail)
+  )
+    return 'already_registered';
+  return kindForStatus(status);
 }
 
 /** Maps an RFC 6749 / RFC 6750 error code from the ID host to a kind. */

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { abortReason, type Clock } from './clock.js';
 import {
   kindForOAuthError,
-  kindForStatus,
+  kindForApiAnswer,
   SmaregiApiError,
   type ProblemDetails,
   type RedactedRequest,
@@ -200,7 +200,7 @@ export function apiError(call: HttpCall, result: HttpResult, now: number): Smare
     parsed.ok && parsed.value !== null && typeof parsed.value === 'object'
       ? (redactJson(parsed.value) as ProblemDetails)
       : undefined;
-  const kind = kindForStatus(result.status);
+  const kind = kindForApiAnswer(result.status, problem);
   const retryAfterMs =
     kind === 'rate_limited' ? parseRetryAfter(result.headers.get('retry-after'), now) : undefined;
   const title = problem?.title ?? `HTTP ${result.status}`;
@@ -217,7 +217,7 @@ export function apiError(call: HttpCall, result: HttpResult, now: number): Smare
 }
 
 /** Turns a non-2xx answer of the ID host (RFC 6749 `{error, error_description}`) into an error. */
-export function oauthError(call: HttpCall, result: HttpResult): SmaregiApiError {
+export function oauthError(call: HttpCall, result: HttpResult, now?: number): SmaregiApiError {
   const parsed = tryParseJson(result.text);
   const body =
     parsed.ok && parsed.value !== null && typeof parsed.value === 'object'
@@ -226,16 +226,23 @@ export function oauthError(call: HttpCall, result: HttpResult): SmaregiApiError 
   const code = typeof body?.error === 'string' ? body.error : undefined;
   const description =
     typeof body?.error_description === 'string' ? `: ${body.error_description}` : '';
+  // Token requests count against the rate limit (docs/smaregi-wire.md §5.2): a 429 is waited
+  // out like one from the API host, whatever error code the body carries.
+  const kind = result.status === 429 ? 'rate_limited' : kindForOAuthError(code, result.status);
   return new SmaregiApiError(
     `${call.operation}: ${result.status} ${code ?? 'error'}${description}`,
     {
-      kind: kindForOAuthError(code, result.status),
+      kind,
       operation: call.operation,
       status: result.status,
       problem: body,
       request: snapshot(call),
       rawBody: body ? undefined : clip(result.text),
       oauthError: code,
+      retryAfterMs:
+        kind === 'rate_limited'
+          ? parseRetryAfter(result.headers.get('retry-after'), now ?? Date.now())
+          : undefined,
     },
   );
 }

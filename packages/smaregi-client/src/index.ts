@@ -18,11 +18,13 @@ export {
   MemoryTokenStore,
   SmaregiAuth,
   SMAREGI_ENVIRONMENTS,
+  smaregiEnvironment,
   createPkcePair,
   createState,
   type AppToken,
   type AuthorizeUrlInput,
   type PkcePair,
+  type SmaregiEnvironmentName,
   type SmaregiHosts,
   type TokenStore,
   type UserInfo,
@@ -39,7 +41,14 @@ export {
   type SmaregiErrorKind,
 } from './errors.js';
 export { silentLogger, type FetchLike, type SmaregiLogger } from './http.js';
-export { MAX_PAGE_SIZE, paginateItems, paginatePages, type PageRequest } from './paginate.js';
+export {
+  MAX_PAGE_SIZE,
+  ORDER_SHIPMENT_PAGE_SIZE,
+  paginateItems,
+  paginatePages,
+  type PageRequest,
+  type PaginateOptions,
+} from './paginate.js';
 export {
   DEFAULT_RATE_LIMITS,
   MemoryBudgetStore,
@@ -52,7 +61,15 @@ export {
 } from './rate-budget.js';
 export { REDACTED } from './redact.js';
 export {
+  OPERATION_SCOPES,
+  RENKEI_APP_SCOPES,
+  RENKEI_OPERATIONS,
+  scopeOf,
+  type SmaregiOperation,
+} from './scopes.js';
+export {
   DEFAULT_RETRY_POLICY,
+  backoffDelayMs,
   decideRetry,
   isReadMethod,
   parseRetryAfter,
@@ -71,6 +88,8 @@ export type {
 } from './resources/pos.js';
 export {
   ORDER_SHIPMENT_MODELED,
+  type OrderCodeLookup,
+  type OrderCodeLookupInput,
   type OrderShipmentResources,
   type OrderShipmentStockResource,
   type OrderStoresResource,
@@ -81,7 +100,9 @@ export * from './schemas/pos.js';
 export * from './schemas/order-shipment.js';
 export {
   parseWebhookEvent,
+  storedWebhookHeaders,
   verifyWebhookSecret,
+  webhookBodyKey,
   type SmaregiWebhookEvent,
   type WebhookHeaders,
 } from './webhooks.js';

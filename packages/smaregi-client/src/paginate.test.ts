@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { paginateItems, paginatePages, type PageRequest } from './paginate.js';
 
-function source(total: number) {
+/** A list of `total` items served by a server that cuts every page at `cap` items. */
+function source(total: number, cap = Infinity) {
   const requests: PageRequest[] = [];
   const fetchPage = (request: PageRequest): Promise<number[]> => {
     requests.push(request);
-    const start = (request.page - 1) * request.limit;
+    const size = Math.min(request.limit, cap);
+    const start = (request.page - 1) * size;
     const items = Array.from(
-      { length: Math.max(0, Math.min(request.limit, total - start)) },
+      { length: Math.max(0, Math.min(size, total - start)) },
       (_, i) => start + i,
     );
     return Promise.resolve(items);
@@ -49,5 +51,30 @@ describe('paginate', () => {
       if (item === 15) break;
     }
     expect(requests.map((r) => r.page)).toEqual([1, 2]);
+  });
+
+  it.each([
+    [75, 30, 3],
+    [60, 30, 3],
+    [20, 30, 2],
+    [0, 30, 1],
+    [250, 100, 3],
+  ])(
+    'with an unpublished maximum, reads all %i items of a server capping pages at %i (%i requests)',
+    async (total, cap, expectedRequests) => {
+      const { fetchPage, requests } = source(total, cap);
+      const items: number[] = [];
+      for await (const item of paginateItems(fetchPage, { limit: 100, maxLimitUnknown: true }))
+        items.push(item);
+      expect(items).toEqual(Array.from({ length: total }, (_, i) => i));
+      expect(requests).toHaveLength(expectedRequests);
+    },
+  );
+
+  it('takes a short page for the end when the maximum is known (a capping server loses items)', async () => {
+    const { fetchPage } = source(75, 30);
+    const items: number[] = [];
+    for await (const item of paginateItems(fetchPage, { limit: 100 })) items.push(item);
+    expect(items).toHaveLength(30);
   });
 });

@@ -6,12 +6,31 @@
  * stays flat however long the list is.
  */
 
-/** Largest page Smaregi serves. */
+/** Largest page the POS API serves [OFF]. */
 export const MAX_PAGE_SIZE = 1000;
+
+/**
+ * Page size of 受注管理 lists: its maximum `limit` is unpublished, so Renkei asks for the POS
+ * default (100) until it is known (docs/smaregi-wire.md §5.1).
+ */
+export const ORDER_SHIPMENT_PAGE_SIZE = 100;
 
 export interface PageRequest {
   page: number;
   limit: number;
+}
+
+export interface PaginateOptions {
+  limit?: number | undefined;
+  startPage?: number | undefined;
+  prefetch?: boolean | undefined;
+  /**
+   * The server's maximum page size is not published (受注管理, docs/smaregi-wire.md §5.1): a
+   * page shorter than `limit` may be a full page cut at that maximum, so it ends the list only
+   * when it is empty or shorter than an earlier page (a cap cuts every full page alike). Costs
+   * at most one extra read at the end of a list.
+   */
+  maxLimitUnknown?: boolean | undefined;
 }
 
 /**
@@ -21,20 +40,20 @@ export interface PageRequest {
  */
 export async function* paginatePages<T>(
   fetchPage: (request: PageRequest) => Promise<T[]>,
-  options: {
-    limit?: number | undefined;
-    startPage?: number | undefined;
-    prefetch?: boolean | undefined;
-  } = {},
+  options: PaginateOptions = {},
 ): AsyncGenerator<T[], void, undefined> {
   const limit = options.limit ?? MAX_PAGE_SIZE;
   let page = options.startPage ?? 1;
+  let largest = 0;
   let pending: Promise<T[]> | undefined = fetchPage({ page, limit });
   try {
     while (pending !== undefined) {
       const items = await pending;
       pending = undefined;
-      const more = items.length >= limit;
+      const more =
+        items.length >= limit ||
+        (options.maxLimitUnknown === true && items.length > 0 && items.length >= largest);
+      largest = Math.max(largest, items.length);
       if (more && options.prefetch) pending = fetchPage({ page: page + 1, limit });
       page++;
       if (items.length > 0) yield items;
@@ -50,11 +69,7 @@ export async function* paginatePages<T>(
 /** Yields every item of every page (see `paginatePages`). */
 export async function* paginateItems<T>(
   fetchPage: (request: PageRequest) => Promise<T[]>,
-  options: {
-    limit?: number | undefined;
-    startPage?: number | undefined;
-    prefetch?: boolean | undefined;
-  } = {},
+  options: PaginateOptions = {},
 ): AsyncGenerator<T, void, undefined> {
   for await (const items of paginatePages(fetchPage, options)) yield* items;
 }

@@ -84,16 +84,29 @@ export function decideRetry(input: RetryInput): RetryDecision {
   if (!transient || !repeatable || input.attempt >= policy.maxAttempts) {
     return { retry: false };
   }
-  // Full jitter (AWS architecture blog "Exponential Backoff and Jitter"): uniform in
-  // [0, min(max, base * 2^(attempt-1))), which spreads retries of many clients apart.
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (input.attempt - 1));
-  const r = Math.min(Math.max(input.random(), 0), 1);
   return {
     retry: true,
-    delayMs: Math.floor(r * ceiling),
+    delayMs: backoffDelayMs(input.attempt, policy.baseDelayMs, policy.maxDelayMs, input.random),
     countsAsAttempt: true,
     reason: 'backoff',
   };
+}
+
+/**
+ * Exponential backoff with full jitter (AWS architecture blog "Exponential Backoff and Jitter"):
+ * uniform in [0, min(max, base * 2^(attempt-1))), which spreads retries of many clients apart.
+ * The one backoff of Renkei: the client's retries of reads, and the worker's ledger and jobs
+ * (an unknown outcome, a 429 that outlasted the client's waits, a failed re-read).
+ */
+export function backoffDelayMs(
+  attempt: number,
+  baseMs: number,
+  maxMs: number,
+  random: () => number,
+): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  const r = Math.min(Math.max(random(), 0), 1);
+  return Math.floor(r * ceiling);
 }
 
 /**

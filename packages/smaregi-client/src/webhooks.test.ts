@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { isSmaregiApiError } from './errors.js';
-import { parseWebhookEvent, verifyWebhookSecret } from './webhooks.js';
+import {
+  parseWebhookEvent,
+  storedWebhookHeaders,
+  verifyWebhookSecret,
+  webhookBodyKey,
+} from './webhooks.js';
 
 const secret = { headerName: 'X-Renkei-Secret', secret: 's3cret-value' };
 
@@ -47,6 +52,7 @@ describe('parseWebhookEvent', () => {
     );
     expect(event).toEqual({
       eventId: '1e7c5a0e-d903-4247-82da-ce92fb4764ba',
+      eventIdFromBody: false,
       contractId: 'sb_demo',
       type: 'pos:stock',
       action: 'edited',
@@ -106,8 +112,25 @@ describe('parseWebhookEvent', () => {
     expect(event).toMatchObject({ type: 'unknown', event: 'pos:transactions' });
   });
 
+  it('accepts a delivery without Smaregi-Event-Id, keyed by a hash of the body as received', () => {
+    const body = JSON.stringify({
+      contractId: 'sb_demo',
+      event: 'pos:stock',
+      action: 'edited',
+      ids: [{ id: '502', productId: '8000001', storeId: '1' }],
+    });
+    const event = parseWebhookEvent(headers('pos:stock', { 'smaregi-event-id': '' }), body);
+    expect(event).toMatchObject({ type: 'pos:stock', eventIdFromBody: true });
+    expect(event.eventId).toMatch(/^body-sha256:[0-9a-f]{64}$/);
+    expect(event.eventId).toBe(webhookBodyKey(Buffer.from(body)));
+    // The same body again is the same key; another body another key.
+    expect(parseWebhookEvent({ 'smaregi-event': 'pos:stock' }, body).eventId).toBe(event.eventId);
+    expect(
+      parseWebhookEvent({ 'smaregi-event': 'pos:stock' }, body.replace('502', '503')).eventId,
+    ).not.toBe(event.eventId);
+  });
+
   it.each([
-    ['no event ID', { 'smaregi-event-id': '' }, {}, 'Smaregi-Event-Id'],
     ['a contract mismatch', {}, { contractId: 'sb_other' }, 'contractId'],
     ['a malformed known body', {}, { ids: 'nope' }, 'ids'],
   ])('rejects %s naming the field', (_label, extraHeaders, bodyPatch, path) => {
@@ -129,5 +152,23 @@ describe('parseWebhookEvent', () => {
 
   it('rejects a body that is not JSON', () => {
     expect(() => parseWebhookEvent(headers('pos:stock'), '{oops')).toThrow(/not JSON/);
+  });
+});
+
+describe('storedWebhookHeaders', () => {
+  it('parses a delivery kept without its headers exactly as it arrived', () => {
+    const body = {
+      contractId: 'sb_demo',
+      event: 'pos:products',
+      action: 'created',
+      productIds: ['8'],
+    };
+    const arrived = parseWebhookEvent(headers('pos:products'), body);
+    const stored = storedWebhookHeaders({
+      eventId: '1e7c5a0e-d903-4247-82da-ce92fb4764ba',
+      event: 'pos:products',
+      contractId: 'sb_demo',
+    });
+    expect(parseWebhookEvent(stored, JSON.stringify(body))).toEqual(arrived);
   });
 });

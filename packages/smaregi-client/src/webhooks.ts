@@ -3,7 +3,9 @@
  *
  * Smaregi signs nothing: authenticity is a custom secret header configured for the app, compared
  * here in constant time. Bodies carry IDs only; the handler should answer fast, deduplicate by
- * `Smaregi-Event-Id`, and re-read current state through the API.
+ * `Smaregi-Event-Id` — or, where it is missing (the official pages list only `Smaregi-Event`;
+ * app subscription notices have none, §6.3), by a hash of the body — and re-read current state
+ * through the API.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
@@ -54,7 +56,7 @@ const productsBody = z.looseObject({
   contractId: z.string(),
   event: z.literal('pos:products'),
   action: z.string(),
-  /** Modeled key (docs/smaregi-wire.md §6.2). */
+  /** Key confirmed by the crawled POS spec [SEC] (docs/smaregi-wire.md §6.2). */
   productIds: z.array(z.union([z.string(), z.number()]).transform(String)),
 });
 
@@ -79,9 +81,21 @@ const subscriptionBody = z.looseObject({
 });
 
 interface EventBase {
-  /** `Smaregi-Event-Id`: the key for deduplication. */
+  /**
+   * The key for deduplication: `Smaregi-Event-Id`, or `body-sha256:<hex>` of the body as received
+   * when the header is missing (`eventIdFromBody`).
+   */
   eventId: string;
+  /** True when `eventId` is the body hash (no `Smaregi-Event-Id` header). */
+  eventIdFromBody: boolean;
   contractId: string;
+}
+
+/** The deduplication key of a delivery without `Smaregi-Event-Id`: a hash of its body. */
+export function webhookBodyKey(body: string | Uint8Array | object): string {
+  const bytes =
+    typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
+  return `body-sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
 export type SmaregiWebhookEvent =
@@ -122,6 +136,22 @@ function parseWith<S extends z.ZodType>(schema: S, body: unknown, event: string)
 }
 
 /**
+ * The headers of a delivery kept without them (an inbox stores the event ID, kind and contract
+ * next to the body), to parse it again later with {@link parseWebhookEvent}.
+ */
+export function storedWebhookHeaders(stored: {
+  eventId: string;
+  event: string;
+  contractId: string;
+}): WebhookHeaders {
+  return {
+    'smaregi-event-id': stored.eventId,
+    'smaregi-event': stored.event,
+    'smaregi-contract-id': stored.contractId,
+  };
+}
+
+/**
  * Parses a webhook delivery into a typed event. Verify the secret first. `body` may be the raw
  * text / Buffer or an already parsed object. Unknown event kinds come back as `type: 'unknown'`
  * (so new Smaregi events never crash the endpoint); malformed known ones throw `invalid_request`.
@@ -143,8 +173,9 @@ export function parseWebhookEvent(
     throw invalid('body is not a JSON object', '(body)');
   }
   const record = parsed as Record<string, unknown>;
-  const eventId = header(headers, 'smaregi-event-id');
-  if (!eventId) throw invalid('Smaregi-Event-Id header is missing', 'Smaregi-Event-Id');
+  const headerEventId = header(headers, 'smaregi-event-id');
+  const eventIdFromBody = !headerEventId;
+  const eventId = headerEventId || webhookBodyKey(body);
   const event =
     header(headers, 'smaregi-event') ??
     (typeof record.event === 'string' ? record.event : undefined);
@@ -159,7 +190,7 @@ export function parseWebhookEvent(
   }
   const contractId = headerContract ?? bodyContract;
   if (!contractId) throw invalid('contract ID is missing', 'Smaregi-Contract-Id');
-  const base = { eventId, contractId };
+  const base = { eventId, eventIdFromBody, contractId };
   const withEvent = { ...record, event, contractId };
 
   switch (event) {

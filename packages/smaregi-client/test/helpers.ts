@@ -3,9 +3,11 @@
  * a capturing logger and a recording token store so that tests can assert that no secret leaks.
  */
 import {
+  DEMO_APP_SCOPES,
   DEMO_CLIENT_ID,
   DEMO_CLIENT_SECRET,
   DEMO_CONTRACT_ID,
+  OIDC_SCOPES,
   startSimulator,
   type JournalEntry,
   type RunningSimulator,
@@ -24,6 +26,14 @@ import {
 import { createFakeClock, type FakeClock } from '../src/testing.js';
 
 export { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_CONTRACT_ID };
+
+/**
+ * Every scope of the demo app an app token can carry: the contract tests call operations Renkei
+ * itself does not (stock writes), beyond the default `RENKEI_APP_SCOPES`.
+ */
+export const ALL_DEMO_APP_SCOPES = DEMO_APP_SCOPES.filter(
+  (s) => !(OIDC_SCOPES as readonly string[]).includes(s),
+);
 
 /** A token store that remembers every token it ever held (to search logs and errors for them). */
 export class RecordingTokenStore extends MemoryTokenStore {
@@ -68,6 +78,7 @@ export async function startHarness(options: SimulatorOptions = {}): Promise<Harn
         clientSecret: DEMO_CLIENT_SECRET,
         logger,
         tokenStore: tokens,
+        appScopes: ALL_DEMO_APP_SCOPES,
         ...extra,
       }),
     apiJournal: (pathPrefix) =>

@@ -70,7 +70,8 @@ describe('POS products and categories', () => {
         price: 1,
       }),
     );
-    expect(duplicate.kind).toBe('invalid_request');
+    // A taken code is its own kind (decided by the client, docs/smaregi-wire.md §5.3).
+    expect(duplicate.kind).toBe('already_registered');
     expect(duplicate.status).toBe(400);
     expect(duplicate.problem?.detail).toBeTruthy();
   });
@@ -243,7 +244,7 @@ describe('受注管理 (modeled)', () => {
     expect(order.details[0]).toMatchObject({ quantity: 2, allocatedQuantity: 0 });
 
     const duplicate = await caught(register('CT-ORDER-1'));
-    expect(duplicate.kind).toBe('invalid_request');
+    expect(duplicate.kind).toBe('already_registered');
     expect(duplicate.problem?.detail).toContain(`orderHeadId: ${order.orderHeadId}`);
 
     expect(await api.orderShipment.orders.findByOrderCode(storeId, 'CT-ORDER-1')).toMatchObject({

@@ -1,10 +1,13 @@
+import { DEMO_SMAREGI_APP } from '@renkei/config';
+
 /**
- * Names and credentials of the demo contract, app and user (issue 3 "How it starts"; listed in
+ * Names and credentials of the demo contract, app and user (listed in
  * packages/smaregi-simulator/README.md). Other packages import these instead of repeating strings.
+ * The app's credentials are Renkei's demo-mode defaults, defined once in @renkei/config.
  */
 export const DEMO_CONTRACT_ID = 'sb_renkei_demo';
-export const DEMO_CLIENT_ID = 'renkei-demo-client';
-export const DEMO_CLIENT_SECRET = 'renkei-demo-secret';
+export const DEMO_CLIENT_ID: string = DEMO_SMAREGI_APP.clientId;
+export const DEMO_CLIENT_SECRET: string = DEMO_SMAREGI_APP.clientSecret;
 export const DEMO_APP_NAME = 'Renkei 受注在庫連携 (デモ)';
 
 /** The login user of the consent screen (Smaregi logs in with 契約ID + ログインID + パスワード). */

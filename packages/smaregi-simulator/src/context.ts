@@ -9,9 +9,19 @@ import type { WebhookDispatcher } from './webhooks/dispatcher.js';
 export interface CallbackDelivery {
   requestId: number;
   url: string;
-  body: Record<string, unknown>;
+  /** An array, as the official page shows (docs/smaregi-wire.md §4.2). */
+  body: Record<string, unknown>[];
   status: number | null;
   error: string | null;
+}
+
+/**
+ * Switches that make the simulator behave in ways the sources leave open, so that Renkei can be
+ * tested against them (docs/smaregi-wire.md §8).
+ */
+export interface SimulatorQuirks {
+  /** `GET /order-shipment/orders` ignores `order_code` (the filter is modeled, §11). */
+  ignoreOrderCodeFilter: boolean;
 }
 
 /** Everything the hosts and the control API share. One per running simulator. */
@@ -31,6 +41,7 @@ export interface SimulatorContext {
   redirectUris: readonly string[];
   /** Operational log lines (webhook deliveries, callbacks, failures); silent by default. */
   log: (message: string) => void;
+  quirks: SimulatorQuirks;
 }
 
 /** Runs `work` in the background and remembers it so that flush() can wait for it. */

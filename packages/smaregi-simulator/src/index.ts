@@ -31,7 +31,7 @@ export type { FaultSettings, FaultStatus } from './control/faults.js';
 export type { InjectedFault, JournalEntry, JournalQuery } from './control/journal.js';
 export { CONTROL_PREFIX } from './control/prefix.js';
 export { DEFAULT_RATE_LIMITS, type RateLimits } from './api-host/rate-limit.js';
-export type { CallbackDelivery } from './context.js';
+export type { CallbackDelivery, SimulatorQuirks } from './context.js';
 export type { AppRegistration } from './state/contract.js';
 export type { StockChange } from './state/stock.js';
 export type {

@@ -2,6 +2,14 @@
  * `pnpm simulator`: starts the simulator with the demo data on fixed ports. The environment is
  * read here and only here (validated with zod); the library itself takes options.
  */
+import {
+  ConfigError,
+  DEMO_SIMULATOR,
+  DEMO_SMAREGI_APP,
+  parseEnv,
+  port as anyPort,
+  processEnv,
+} from '@renkei/config';
 import { z } from 'zod';
 import {
   DEFAULT_REDIRECT_URIS,
@@ -14,11 +22,11 @@ import {
 } from './constants.js';
 import { startSimulator } from './simulator.js';
 
-const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+const port = (fallback: number) => anyPort(fallback).pipe(z.number().min(1));
 const envSchema = z.object({
-  SMAREGI_SIM_ID_PORT: port(4011),
-  SMAREGI_SIM_API_PORT: port(4010),
-  SMAREGI_SIM_HOST: z.string().default('127.0.0.1'),
+  SMAREGI_SIM_ID_PORT: port(DEMO_SIMULATOR.idPort),
+  SMAREGI_SIM_API_PORT: port(DEMO_SIMULATOR.apiPort),
+  SMAREGI_SIM_HOST: z.string().default(DEMO_SIMULATOR.host),
   SMAREGI_SIM_SEED: z.string().default('1'),
   SMAREGI_SIM_REDIRECT_URIS: z
     .string()
@@ -42,8 +50,16 @@ const envSchema = z.object({
     .refine((v) => v === undefined || /^https?:\/\/\S+$/.test(v), {
       error: 'SMAREGI_SIM_WEBHOOK_URL はhttp(s)のURL、または off で指定してください',
     }),
-  SMAREGI_SIM_WEBHOOK_SECRET_HEADER: z.string().min(1).default('X-Renkei-Webhook-Secret'),
-  SMAREGI_SIM_WEBHOOK_SECRET: z.string().min(1).default('renkei-demo-webhook-secret'),
+  // The demo app's 利用者契約通知先URL: app subscription notices, apart from webhooks.
+  SMAREGI_SIM_APP_SUBSCRIPTION_URL: z
+    .string()
+    .default('http://localhost:3000/webhooks/smaregi/app-subscription')
+    .transform((v) => (v.trim() === '' || v.trim() === 'off' ? undefined : v.trim()))
+    .refine((v) => v === undefined || /^https?:\/\/\S+$/.test(v), {
+      error: 'SMAREGI_SIM_APP_SUBSCRIPTION_URL はhttp(s)のURL、または off で指定してください',
+    }),
+  SMAREGI_SIM_WEBHOOK_SECRET_HEADER: z.string().min(1).default(DEMO_SMAREGI_APP.webhookHeader),
+  SMAREGI_SIM_WEBHOOK_SECRET: z.string().min(1).default(DEMO_SMAREGI_APP.webhookSecret),
   SMAREGI_SIM_POS_ACTIVITY_SECONDS: z.coerce
     .number()
     .min(0)
@@ -69,13 +85,14 @@ const envSchema = z.object({
 });
 
 async function main(): Promise<void> {
-  const parsed = envSchema.safeParse(process.env);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues)
-      console.error(`環境変数エラー ${issue.path.join('.')}: ${issue.message}`);
+  let env;
+  try {
+    env = parseEnv(envSchema, processEnv());
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`環境変数エラー ${error.message}`);
     process.exit(1);
   }
-  const env = parsed.data;
   const sim = await startSimulator({
     idPort: env.SMAREGI_SIM_ID_PORT,
     apiPort: env.SMAREGI_SIM_API_PORT,
@@ -92,6 +109,9 @@ async function main(): Promise<void> {
             secretHeaderValue: env.SMAREGI_SIM_WEBHOOK_SECRET,
           },
         }
+      : {}),
+    ...(env.SMAREGI_SIM_APP_SUBSCRIPTION_URL
+      ? { appSubscriptionUrl: env.SMAREGI_SIM_APP_SUBSCRIPTION_URL }
       : {}),
   });
   if (env.SMAREGI_SIM_POS_ACTIVITY_SECONDS > 0) {
@@ -111,6 +131,7 @@ async function main(): Promise<void> {
   login           契約ID ${DEMO_LOGIN.contractId} / ログインID ${DEMO_LOGIN.loginId} / パスワード ${DEMO_LOGIN.password}
   redirect URIs   ${env.SMAREGI_SIM_REDIRECT_URIS.join(', ')}
   webhook         ${env.SMAREGI_SIM_WEBHOOK_URL ? `${env.SMAREGI_SIM_WEBHOOK_URL} (header ${env.SMAREGI_SIM_WEBHOOK_SECRET_HEADER})` : 'off (SMAREGI_SIM_WEBHOOK_URL=off)'}
+  app subscription ${env.SMAREGI_SIM_APP_SUBSCRIPTION_URL ?? 'off (SMAREGI_SIM_APP_SUBSCRIPTION_URL=off)'} (no secret header)
   POS activity    ${env.SMAREGI_SIM_POS_ACTIVITY_SECONDS > 0 ? `one register sale every ${env.SMAREGI_SIM_POS_ACTIVITY_SECONDS} s` : 'off (SMAREGI_SIM_POS_ACTIVITY_SECONDS)'}
   rate limits     ${env.SMAREGI_SIM_RATE_LIMITS === false ? 'off' : `${env.SMAREGI_SIM_RATE_LIMITS.readsPerSecond} reads/s, ${env.SMAREGI_SIM_RATE_LIMITS.writesPerSecond} writes/s per app and contract`}
 

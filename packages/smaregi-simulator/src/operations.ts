@@ -5,7 +5,7 @@
  */
 export interface OperationInfo {
   host: 'id' | 'api';
-  method: 'GET' | 'POST' | 'PATCH';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** Path; on the API host relative to `/{contract_id}`. */
   path: string;
   /** Scope checked (API host), or null. */
@@ -92,30 +92,38 @@ export const OPERATIONS: readonly OperationInfo[] = [
   },
   {
     host: 'api',
+    method: 'DELETE',
+    path: '/pos/products/{product_id}',
+    scope: 'pos.products:write',
+    basis: 'confirmed',
+    source: '[SEC] (docs/smaregi-wire.md §4.1); answer 204 modeled',
+  },
+  {
+    host: 'api',
     method: 'GET',
     path: '/pos/categories',
     scope: 'pos.products:read',
-    basis: 'modeled',
+    basis: 'confirmed',
     source:
-      'docs/smaregi-wire.md §4.8 (paths in no public source; scope [SEC] §3; pos:categories webhook [CODE])',
+      '[SEC] SmaregiMCP POS spec paths/categories (docs/smaregi-wire.md §4.8); fields modeled',
   },
   {
     host: 'api',
     method: 'GET',
     path: '/pos/categories/{category_id}',
     scope: 'pos.products:read',
-    basis: 'modeled',
+    basis: 'confirmed',
     source:
-      'docs/smaregi-wire.md §4.8 (paths in no public source; scope [SEC] §3; pos:categories webhook [CODE])',
+      '[SEC] SmaregiMCP POS spec paths/categories (docs/smaregi-wire.md §4.8); fields modeled',
   },
   {
     host: 'api',
     method: 'POST',
     path: '/pos/categories',
     scope: 'pos.products:write',
-    basis: 'modeled',
+    basis: 'confirmed',
     source:
-      'docs/smaregi-wire.md §4.8 (paths in no public source; scope [SEC] §3; pos:categories webhook [CODE])',
+      '[SEC] SmaregiMCP POS spec paths/categories (docs/smaregi-wire.md §4.8); fields modeled',
   },
   {
     host: 'api',
@@ -139,7 +147,8 @@ export const OPERATIONS: readonly OperationInfo[] = [
     path: '/pos/stock/{product_id}/add',
     scope: 'pos.stock:write',
     basis: 'confirmed',
-    source: '[OFF] poststockproductidadd (docs/smaregi-wire.md §4.2); response body modeled',
+    source:
+      '[OFF] poststockproductidadd (docs/smaregi-wire.md §4.2); response body [SEC] SmaregiMCP StockUpdate',
   },
   {
     host: 'api',
@@ -147,7 +156,8 @@ export const OPERATIONS: readonly OperationInfo[] = [
     path: '/pos/stock/bulk',
     scope: 'pos.stock:write',
     basis: 'confirmed',
-    source: '[OFF] patchstockbulk (docs/smaregi-wire.md §4.2); callback body modeled',
+    source:
+      '[OFF] patchstockbulk (docs/smaregi-wire.md §4.2); callback body an array [OFF], its fields modeled',
   },
   {
     host: 'api',
@@ -155,7 +165,8 @@ export const OPERATIONS: readonly OperationInfo[] = [
     path: '/pos/stock/add/bulk',
     scope: 'pos.stock:write',
     basis: 'confirmed',
-    source: '[OFF] poststockaddbulk (docs/smaregi-wire.md §4.2); callback body modeled',
+    source:
+      '[OFF] poststockaddbulk (docs/smaregi-wire.md §4.2); callback body an array [OFF], its fields modeled',
   },
   {
     host: 'api',
@@ -163,7 +174,8 @@ export const OPERATIONS: readonly OperationInfo[] = [
     path: '/pos/stores',
     scope: 'pos.stores:read',
     basis: 'confirmed',
-    source: '[CODE] JoBins getStores, feedforce spec (docs/smaregi-wire.md §4.3)',
+    source:
+      '[CODE] JoBins getStores, feedforce spec (docs/smaregi-wire.md §4.3); with_* [SEC] Asinoura',
   },
   {
     host: 'api',
@@ -171,7 +183,8 @@ export const OPERATIONS: readonly OperationInfo[] = [
     path: '/pos/stores/{store_id}',
     scope: 'pos.stores:read',
     basis: 'confirmed',
-    source: '[CODE] arcplg Shops.php, feedforce spec (docs/smaregi-wire.md §4.3)',
+    source:
+      '[CODE] arcplg Shops.php, feedforce spec (docs/smaregi-wire.md §4.3); with_* [SEC] Asinoura',
   },
   {
     host: 'api',

@@ -37,6 +37,11 @@ export interface SimulatorOptions {
   redirectUris?: string[];
   /** Webhook endpoint of the demo app (default none: webhooks are recorded but not sent). */
   webhook?: WebhookEndpoint;
+  /**
+   * The demo app's 利用者契約通知先URL, where `AppSubscription` notices go without the secret
+   * header (default none: recorded but not sent).
+   */
+  appSubscriptionUrl?: string;
   /** Maximum journal entries kept (default 200,000; oldest dropped). */
   journalLimit?: number;
   /** Receives operational lines (webhook deliveries, bulk callbacks, failures). Default silent. */
@@ -114,6 +119,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     callbacks: [],
     redirectUris,
     log,
+    quirks: { ignoreOrderCodeFilter: false },
   };
   if (options.webhook) ctx.webhooks.setEndpoint(options.webhook);
 
@@ -125,6 +131,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     new Prng(`${seedText}:activity`),
   );
   if (options.webhook) control.setWebhookEndpoint(options.webhook);
+  if (options.appSubscriptionUrl) control.setAppSubscriptionUrl(options.appSubscriptionUrl);
 
   const idServer = createServer(createIdHost(ctx));
   const apiServer = createServer(createApiHost(ctx, createControlRouter(control)));

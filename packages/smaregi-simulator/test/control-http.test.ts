@@ -168,6 +168,33 @@ describe('control API over HTTP (/__sim)', () => {
     );
     expect(seen.body.autoAllocation).toBe(true);
     expect((await control('PATCH', '/order-stores/1', { autoAllocation: true })).status).toBe(400);
+    // The unpublished parts can be switched off, as the real Smaregi may not have them.
+    expect((await api(sim, token, 'GET', '/order-shipment/stock?limit=1')).status).toBe(200);
+    const off = await control('PUT', '/modeled-surface', {
+      orderShipmentStock: false,
+      orderStoreStockFields: false,
+    });
+    expect(off.body).toEqual({ orderShipmentStock: false, orderStoreStockFields: false });
+    expect((await api(sim, token, 'GET', '/order-shipment/stock?limit=1')).status).toBe(404);
+    const bare = await api<Record<string, unknown>>(sim, token, 'GET', '/order-shipment/stores/5');
+    expect(bare.body.storeId).toBe('5');
+    expect(typeof bare.body.storeName).toBe('string');
+    expect(Object.keys(bare.body)).not.toContain('stockStoreId');
+    expect(Object.keys(bare.body)).not.toContain('autoAllocation');
+    const listed = await api<Record<string, unknown>[]>(
+      sim,
+      token,
+      'GET',
+      '/order-shipment/stores',
+    );
+    expect(listed.body.every((st) => !('autoAllocation' in st))).toBe(true);
+    expect((await control('PUT', '/modeled-surface', { orderShipmentStock: 'no' })).status).toBe(
+      400,
+    );
+    await control('PUT', '/modeled-surface', {
+      orderShipmentStock: true,
+      orderStoreStockFields: true,
+    });
     expect((await control('GET', '/nothing')).status).toBe(404);
   });
 });

@@ -1,4 +1,6 @@
 import {
+  DEMO_APP_SCOPES,
+  OIDC_SCOPES,
   DEMO_CLIENT_ID,
   DEMO_CLIENT_SECRET,
   DEMO_CONTRACT_ID,
@@ -46,15 +48,20 @@ export async function form<T = Record<string, unknown>>(
   return read<T>(res);
 }
 
-/** Gets an app access token by client credentials. */
+/** Every scope of the demo app a client-credentials token can carry (no OpenID scopes). */
+export const DEMO_APP_TOKEN_SCOPES = DEMO_APP_SCOPES.filter(
+  (s) => !(OIDC_SCOPES as readonly string[]).includes(s),
+).join(' ');
+
+/** Gets an app access token by client credentials (default: every scope of the demo app). */
 export async function appToken(
   sim: RunningSimulator,
-  scope?: string,
+  scope: string = DEMO_APP_TOKEN_SCOPES,
   contractId = DEMO_CONTRACT_ID,
 ): Promise<string> {
   const res = await form<{ access_token: string }>(
     `${sim.idBaseUrl}/app/${contractId}/token`,
-    { grant_type: 'client_credentials', ...(scope !== undefined ? { scope } : {}) },
+    { grant_type: 'client_credentials', scope },
     { authorization: basic() },
   );
   if (res.status !== 200) throw new Error(`token request failed: ${res.status} ${res.text}`);

@@ -6,7 +6,7 @@ import {
   OIDC_SCOPES,
   type RunningSimulator,
 } from '../src/index.js';
-import { basic, form, manualClock, start } from './helpers.js';
+import { basic, DEMO_APP_TOKEN_SCOPES, form, manualClock, start } from './helpers.js';
 
 describe('ID host: POST /app/{contract_id}/token (client credentials)', () => {
   let sim: RunningSimulator;
@@ -18,10 +18,25 @@ describe('ID host: POST /app/{contract_id}/token (client credentials)', () => {
 
   const url = (contract = DEMO_CONTRACT_ID) => `${sim.idBaseUrl}/app/${contract}/token`;
 
-  it('grants every scope the app has and the contract approved when scope is omitted', async () => {
+  it('answers 400 invalid_request when scope is missing or empty (docs/smaregi-wire.md §2.1)', async () => {
+    const missing: Record<string, string>[] = [
+      { grant_type: 'client_credentials' },
+      { grant_type: 'client_credentials', scope: '  ' },
+    ];
+    for (const fields of missing) {
+      const res = await form(url(), fields, { authorization: basic() });
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ error: 'invalid_request' });
+      expect(String((res.body as { error_description: string }).error_description)).toContain(
+        'scope',
+      );
+    }
+  });
+
+  it('grants every scope the app has and the contract approved when all are asked for', async () => {
     const res = await form<Record<string, unknown>>(
       url(),
-      { grant_type: 'client_credentials' },
+      { grant_type: 'client_credentials', scope: DEMO_APP_TOKEN_SCOPES },
       { authorization: basic() },
     );
     expect(res.status).toBe(200);
@@ -69,13 +84,14 @@ describe('ID host: POST /app/{contract_id}/token (client credentials)', () => {
     );
   });
 
-  it('refuses a scope the contract did not approve', async () => {
+  it('leaves out scopes the contract has not approved, and refuses when none is left', async () => {
     sim.control.addContract({ contractId: 'sb_limited', scopes: ['pos.products:read'] });
     const ok = await form(
       url('sb_limited'),
-      { grant_type: 'client_credentials' },
+      { grant_type: 'client_credentials', scope: 'pos.products:read pos.stock:read' },
       { authorization: basic() },
     );
+    expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ scope: 'pos.products:read' });
     const res = await form(
       url('sb_limited'),
@@ -84,6 +100,31 @@ describe('ID host: POST /app/{contract_id}/token (client credentials)', () => {
     );
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ error: 'invalid_scope' });
+  });
+
+  it('accepts client_id / client_secret in the form body (RFC 6749 §2.3.1), not both methods', async () => {
+    const fields = { grant_type: 'client_credentials', scope: 'pos.products:read' };
+    const ok = await form(url(), {
+      ...fields,
+      client_id: 'renkei-demo-client',
+      client_secret: 'renkei-demo-secret',
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ scope: 'pos.products:read' });
+    const wrong = await form(url(), {
+      ...fields,
+      client_id: 'renkei-demo-client',
+      client_secret: 'nope',
+    });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body).toMatchObject({ error: 'invalid_client' });
+    const both = await form(
+      url(),
+      { ...fields, client_id: 'renkei-demo-client', client_secret: 'renkei-demo-secret' },
+      { authorization: basic() },
+    );
+    expect(both.status).toBe(400);
+    expect(both.body).toMatchObject({ error: 'invalid_request' });
   });
 
   it('refuses OpenID scopes on client credentials', async () => {
@@ -97,7 +138,7 @@ describe('ID host: POST /app/{contract_id}/token (client credentials)', () => {
   });
 
   it('answers 401 invalid_client without Basic auth or with a wrong secret', async () => {
-    const none = await form(url(), { grant_type: 'client_credentials' });
+    const none = await form(url(), { grant_type: 'client_credentials', scope: 'pos.stock:read' });
     expect(none.status).toBe(401);
     expect(none.body).toMatchObject({ error: 'invalid_client' });
     expect(none.headers.get('www-authenticate')).toContain('Basic');
@@ -119,7 +160,7 @@ describe('ID host: POST /app/{contract_id}/token (client credentials)', () => {
   it('refuses a contract that does not use the app (unauthorized_client)', async () => {
     const res = await form(
       url('sb_nobody'),
-      { grant_type: 'client_credentials' },
+      { grant_type: 'client_credentials', scope: 'pos.stock:read' },
       { authorization: basic() },
     );
     expect(res.status).toBe(400);
@@ -145,7 +186,7 @@ describe('ID host: POST /app/{contract_id}/token (client credentials)', () => {
       pathPrefix: `/app/${DEMO_CONTRACT_ID}/token`,
     });
     expect(entries.length).toBeGreaterThan(3);
-    expect(entries[0]).toMatchObject({
+    expect(entries.find((e) => e.status === 200)).toMatchObject({
       host: 'id',
       method: 'POST',
       clientId: 'renkei-demo-client',

@@ -321,7 +321,7 @@ describe('ID host: authorization code + PKCE, token, refresh, userinfo', () => {
   it('refuses an app token on /userinfo (no openid) with 403 insufficient_scope', async () => {
     const t = await form<{ access_token: string }>(
       `${sim.idBaseUrl}/app/${DEMO_CONTRACT_ID}/token`,
-      { grant_type: 'client_credentials' },
+      { grant_type: 'client_credentials', scope: 'pos.products:read' },
       { authorization: basic() },
     );
     const info = await fetch(`${sim.idBaseUrl}/userinfo`, {

@@ -41,13 +41,27 @@ describe('operation catalog (README table) matches the routes', () => {
     },
   );
 
-  it('the README lists every operation with its basis', () => {
+  it('the README Operations table is exactly the catalog: host, scope, basis and source per row', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    for (const op of OPERATIONS) {
-      const row = readme.split('\n').find((line) => line.includes(`\`${op.method} ${op.path}\``));
-      expect(row, `${op.method} ${op.path}`).toBeDefined();
-      expect(row).toContain(op.basis);
-    }
+    const section = readme.slice(readme.indexOf('## Operations'));
+    const rows = section
+      .split('\n')
+      .filter((line) => /^\| (ID|API) +\| `/.test(line))
+      .map((line) =>
+        line
+          .split(/(?<!\\)\|/)
+          .slice(1, -1)
+          .map((cell) => cell.trim()),
+      );
+    expect(rows).toEqual(
+      OPERATIONS.map((o) => [
+        o.host === 'id' ? 'ID' : 'API',
+        `\`${o.method} ${o.path}\``,
+        o.scope ? `\`${o.scope}\`` : '—',
+        o.basis,
+        o.source,
+      ]),
+    );
   });
 
   it('every §11 operation of 受注管理 is marked modeled; only GET /stores/{id} there is confirmed', () => {

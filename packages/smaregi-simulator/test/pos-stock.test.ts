@@ -204,7 +204,9 @@ describe('POS stock: GET /stock, PATCH /stock/{id}, POST /stock/{id}/add, bulk',
     await sim.control.flush();
     expect(sim.control.stock('1', '8000003')!.stockAmount).toBe(5);
     const callback = hooks.received.find((r) => r.path === '/callback')!;
-    expect(callback.body).toMatchObject({ requestId: res.body.requestId, status: 'success' });
+    // An array of objects starting with requestId, as the official page shows.
+    expect(Array.isArray(callback.body)).toBe(true);
+    expect(callback.body).toMatchObject([{ requestId: res.body.requestId, status: 'success' }]);
     expect(callback.headers['content-type']).toBe('application/json;charset=UTF-8');
     const hook = hooks.received.find((r) => r.path === '/webhook')!;
     expect(hook.body).toMatchObject({ event: 'pos:stock', action: 'bulk-update' });
@@ -230,7 +232,7 @@ describe('POS stock: GET /stock, PATCH /stock/{id}, POST /stock/{id}/add, bulk',
     });
     await sim.control.flush();
     const callback = hooks.received.find((r) => r.path === '/callback')!;
-    expect(callback.body).toMatchObject({ status: 'failure', errors: [{ index: 1 }] });
+    expect(callback.body).toMatchObject([{ status: 'failure', errors: [{ index: 1 }] }]);
     expect(sim.control.stock('1', '8000005')!.stockAmount).toBe(before);
     expect(hooks.received.filter((r) => r.path === '/webhook')).toHaveLength(0);
   });

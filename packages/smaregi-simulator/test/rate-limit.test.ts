@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../src/index.js';
-import { api, appToken, manualClock, start, type Problem } from './helpers.js';
+import { api, appToken, basic, form, manualClock, start, type Problem } from './helpers.js';
 
 describe('rate limits per (app, contract), reads and writes apart', () => {
   let sim: RunningSimulator;
@@ -55,7 +55,7 @@ describe('rate limits per (app, contract), reads and writes apart', () => {
     expect(sim.control.product('8000001')!.productName).toBe('B3');
   });
 
-  it('keeps contracts apart and leaves token requests out of the budget', async () => {
+  it('keeps contracts apart', async () => {
     clock.advance(5_000);
     sim.control.addContract({ contractId: 'sb_second' });
     for (let i = 0; i < 10; i++) await api(sim, token, 'GET', '/pos/products?limit=1');
@@ -64,6 +64,27 @@ describe('rate limits per (app, contract), reads and writes apart', () => {
     expect(
       (await api(sim, other, 'GET', '/pos/products?limit=1', undefined, 'sb_second')).status,
     ).toBe(200);
+  });
+
+  it('counts token requests as writes of the app and contract (docs/smaregi-wire.md §5.2)', async () => {
+    clock.advance(5_000);
+    for (let i = 0; i < 3; i++) await appToken(sim);
+    expect(
+      (await api(sim, token, 'PATCH', '/pos/products/8000001', { productName: 'T' })).status,
+    ).toBe(200);
+    // 3 tokens + 1 write fill the 4 writes of this second: the next token request is refused.
+    const refused = await form(
+      `${sim.idBaseUrl}/app/sb_renkei_demo/token`,
+      { grant_type: 'client_credentials', scope: 'pos.products:read' },
+      { authorization: basic() },
+    );
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
+    expect(
+      (await api(sim, token, 'PATCH', '/pos/products/8000001', { productName: 'U' })).status,
+    ).toBe(429);
+    clock.advance(1_000);
+    expect((await appToken(sim)).length).toBeGreaterThan(10);
   });
 
   it('the journal proves compliance: never more than N accepted in any 1-second window', () => {

@@ -15,6 +15,7 @@ describe('webhooks and POS activity emulation', () => {
         secretHeaderName: 'X-Renkei-Webhook-Secret',
         secretHeaderValue: 'secret-1',
       },
+      appSubscriptionUrl: `${hooks.url}/app-subscription`,
     });
     token = await appToken(sim);
   });
@@ -148,10 +149,15 @@ describe('webhooks and POS activity emulation', () => {
     ]);
   });
 
-  it('app subscription notices on start and end', async () => {
+  it('app subscription notices on start and end go to the 利用者契約通知先URL, without secret or event ID', async () => {
     sim.control.addContract({ contractId: 'sb_newcomer' });
     sim.control.uninstallApp({ contractId: 'sb_newcomer' });
     await sim.control.flush();
+    expect(hooks.received.map((r) => r.path)).toEqual(['/app-subscription', '/app-subscription']);
+    for (const r of hooks.received) {
+      expect(r.headers['x-renkei-webhook-secret']).toBeUndefined();
+      expect(r.headers['smaregi-event-id']).toBeUndefined();
+    }
     const bodies = hooks.received.map((r) => r.body);
     expect(bodies.map((b) => [b.event, b.action, b.contractId])).toEqual([
       ['AppSubscription', 'start', 'sb_newcomer'],
@@ -162,6 +168,22 @@ describe('webhooks and POS activity emulation', () => {
       date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) as unknown,
     });
     expect(hooks.received[0]!.headers['smaregi-contract-id']).toBe('sb_newcomer');
+  });
+
+  it('app subscription notices are not sent to the webhook endpoint when no notice URL is set', async () => {
+    sim.control.setAppSubscriptionUrl(null);
+    try {
+      sim.control.sendAppSubscription({ action: 'change-plan' });
+      await sim.control.flush();
+      expect(hooks.received).toHaveLength(0);
+      expect(sim.control.webhookDeliveries()[0]).toMatchObject({
+        event: 'AppSubscription',
+        url: null,
+        error: '利用者契約通知先URLが設定されていません',
+      });
+    } finally {
+      sim.control.setAppSubscriptionUrl(`${hooks.url}/app-subscription`);
+    }
   });
 
   it('failures are recorded, not retried', async () => {

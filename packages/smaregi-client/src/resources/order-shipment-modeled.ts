@@ -19,12 +19,14 @@
  */
 import { z } from 'zod';
 import type { CallOptions } from '../client.js';
-import { paginateItems } from '../paginate.js';
+import { SmaregiApiError } from '../errors.js';
+import { ORDER_SHIPMENT_PAGE_SIZE, paginateItems, paginatePages } from '../paginate.js';
 import {
   bulkShipInputSchema,
   bulkShipResultSchema,
   orderListInputSchema,
   orderRegisterInputSchema,
+  orderRegistrationAnswerSchema,
   orderSchema,
   orderShipmentStockListInputSchema,
   orderShipmentStockRowSchema,
@@ -57,17 +59,42 @@ export const ORDER_SHIPMENT_MODELED = true;
 const BASE = '/order-shipment';
 
 export interface OrderStoresResource {
+  /** One page (at most 100: the 受注管理 maximum is unpublished). */
   list(params?: OrderStoreListInput, options?: CallOptions): Promise<OrderStore[]>;
+  /** Every 受注店舗, 100 per page. */
+  iterate(
+    params?: Omit<OrderStoreListInput, 'page' | 'limit'>,
+    options?: IterateOptions,
+  ): AsyncGenerator<OrderStore, void, undefined>;
   /** `GET /stores/{storeId}`; a POS store or warehouse ID is rejected (400). */
   get(storeId: string | number, options?: CallOptions): Promise<OrderStore>;
   /** Registers a 受注店舗 (`storeCode` unique per contract). */
   register(input: OrderStoreRegisterInput, options?: CallOptions): Promise<OrderStore>;
 }
 
+/** What `lookupByOrderCode` could establish about an order code in a 受注店舗. */
+export type OrderCodeLookup =
+  | { outcome: 'found'; order: Order }
+  | { outcome: 'absent' }
+  /** It could not be decided (too many orders to read, several orders with the code, ...). */
+  | { outcome: 'undecided'; reason: string };
+
+export interface OrderCodeLookupInput {
+  /**
+   * The 受注日時 that was sent: when the server ignores the `order_code` filter, the lookup
+   * reads the store's orders of that day (± 1 day) instead of all of them.
+   */
+  orderDateTime?: string | undefined;
+  /** Pages of 100 read at most before giving up as `undecided` (default 20). */
+  maxPages?: number | undefined;
+}
+
 export interface OrdersResource {
   /**
    * 受注登録. The total formula is checked before sending. Not retried on failure: when the
-   * outcome is unknown, look the order up with `findByOrderCode` before sending again.
+   * outcome is unknown, look the order up with `lookupByOrderCode` before sending again. An
+   * answer that carries `orderHeadId` but is otherwise not the modeled order fails as
+   * `bad_response` with `error.remoteId` = that `orderHeadId`: the order IS registered.
    */
   register(input: OrderRegisterInput, options?: CallOptions): Promise<Order>;
   get(orderHeadId: string | number, options?: CallOptions): Promise<Order>;
@@ -77,13 +104,26 @@ export interface OrdersResource {
     options?: IterateOptions,
   ): AsyncGenerator<Order, void, undefined>;
   /**
-   * The order registered with `orderCode` in `storeId`, or undefined: how the job layer resolves
-   * an unknown outcome of `register` (docs/reliability.md item 1).
+   * Whether an order with `orderCode` is registered in `storeId`: how the job layer resolves an
+   * unknown outcome of `register` (docs/reliability.md item 1). It does not trust the
+   * `order_code` filter (modeled): every returned order's code and store are checked, and when
+   * the server ignores the filter the store's orders are read page by page (within the order
+   * date's range when `orderDateTime` is given) up to `maxPages`; beyond that, `undecided`.
+   */
+  lookupByOrderCode(
+    storeId: string | number,
+    orderCode: string,
+    input?: OrderCodeLookupInput,
+    options?: CallOptions,
+  ): Promise<OrderCodeLookup>;
+  /**
+   * `lookupByOrderCode` as the order or undefined; an `undecided` lookup rejects with a
+   * `bad_response` error (never "absent" by guess).
    */
   findByOrderCode(
     storeId: string | number,
     orderCode: string,
-    options?: CallOptions,
+    options?: CallOptions & OrderCodeLookupInput,
   ): Promise<Order | undefined>;
   /** 在庫引当: allocates whole lines from the store's warehouse; returns the order. */
   allocate(orderHeadId: string | number, options?: CallOptions): Promise<Order>;
@@ -109,6 +149,39 @@ export interface OrderShipmentResources {
   stores: OrderStoresResource;
   orders: OrdersResource;
   stock: OrderShipmentStockResource;
+}
+
+/**
+ * Page size of a 受注管理 iteration: the caller's, at most 100 (docs/smaregi-wire.md §5.1). A
+ * larger request is lowered rather than refused so callers written for POS lists keep working.
+ */
+function pageSizeOf(limit: number | undefined): number {
+  return Math.min(limit ?? ORDER_SHIPMENT_PAGE_SIZE, ORDER_SHIPMENT_PAGE_SIZE);
+}
+
+/** The order's day ± 1 (as date-times with the order's own offset), a 3-day range. */
+function aroundDay(orderDateTime: string): { orderDateTimeFrom: string; orderDateTimeTo: string } {
+  const at = Date.parse(orderDateTime);
+  if (Number.isNaN(at)) {
+    throw new SmaregiApiError('orderShipment.orders.lookupByOrderCode: orderDateTime is invalid', {
+      kind: 'invalid_request',
+      operation: 'orderShipment.orders.lookupByOrderCode',
+      inputIssues: [{ path: 'orderDateTime', message: 'YYYY-MM-DDThh:mm:ss±hh:mm' }],
+    });
+  }
+  const offset = /([+-]\d{2}:\d{2}|Z)$/.exec(orderDateTime)?.[1] ?? '+09:00';
+  const offsetMs =
+    offset === 'Z'
+      ? 0
+      : (offset.startsWith('-') ? -1 : 1) *
+        (Number(offset.slice(1, 3)) * 3_600_000 + Number(offset.slice(4, 6)) * 60_000);
+  const localDay = Math.floor((at + offsetMs) / 86_400_000) * 86_400_000;
+  const format = (localMs: number): string =>
+    new Date(localMs).toISOString().slice(0, 19) + (offset === 'Z' ? '+00:00' : offset);
+  return {
+    orderDateTimeFrom: format(localDay - 86_400_000),
+    orderDateTimeTo: format(localDay + 2 * 86_400_000 - 1000),
+  };
 }
 
 /** Builds the 受注管理 resources on top of a contract's `request`. */
@@ -140,19 +213,89 @@ export function createOrderShipmentResources(request: RequestFn): OrderShipmentR
       options,
     );
 
+  const storeList = (
+    params: OrderStoreListInput = {},
+    options?: CallOptions,
+  ): Promise<OrderStore[]> =>
+    request(
+      {
+        operation: 'orderShipment.stores.list',
+        method: 'GET',
+        path: `${BASE}/stores`,
+        query: validateInput('orderShipment.stores.list', orderStoreListInputSchema, params),
+        schema: z.array(orderStoreSchema),
+      },
+      options,
+    );
+
+  const lookupByOrderCode = async (
+    storeId: string | number,
+    orderCode: string,
+    input: OrderCodeLookupInput = {},
+    options?: CallOptions,
+  ): Promise<OrderCodeLookup> => {
+    const operation = 'orderShipment.orders.lookupByOrderCode';
+    const sid = pathId(operation, 'storeId', storeId);
+    if (typeof orderCode !== 'string' || orderCode === '')
+      throw new SmaregiApiError(`${operation}: orderCode is required`, {
+        kind: 'invalid_request',
+        operation,
+        inputIssues: [{ path: 'orderCode', message: 'required' }],
+      });
+    const maxPages = input.maxPages ?? 20;
+    const ours = (order: Order): boolean => order.orderCode === orderCode && order.storeId === sid;
+    const decide = (found: Order[]): OrderCodeLookup | undefined => {
+      if (found.length > 1)
+        return {
+          outcome: 'undecided',
+          reason: `several orders carry the order code (orderHeadId ${found.map((o) => o.orderHeadId).join(', ')})`,
+        };
+      return found[0] ? { outcome: 'found', order: found[0] } : undefined;
+    };
+
+    // 1. The modeled filter. Trusted only when every order it returns carries the code.
+    const filtered = await orderList(
+      { storeId: sid, orderCode, limit: ORDER_SHIPMENT_PAGE_SIZE },
+      options,
+    );
+    const direct = decide(filtered.filter(ours));
+    if (direct) return direct;
+    const honoured = filtered.every((order) => order.orderCode === orderCode);
+    if (honoured && filtered.length < ORDER_SHIPMENT_PAGE_SIZE) return { outcome: 'absent' };
+
+    // 2. The filter was ignored: read the store's orders (of the order's days) to the end.
+    const range = input.orderDateTime ? aroundDay(input.orderDateTime) : {};
+    const found: Order[] = [];
+    let pages = 0;
+    for await (const page of paginatePages(
+      ({ page: n, limit }) => orderList({ storeId: sid, ...range, page: n, limit }, options),
+      { limit: ORDER_SHIPMENT_PAGE_SIZE, maxLimitUnknown: true },
+    )) {
+      found.push(...page.filter(ours));
+      if (++pages >= maxPages) {
+        return (
+          decide(found) ?? {
+            outcome: 'undecided',
+            reason: `the order_code filter is ignored and ${pages} pages of the store's orders did not reach the end`,
+          }
+        );
+      }
+    }
+    return decide(found) ?? { outcome: 'absent' };
+  };
+
   return {
     stores: rejectingMethods<OrderStoresResource>({
-      list: (params = {}, options) =>
-        request(
-          {
-            operation: 'orderShipment.stores.list',
-            method: 'GET',
-            path: `${BASE}/stores`,
-            query: validateInput('orderShipment.stores.list', orderStoreListInputSchema, params),
-            schema: z.array(orderStoreSchema),
-          },
-          options,
-        ),
+      list: storeList,
+      iterate: async function* (params = {}, options = {}) {
+        const base = withoutPaging(params as OrderStoreListInput);
+        validateInput('orderShipment.stores.iterate', orderStoreListInputSchema, base);
+        yield* paginateItems(({ page, limit }) => storeList({ ...base, page, limit }, options), {
+          limit: pageSizeOf(options.limit),
+          prefetch: options.prefetch,
+          maxLimitUnknown: true,
+        });
+      },
       get: (storeId, options) => {
         const id = pathId('orderShipment.stores.get', 'storeId', storeId);
         return request(
@@ -182,17 +325,33 @@ export function createOrderShipmentResources(request: RequestFn): OrderShipmentR
         ),
     }),
     orders: rejectingMethods<OrdersResource>({
-      register: (input, options) =>
-        request(
+      register: async (input, options) => {
+        const operation = 'orderShipment.orders.register';
+        const answer = await request(
           {
-            operation: 'orderShipment.orders.register',
+            operation,
             method: 'POST',
             path: `${BASE}/orders`,
-            body: validateInput('orderShipment.orders.register', orderRegisterInputSchema, input),
-            schema: orderSchema,
+            body: validateInput(operation, orderRegisterInputSchema, input),
+            schema: orderRegistrationAnswerSchema,
           },
           options,
-        ),
+        );
+        const order = orderSchema.safeParse(answer);
+        if (order.success) return order.data;
+        // Registered, but the answer is not the modeled order: keep the ID for the caller.
+        const first = order.error.issues[0];
+        throw new SmaregiApiError(
+          `${operation}: registered as orderHeadId ${answer.orderHeadId}, but the answer does not match the model at ${first?.path.map(String).join('.') || '(body)'}: ${first?.message ?? 'invalid'}`,
+          {
+            kind: 'bad_response',
+            operation,
+            remoteId: answer.orderHeadId,
+            rawBody: JSON.stringify(answer).slice(0, 65_536),
+            cause: order.error,
+          },
+        );
+      },
       get: (orderHeadId, options) => {
         const id = pathId('orderShipment.orders.get', 'orderHeadId', orderHeadId);
         return request(
@@ -210,15 +369,25 @@ export function createOrderShipmentResources(request: RequestFn): OrderShipmentR
         const base = withoutPaging(params as OrderListInput);
         validateInput('orderShipment.orders.iterate', orderListInputSchema, base);
         yield* paginateItems(({ page, limit }) => orderList({ ...base, page, limit }, options), {
-          limit: options.limit,
+          limit: pageSizeOf(options.limit),
           prefetch: options.prefetch,
+          maxLimitUnknown: true,
         });
       },
-      findByOrderCode: async (storeId, orderCode, options) => {
-        const found = await orderList({ storeId, orderCode, limit: 2 }, options);
-        // The filter is exact, but a loose server match must not be taken for ours.
-        return found.find(
-          (order) => order.orderCode === orderCode && order.storeId === String(storeId),
+      lookupByOrderCode,
+      findByOrderCode: async (storeId, orderCode, options = {}) => {
+        const { orderDateTime, maxPages, ...callOptions } = options;
+        const result = await lookupByOrderCode(
+          storeId,
+          orderCode,
+          { orderDateTime, maxPages },
+          callOptions,
+        );
+        if (result.outcome === 'found') return result.order;
+        if (result.outcome === 'absent') return undefined;
+        throw new SmaregiApiError(
+          `orderShipment.orders.findByOrderCode: cannot tell whether ${orderCode} is registered: ${result.reason}`,
+          { kind: 'bad_response', operation: 'orderShipment.orders.findByOrderCode' },
         );
       },
       allocate: (orderHeadId, options) => {
@@ -265,8 +434,9 @@ export function createOrderShipmentResources(request: RequestFn): OrderShipmentR
         const base = withoutPaging(params as OrderShipmentStockListInput);
         validateInput('orderShipment.stock.iterate', orderShipmentStockListInputSchema, base);
         yield* paginateItems(({ page, limit }) => stockList({ ...base, page, limit }, options), {
-          limit: options.limit,
+          limit: pageSizeOf(options.limit),
           prefetch: options.prefetch,
+          maxLimitUnknown: true,
         });
       },
     }),

@@ -44,7 +44,11 @@ export function printableAscii(name: string, max: number) {
     .regex(/^[ -~]+$/, `${name} は半角英数記号で指定してください`);
 }
 
-/** `YYYY-MM-DDThh:mm:ss±hh:mm` (ISO 8601 with an offset), as every Smaregi date-time. */
+/**
+ * A date-time with an offset. Smaregi's format is `YYYY-MM-DDThh:mm:ssTZD` (`+09:00`); this is
+ * LENIENT on purpose and also takes `Z` and fractional seconds (docs/smaregi-wire.md §5.4). What
+ * Renkei sends is the strict form (JST with `+09:00`).
+ */
 export const dateTimeWithOffset = z.iso.datetime({ offset: true });
 
 /** Paging parameters of every list (limit 1..1000, page >= 1). */

@@ -13,11 +13,31 @@ import { z } from 'zod';
 import {
   checkUpdRange,
   dateTimeWithOffset,
+  MAX_DATE_RANGE_DAYS,
   osInt,
-  pagingInput,
   posIdInput,
   printableAscii,
 } from './common.js';
+import { ORDER_SHIPMENT_PAGE_SIZE } from '../paginate.js';
+
+/**
+ * Paging of 受注管理 lists: its maximum `limit` is unpublished, so the client asks for at most
+ * 100 (docs/smaregi-wire.md §5.1); `iterate` reads 100 per page.
+ */
+const pagingInput = {
+  limit: z
+    .number()
+    .int()
+    .min(1)
+    .max(
+      ORDER_SHIPMENT_PAGE_SIZE,
+      `受注管理の limit は${ORDER_SHIPMENT_PAGE_SIZE}以下で指定してください (最大値が未公開のため)`,
+    )
+    .optional(),
+  page: z.number().int().min(1).optional(),
+  /** `field` or `field:desc`, comma list. */
+  sort: z.string().min(1).optional(),
+};
 
 const idString = z.union([z.string(), z.number()]).transform(String);
 const MONEY_MAX = 999_999_999;
@@ -29,16 +49,22 @@ export const orderStoreSchema = z.looseObject({
   storeCode: z.string(),
   storeName: z.string(),
   storeAbbr: z.string().nullish(),
-  /** `included` 内税販売 / `excluded` 外税販売 (not the POS "0"/"1"). */
-  sellDivision: z.string(),
+  /**
+   * `included` 内税販売 / `excluded` 外税販売 (not the POS "0"/"1"). Optional: the official
+   * object marks only `storeCode` and `storeName` required (docs/smaregi-wire.md §4.4).
+   */
+  sellDivision: z.string().nullish(),
   /** "HH:MM". */
   sumDateChangeTime: z.string().nullish(),
   displaySequence: z.number().nullish(),
   pauseFlag: z.boolean().nullish(),
   pointPaymentMethodId: idString.nullish(),
-  /** Modeled: the warehouse linked in the 在庫同期 tab. */
+  /**
+   * Modeled: the warehouse linked in the 在庫同期 tab. No public source shows it: Renkei only
+   * prefills its own per-shop setting from it when present (docs/smaregi-wire.md §4.4).
+   */
   stockStoreId: idString.nullish(),
-  /** Modeled: the store allocates orders itself at registration (自動処理 引当). */
+  /** Modeled: the store allocates orders itself at registration (自動処理 引当); prefill only. */
   autoAllocation: z.boolean().nullish(),
 });
 export type OrderStore = z.infer<typeof orderStoreSchema>;
@@ -95,14 +121,16 @@ export const orderSchema = z.looseObject({
   shippingDate: z.string().nullish(),
   slipNumber: z.string().nullish(),
   memo: z.string().nullish(),
-  carriage: z.number(),
-  commission: z.number(),
-  giftWrapPrice: z.number(),
-  totalPointDiscount: z.number(),
-  totalCouponDiscount: z.number(),
-  subtotalCouponDiscount: z.number(),
-  totalPromotionDiscount: z.number(),
-  taxExclude: z.number(),
+  // The official registration marks only orderCode, orderDateTime and total required; the other
+  // header amounts default to 0 there, so an answer may leave them out (docs/smaregi-wire.md §4.6).
+  carriage: z.number().nullish(),
+  commission: z.number().nullish(),
+  giftWrapPrice: z.number().nullish(),
+  totalPointDiscount: z.number().nullish(),
+  totalCouponDiscount: z.number().nullish(),
+  subtotalCouponDiscount: z.number().nullish(),
+  totalPromotionDiscount: z.number().nullish(),
+  taxExclude: z.number().nullish(),
   total: z.number(),
   insDateTime: z.string().nullish(),
   updDateTime: z.string().nullish(),
@@ -185,6 +213,9 @@ export function expectedOrderTotal(order: {
   );
 }
 
+/** The registration answer: at least the new order's ID (docs/smaregi-wire.md §11). */
+export const orderRegistrationAnswerSchema = z.looseObject({ orderHeadId: idString });
+
 export const orderListInputSchema = z
   .strictObject({
     ...pagingInput,
@@ -193,8 +224,23 @@ export const orderListInputSchema = z
     status: z.enum(ORDER_STATUSES).optional(),
     updDateTimeFrom: dateTimeWithOffset.optional(),
     updDateTimeTo: dateTimeWithOffset.optional(),
+    /** Modeled filter `order_date_time-from/-to` (受注日時), at most 31 days. */
+    orderDateTimeFrom: dateTimeWithOffset.optional(),
+    orderDateTimeTo: dateTimeWithOffset.optional(),
   })
-  .superRefine(checkUpdRange);
+  .superRefine(checkUpdRange)
+  .superRefine((value, ctx) => {
+    if (!value.orderDateTimeFrom || !value.orderDateTimeTo) return;
+    const from = Date.parse(value.orderDateTimeFrom);
+    const to = Date.parse(value.orderDateTimeTo);
+    if (to < from || to - from > MAX_DATE_RANGE_DAYS * 86_400_000) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['orderDateTimeTo'],
+        message: `受注日時の範囲は orderDateTimeFrom 以降、${MAX_DATE_RANGE_DAYS}日以内で指定してください`,
+      });
+    }
+  });
 export type OrderListInput = z.input<typeof orderListInputSchema>;
 
 export const bulkShipInputSchema = z.strictObject({
@@ -221,6 +267,8 @@ export const bulkShipResultSchema = z.array(
 export type BulkShipResult = z.infer<typeof bulkShipResultSchema>;
 
 // ---------------------------------------------------------------- allocation-aware stock
+// Optional for Renkei: its allocated amounts are used while it answers; a 404 switches it off
+// (docs/smaregi-wire.md §11). Stock amounts always come from POS `GET /pos/stock`.
 
 export const orderShipmentStockRowSchema = z.looseObject({
   productId: z.string(),

@@ -31,6 +31,16 @@ export function createApiHost(ctx: SimulatorContext, control: Router): Express {
   app.use(journalMiddleware(ctx, 'api'));
   app.use(express.json({ limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   app.use('/__sim', control);
+  // The official reference's own request example writes collection paths with a trailing slash
+  // (`/pos/products/?limit=10`, docs/smaregi-wire.md §1) and real clients send it: same resource.
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    const q = req.url.indexOf('?');
+    const path = q < 0 ? req.url : req.url.slice(0, q);
+    if (path.length > 1 && path.endsWith('/')) {
+      req.url = path.replace(/\/+$/, '') + (q < 0 ? '' : req.url.slice(q));
+    }
+    next();
+  });
 
   const pos = Router({ mergeParams: true, strict: true });
   registerProductRoutes(pos, ctx);

@@ -1,5 +1,5 @@
 import { DEMO_CLIENT_ID, DEMO_CONTRACT_ID } from '../constants.js';
-import type { CallbackDelivery, SimulatorContext } from '../context.js';
+import type { CallbackDelivery, SimulatorContext, SimulatorQuirks } from '../context.js';
 import type { RateLimits } from '../api-host/rate-limit.js';
 import type { Prng } from '../lib/prng.js';
 import { formatJst, formatJstDate } from '../lib/time.js';
@@ -164,6 +164,31 @@ export class SimulatorControl {
 
   webhookEndpoint(): WebhookEndpoint | null {
     return this.ctx.webhooks.getEndpoint();
+  }
+
+  /** The app's 利用者契約通知先URL (`AppSubscription` notices, no secret header), or null. */
+  setAppSubscriptionUrl(url: string | null): void {
+    if (url !== null && !/^https?:\/\/\S+$/.test(url))
+      throw new ControlError('appSubscriptionUrl はhttp(s)のURLで指定してください');
+    this.ctx.webhooks.setAppSubscriptionUrl(url);
+  }
+
+  appSubscriptionUrl(): string | null {
+    return this.ctx.webhooks.getAppSubscriptionUrl();
+  }
+
+  /** Switches behaviour the sources leave open (see `SimulatorQuirks`). */
+  setQuirks(quirks: Partial<SimulatorQuirks>): SimulatorQuirks {
+    for (const [name, value] of Object.entries(quirks)) {
+      if (!(name in this.ctx.quirks)) throw new ControlError(`unknown quirk: ${name}`);
+      if (typeof value !== 'boolean') throw new ControlError(`${name} must be true or false`);
+    }
+    Object.assign(this.ctx.quirks, quirks);
+    return this.quirks();
+  }
+
+  quirks(): SimulatorQuirks {
+    return { ...this.ctx.quirks };
   }
 
   setWebhookBehaviour(behaviour: WebhookBehaviour): void {
@@ -406,6 +431,23 @@ export class SimulatorControl {
     if (input.sellDivision !== undefined) store.sellDivision = input.sellDivision;
     if (input.pauseFlag !== undefined) store.pauseFlag = input.pauseFlag;
     return { ...store };
+  }
+
+  /**
+   * Switches the unpublished parts of 受注管理 on or off for a contract (see
+   * `ContractState.modeledSurface`): to check that Renkei works without them. Returns the state.
+   */
+  setModeledSurface(input: {
+    contractId?: string;
+    orderShipmentStock?: boolean;
+    orderStoreStockFields?: boolean;
+  }): { orderShipmentStock: boolean; orderStoreStockFields: boolean } {
+    const surface = this.contract(input.contractId).modeledSurface;
+    if (input.orderShipmentStock !== undefined)
+      surface.orderShipmentStock = input.orderShipmentStock;
+    if (input.orderStoreStockFields !== undefined)
+      surface.orderStoreStockFields = input.orderStoreStockFields;
+    return { ...surface };
   }
 
   /** Creates another contract that subscribed to an app (tenant-isolation tests). */

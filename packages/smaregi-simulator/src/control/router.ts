@@ -40,6 +40,8 @@ const endpointSchema = z.strictObject({
   secretHeaderValue: z.string(),
   events: z.array(z.string()).optional(),
 });
+const appSubscriptionSchema = z.strictObject({ url: z.string() });
+const quirksSchema = z.strictObject({ ignoreOrderCodeFilter: z.boolean().optional() });
 const behaviourSchema = z.strictObject({
   duplicateRate: rate.optional(),
   delayMs: z.number().int().min(0).max(60_000).optional(),
@@ -94,6 +96,11 @@ const orderStoreSchema = z.strictObject({
   autoAllocation: z.boolean().optional(),
   sellDivision: z.enum(['included', 'excluded']).optional(),
   pauseFlag: z.boolean().optional(),
+});
+const modeledSurfaceSchema = z.strictObject({
+  contractId: contractIdField,
+  orderShipmentStock: z.boolean().optional(),
+  orderStoreStockFields: z.boolean().optional(),
 });
 const contractSchema = z.strictObject({
   contractId: z.string(),
@@ -194,6 +201,30 @@ export function createControlRouter(control: SimulatorControl): Router {
     control.setWebhookEndpoint(null);
     res.status(204).end();
   });
+  r.get('/app-subscription/endpoint', (_req, res) => {
+    res.json({ url: control.appSubscriptionUrl() });
+  });
+  r.put('/app-subscription/endpoint', (req, res) => {
+    control.setAppSubscriptionUrl(parse(appSubscriptionSchema, req.body).url);
+    res.json({ url: control.appSubscriptionUrl() });
+  });
+  r.delete('/app-subscription/endpoint', (_req, res) => {
+    control.setAppSubscriptionUrl(null);
+    res.status(204).end();
+  });
+  r.get('/quirks', (_req, res) => {
+    res.json(control.quirks());
+  });
+  r.put('/quirks', (req, res) => {
+    const input = parse(quirksSchema, req.body);
+    res.json(
+      control.setQuirks(
+        input.ignoreOrderCodeFilter === undefined
+          ? {}
+          : { ignoreOrderCodeFilter: input.ignoreOrderCodeFilter },
+      ),
+    );
+  });
   r.put('/webhooks/behaviour', (req, res) => {
     control.setWebhookBehaviour(parse(behaviourSchema, req.body));
     res.json(control.webhookBehaviour());
@@ -233,6 +264,9 @@ export function createControlRouter(control: SimulatorControl): Router {
   });
   r.post('/products', (req, res) => {
     res.status(201).json(control.addProduct(parse(productSchema, req.body)));
+  });
+  r.put('/modeled-surface', (req, res) => {
+    res.json(control.setModeledSurface(parse(modeledSurfaceSchema, req.body)));
   });
   r.patch('/order-stores/:storeId', (req: Request<{ storeId: string }>, res) => {
     const body = parse(orderStoreSchema, req.body);

@@ -29,25 +29,50 @@ export function single(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-/** Reads HTTP Basic client credentials and checks them. */
+/**
+ * Reads the client credentials and checks them: HTTP Basic, or `client_id` / `client_secret` in
+ * the form body (RFC 6749 §2.3.1 allows both; clients in the wild send either). Using both in one
+ * request is `invalid_request`, as that section requires.
+ */
 export function authenticateClient(
   ctx: SimulatorContext,
   req: Request,
   res: Response,
 ): AppRegistration {
-  const header = req.headers.authorization ?? '';
-  const m = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header);
-  if (!m?.[1]) {
+  const header = req.headers.authorization;
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const bodyId = single(body.client_id);
+  const bodySecret = single(body.client_secret);
+  let clientId: string;
+  let secret: string;
+  if (header !== undefined && bodySecret !== undefined) {
+    throw oauthError(
+      400,
+      'invalid_request',
+      'クライアント認証は Basic とリクエストボディのどちらか一方で指定してください',
+    );
+  }
+  if (header !== undefined) {
+    const m = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header);
+    if (!m?.[1]) {
+      res.setHeader('WWW-Authenticate', 'Basic realm="smaregi"');
+      throw oauthError(401, 'invalid_client', 'クライアント認証(Basic)が正しくありません');
+    }
+    const decoded = Buffer.from(m[1], 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    // RFC 6749 §2.3.1: the Basic user and password are form-urlencoded first.
+    clientId = formDecode(colon >= 0 ? decoded.slice(0, colon) : decoded);
+    secret = formDecode(colon >= 0 ? decoded.slice(colon + 1) : '');
+  } else if (bodyId !== undefined && bodySecret !== undefined) {
+    clientId = bodyId;
+    secret = bodySecret;
+  } else {
     res.setHeader('WWW-Authenticate', 'Basic realm="smaregi"');
     throw oauthError(401, 'invalid_client', 'クライアント認証(Basic)が必要です');
   }
-  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  const clientId = colon >= 0 ? decoded.slice(0, colon) : decoded;
-  const secret = colon >= 0 ? decoded.slice(colon + 1) : '';
   notes(res).clientId = clientId;
   const app = ctx.platform.apps.get(clientId);
-  if (!app || app.clientSecret !== secret) {
+  if (!app || app.clientSecret !== secret || (bodyId !== undefined && bodyId !== clientId)) {
     res.setHeader('WWW-Authenticate', 'Basic realm="smaregi"');
     throw oauthError(
       401,
@@ -56,6 +81,14 @@ export function authenticateClient(
     );
   }
   return app;
+}
+
+function formDecode(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return text;
+  }
 }
 
 export function tokenResponse(

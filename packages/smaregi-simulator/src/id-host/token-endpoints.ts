@@ -7,7 +7,8 @@ import { s256 } from './tokens.js';
 /**
  * The token endpoints: `POST /authorize/token` (authorization_code with PKCE, refresh_token;
  * docs/smaregi-wire.md §2.2 [CODE]) and `POST /app/{contract_id}/token` (client credentials with
- * the scope rules; docs/smaregi-wire.md §2.1 [OFF]). Client authentication is HTTP Basic.
+ * the scope rules; docs/smaregi-wire.md §2.1 [OFF]). Client authentication is HTTP Basic or the
+ * form body (RFC 6749 §2.3.1).
  */
 export function registerTokenRoutes(
   app: Express,
@@ -158,16 +159,35 @@ export function registerTokenRoutes(
         'unauthorized_client',
         `契約[${contractId}]ではこのアプリが利用されていません`,
       );
-    const grantable = client.scopes.filter((s) => !isOidcScope(s) && approved.includes(s));
+    // `scope` is required: the crawled common spec marks it so and every client sends it
+    // (docs/smaregi-wire.md §2.1).
     const requested = single(body.scope);
-    let scopes: string[];
     if (requested === undefined || requested.trim() === '') {
-      scopes = grantable;
-    } else {
-      scopes = [...new Set(requested.split(' ').filter((s) => s !== ''))];
-      const refused = scopes.filter((s) => !grantable.includes(s));
-      if (refused.length > 0)
-        throw oauthError(400, 'invalid_scope', `付与できないスコープです: ${refused.join(' ')}`);
+      throw oauthError(400, 'invalid_request', 'scope を指定してください(スペース区切り)');
+    }
+    const list = [...new Set(requested.split(' ').filter((s) => s !== ''))];
+    const unknown = list.filter((s) => isOidcScope(s) || !client.scopes.includes(s));
+    if (unknown.length > 0)
+      throw oauthError(400, 'invalid_scope', `付与できないスコープです: ${unknown.join(' ')}`);
+    // Modeled (RFC 6749 §3.3): a scope the app has but the contract has not approved (yet) is
+    // left out of the grant, and the answer's `scope` says what was granted.
+    const scopes = list.filter((s) => approved.includes(s));
+    if (scopes.length === 0)
+      throw oauthError(
+        400,
+        'invalid_scope',
+        `契約[${contractId}]で承認されたスコープがありません: ${list.join(' ')}`,
+      );
+    // Token requests count against the app's and contract's limit (docs/smaregi-wire.md §5.2
+    // [SEC]), as writes.
+    const rate = ctx.rateLimiter.check(client.clientId, contractId, 'POST', ctx.now().getTime());
+    if (!rate.allowed) {
+      res.setHeader('Retry-After', String(rate.retryAfterSeconds));
+      throw oauthError(
+        429,
+        'temporarily_unavailable',
+        'リクエスト数が上限を超えました。しばらく待ってから再度お試しください',
+      );
     }
     const { accessToken, record } = await ctx.tokens.issueAccessToken({
       kind: 'app',

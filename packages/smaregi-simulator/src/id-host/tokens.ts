@@ -118,7 +118,8 @@ export class TokenService {
       .setProtectedHeader({ alg: 'RS256', typ: 'JWT' })
       .setIssuer(ISSUER)
       .setAudience(clientId)
-      .setSubject(userId)
+      // The same `sub` as /userinfo answers: OIDC Core §5.3.2 requires them equal.
+      .setSubject(`${contractId}:${userId}`)
       .setIssuedAt(nowSec)
       .setExpirationTime(nowSec + this.ttlSeconds);
     return jwt.sign(this.requireKeys().privateKey);

@@ -25,7 +25,9 @@ const DATE_TIME_WITH_OFFSET =
 
 /**
  * Parses an ISO 8601 date-time that carries an offset (`Z` or `±hh:mm`). Returns null for
- * anything else, including impossible dates such as `2025-02-30`.
+ * anything else, including impossible dates such as `2025-02-30`. LENIENT: the official format is
+ * `YYYY-MM-DDThh:mm:ssTZD`; `Z` and fractional seconds are accepted here without a source saying
+ * Smaregi does (docs/smaregi-wire.md §5.4).
  */
 export function parseOffsetDateTime(text: string): Date | null {
   const m = DATE_TIME_WITH_OFFSET.exec(text);

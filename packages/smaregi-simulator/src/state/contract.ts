@@ -23,6 +23,14 @@ export class ContractState {
     string,
     { storeId: string; productId: string; quantity: number }
   >();
+  /**
+   * Which unpublished (modeled) parts of 受注管理 this contract answers; control
+   * `setModeledSurface`. No public source shows them, so Renkei must also work when the real
+   * Smaregi has neither (docs/smaregi-wire.md §11): `orderShipmentStock` off makes
+   * `GET /order-shipment/stock` answer 404, `orderStoreStockFields` off leaves `stockStoreId` and
+   * `autoAllocation` out of the 受注店舗 object (the store keeps allocating by them inside).
+   */
+  readonly modeledSurface = { orderShipmentStock: true, orderStoreStockFields: true };
   /** The user that can log in on the consent screen. */
   readonly users = new Map<
     string,

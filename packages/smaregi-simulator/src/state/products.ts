@@ -61,6 +61,16 @@ export class ProductTable {
     return record.wire;
   }
 
+  /** Removes a product (its ID is not reused). False when there was none. */
+  delete(productId: string): boolean {
+    const record = this.byId.get(productId);
+    if (!record) return false;
+    this.byId.delete(productId);
+    this.byCode.delete(record.wire.productCode);
+    this.rows.splice(this.rows.indexOf(record), 1);
+    return true;
+  }
+
   all(): readonly PosProduct[] {
     return this.rows.map((r) => r.wire);
   }

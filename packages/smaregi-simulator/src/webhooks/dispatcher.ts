@@ -15,7 +15,7 @@ export interface WebhookEndpoint {
  * §6.2).
  */
 export interface WebhookBehaviour {
-  /** Probability that an event is delivered twice (same Smaregi-Event-Id). */
+  /** Probability that an event is delivered twice (same Smaregi-Event-Id, same body). */
   duplicateRate?: number;
   /** Real milliseconds to hold events before delivery. */
   delayMs?: number;
@@ -58,6 +58,8 @@ interface Pending {
  */
 export class WebhookDispatcher {
   private endpoint: WebhookEndpoint | null = null;
+  /** The app's 利用者契約通知先URL (docs/smaregi-wire.md §6.3), apart from the webhook endpoint. */
+  private appSubscriptionUrl: string | null = null;
   private behaviour: WebhookBehaviour = {};
   private readonly records: WebhookDelivery[] = [];
   private pending: Pending[] = [];
@@ -77,6 +79,14 @@ export class WebhookDispatcher {
 
   getEndpoint(): WebhookEndpoint | null {
     return this.endpoint ? { ...this.endpoint } : null;
+  }
+
+  setAppSubscriptionUrl(url: string | null): void {
+    this.appSubscriptionUrl = url;
+  }
+
+  getAppSubscriptionUrl(): string | null {
+    return this.appSubscriptionUrl;
   }
 
   setBehaviour(behaviour: WebhookBehaviour): void {
@@ -100,33 +110,46 @@ export class WebhookDispatcher {
     this.records.length = 0;
   }
 
-  /** Queues one event for the contract. `body` carries IDs only, like the real ones. */
+  /**
+   * Queues one event for the contract. `body` carries IDs only, like the real ones. App
+   * subscription notices (`AppSubscription`) go to the 利用者契約通知先URL instead, without the
+   * custom secret header and without `Smaregi-Event-Id`, as no source shows either there
+   * (docs/smaregi-wire.md §6.3); their `eventId` is only the record's key here.
+   */
   emit(contractId: string, event: string, body: Record<string, unknown>): void {
+    const notice = event === 'AppSubscription';
     const endpoint = this.endpoint;
-    if (endpoint?.events && !endpoint.events.includes(event)) return;
+    if (!notice && endpoint?.events && !endpoint.events.includes(event)) return;
+    const url = notice ? this.appSubscriptionUrl : (endpoint?.url ?? null);
     const eventId = this.rng.uuid();
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       'smaregi-event': event,
       'smaregi-contract-id': contractId,
-      'smaregi-event-id': eventId,
       'user-agent': WEBHOOK_USER_AGENT,
     };
-    if (endpoint) headers[endpoint.secretHeaderName.toLowerCase()] = endpoint.secretHeaderValue;
+    if (!notice) headers['smaregi-event-id'] = eventId;
+    if (!notice && endpoint)
+      headers[endpoint.secretHeaderName.toLowerCase()] = endpoint.secretHeaderValue;
     const base: WebhookDelivery = {
       eventId,
       event,
       contractId,
-      url: endpoint?.url ?? null,
+      url,
       headers,
       body,
       duplicate: false,
       dropped: false,
       status: null,
-      error: endpoint ? null : 'Webhook送信先が設定されていません',
+      error:
+        url !== null
+          ? null
+          : notice
+            ? '利用者契約通知先URLが設定されていません'
+            : 'Webhook送信先が設定されていません',
       sentAt: null,
     };
-    if (!endpoint) {
+    if (url === null) {
       this.records.push(base);
       return;
     }

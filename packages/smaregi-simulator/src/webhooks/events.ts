@@ -5,9 +5,10 @@ import type { StockChange } from '../state/stock.js';
  * Builders of the webhook bodies. Bodies carry IDs only, as the real ones do (docs/smaregi-wire.md
  * §6.2).
  * - `pos:stock` [OFF postwebhookstock]: `{contractId, event, action, ids:[{id, productId, storeId}]}`
- * - `pos:products` (modeled key `productIds`, docs/smaregi-wire.md §6.2)
+ * - `pos:products` `{contractId, event, action, productIds}` [SEC] (docs/smaregi-wire.md §6.2)
  * - `order-shipment:orders` [OFF postwebhookorders]: `{contractId, event, action, storeId, orderHeadIds}`
- * - `AppSubscription` [SEC SmaregiMCP AppSubscriptionWebhook.yaml]
+ * - `AppSubscription` [SEC SmaregiMCP AppSubscriptionWebhook.yaml], sent to the app's own
+ *   利用者契約通知先URL (docs/smaregi-wire.md §6.3)
  */
 export function emitStock(
   ctx: SimulatorContext,

@@ -35,9 +35,18 @@ export function requireOrderStore(
   return record.store;
 }
 
-/** The 受注店舗 object: confirmed fields plus the modeled `stockStoreId` and `autoAllocation`. */
-export function orderStoreBody(store: OrderStore): OrderStore {
-  return { ...store };
+/**
+ * The 受注店舗 object: confirmed fields plus the modeled `stockStoreId` and `autoAllocation`,
+ * which a contract can leave out (`modeledSurface.orderStoreStockFields`) as the real one may.
+ */
+export function orderStoreBody(
+  contract: ContractState,
+): (store: OrderStore) => Partial<OrderStore> {
+  return (store) => {
+    if (contract.modeledSurface.orderStoreStockFields) return { ...store };
+    const { stockStoreId: _warehouse, autoAllocation: _auto, ...confirmed } = store;
+    return confirmed;
+  };
 }
 
 export function registerConfirmedOrderShipmentRoutes(router: Router, ctx: SimulatorContext): void {
@@ -47,7 +56,7 @@ export function registerConfirmedOrderShipmentRoutes(router: Router, ctx: Simula
       ctx,
       'order-shipment.stores:read',
       ({ contract, params }) => ({
-        body: orderStoreBody(requireOrderStore(contract, params.storeId)),
+        body: orderStoreBody(contract)(requireOrderStore(contract, params.storeId)),
       }),
       { tokenKinds: ['app'] },
     ),

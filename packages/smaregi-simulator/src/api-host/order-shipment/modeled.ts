@@ -315,7 +315,7 @@ export function registerModeledOrderShipmentRoutes(router: Router, ctx: Simulato
           [...paging.sort, { field: 'storeId' as const, desc: false }],
           (s, f) => s[f],
         );
-        return { body: pageOf(sorted, paging).map(orderStoreBody) };
+        return { body: pageOf(sorted, paging).map(orderStoreBody(contract)) };
       },
       APP_ONLY,
     ),
@@ -360,7 +360,7 @@ export function registerModeledOrderShipmentRoutes(router: Router, ctx: Simulato
           stockStoreId: input.stockStoreId ?? null,
           autoAllocation: input.autoAllocation ?? false,
         });
-        return { body: orderStoreBody(store) };
+        return { body: orderStoreBody(contract)(store) };
       },
       APP_ONLY,
     ),
@@ -464,18 +464,23 @@ export function registerModeledOrderShipmentRoutes(router: Router, ctx: Simulato
     operation(
       ctx,
       'order-shipment.orders:read',
-      ({ contract, query }) => {
+      ({ ctx, contract, query }) => {
         const paging = parsePaging(query, ORDER_SORTABLE, null);
         const range = parseDateRange(query, 'upd_date_time');
+        const ordered = parseDateRange(query, 'order_date_time');
         const storeId = idQuery(query, 'store_id');
-        const orderCode = queryString(query, 'order_code');
+        // The quirk: a server that ignores the (modeled) filter, which Renkei must survive.
+        const orderCode = ctx.quirks.ignoreOrderCodeFilter
+          ? undefined
+          : queryString(query, 'order_code');
         const status = enumQuery(query, 'status', ORDER_STATUSES);
         let orders = [...contract.orders.values()].filter(
           (o) =>
             (storeId === undefined || o.storeId === storeId) &&
             (orderCode === undefined || o.orderCode === orderCode) &&
             (status === undefined || o.status === status) &&
-            inRange(range, Date.parse(o.updDateTime)),
+            inRange(range, Date.parse(o.updDateTime)) &&
+            inRange(ordered, Date.parse(o.orderDateTime)),
         );
         if (paging.sort.length > 0) {
           orders = sortItems(
@@ -588,6 +593,8 @@ export function registerModeledOrderShipmentRoutes(router: Router, ctx: Simulato
       ctx,
       'order-shipment.stock:read',
       ({ contract, query }) => {
+        // A contract can answer as if the endpoint did not exist (it is unpublished).
+        if (!contract.modeledSurface.orderShipmentStock) notFound();
         const paging = parsePaging(query, STOCK_SORTABLE, null);
         const storeId = idQuery(query, 'store_id');
         const productId = idQuery(query, 'product_id');

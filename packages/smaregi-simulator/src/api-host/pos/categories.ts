@@ -11,8 +11,8 @@ import { PRINTABLE_ASCII, codeString, intString, text } from './wire.js';
 
 /**
  * POS 部門 (categories), as much as products need: list, get, create (scope pos.products:*,
- * docs/smaregi-wire.md §3). MODELED: the paths and the field list (docs/smaregi-wire.md §4.8); no
- * public source has either.
+ * docs/smaregi-wire.md §3). The paths are in the crawled POS spec [SEC]; the field list served
+ * here is modeled (docs/smaregi-wire.md §4.8).
  */
 const SORTABLE = ['categoryId', 'categoryCode', 'displaySequence'] as const;
 const FIELDS: readonly (keyof PosCategory)[] = [

@@ -21,7 +21,8 @@ import { operation } from '../operation.js';
 import { PRINTABLE_ASCII, codeString, decimalString, idString, intString, text } from './wire.js';
 
 /**
- * POS 商品 (docs/smaregi-wire.md §4.1): list with its filters and sorts, get, create, update.
+ * POS 商品 (docs/smaregi-wire.md §4.1): list with its filters and sorts, get, create, update,
+ * delete (path [SEC]; the 204 answer and keeping the product's stock rows are modeled).
  * Field constraints from the official bulk schemas [OFF postproductsbulk / patchproductsbulk].
  */
 const SORTABLE = ['productId', 'productCode', 'updDateTime', 'displaySequence'] as const;
@@ -161,6 +162,16 @@ export function registerProductRoutes(router: Router, ctx: SimulatorContext): vo
       const product = addProduct(contract, input, ctx.now());
       emitProducts(ctx, contract.contractId, 'created', [product.productId]);
       return { body: product };
+    }),
+  );
+
+  router.delete(
+    '/products/:productId',
+    operation(ctx, 'pos.products:write', ({ contract, params }) => {
+      const productId = requireProductId(params.productId);
+      if (!contract.products.delete(productId)) notFound();
+      emitProducts(ctx, contract.contractId, 'deleted', [productId]);
+      return { status: 204, body: null };
     }),
   );
 

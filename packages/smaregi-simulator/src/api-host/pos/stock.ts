@@ -23,9 +23,11 @@ import { idString, intString, text } from './wire.js';
 
 /**
  * POS 在庫 (docs/smaregi-wire.md §4.2, all [OFF] getstock / patchstockproductid /
- * poststockproductidadd / patchstockbulk / poststockaddbulk). Modeled: the callback body of the
- * bulk operations (`{requestId, status: "success"|"failure", errors?}`), all-or-nothing bulk
- * application, and the response of `POST /stock/{id}/add` carrying the resulting amount.
+ * poststockproductidadd / patchstockbulk / poststockaddbulk). The callback body of the bulk
+ * operations is an array of objects starting with `requestId` [OFF]; the rest of the object
+ * (`status: "success"|"failure"`, `stockHistoryIds` / `errors`) and all-or-nothing bulk
+ * application are modeled. The response of `POST /stock/{id}/add` (the resulting amount) has the
+ * shape of the crawled POS spec's `StockUpdate` [SEC].
  */
 const SORTABLE = ['productId', 'storeId'] as const;
 const FIELDS = [
@@ -201,8 +203,11 @@ export function registerStockRoutes(router: Router, ctx: SimulatorContext): void
             stockHistoryIds: changes.map((c) => c.historyId),
           };
         }
-        const outcome = await postJson(input.callbackUrl, result);
-        ctx.callbacks.push({ requestId, url: input.callbackUrl, body: result, ...outcome });
+        // The official page shows the callback body as an array of objects starting with
+        // requestId (docs/smaregi-wire.md §4.2); the rest of the object is modeled.
+        const body = [result];
+        const outcome = await postJson(input.callbackUrl, body);
+        ctx.callbacks.push({ requestId, url: input.callbackUrl, body, ...outcome });
         ctx.log(
           `bulk stock callback ${requestId} (${String(result.status)}) → ${input.callbackUrl}: ${outcome.error ?? String(outcome.status)}`,
         );

@@ -14,10 +14,50 @@ import { operation } from '../operation.js';
 
 /**
  * POS 店舗 (docs/smaregi-wire.md §4.3): `GET /stores` with `store_code` and `division`, `GET
- * /stores/{id}`. Object fields as the feedforce spec `getStoresResponseItem` [CODE]. Modeled: 受注店舗
- * are not listed here and their IDs answer 404 (docs/smaregi-wire.md §4.3).
+ * /stores/{id}`. Object fields as the feedforce spec `getStoresResponseItem` [CODE]; with
+ * `with_point_condition=all` / `with_receipt_print_info=all` [SEC] the store carries
+ * `pointCondition` / `receiptPrintInfo` with the feedforce spec's fields (values modeled).
+ * Modeled: 受注店舗 are not listed here and their IDs answer 404 (docs/smaregi-wire.md §4.3).
  */
 const SORTABLE = ['storeId', 'storeCode', 'displaySequence'] as const;
+const WITH = ['all', 'none'] as const;
+
+/** The store as asked for: plain, or with its point settings and receipt texts. */
+function withExtras(
+  base: object,
+  store: PosStore,
+  query: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  if (enumQuery(query, 'with_point_condition', WITH) === 'all') {
+    out.pointCondition = {
+      storeId: store.storeId,
+      pointUseDivision: '0',
+      spendRate: '1',
+      pointGivingUnitPrice: '100',
+      pointGivingUnit: '1',
+      pointGivingDivision: '0',
+      pointUseUnit: '1',
+      pointSpendDivision: '1',
+      pointSpendLimitDivision: '0',
+      expireDivision: '0',
+      expireLimit: null,
+      mileageDivision: '0',
+    };
+  }
+  if (enumQuery(query, 'with_receipt_print_info', WITH) === 'all') {
+    out.receiptPrintInfo = {
+      storeId: store.storeId,
+      header: `${store.storeName}\nご来店ありがとうございます`,
+      footer: 'またのご来店をお待ちしております',
+      receiptTaxOfficeStampComment: null,
+      taxOfficeName: null,
+      discountReceiptHeader: null,
+      discountReceiptFooter: null,
+    };
+  }
+  return out;
+}
 
 function posStores(stores: Iterable<{ kind: string; store: unknown }>): PosStore[] {
   const out: PosStore[] = [];
@@ -44,16 +84,19 @@ export function registerStoreRoutes(router: Router, ctx: SimulatorContext): void
         [...paging.sort, { field: 'storeId' as const, desc: false }],
         (s, f) => s[f],
       );
-      return { body: pageOf(sorted, paging).map((s) => pickFields(s, paging.fields)) };
+      // `fields` does not apply to with_* items (docs/smaregi-wire.md §4).
+      return {
+        body: pageOf(sorted, paging).map((s) => withExtras(pickFields(s, paging.fields), s, query)),
+      };
     }),
   );
 
   router.get(
     '/stores/:storeId',
-    operation(ctx, 'pos.stores:read', ({ contract, params }) => {
+    operation(ctx, 'pos.stores:read', ({ contract, params, query }) => {
       const store = contract.posStore(params.storeId ?? '');
       if (!store) notFound();
-      return { body: store };
+      return { body: withExtras({ ...store }, store, query) };
     }),
   );
 }
