@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { checkSmaregiProductCode, normalizeCode, toSmaregiOrderCode } from './codes.js';
+import {
+  checkOrderCodePrefix,
+  checkSmaregiProductCode,
+  normalizeCode,
+  shopOrderCode,
+  toSmaregiOrderCode,
+} from './codes.js';
 
 describe('normalizeCode', () => {
   it.each([
@@ -59,5 +65,24 @@ describe('checkSmaregiProductCode', () => {
     ['empty', '', false],
   ])('%s', (_label, input, ok) => {
     expect(checkSmaregiProductCode(input).ok).toBe(ok);
+  });
+});
+
+describe('order-code prefix (受注番号の接頭辞)', () => {
+  it('accepts none, normalises a full-width prefix, and refuses spaces, Japanese and long ones', () => {
+    expect(checkOrderCodePrefix('')).toEqual({ ok: true, code: '' });
+    expect(checkOrderCodePrefix('ＡＺ－')).toEqual({ ok: true, code: 'AZ-' });
+    expect(checkOrderCodePrefix('R T-').ok).toBe(false);
+    expect(checkOrderCodePrefix('楽天-')).toMatchObject({ ok: false, reason: 'notPrintableAscii' });
+    expect(checkOrderCodePrefix('ABCDEFGHIJK')).toMatchObject({ ok: false, reason: 'tooLong' });
+  });
+
+  it('puts the prefix before the order number and checks the two as one order code', () => {
+    expect(shopOrderCode('RT-', '１００１')).toEqual({ ok: true, code: 'RT-1001' });
+    expect(shopOrderCode(null, 'R-1')).toEqual({ ok: true, code: 'R-1' });
+    expect(shopOrderCode('RT-', '')).toMatchObject({ ok: false, reason: 'empty' });
+    // 48 characters fit alone; with the prefix they are over Smaregi's 50.
+    expect(shopOrderCode(null, 'x'.repeat(48)).ok).toBe(true);
+    expect(shopOrderCode('RT-', 'x'.repeat(48))).toMatchObject({ ok: false, reason: 'tooLong' });
   });
 });

@@ -3,6 +3,7 @@ import {
   SMAREGI_ORDER_CODE_MAX_LENGTH,
   SMAREGI_PRODUCT_CODE_MAX_LENGTH,
 } from './limits.js';
+import type { ProblemCode } from './messages.js';
 
 /*
  * Code normalisation (商品番号・商品管理番号・受注番号).
@@ -66,6 +67,16 @@ function checkAscii(code: string, maxLength: number): CodeCheck {
 }
 
 /**
+ * The problem (`problemMessage`) that says why an order number cannot become a Smaregi order
+ * code, with the parameters `orderCode` and `max`: the payload rules and the intake word it alike.
+ */
+export const ORDER_CODE_PROBLEMS = {
+  empty: 'orderCodeEmpty',
+  notPrintableAscii: 'orderCodeNotAscii',
+  tooLong: 'orderCodeTooLong',
+} as const satisfies Record<CodeRejection, ProblemCode>;
+
+/**
  * Turns an OMS order number (受注番号) into a Smaregi `orderCode`: normalised with
  * {@link normalizeCode}, then required to be 1..50 printable ASCII characters. A full-width order
  * number such as `ＲＴ－２０２５０１０１` becomes `RT-20250101`; one containing Japanese letters is
@@ -73,6 +84,34 @@ function checkAscii(code: string, maxLength: number): CodeCheck {
  */
 export function toSmaregiOrderCode(orderNumber: unknown): CodeCheck {
   return checkAscii(normalizeCode(orderNumber), SMAREGI_ORDER_CODE_MAX_LENGTH);
+}
+
+/** The longest 受注番号の接頭辞 (order-code prefix) a shop may set. */
+export const ORDER_CODE_PREFIX_MAX_LENGTH = 10;
+
+/**
+ * Checks a shop's order-code prefix (受注番号の接頭辞, e.g. `RT-`): normalised like a code, then
+ * printable ASCII of at most {@link ORDER_CODE_PREFIX_MAX_LENGTH} characters, no spaces. The empty
+ * prefix (none) is valid. Two shops mapped to one 受注店舗 can receive the same order number from
+ * their malls; a prefix per shop keeps their Smaregi order codes apart.
+ */
+export function checkOrderCodePrefix(raw: unknown): CodeCheck {
+  const code = normalizeCode(raw);
+  if (code === '') return { ok: true, code };
+  if (!PRINTABLE_ASCII.test(code) || /\s/.test(code))
+    return { ok: false, reason: 'notPrintableAscii', code };
+  if (code.length > ORDER_CODE_PREFIX_MAX_LENGTH) return { ok: false, reason: 'tooLong', code };
+  return { ok: true, code };
+}
+
+/**
+ * The Smaregi order code of an order of a shop: the shop's prefix, then the order number,
+ * checked as one code ({@link toSmaregiOrderCode}: 1..50 printable ASCII).
+ */
+export function shopOrderCode(prefix: string | null | undefined, orderNumber: unknown): CodeCheck {
+  const number = normalizeCode(orderNumber);
+  if (number === '') return { ok: false, reason: 'empty', code: '' };
+  return toSmaregiOrderCode(`${normalizeCode(prefix ?? '')}${number}`);
 }
 
 /**

@@ -4,6 +4,9 @@
  */
 export * from './limits.js';
 export * from './messages.js';
+export * from './event-messages.js';
+export * from './field-messages.js';
+export * from './message-catalog.js';
 export * from './field-errors.js';
 export * from './codes.js';
 export * from './datetime.js';
@@ -15,5 +18,8 @@ export * from './order-payload.js';
 export * from './effective-stock.js';
 export * from './allocation-plan.js';
 export * from './status-decisions.js';
+export * from './order-facts.js';
+export * from './call-priority.js';
 export * from './shipping-csv.js';
+export * from './shift-jis.js';
 export * from './readiness.js';

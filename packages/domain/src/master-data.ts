@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkOrderCodePrefix, ORDER_CODE_PREFIX_MAX_LENGTH } from './codes.js';
 import { fieldError, type FieldLabel } from './field-errors.js';
 
 /*
@@ -21,6 +22,18 @@ function optionalId(label: FieldLabel) {
     .max(64, { error: e })
     .nullish()
     .transform((v) => (v ? v : null));
+}
+
+function orderCodePrefix(label: FieldLabel) {
+  const e = fieldError(label);
+  return z
+    .string({ error: e })
+    .trim()
+    .max(ORDER_CODE_PREFIX_MAX_LENGTH, { error: e })
+    .refine((v) => checkOrderCodePrefix(v).ok, { error: e })
+    .nullable()
+    .optional()
+    .transform((v) => (v == null ? v : checkOrderCodePrefix(v).code || null));
 }
 
 /** Mall kinds (モール種別) of an OMS shop. */
@@ -56,6 +69,28 @@ export const shopInputSchema = z.strictObject(
     taxMode: z.enum(taxModes, { error: fieldError(L('税設定(税込/税別)', 'Tax mode', 'taxMode')) }),
     active: z.boolean({ error: fieldError(L('有効', 'Active', 'active')) }).default(true),
     orderStoreId: optionalId(L('受注店舗', 'Order store', 'orderStoreId')),
+    /**
+     * 倉庫: the Smaregi POS store whose stock serves the 受注店舗. Omitted = keep what is stored;
+     * null = not set (unknown).
+     */
+    warehouseStoreId: z
+      .string({ error: fieldError(L('倉庫', 'Warehouse', 'warehouseStoreId')) })
+      .trim()
+      .max(50, { error: fieldError(L('倉庫', 'Warehouse', 'warehouseStoreId')) })
+      .nullable()
+      .optional()
+      .transform((v) => (v === '' ? null : v)),
+    /** 自動引当 of the 受注店舗. Omitted = keep what is stored; null = not set (unknown). */
+    autoAllocation: z
+      .boolean({ error: fieldError(L('自動引当', 'Auto-allocation', 'autoAllocation')) })
+      .nullable()
+      .optional(),
+    /**
+     * 受注番号の接頭辞 (e.g. `RT-`), put before the order number in the Smaregi order code: up
+     * to 10 printable ASCII characters without spaces. Omitted = keep what is stored; null or
+     * empty = none.
+     */
+    orderCodePrefix: orderCodePrefix(L('受注番号の接頭辞', 'Order-code prefix', 'orderCodePrefix')),
   },
   { error: fieldError(L('店舗', 'Shop', 'shop')) },
 );

@@ -217,6 +217,8 @@ export interface Problem {
   orderNumber: string;
   lineIndex?: number;
   field: string;
+  /** The parameters of the message, so that it can be rendered again in another language. */
+  params: MessageParams;
   message: LocalizedMessage;
 }
 
@@ -230,6 +232,7 @@ export function problem(
     code,
     orderNumber: where.orderNumber,
     field: where.field,
+    params,
     message: problemMessage(code, params),
   };
   if (where.lineIndex !== undefined) p.lineIndex = where.lineIndex;

@@ -1,4 +1,9 @@
-import { checkSmaregiProductCode, normalizeCode, toSmaregiOrderCode } from './codes.js';
+import {
+  checkSmaregiProductCode,
+  normalizeCode,
+  ORDER_CODE_PROBLEMS,
+  shopOrderCode,
+} from './codes.js';
 import { formatSmaregiDateTime, isIsoDate, parseOffsetDateTime } from './datetime.js';
 import {
   SMAREGI_MONEY_MAX,
@@ -31,7 +36,8 @@ import type { IntegrationSettings } from './settings.js';
  * - `total` = Σ(salesPrice × quantity) + taxExclude + carriage + commission + giftWrapPrice
  *   − (totalPointDiscount + totalCouponDiscount + subtotalCouponDiscount + totalPromotionDiscount),
  *   and must lie in 0..999,999,999; when the OMS sent its own total it must be the same amount.
- * - The order code is the normalised order number, 1..50 printable ASCII.
+ * - The order code is the shop's order-code prefix (if any) and the normalised order number,
+ *   1..50 printable ASCII together.
  * - Every money field is an integer in 0..999,999,999, every quantity in 1..99,999.
  * The builder checks all of this itself, even on values typed as valid, and reports every problem
  * it finds at once. It never throws.
@@ -77,6 +83,8 @@ export interface PayloadShop {
   taxMode: TaxMode;
   /** The mapped Smaregi 受注店舗 ID; null when not mapped. */
   orderStoreId: string | null;
+  /** 受注番号の接頭辞: put before the order number in the Smaregi order code (none when absent). */
+  orderCodePrefix?: string | null | undefined;
 }
 
 /** Everything besides the order that decides the payload. */
@@ -160,14 +168,9 @@ export function buildSmaregiOrderPayload(
     report('shopNotMapped', 'shopId', { shopName: shop.name });
 
   // Order code.
-  const code = toSmaregiOrderCode(o.orderNumber);
+  const code = shopOrderCode(shop.orderCodePrefix, o.orderNumber);
   if (!code.ok) {
-    const byReason = {
-      empty: 'orderCodeEmpty',
-      notPrintableAscii: 'orderCodeNotAscii',
-      tooLong: 'orderCodeTooLong',
-    } as const;
-    report(byReason[code.reason], 'orderNumber', {
+    report(ORDER_CODE_PROBLEMS[code.reason], 'orderNumber', {
       orderCode: code.code,
       max: SMAREGI_ORDER_CODE_MAX_LENGTH,
     });

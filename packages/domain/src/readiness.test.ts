@@ -27,25 +27,37 @@ function ready(): ReadinessSnapshot {
     }),
     connection: { status: 'active', grantedScopes: [...REQUIRED_SMAREGI_SCOPES] },
     shops: [
-      { id: 'r', name: '楽天市場店', active: true, taxMode: 'included', orderStoreId: '23' },
-      { id: 'y', name: 'Yahoo!店', active: true, taxMode: 'excluded', orderStoreId: '24' },
-      { id: 'old', name: '閉店した店', active: false, taxMode: 'included', orderStoreId: null },
-    ],
-    orderStores: [
       {
-        storeId: '23',
-        storeName: 'EC楽天',
-        sellDivision: 'included',
-        stockStoreId: '2',
+        id: 'r',
+        name: '楽天市場店',
+        active: true,
+        taxMode: 'included',
+        orderStoreId: '23',
+        warehouseStoreId: '2',
         autoAllocation: false,
       },
       {
-        storeId: '24',
-        storeName: 'EC Yahoo',
-        sellDivision: 'excluded',
-        stockStoreId: '2',
+        id: 'y',
+        name: 'Yahoo!店',
+        active: true,
+        taxMode: 'excluded',
+        orderStoreId: '24',
+        warehouseStoreId: '2',
         autoAllocation: true,
       },
+      {
+        id: 'old',
+        name: '閉店した店',
+        active: false,
+        taxMode: 'included',
+        orderStoreId: null,
+        warehouseStoreId: null,
+        autoAllocation: null,
+      },
+    ],
+    orderStores: [
+      { storeId: '23', storeName: 'EC楽天', sellDivision: 'included' },
+      { storeId: '24', storeName: 'EC Yahoo', sellDivision: 'excluded' },
     ],
     paymentMethods: [
       { id: 'card', name: 'クレジットカード', smaregiPaymentMethodId: '3' },
@@ -119,14 +131,44 @@ describe('checkReadiness', () => {
     ],
     [
       'orderStoreWarehouse',
-      'an order store without warehouse',
+      'a shop without warehouse',
       (s) => ({
         ...s,
-        orderStores: s.orderStores.map((st) =>
-          st.storeId === '24' ? { ...st, stockStoreId: null } : st,
+        shops: s.shops.map((sh) => (sh.id === 'y' ? { ...sh, warehouseStoreId: null } : sh)),
+      }),
+      ['Yahoo!店: 倉庫'],
+    ],
+    [
+      'orderStoreWarehouse',
+      // Smaregi's 受注店舗 object need not carry either: unknown is neither ON nor OFF.
+      'a shop with neither warehouse nor auto-allocation known',
+      (s) => ({
+        ...s,
+        shops: s.shops.map((sh) =>
+          sh.id === 'y' ? { ...sh, warehouseStoreId: '', autoAllocation: null } : sh,
         ),
       }),
-      ['EC Yahoo'],
+      ['Yahoo!店: 倉庫・自動引当'],
+    ],
+    [
+      'orderStoreWarehouse',
+      'two shops on one order store that disagree',
+      (s) => ({
+        ...s,
+        shops: [
+          ...s.shops,
+          {
+            id: 'a',
+            name: 'Amazon店',
+            active: true,
+            taxMode: 'excluded' as const,
+            orderStoreId: '24',
+            warehouseStoreId: '3',
+            autoAllocation: true,
+          },
+        ],
+      }),
+      ['EC Yahoo: Yahoo!店、Amazon店'],
     ],
     [
       'taxModeMatches',
@@ -212,7 +254,7 @@ describe('checkReadiness', () => {
     const s = ready();
     const auto = {
       ...s,
-      orderStores: s.orderStores.map((st) => ({ ...st, autoAllocation: true })),
+      shops: s.shops.map((sh) => ({ ...sh, autoAllocation: true })),
       settings: { ...s.settings, allocationTriggerStatuses: [], allocatedStatus: null },
     };
     expect(failing(auto)).toEqual([]);
@@ -223,7 +265,7 @@ describe('checkReadiness', () => {
     expect(where).toMatchObject({
       connection: 'settings.connection',
       shopsMapped: 'shops',
-      orderStoreWarehouse: 'smaregi.orderStores',
+      orderStoreWarehouse: 'shops',
       paymentMethodsMapped: 'paymentMethods',
       productsImported: 'products',
     });

@@ -69,14 +69,18 @@ export interface ReadinessSnapshot {
     active: boolean;
     taxMode: TaxMode;
     orderStoreId: string | null;
+    /**
+     * 倉庫 and 自動引当 of the shop's 受注店舗, as Renkei stores them (prefilled from Smaregi
+     * when Smaregi sends them, else set by the merchant); null = unknown.
+     */
+    warehouseStoreId: string | null;
+    autoAllocation: boolean | null;
   }[];
-  /** Smaregi 受注店舗 (with the modeled `stockStoreId` and `autoAllocation`). */
+  /** Smaregi 受注店舗, read live (only confirmed fields). */
   orderStores: readonly {
     storeId: string;
     storeName: string;
     sellDivision: TaxMode;
-    stockStoreId: string | null;
-    autoAllocation: boolean;
   }[];
   paymentMethods: readonly { id: string; name: string; smaregiPaymentMethodId: string | null }[];
   /** OMS payment method IDs used by recent orders. */
@@ -116,6 +120,8 @@ const ng = (ja: string, en: string, details: string[] = []): Check => ({
   details,
 });
 
+const isBlank = (v: string | null | undefined) => v === null || v === undefined || v.trim() === '';
+
 /** Evaluates the readiness checklist. Never throws; a missing part of the snapshot fails its item. */
 export function checkReadiness(snapshot: ReadinessSnapshot): ReadinessResult {
   const s = snapshot.settings;
@@ -123,9 +129,6 @@ export function checkReadiness(snapshot: ReadinessSnapshot): ReadinessResult {
   const activeShops = listOf(snapshot.shops).filter((shop) => shop.active);
   const mappedShops = activeShops.filter(
     (shop) => shop.orderStoreId !== null && stores.has(shop.orderStoreId),
-  );
-  const usedStores = [...new Set(mappedShops.map((shop) => shop.orderStoreId as string))].map(
-    (id) => stores.get(id) as ReadinessSnapshot['orderStores'][number],
   );
   const statuses = new Set(listOf(snapshot.orderStatusIds));
   const productExists = (code: string | null) =>
@@ -208,25 +211,53 @@ export function checkReadiness(snapshot: ReadinessSnapshot): ReadinessResult {
     );
   }
 
-  // 3. Each used order store linked to a warehouse.
+  // 3. Each mapped shop has its 受注店舗's warehouse and auto-allocation set in Renkei, and shops
+  // sharing one 受注店舗 agree (both are facts of the 受注店舗, not of the shop).
   {
-    const noWarehouse = usedStores
-      .filter((st) => st.stockStoreId === null || st.stockStoreId === '')
-      .map((st) => st.storeName);
+    const missing = mappedShops
+      .filter((shop) => isBlank(shop.warehouseStoreId) || typeof shop.autoAllocation !== 'boolean')
+      .map((shop) => {
+        const what = [
+          ...(isBlank(shop.warehouseStoreId) ? ['倉庫'] : []),
+          ...(typeof shop.autoAllocation !== 'boolean' ? ['自動引当'] : []),
+        ];
+        return `${shop.name}: ${what.join('・')}`;
+      });
+    const byStore = new Map<string, (typeof mappedShops)[number][]>();
+    for (const shop of mappedShops) {
+      const list = byStore.get(shop.orderStoreId as string) ?? [];
+      list.push(shop);
+      byStore.set(shop.orderStoreId as string, list);
+    }
+    const conflicting = [...byStore.entries()]
+      .filter(
+        ([, list]) =>
+          new Set(list.map((shop) => `${shop.warehouseStoreId ?? ''}|${shop.autoAllocation}`))
+            .size > 1,
+      )
+      .map(
+        ([id, list]) => `${stores.get(id)?.storeName ?? id}: ${list.map((x) => x.name).join('、')}`,
+      );
     add(
       'orderStoreWarehouse',
       true,
-      'smaregi.orderStores',
-      noWarehouse.length > 0
+      'shops',
+      missing.length > 0
         ? ng(
-            '倉庫が紐付けられていない受注店舗があります。スマレジの受注店舗設定(在庫同期タブ)で倉庫を設定してください。',
-            'Some order stores have no linked warehouse. Link one in Smaregi (order store settings, 在庫同期 tab).',
-            noWarehouse,
+            '倉庫または自動引当が設定されていない店舗があります。[店舗 (モール) ごとの設定]で、受注店舗の在庫を持つ倉庫と自動引当のON/OFFを設定してください。',
+            'Some shops have no warehouse or auto-allocation set. Set them on the shop screen (店舗 (モール) ごとの設定).',
+            missing,
           )
-        : ok(
-            '受注店舗に倉庫が紐付けられています。',
-            'Every order store in use is linked to a warehouse.',
-          ),
+        : conflicting.length > 0
+          ? ng(
+              '同じ受注店舗に紐付く店舗で、倉庫または自動引当の設定が異なります。[店舗 (モール) ごとの設定]で揃えてください。',
+              'Shops mapped to the same order store disagree on its warehouse or auto-allocation. Make them equal on the shop screen (店舗 (モール) ごとの設定).',
+              conflicting,
+            )
+          : ok(
+              'すべての店舗に倉庫と自動引当が設定されています。',
+              'Every mapped shop has its warehouse and auto-allocation set.',
+            ),
     );
   }
 
@@ -310,7 +341,15 @@ export function checkReadiness(snapshot: ReadinessSnapshot): ReadinessResult {
 
   // 8. Allocation inquiry settings when an order store allocates manually.
   {
-    const manual = usedStores.filter((st) => !st.autoAllocation).map((st) => st.storeName);
+    // An unknown auto-allocation counts as OFF here: better to ask for the inquiry settings than
+    // to leave orders of such a store unallocated (item 3 fails for it anyway).
+    const manual = [
+      ...new Set(
+        mappedShops
+          .filter((shop) => shop.autoAllocation !== true)
+          .map((shop) => stores.get(shop.orderStoreId as string)?.storeName ?? shop.name),
+      ),
+    ];
     const unknownStatuses = [
       ...listOf(s.allocationTriggerStatuses),
       ...(s.allocatedStatus === null ? [] : [s.allocatedStatus]),

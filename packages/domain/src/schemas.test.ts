@@ -269,6 +269,18 @@ describe('master data input schemas', () => {
         ?.message.ja,
     ).toBe('税設定(税込/税別)は次のいずれかを指定してください: included, excluded');
   });
+  it('shop: warehouse and auto-allocation are optional (kept), null (not set) or a value', () => {
+    const base = { name: 'x', mallKind: 'rakuten', taxMode: 'included' } as const;
+    const kept = shopInputSchema.parse(base);
+    expect([kept.warehouseStoreId, kept.autoAllocation]).toEqual([undefined, undefined]);
+    const set = shopInputSchema.parse({ ...base, warehouseStoreId: ' 4 ', autoAllocation: false });
+    expect([set.warehouseStoreId, set.autoAllocation]).toEqual(['4', false]);
+    const cleared = shopInputSchema.parse({ ...base, warehouseStoreId: '', autoAllocation: null });
+    expect([cleared.warehouseStoreId, cleared.autoAllocation]).toEqual([null, null]);
+    expect(
+      errorsOf(shopInputSchema.safeParse({ ...base, autoAllocation: 'ON' }))[0]?.message.ja,
+    ).toContain('自動引当');
+  });
   it('payment method', () => {
     expect(
       paymentMethodInputSchema.parse({ name: '代金引換', smaregiPaymentMethodId: '4' }),

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { normalizeCode } from './codes.js';
 import {
-  bilingual,
   fieldError,
   fieldErrorsOf,
+  issueMessage,
   type FieldError,
   type FieldLabel,
 } from './field-errors.js';
@@ -157,10 +157,7 @@ function checkStatusLoop(
       code: 'custom',
       path: ['allocatedStatus'],
       input: s.allocatedStatus,
-      message: bilingual({
-        ja: '引当済みにするステータスは、在庫引当を照会するステータスと別のものを選んでください',
-        en: 'Allocated status (allocatedStatus) must not be one of the allocation trigger statuses',
-      }),
+      message: issueMessage({ code: 'allocatedStatusIsTrigger', params: {} }),
     });
   }
 }

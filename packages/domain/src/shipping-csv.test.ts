@@ -124,6 +124,13 @@ describe('selectShippingCsvRows', () => {
     for (const row of result.rows) expect(row).toHaveLength(shippingCsvColumns.length);
   });
 
+  it('writes 受注日時 in Japan time, whatever offset the order carries', () => {
+    const result = selectShippingCsvRows([make('Z-1', { orderedAt: '2025-01-31T01:00:00.000Z' })], {
+      settings: { shippingCsvUnallocated: 'exclude' },
+    });
+    expect(result.rows[0]?.[2]).toBe('2025-01-31T10:00:00+09:00');
+  });
+
   it('English headers on request', () => {
     const result = selectShippingCsvRows([], {
       settings: { shippingCsvUnallocated: 'exclude' },

@@ -1,4 +1,4 @@
-import { parseOffsetDateTime } from './datetime.js';
+import { formatSmaregiDateTime, parseOffsetDateTime } from './datetime.js';
 import { compareCodeUnits } from './effective-stock.js';
 import { listOf } from './list.js';
 import type { OrderStatusCategory } from './master-data.js';
@@ -95,6 +95,15 @@ const exclusionText: Record<ShippingCsvExclusion, LocalizedMessage> = {
   },
 };
 
+/**
+ * 受注日時 in Japan time whatever offset the order carries (stored orders read back in UTC): the
+ * carrier software and the merchant read Japanese dates.
+ */
+function japanTime(orderedAt: string): string {
+  const ms = parseOffsetDateTime(orderedAt);
+  return ms === null ? orderedAt : formatSmaregiDateTime(ms);
+}
+
 /** Selects the orders for the shipping CSV and renders them as rows. Never throws. */
 export function selectShippingCsvRows(
   orders: readonly ShippingCsvOrder[],
@@ -139,7 +148,7 @@ export function selectShippingCsvRows(
       const row: Record<(typeof shippingCsvColumns)[number]['key'], string> = {
         orderNumber: order.orderNumber,
         shopName,
-        orderedAt: order.orderedAt,
+        orderedAt: japanTime(order.orderedAt),
         shippingDate: order.shippingDate ?? '',
         deliveryDate: order.deliveryDate ?? '',
         shipToName: to.name ?? '',
