@@ -1,4 +1,5 @@
 import type { FilterQuery } from '@mikro-orm/core';
+import type { MessageRef } from '@renkei/domain';
 import type { Em } from './config.js';
 import { IntegrationSettings } from './catalog/integration-settings.entity.js';
 import { OrderStatus } from './catalog/order-status.entity.js';
@@ -308,9 +309,19 @@ export interface SyncEventInput {
   subjectId?: string | null;
   kind: string;
   outcome: SyncOutcome;
-  message: string;
+  /** A message of the domain's catalog: a misspelt code or parameter does not compile. */
+  message: MessageRef;
   detail?: Record<string, unknown> | null;
   operationId?: string | null;
+}
+
+function syncEventData({ message, ...input }: SyncEventInput) {
+  return {
+    ...input,
+    subjectId: input.subjectId ?? null,
+    messageCode: message.code,
+    messageParams: message.params as unknown as Record<string, unknown>,
+  };
 }
 
 export class SyncEventRepository extends TenantScopedRepository<SyncEvent> {
@@ -318,7 +329,11 @@ export class SyncEventRepository extends TenantScopedRepository<SyncEvent> {
     super(em, tenantId, SyncEvent);
   }
   record(input: SyncEventInput): SyncEvent {
-    return this.create({ ...input, subjectId: input.subjectId ?? null });
+    return this.create(syncEventData(input));
+  }
+  /** An event to insert with {@link insertAll} (see `draft`). */
+  draftEvent(input: SyncEventInput): SyncEvent {
+    return this.draft(syncEventData(input));
   }
   history(subjectType: SyncSubjectType, subjectId: string): Promise<SyncEvent[]> {
     return this.find({ subjectType, subjectId }, { orderBy: { at: 'asc', id: 'asc' } });

@@ -1,4 +1,10 @@
-import type { EntityClass, FilterQuery, FindOptions, RequiredEntityData } from '@mikro-orm/core';
+import type {
+  EntityClass,
+  EntityData,
+  FilterQuery,
+  FindOptions,
+  RequiredEntityData,
+} from '@mikro-orm/core';
 import type { Em } from './config.js';
 import { newId } from './ids.js';
 import { Tenant } from './tenancy/tenant.entity.js';
@@ -113,6 +119,15 @@ export class TenantScopedRepository<T extends TenantOwned> {
     if (drafts.some((d) => d.tenant.id !== this.tenantId))
       throw new Error("refusing to insert another tenant's row");
     if (drafts.length > 0) await this.em.insertMany([...drafts]);
+  }
+
+  /**
+   * Updates the tenant's rows matching `where` in one statement, without loading them (the unit of
+   * work does not see the change). Returns how many rows changed: with the expected old values in
+   * `where` it is a compare-and-set.
+   */
+  async update(where: FilterQuery<T>, data: EntityData<T>): Promise<number> {
+    return this.em.nativeUpdate(this.entity, this.scoped(where), data);
   }
 
   remove(entity: T): void {

@@ -5,7 +5,14 @@
  *
  *   describe.each(testDialects())('orders (%s)', (dialect) => { ... createTestDatabase(dialect) ... })
  */
-import { openDatabase, type Dialect, type Orm } from './config.js';
+import { MikroORM } from '@mikro-orm/core';
+import {
+  openDatabase,
+  ormOptions,
+  type DatabaseOptions,
+  type Dialect,
+  type Orm,
+} from './config.js';
 import { createPostgresDatabase, dropPostgresDatabase } from './testing/postgres-admin.js';
 
 export { createPostgresDatabase, dropPostgresDatabase } from './testing/postgres-admin.js';
@@ -36,13 +43,20 @@ export function testDialects(env: NodeJS.ProcessEnv = process.env): Dialect[] {
   return pgUrl === undefined || pgUrl === '' ? ['sqlite'] : ['sqlite', 'postgresql'];
 }
 
-/** A fresh database with every migration applied. */
+/**
+ * A fresh database with every migration applied; with `migrated: false`, with none (a migration
+ * test brings it to an older schema with `orm.getMigrator().up({ to })`, writes rows as that
+ * schema had them, then migrates the rest).
+ */
 export async function createTestDatabase(
   dialect: Dialect,
   env: NodeJS.ProcessEnv = process.env,
+  { migrated = true }: { migrated?: boolean } = {},
 ): Promise<TestDatabase> {
+  const open = (options: DatabaseOptions) =>
+    migrated ? openDatabase(options) : MikroORM.init(ormOptions(options));
   if (dialect === 'sqlite') {
-    const orm = await openDatabase({ location: { dialect: 'sqlite', path: ':memory:' } });
+    const orm = await open({ location: { dialect: 'sqlite', path: ':memory:' } });
     return { dialect, orm, close: () => orm.close(true) };
   }
   const serverUrl = env.RENKEI_TEST_PG_URL;
@@ -50,7 +64,7 @@ export async function createTestDatabase(
   const db = await createPostgresDatabase(serverUrl, 'renkei_t');
   let orm: Orm;
   try {
-    orm = await openDatabase({ location: { dialect: 'postgresql', url: db.url }, poolMax: 5 });
+    orm = await open({ location: { dialect: 'postgresql', url: db.url }, poolMax: 5 });
   } catch (error) {
     await dropPostgresDatabase(serverUrl, db.name);
     throw error;

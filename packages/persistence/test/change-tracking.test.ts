@@ -54,8 +54,6 @@ describe.each(testDialects())('change tracking on %s', (dialect) => {
       orderedAt: new Date('2026-11-01T10:00:00.123Z'),
       lastSyncedAt: new Date('2026-11-01T10:05:00.456Z'),
       total: 1100,
-      intake: { orderCode: 'R-1' },
-      contentHash: 'x'.repeat(64),
       source: 'api',
     });
     order.lines.add(

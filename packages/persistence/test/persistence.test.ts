@@ -81,8 +81,6 @@ describe.each(testDialects())('persistence on %s', (dialect) => {
       paymentMethod: payment,
       orderedAt: new Date('2026-11-01T10:00:00Z'),
       total: 1100,
-      intake: {},
-      contentHash: 'x'.repeat(64),
       source: 'api',
     });
     order.lines.add(
@@ -112,8 +110,6 @@ describe.each(testDialects())('persistence on %s', (dialect) => {
       paymentMethod: em2.getReference(PaymentMethod, payment.id),
       orderedAt: new Date(),
       total: 1,
-      intake: {},
-      contentHash: 'y'.repeat(64),
       source: 'api',
     });
     await expect(em2.flush()).rejects.toBeInstanceOf(UniqueConstraintViolationException);
@@ -137,8 +133,6 @@ describe.each(testDialects())('persistence on %s', (dialect) => {
         status,
         paymentMethod: payment,
         orderedAt: new Date('2026-11-01T10:00:00Z'),
-        intake: {},
-        contentHash: 'k'.repeat(64),
         source: 'api',
       });
     if (s1 === undefined || s2 === undefined) throw new Error('shops not created');

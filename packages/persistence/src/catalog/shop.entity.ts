@@ -3,6 +3,13 @@ import { idColumn } from '../ids.js';
 import { dateTimeColumn } from '../columns.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
 
+/**
+ * Where a shop's warehouse or auto-allocation setting came from: read from the 受注店舗 object
+ * Smaregi sent (`smaregi`), or chosen by the merchant on the shop screen (`merchant`).
+ */
+export const settingOrigins = ['smaregi', 'merchant'] as const;
+export type SettingOrigin = (typeof settingOrigins)[number];
+
 /** 店舗(モール): an OMS sales channel, mapped to one Smaregi 受注店舗. */
 export class Shop {
   [OptionalProps]?: 'active' | 'createdAt' | 'updatedAt';
@@ -16,6 +23,25 @@ export class Shop {
   active = true;
   orderStoreId?: string | null;
   orderStoreName?: string | null;
+  /**
+   * 倉庫: the Smaregi POS store (normally a warehouse) whose stock serves the mapped 受注店舗.
+   * Renkei's own setting: no public Smaregi source shows it on the 受注店舗 object
+   * (docs/smaregi-wire.md §4.4), so it is prefilled from Smaregi only when Smaregi sends it.
+   * null = unknown (not set yet).
+   */
+  warehouseStoreId?: string | null;
+  /** Where {@link warehouseStoreId} came from (`settingOrigins`); null while unknown. */
+  warehouseOrigin?: string | null;
+  /** 自動引当: the 受注店舗 allocates at registration (自動処理 tab). null = unknown. */
+  autoAllocation?: boolean | null;
+  /** Where {@link autoAllocation} came from (`settingOrigins`); null while unknown. */
+  autoAllocationOrigin?: string | null;
+  /**
+   * 受注番号の接頭辞 (e.g. `RT-`): put before the order number in the Smaregi order code (domain
+   * `shopOrderCode`). Two shops mapped to one 受注店舗 need different prefixes when their malls
+   * can hand out the same order number. null = none.
+   */
+  orderCodePrefix?: string | null;
   createdAt: Date = new Date();
   updatedAt: Date = new Date();
 }
@@ -33,6 +59,11 @@ export const ShopSchema = new EntitySchema<Shop>({
     active: { type: 'boolean', default: true },
     orderStoreId: { type: 'string', length: 50, nullable: true },
     orderStoreName: { type: 'string', length: 200, nullable: true },
+    warehouseStoreId: { type: 'string', length: 50, nullable: true },
+    warehouseOrigin: { type: 'string', length: 10, nullable: true },
+    autoAllocation: { type: 'boolean', nullable: true },
+    autoAllocationOrigin: { type: 'string', length: 10, nullable: true },
+    orderCodePrefix: { type: 'string', length: 10, nullable: true },
     createdAt: { ...dateTimeColumn, onCreate: () => new Date() },
     updatedAt: { ...dateTimeColumn, onCreate: () => new Date(), onUpdate: () => new Date() },
   },

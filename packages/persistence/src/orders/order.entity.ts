@@ -14,13 +14,18 @@ import { OrderLine } from './order-line.entity.js';
  * - `pending`: queued for registration;
  * - `registered`: exists in Smaregi (`smaregiOrderHeadId`);
  * - `failed`: Smaregi refused it with a deterministic error (`lastSyncError`), retry after fixing;
+ * - `needsCheck` (要確認): an earlier attempt's outcome is unknown and Smaregi could not tell
+ *   whether the order is there (`syncReason` says why); never sent again by itself — the
+ *   merchant checks Smaregi, and a retry reads Smaregi again before sending;
  * - `canceled`: cancelled on both sides.
+ * (A plain string column: a new value needs no migration.)
  */
 export const ORDER_SYNC_STATES = [
   'waiting',
   'pending',
   'registered',
   'failed',
+  'needsCheck',
   'canceled',
 ] as const;
 export type OrderSyncState = (typeof ORDER_SYNC_STATES)[number];
@@ -29,7 +34,11 @@ export type OrderSyncState = (typeof ORDER_SYNC_STATES)[number];
 export const ORDER_SOURCES = ['api', 'csv', 'admin', 'demo'] as const;
 export type OrderSource = (typeof ORDER_SOURCES)[number];
 
-/** 受注: an order held in Renkei's OMS, with its money fields in yen (integers). */
+/**
+ * 受注: an order held in Renkei's OMS, with its money fields in yen (integers). The columns (with
+ * the lines) are the order's only record: the domain's OMS order is derived from them by
+ * `toOmsOrder` (oms-order.ts), for the worker, the shipping CSV and the intake's comparison alike.
+ */
 export class Order {
   [OptionalProps]?:
     | 'createdAt'
@@ -81,13 +90,6 @@ export class Order {
   externalTax = 0;
   /** 請求金額 as the OMS sent it (null when it did not). */
   total?: number | null;
-  /**
-   * The order exactly as the intake accepted it (the domain's OMS order, defaults applied): what
-   * the payload rules and the shipping CSV read, and what a repeated post is compared with.
-   */
-  intake!: Record<string, unknown>;
-  /** SHA-256 of the canonical intake content: same content again = same order. */
-  contentHash!: string;
   source!: OrderSource;
   lines = new Collection<OrderLine>(this);
   syncState: OrderSyncState = 'waiting';
@@ -141,8 +143,6 @@ export const OrderSchema = new EntitySchema<Order>({
     adjustment: { type: 'integer', default: 0 },
     externalTax: { type: 'integer', default: 0 },
     total: { type: 'integer', nullable: true },
-    intake: { type: 'json' },
-    contentHash: { type: 'string', length: 64 },
     source: { type: 'string', length: 10 },
     lines: { kind: '1:m', entity: () => OrderLine, mappedBy: 'order', orderBy: { lineNo: 'asc' } },
     syncState: { type: 'string', length: 20, default: 'waiting' },

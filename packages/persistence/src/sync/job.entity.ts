@@ -19,6 +19,12 @@ export const JOB_NAMES = {
   processWebhook: 'webhook.process',
   /** `{ orderId, status }`: react to an order status change (allocation / shipping triggers). */
   orderStatusChanged: 'order.statusChanged',
+  /**
+   * `{ orderId }`: the status rules after a registration (allocation inquiry, allocated status).
+   * Written with the registration and run only if the registering process did not get to it
+   * (it died in between): the follow-up of a registration is never lost.
+   */
+  orderRegistered: 'order.registered',
 } as const;
 export type JobName = (typeof JOB_NAMES)[keyof typeof JOB_NAMES];
 
@@ -35,7 +41,7 @@ export class Job {
   name!: string;
   payload!: Record<string, unknown>;
   state: JobState = 'queued';
-  /** Lower runs first: orders (0) before stock (10) before products (20). */
+  /** Higher runs first, on the `CallPriority` scale of @renkei/domain (like the rate budget). */
   priority = 0;
   runAt: Date = new Date();
   attempts = 0;

@@ -19,6 +19,7 @@ export const OPERATION_KINDS = [
   'cancelOrder',
   'changeStock',
   'importProducts',
+  'applyWebhook',
 ] as const;
 export type OperationKind = (typeof OPERATION_KINDS)[number];
 
@@ -36,6 +37,8 @@ export class Operation {
   state: OperationState = 'pending';
   attempts = 0;
   leaseUntil?: Date | null;
+  /** The worker process holding the lease (diagnostics; the lease itself decides). */
+  leasedBy?: string | null;
   nextAttemptAt?: Date | null;
   lastError?: string | null;
   /** The ID Smaregi gave the effect (orderHeadId...). */
@@ -56,6 +59,11 @@ export const OperationSchema = new EntitySchema<Operation>({
   indexes: [
     { name: 'operations_state_next_idx', properties: ['state', 'nextAttemptAt'] },
     { name: 'operations_tenant_subject_idx', properties: ['tenant', 'subjectType', 'subjectId'] },
+    // The due and deferred scans of one tenant and kind (order loop, webhook inbox).
+    {
+      name: 'operations_tenant_kind_state_next_idx',
+      properties: ['tenant', 'kind', 'state', 'nextAttemptAt'],
+    },
   ],
   properties: {
     id: { ...idColumn },
@@ -65,6 +73,7 @@ export const OperationSchema = new EntitySchema<Operation>({
     state: { type: 'string', length: 20, default: 'pending' },
     attempts: { type: 'integer', default: 0 },
     leaseUntil: { ...dateTimeColumn, nullable: true },
+    leasedBy: { type: 'string', length: 100, nullable: true },
     nextAttemptAt: { ...dateTimeColumn, nullable: true },
     lastError: { type: 'text', nullable: true },
     remoteId: { type: 'string', length: 100, nullable: true },

@@ -1,4 +1,5 @@
 import { EntitySchema, OptionalProps } from '@mikro-orm/core';
+import { isMessageCode, type MessageRef } from '@renkei/domain';
 import { idColumn } from '../ids.js';
 import { dateTimeColumn } from '../columns.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
@@ -28,7 +29,12 @@ export class SyncEvent {
   /** e.g. `order.received`, `order.registered`, `order.retryRequested`, `product.imported`. */
   kind!: string;
   outcome!: SyncOutcome;
-  message!: string;
+  /**
+   * What the merchant reads, as a code of the domain's message catalog with its parameters:
+   * rendered in the reader's language when read (see {@link syncEventMessage}).
+   */
+  messageCode!: string;
+  messageParams!: Record<string, unknown>;
   detail?: Record<string, unknown> | null;
   operationId?: string | null;
   at: Date = new Date();
@@ -48,9 +54,22 @@ export const SyncEventSchema = new EntitySchema<SyncEvent>({
     subjectId: { type: 'string', length: 36, nullable: true },
     kind: { type: 'string', length: 50 },
     outcome: { type: 'string', length: 10 },
-    message: { type: 'text' },
+    messageCode: { type: 'string', length: 50 },
+    messageParams: { type: 'json' },
     detail: { type: 'json', nullable: true },
     operationId: { type: 'string', length: 36, nullable: true },
     at: { ...dateTimeColumn, onCreate: () => new Date() },
   },
 });
+
+/**
+ * The message of a sync event, ready to render. A code this version does not know (a row written
+ * by a newer one) shows as its code rather than failing the whole log.
+ */
+export function syncEventMessage(
+  event: Pick<SyncEvent, 'messageCode' | 'messageParams'>,
+): MessageRef {
+  return isMessageCode(event.messageCode)
+    ? ({ code: event.messageCode, params: event.messageParams } as MessageRef)
+    : { code: 'legacyText', params: { ja: event.messageCode, en: event.messageCode } };
+}

@@ -1,5 +1,10 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261128124158 } from './Migration20261128124158.js';
+import { Migration20261130210000 } from './Migration20261130210000.js';
+import { Migration20261130211000 } from './Migration20261130211000.js';
+import { Migration20261130212000 } from './Migration20261130212000.js';
+import { Migration20261130214000 } from './Migration20261130214000.js';
+import { Migration20261130215000 } from './Migration20261130215000.js';
 
 type MigrationEntry = MigrationObject;
 
@@ -10,4 +15,9 @@ type MigrationEntry = MigrationObject;
  */
 export const postgresqlMigrations: MigrationEntry[] = [
   { name: 'Migration20261128124158', class: Migration20261128124158 },
+  { name: 'Migration20261130210000', class: Migration20261130210000 },
+  { name: 'Migration20261130211000', class: Migration20261130211000 },
+  { name: 'Migration20261130212000', class: Migration20261130212000 },
+  { name: 'Migration20261130214000', class: Migration20261130214000 },
+  { name: 'Migration20261130215000', class: Migration20261130215000 },
 ];

@@ -1,0 +1,398 @@
+import type { Em, Orm } from '../config.js';
+import { forkEm } from '../config.js';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { Operation, type OperationKind, type OperationState } from './operation.entity.js';
+
+/**
+ * The write protocol for every remote effect (docs/reliability.md item 1), in one place:
+ *
+ *   open → claim (compare-and-set on state and attempts, in flight with a lease, committed
+ *   BEFORE the call) → the call → succeed | fail (in the caller's transaction, with the local
+ *   change) | release (unknown: read the remote side first next time; pending: nothing happened)
+ *   with a backoff.
+ *
+ * A row found in flight with an expired lease, or unknown, must be resolved by reading the remote
+ * side before anything is sent again (`mustResolve`). Two processes never hold the same row: the
+ * claim only succeeds for the one whose (state, attempts) still matches.
+ */
+
+export interface LedgerSettings {
+  clock: { now(): number };
+  /** In-flight lease; must exceed the longest call. */
+  leaseMs: number;
+  /** The wait before the next attempt after `attempts` attempts (jittered backoff). */
+  backoffMs: (attempts: number) => number;
+  /** Who claims (process), recorded on the row for diagnostics. */
+  holder: string;
+  /** Told about each transition (metrics). */
+  onTransition?: (kind: OperationKind, result: LedgerTransition) => void;
+}
+
+export type LedgerTransition =
+  'claimed' | 'succeeded' | 'failed' | 'unknown' | 'released' | 'handedBack';
+
+/**
+ * What may be done with a row now: `claimable` (maybe after resolving), `succeeded` (done, never
+ * again), `failed` (stays failed until reopened), `busy` (another holder's lease is live),
+ * `deferred` (backing off until `nextAttemptAt`).
+ */
+export type LedgerVerdict = 'claimable' | 'succeeded' | 'failed' | 'busy' | 'deferred';
+
+export interface LedgerEntry {
+  id: string;
+  tenantId: string;
+  kind: OperationKind;
+  businessKey: string;
+  subjectId: string | null;
+  state: OperationState;
+  attempts: number;
+  remoteId: string | null;
+  payload: Record<string, unknown> | null;
+  lastError: string | null;
+  verdict: LedgerVerdict;
+  /** An earlier call's outcome is unknown: read the remote side before sending. */
+  mustResolve: boolean;
+}
+
+/** A row this process holds in flight. */
+export interface LedgerClaim {
+  id: string;
+  tenantId: string;
+  kind: OperationKind;
+  businessKey: string;
+  /** Attempts including this one; the compare-and-set token of every later update. */
+  attempts: number;
+  mustResolve: boolean;
+  payload: Record<string, unknown> | null;
+}
+
+export interface LedgerSubject {
+  type: string;
+  id: string;
+}
+
+/** Decides what a row allows at `now` (the only place that reads states, leases and backoffs). */
+export function verdictOf(
+  row: Pick<Operation, 'state' | 'leaseUntil' | 'nextAttemptAt'>,
+  now: number,
+): { verdict: LedgerVerdict; mustResolve: boolean } {
+  const waiting = row.nextAttemptAt != null && row.nextAttemptAt.getTime() > now;
+  switch (row.state) {
+    case 'succeeded':
+      return { verdict: 'succeeded', mustResolve: false };
+    case 'failed':
+      return { verdict: 'failed', mustResolve: false };
+    case 'in_flight':
+      return row.leaseUntil != null && row.leaseUntil.getTime() > now
+        ? { verdict: 'busy', mustResolve: true }
+        : { verdict: 'claimable', mustResolve: true };
+    case 'unknown':
+      return { verdict: waiting ? 'deferred' : 'claimable', mustResolve: true };
+    case 'pending':
+      return { verdict: waiting ? 'deferred' : 'claimable', mustResolve: false };
+  }
+}
+
+export class OperationLedger {
+  constructor(
+    private readonly orm: Orm,
+    private readonly settings: LedgerSettings,
+  ) {}
+
+  /** The row of (kind, key), created `pending` when missing, with what it allows now. */
+  async open(
+    tenantId: string,
+    kind: OperationKind,
+    businessKey: string,
+    subject?: LedgerSubject,
+  ): Promise<LedgerEntry> {
+    const em = forkEm(this.orm);
+    let row = await em.findOne(Operation, { tenant: tenantId, kind, businessKey });
+    if (row === null) {
+      try {
+        row = em.create(Operation, {
+          tenant: tenantId,
+          kind,
+          businessKey,
+          subjectType: subject?.type ?? null,
+          subjectId: subject?.id ?? null,
+        });
+        await em.flush();
+      } catch (error) {
+        // Another process created it at the same moment: read theirs.
+        if (!(error instanceof UniqueConstraintViolationException)) throw error;
+        row = await forkEm(this.orm).findOneOrFail(Operation, {
+          tenant: tenantId,
+          kind,
+          businessKey,
+        });
+      }
+    }
+    return toEntry(tenantId, row, this.settings.clock.now());
+  }
+
+  /**
+   * Marks the row in flight with a lease if it is still as `entry` saw it (compare-and-set on
+   * state and attempts); null when another process changed it first. `payload` (what is about to
+   * be sent) replaces the stored one when given.
+   */
+  async claim(
+    entry: LedgerEntry,
+    payload?: Record<string, unknown> | null,
+  ): Promise<LedgerClaim | null> {
+    const now = this.settings.clock.now();
+    const stored = payload === undefined ? entry.payload : payload;
+    const updated = await forkEm(this.orm).nativeUpdate(
+      Operation,
+      { id: entry.id, tenant: entry.tenantId, state: entry.state, attempts: entry.attempts },
+      {
+        state: 'in_flight',
+        attempts: entry.attempts + 1,
+        leaseUntil: new Date(now + this.settings.leaseMs),
+        leasedBy: this.settings.holder,
+        nextAttemptAt: null,
+        ...(payload === undefined ? {} : { payload }),
+        updatedAt: new Date(now),
+      },
+    );
+    if (updated !== 1) return null;
+    this.#told(entry.kind, 'claimed');
+    return {
+      id: entry.id,
+      tenantId: entry.tenantId,
+      kind: entry.kind,
+      businessKey: entry.businessKey,
+      attempts: entry.attempts + 1,
+      mustResolve: entry.mustResolve,
+      payload: stored,
+    };
+  }
+
+  /** Records what is sent now (it may differ from an earlier attempt's), still in flight. */
+  async remember(claim: LedgerClaim, payload: Record<string, unknown>): Promise<void> {
+    claim.payload = payload;
+    await forkEm(this.orm).nativeUpdate(
+      Operation,
+      { id: claim.id, tenant: claim.tenantId, attempts: claim.attempts },
+      { payload },
+    );
+  }
+
+  /**
+   * Gives the claim back for a later attempt: `unknown` (the call may have had an effect: resolve
+   * by reading first) or `pending` (certainly no effect), after `delayMs` or the backoff. A no-op
+   * when another process has claimed the row since (its attempts differ).
+   */
+  async release(
+    claim: LedgerClaim,
+    state: 'unknown' | 'pending',
+    error: string | null,
+    delayMs?: number,
+  ): Promise<void> {
+    await this.#release(claim, state, error, delayMs, state === 'unknown' ? 'unknown' : 'released');
+  }
+
+  /**
+   * Nothing was sent (the worker is stopping): hand the claim back at once, as it was — `unknown`
+   * when an earlier attempt must still be looked up, else `pending`.
+   */
+  async handBack(claim: LedgerClaim, reason: string): Promise<void> {
+    await this.#release(claim, claim.mustResolve ? 'unknown' : 'pending', reason, 0, 'handedBack');
+  }
+
+  async #release(
+    claim: LedgerClaim,
+    state: 'unknown' | 'pending',
+    error: string | null,
+    delayMs: number | undefined,
+    transition: LedgerTransition,
+  ): Promise<void> {
+    const now = this.settings.clock.now();
+    const wait = delayMs ?? this.settings.backoffMs(claim.attempts);
+    await forkEm(this.orm).nativeUpdate(
+      Operation,
+      { id: claim.id, tenant: claim.tenantId, attempts: claim.attempts },
+      {
+        state,
+        leaseUntil: null,
+        leasedBy: null,
+        nextAttemptAt: new Date(now + wait),
+        lastError: error,
+        updatedAt: new Date(now),
+      },
+    );
+    this.#told(claim.kind, transition);
+  }
+
+  /**
+   * The effect happened (remote ID when there is one); in the caller's transaction. False when
+   * the row had already succeeded (the effect was recorded another way, e.g. by a webhook): the
+   * caller then applies nothing a second time.
+   */
+  async succeed(tx: Em, claim: LedgerClaim, remoteId: string | null): Promise<boolean> {
+    const now = new Date(this.settings.clock.now());
+    const n = await tx.nativeUpdate(
+      Operation,
+      { id: claim.id, tenant: claim.tenantId, state: { $ne: 'succeeded' } },
+      {
+        state: 'succeeded',
+        leaseUntil: null,
+        leasedBy: null,
+        nextAttemptAt: null,
+        lastError: null,
+        remoteId,
+        updatedAt: now,
+      },
+    );
+    if (n === 1) this.#told(claim.kind, 'succeeded');
+    return n === 1;
+  }
+
+  /** A deterministic refusal: failed, never sent again by itself; in the caller's transaction. */
+  async fail(tx: Em, claim: LedgerClaim, error: string): Promise<void> {
+    const now = new Date(this.settings.clock.now());
+    await tx.nativeUpdate(
+      Operation,
+      { id: claim.id, tenant: claim.tenantId },
+      { state: 'failed', leaseUntil: null, leasedBy: null, lastError: error, updatedAt: now },
+    );
+    this.#told(claim.kind, 'failed');
+  }
+
+  /** The merchant asks again after a refusal: a failed row becomes pending (else unchanged). */
+  async reopen(tenantId: string, kind: OperationKind, businessKey: string): Promise<boolean> {
+    const now = new Date(this.settings.clock.now());
+    const n = await forkEm(this.orm).nativeUpdate(
+      Operation,
+      { tenant: tenantId, kind, businessKey, state: 'failed' },
+      { state: 'pending', nextAttemptAt: null, updatedAt: now },
+    );
+    return n === 1;
+  }
+
+  /**
+   * The effect was observed on the remote side (a webhook says shipped or cancelled): the row
+   * becomes succeeded in the caller's transaction. False when it already was (apply once).
+   */
+  async recordObserved(
+    tx: Em,
+    tenantId: string,
+    kind: OperationKind,
+    businessKey: string,
+    subject: LedgerSubject,
+    remoteId: string | null,
+  ): Promise<{ first: boolean; id: string }> {
+    const now = new Date(this.settings.clock.now());
+    const row = await tx.findOne(Operation, { tenant: tenantId, kind, businessKey });
+    if (row === null) {
+      const created = tx.create(Operation, {
+        tenant: tenantId,
+        kind,
+        businessKey,
+        subjectType: subject.type,
+        subjectId: subject.id,
+        state: 'succeeded',
+        remoteId,
+      });
+      await tx.flush();
+      this.#told(kind, 'succeeded');
+      return { first: true, id: created.id };
+    }
+    const n = await tx.nativeUpdate(
+      Operation,
+      { id: row.id, tenant: tenantId, state: { $ne: 'succeeded' } },
+      {
+        state: 'succeeded',
+        leaseUntil: null,
+        leasedBy: null,
+        lastError: null,
+        remoteId,
+        updatedAt: now,
+      },
+    );
+    if (n === 1) this.#told(kind, 'succeeded');
+    return { first: n === 1, id: row.id };
+  }
+
+  /**
+   * Subjects of `kind` that are not due now: backing off, or in flight under a live lease (they
+   * are due again when the lease ends, and are then resolved by a read).
+   */
+  async notDueSubjects(tenantId: string, kind: OperationKind, limit = 10_000): Promise<string[]> {
+    const now = new Date(this.settings.clock.now());
+    const rows = await forkEm(this.orm).find(
+      Operation,
+      {
+        tenant: tenantId,
+        kind,
+        $or: [
+          { state: { $in: ['pending', 'unknown'] }, nextAttemptAt: { $gt: now } },
+          { state: 'in_flight', leaseUntil: { $gt: now } },
+        ],
+      },
+      { fields: ['subjectId'], limit },
+    );
+    return rows.flatMap((op) => (op.subjectId == null ? [] : [op.subjectId]));
+  }
+
+  /**
+   * Rows of `kind` left unfinished and due now — pending or unknown past their backoff, or in
+   * flight past their lease: work that was started and must be resolved or done again.
+   */
+  async dueUnfinished(
+    tenantId: string,
+    kind: OperationKind,
+    limit: number,
+  ): Promise<LedgerEntry[]> {
+    const now = this.settings.clock.now();
+    const at = new Date(now);
+    const rows = await forkEm(this.orm).find(
+      Operation,
+      {
+        tenant: tenantId,
+        kind,
+        $or: [
+          { state: { $in: ['pending', 'unknown'] }, nextAttemptAt: { $lte: at } },
+          { state: { $in: ['pending', 'unknown'] }, nextAttemptAt: null },
+          { state: 'in_flight', leaseUntil: { $lte: at } },
+        ],
+      },
+      { orderBy: { updatedAt: 'asc', id: 'asc' }, limit },
+    );
+    return rows.map((row) => toEntry(tenantId, row, now));
+  }
+
+  /**
+   * At the start of the only worker of a database (SQLite), every in-flight mark was left by a
+   * run that is gone: its outcome is unknown, so it becomes `unknown` at once (resolved by a read
+   * before any resend) instead of waiting for its lease.
+   */
+  async releaseDeadInFlight(): Promise<number> {
+    const now = new Date(this.settings.clock.now());
+    return forkEm(this.orm).nativeUpdate(
+      Operation,
+      { state: 'in_flight' },
+      { state: 'unknown', leaseUntil: null, leasedBy: null, nextAttemptAt: now, updatedAt: now },
+    );
+  }
+
+  #told(kind: OperationKind, result: LedgerTransition): void {
+    this.settings.onTransition?.(kind, result);
+  }
+}
+
+function toEntry(tenantId: string, row: Operation, now: number): LedgerEntry {
+  return {
+    id: row.id,
+    tenantId,
+    kind: row.kind,
+    businessKey: row.businessKey,
+    subjectId: row.subjectId ?? null,
+    state: row.state,
+    attempts: row.attempts,
+    remoteId: row.remoteId ?? null,
+    payload: row.payload ?? null,
+    lastError: row.lastError ?? null,
+    ...verdictOf(row, now),
+  };
+}

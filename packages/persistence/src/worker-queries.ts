@@ -1,0 +1,285 @@
+import type { Em } from './config.js';
+import { IntegrationSettings } from './catalog/integration-settings.entity.js';
+import { SmaregiConnection } from './connection/smaregi-connection.entity.js';
+import { ProductImportRun } from './products/product-import-run.entity.js';
+import { Job, type JobState } from './sync/job.entity.js';
+import { Operation } from './sync/operation.entity.js';
+import { WebhookEvent } from './sync/webhook-event.entity.js';
+
+/** A tenant the worker may call Smaregi for. */
+export interface ActiveTenant {
+  tenantId: string;
+  contractId: string;
+}
+
+/** A claimed job: what a handler receives. Payloads carry IDs only. */
+export interface ClaimedJob {
+  id: string;
+  tenantId: string;
+  name: string;
+  payload: Record<string, unknown>;
+  attempts: number;
+}
+
+/** A job that may run now, not claimed yet. */
+export interface DueJob {
+  id: string;
+  tenantId: string;
+  name: string;
+  /** On the `CallPriority` scale of @renkei/domain (higher first). */
+  priority: number;
+  state: JobState;
+  attempts: number;
+  payload: Record<string, unknown>;
+}
+
+function dueJob(job: Job): DueJob {
+  return {
+    id: job.id,
+    tenantId: job.tenant.id,
+    name: job.name,
+    priority: job.priority,
+    state: job.state,
+    attempts: job.attempts,
+    payload: job.payload,
+  };
+}
+
+/** The claimed form of a due job (its attempt counted). */
+function claimedJob(job: DueJob): ClaimedJob {
+  return {
+    id: job.id,
+    tenantId: job.tenantId,
+    name: job.name,
+    payload: job.payload,
+    attempts: job.attempts + 1,
+  };
+}
+
+/** A webhook delivery waiting in the inbox. */
+export interface InboxEvent {
+  id: string;
+  tenantId: string;
+  eventId: string;
+  event: string;
+  contractId: string;
+  body: Record<string, unknown>;
+}
+
+/**
+ * The worker's cross-tenant queries, in one place: which tenants may run, which jobs, webhook
+ * deliveries and import runs are waiting. Everything the worker does for one tenant after these
+ * goes through tenant-scoped repositories (`tenantRepositories`) and the `OperationLedger`.
+ */
+export class WorkerQueries {
+  constructor(private readonly em: Em) {}
+
+  /**
+   * Tenants whose integration is switched on AND whose Smaregi connection is 有効化済み with a
+   * contract (docs/flows.md "Settings"): nothing runs for anyone else, in particular not for a
+   * connection that needs re-authorisation. Sorted by tenant ID.
+   */
+  async activeTenants(): Promise<ActiveTenant[]> {
+    const enabled = await this.em.find(
+      IntegrationSettings,
+      { integrationEnabled: true },
+      { fields: ['tenant'] },
+    );
+    if (enabled.length === 0) return [];
+    return this.#connected({ tenant: { $in: enabled.map((s) => s.tenant.id) } });
+  }
+
+  /** Tenants connected to Smaregi (whatever the switch): token upkeep, imports, notices. */
+  connectedTenants(): Promise<ActiveTenant[]> {
+    return this.#connected({});
+  }
+
+  async #connected(where: { tenant?: { $in: string[] } }): Promise<ActiveTenant[]> {
+    const connections = await this.em.find(SmaregiConnection, {
+      ...where,
+      status: 'active',
+      contractId: { $ne: null },
+    });
+    return connections
+      .map((c) => ({ tenantId: c.tenant.id, contractId: c.contractId ?? '' }))
+      .sort((a, b) => (a.tenantId < b.tenantId ? -1 : 1));
+  }
+
+  /**
+   * The oldest inbox deliveries that may run now: of the given tenants, plus subscription notices
+   * of anyone (so a switched-off tenant's backlog never starves the others), without those backing
+   * off after a transient failure (their `applyWebhook` ledger row says until when).
+   */
+  async webhookInbox(
+    tenantIds: readonly string[],
+    now: Date,
+    limit: number,
+  ): Promise<InboxEvent[]> {
+    const deferred = (
+      await this.em.find(
+        Operation,
+        {
+          kind: 'applyWebhook',
+          state: { $in: ['pending', 'unknown'] },
+          nextAttemptAt: { $gt: now },
+        },
+        { fields: ['subjectId'], limit: 10_000 },
+      )
+    ).flatMap((o) => (o.subjectId == null ? [] : [o.subjectId]));
+    const rows = await this.em.find(
+      WebhookEvent,
+      {
+        state: 'received',
+        $or: [{ tenant: { $in: [...tenantIds] } }, { event: 'AppSubscription' }],
+        ...(deferred.length > 0 ? { id: { $nin: deferred } } : {}),
+      },
+      { orderBy: { receivedAt: 'asc', id: 'asc' }, limit },
+    );
+    this.em.clear();
+    return rows.map((r) => ({
+      id: r.id,
+      tenantId: r.tenant.id,
+      eventId: r.eventId,
+      event: r.event,
+      contractId: r.contractId,
+      body: r.body,
+    }));
+  }
+
+  /** Closes a delivery (`received` keeps it waiting, with the error of its last attempt). */
+  async finishWebhook(
+    id: string,
+    state: 'processed' | 'ignored' | 'failed' | 'received',
+    error: string | null,
+    now: Date,
+  ): Promise<void> {
+    await this.em.nativeUpdate(
+      WebhookEvent,
+      { id },
+      state === 'received' ? { lastError: error } : { state, processedAt: now, lastError: error },
+    );
+  }
+
+  /** Product import runs to work on (queued or running) of the given tenants, oldest first. */
+  async importRunsDue(
+    tenantIds: readonly string[],
+    limit: number,
+  ): Promise<{ id: string; tenantId: string }[]> {
+    const runs = await this.em.find(
+      ProductImportRun,
+      { state: { $in: ['queued', 'running'] }, tenant: { $in: [...tenantIds] } },
+      { orderBy: { createdAt: 'asc' }, limit },
+    );
+    this.em.clear();
+    return runs.map((r) => ({ id: r.id, tenantId: r.tenant.id }));
+  }
+
+  /**
+   * Up to `limit` jobs of any tenant that may run now: `queued` and due, or `running` under a lock
+   * that has expired (its process died). Higher priority first (the `CallPriority` scale of
+   * @renkei/domain), then oldest. Nothing is claimed: on PostgreSQL these are offered to pg-boss.
+   */
+  async dueJobs(now: Date, limit: number, names?: readonly string[]): Promise<DueJob[]> {
+    const rows = await this.em.find(
+      Job,
+      {
+        $or: [
+          { state: 'queued', runAt: { $lte: now } },
+          { state: 'running', lockedUntil: { $lt: now } },
+        ],
+        ...(names === undefined ? {} : { name: { $in: [...names] } }),
+      },
+      { orderBy: { priority: 'desc', runAt: 'asc', id: 'asc' }, limit },
+    );
+    this.em.clear();
+    return rows.map(dueJob);
+  }
+
+  /**
+   * Claims up to `limit` due jobs of any tenant: a compare-and-set from `queued` (or `running`
+   * with an expired lock) to `running` with a lock deadline, so two processes never run a job at
+   * once. Higher priority first, then oldest ({@link dueJobs}).
+   */
+  async claimJobs(
+    holder: string,
+    now: Date,
+    lockMs: number,
+    limit: number,
+    names?: readonly string[],
+  ): Promise<ClaimedJob[]> {
+    const claimed: ClaimedJob[] = [];
+    for (const job of await this.dueJobs(now, limit, names)) {
+      if (await this.#claim(holder, job, now, lockMs)) claimed.push(claimedJob(job));
+    }
+    return claimed;
+  }
+
+  /**
+   * Claims one job by its ID if it may run now (the same compare-and-set): undefined when it is
+   * not due, finished, or already running under a live lock (another process has it).
+   */
+  async claimJob(
+    holder: string,
+    id: string,
+    now: Date,
+    lockMs: number,
+  ): Promise<ClaimedJob | undefined> {
+    const job = await this.em.findOne(Job, {
+      id,
+      $or: [
+        { state: 'queued', runAt: { $lte: now } },
+        { state: 'running', lockedUntil: { $lt: now } },
+      ],
+    });
+    this.em.clear();
+    if (job === null) return undefined;
+    const candidate = dueJob(job);
+    return (await this.#claim(holder, candidate, now, lockMs)) ? claimedJob(candidate) : undefined;
+  }
+
+  async #claim(holder: string, job: DueJob, now: Date, lockMs: number): Promise<boolean> {
+    const updated = await this.em.nativeUpdate(
+      Job,
+      { id: job.id, state: job.state, attempts: job.attempts },
+      {
+        state: 'running',
+        attempts: job.attempts + 1,
+        lockedBy: holder,
+        lockedUntil: new Date(now.getTime() + lockMs),
+        updatedAt: now,
+      },
+    );
+    return updated === 1;
+  }
+
+  async completeJob(holder: string, id: string, now: Date): Promise<void> {
+    await this.em.nativeUpdate(
+      Job,
+      { id, lockedBy: holder },
+      { state: 'done', finishedAt: now, lockedUntil: null, lastError: null, updatedAt: now },
+    );
+  }
+
+  /** Back to the queue after `retryInMs`, or failed when null (shown, never silently dropped). */
+  async retryOrFailJob(
+    holder: string,
+    id: string,
+    error: string,
+    retryInMs: number | null,
+    now: Date,
+  ): Promise<void> {
+    await this.em.nativeUpdate(
+      Job,
+      { id, lockedBy: holder },
+      retryInMs === null
+        ? { state: 'failed', finishedAt: now, lockedUntil: null, lastError: error, updatedAt: now }
+        : {
+            state: 'queued',
+            runAt: new Date(now.getTime() + retryInMs),
+            lockedUntil: null,
+            lastError: error,
+            updatedAt: now,
+          },
+    );
+  }
+}

@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { forkEm, Operation, OperationLedger, Tenant } from '../src/index.js';
+import { createTestDatabase, testDialects, type TestDatabase } from '../src/testing.js';
+
+/*
+ * docs/reliability.md item 1: the one write protocol. Two processes opening the same row can
+ * both see it claimable, but only one claim wins; a lease that ran out, or an unknown outcome,
+ * must be resolved by a read; a release by a process whose claim was taken over changes nothing.
+ */
+describe.each(testDialects())('operation ledger (%s)', (dialect) => {
+  let db: TestDatabase;
+  let tenantId: string;
+  let now = Date.parse('2026-11-30T00:00:00Z');
+  const ledger = (holder: string) =>
+    new OperationLedger(db.orm, {
+      clock: { now: () => now },
+      leaseMs: 60_000,
+      backoffMs: (attempts) => 1_000 * attempts,
+      holder,
+    });
+
+  beforeAll(async () => {
+    db = await createTestDatabase(dialect);
+    const em = forkEm(db.orm);
+    const tenant = em.create(Tenant, { name: 'A' });
+    await em.flush();
+    tenantId = tenant.id;
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+
+  it('lets exactly one of two processes claim a row, and takes over once its lease ends', async () => {
+    const a = ledger('a');
+    const b = ledger('b');
+    const subject = { type: 'order', id: 'o-1' };
+    const [seenByA, seenByB] = await Promise.all([
+      a.open(tenantId, 'shipOrders', 'ship:o-1', subject),
+      b.open(tenantId, 'shipOrders', 'ship:o-1', subject),
+    ]);
+    expect(seenByA.id).toBe(seenByB.id);
+    expect([seenByA.verdict, seenByA.mustResolve]).toEqual(['claimable', false]);
+    const claims = await Promise.all([a.claim(seenByA), b.claim(seenByB)]);
+    expect(claims.filter((c) => c !== null)).toHaveLength(1);
+    const row = await forkEm(db.orm).findOneOrFail(Operation, { id: seenByA.id });
+    expect([row.state, row.attempts, row.leasedBy]).toEqual([
+      'in_flight',
+      1,
+      claims[0] === null ? 'b' : 'a',
+    ]);
+
+    expect((await b.open(tenantId, 'shipOrders', 'ship:o-1')).verdict).toBe('busy');
+    now += 61_000;
+    const expired = await b.open(tenantId, 'shipOrders', 'ship:o-1');
+    expect([expired.verdict, expired.mustResolve]).toEqual(['claimable', true]);
+    const takeover = await b.claim(expired);
+    expect(takeover?.attempts).toBe(2);
+
+    // The first holder wakes up late and gives its claim back: it no longer holds the row.
+    const first = claims.find((c) => c !== null)!;
+    await ledger(first === claims[0] ? 'a' : 'b').release(first, 'pending', 'late', 0);
+    expect((await forkEm(db.orm).findOneOrFail(Operation, { id: row.id })).state).toBe('in_flight');
+
+    await b.release(takeover!, 'unknown', 'timeout');
+    const backing = await a.open(tenantId, 'shipOrders', 'ship:o-1');
+    expect([backing.verdict, backing.mustResolve, backing.lastError]).toEqual([
+      'deferred',
+      true,
+      'timeout',
+    ]);
+    now += 2_000; // backoff for attempt 2
+    expect((await a.open(tenantId, 'shipOrders', 'ship:o-1')).verdict).toBe('claimable');
+  });
+
+  it('hands a claim back as it was, and succeeds or fails in the caller’s transaction', async () => {
+    const l = ledger('a');
+    const entry = await l.open(tenantId, 'allocateOrder', 'allocate:o-2', {
+      type: 'order',
+      id: 'o-2',
+    });
+    const claim = await l.claim(entry, { orderHeadId: '7' });
+    await l.handBack(claim!, 'worker stopping: not sent');
+    const back = await l.open(tenantId, 'allocateOrder', 'allocate:o-2');
+    expect([back.state, back.verdict, back.payload]).toEqual([
+      'pending',
+      'claimable',
+      { orderHeadId: '7' },
+    ]);
+    const again = await l.claim(back);
+    await forkEm(db.orm).transactional((tx) => l.succeed(tx, again!, '7'));
+    const done = await l.open(tenantId, 'allocateOrder', 'allocate:o-2');
+    expect([done.verdict, done.remoteId]).toEqual(['succeeded', '7']);
+    expect(await l.claim(back)).toBeNull();
+
+    const refused = await l.claim(await l.open(tenantId, 'shipOrders', 'ship:o-3'));
+    await forkEm(db.orm).transactional((tx) => l.fail(tx, refused!, 'not allocated'));
+    expect((await l.open(tenantId, 'shipOrders', 'ship:o-3')).verdict).toBe('failed');
+    expect(await l.reopen(tenantId, 'shipOrders', 'ship:o-3')).toBe(true);
+    expect((await l.open(tenantId, 'shipOrders', 'ship:o-3')).verdict).toBe('claimable');
+  });
+
+  it('records an effect seen in Smaregi once, however often it is reported', async () => {
+    const l = ledger('a');
+    const subject = { type: 'order', id: 'o-4' };
+    const results = [];
+    for (let i = 0; i < 3; i++) {
+      results.push(
+        await forkEm(db.orm).transactional((tx) =>
+          l.recordObserved(tx, tenantId, 'cancelOrder', 'cancel:o-4', subject, '9'),
+        ),
+      );
+    }
+    expect(results.map((r) => r.first)).toEqual([true, false, false]);
+  });
+});
