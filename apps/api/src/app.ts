@@ -18,9 +18,6 @@ import { createContext, SESSION_COOKIE, type CookieJar } from './trpc/context.js
 import { toTRPCError } from './trpc/errors.js';
 import { appRouter } from './trpc/root.js';
 
-/** Largest admin (tRPC) body: the CSV import travels base64-encoded inside it. */
-export const ADMIN_BODY_LIMIT = '8mb';
-
 function cookieJar(deps: AppDeps, res: Response): CookieJar {
   const base = {
     httpOnly: true,
@@ -85,7 +82,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     '/api/trpc',
     csrfGuard(deps.config.allowedOrigins),
-    jsonBody(ADMIN_BODY_LIMIT),
+    // BODY_LIMIT: the CSV import travels base64-encoded inside the admin's requests.
+    jsonBody(deps.config.bodyLimit),
     createExpressMiddleware({
       router: appRouter,
       createContext: ({ req, res }) => {

@@ -9,7 +9,7 @@ import {
   TokenVault,
   type Orm,
 } from '@renkei/persistence';
-import { createSmaregiClient } from '@renkei/smaregi-client';
+import { createSmaregiClient, RENKEI_APP_SCOPES } from '@renkei/smaregi-client';
 import { LoginLimiter, type LoginLimits } from './auth/login-limiter.js';
 import { scryptPasswords } from './auth/password.js';
 import type { AppDeps } from './deps.js';
@@ -37,10 +37,15 @@ export function createDeps(
       : loadOrCreateDemoKey(config.dataDir);
   const vault = new TokenVault(keys);
   const now = options.now ?? (() => new Date());
+  // SMAREGI_APP_SCOPES when the configuration has it, else every scope Renkei's operations need:
+  // the app token is always requested with an explicit scope (docs/smaregi-wire.md §2.1).
+  const configured = (config.smaregi as { appScopes?: readonly string[] }).appScopes;
   const smaregi = createSmaregiClient({
     environment: { idBaseUrl: config.smaregi.idBaseUrl, apiBaseUrl: config.smaregi.apiBaseUrl },
     clientId: config.smaregi.clientId,
     clientSecret: config.smaregi.clientSecret,
+    appScopes: configured && configured.length > 0 ? configured : RENKEI_APP_SCOPES,
+    ...(config.smaregi.appScopes === undefined ? {} : { appScopes: config.smaregi.appScopes }),
     tokenStore: new EncryptedTokenStore(orm, vault),
     logger: logger.child({ component: 'smaregi-client' }),
     // The API only reads live lists while the merchant waits: fail fast (one retry, short waits)

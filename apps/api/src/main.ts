@@ -46,6 +46,7 @@ async function main(): Promise<void> {
       `  Order intake      POST ${base}/api/v1/orders`,
       `  OpenAPI           ${base}/api/v1/openapi.json`,
       `  Webhooks          POST ${base}/webhooks/smaregi`,
+      `  App subscription  POST ${base}/webhooks/smaregi/app-subscription`,
       `  Health / metrics  ${base}/healthz  ${base}/readyz  ${base}/metrics`,
       `  Smaregi           ${config.smaregi.idBaseUrl} (ID)  ${config.smaregi.apiBaseUrl} (API)`,
       ...(config.demo

@@ -1,4 +1,4 @@
-import { forkEm, Order } from '@renkei/persistence';
+import { forkEm, Order, OrderStatus } from '@renkei/persistence';
 import { testDialects } from '@renkei/persistence/testing';
 import { type TRPCError } from '@trpc/server';
 import iconv from 'iconv-lite';
@@ -43,6 +43,17 @@ describe.each(testDialects())('CSV import, shipping CSV and the demo seed (%s)',
     ({ caller, token } = await signedInCaller(t.deps, a));
   });
   afterAll(() => t.close());
+
+  const download = (query = '') =>
+    request(t.app)
+      .get(`/api/admin/shipping.csv${query}`)
+      .set('Cookie', `renkei_session=${token}`)
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
 
   it('imports a Shift_JIS order CSV (Excel) with full-width numbers and half-width katakana', async () => {
     const text = csv(a, [
@@ -100,16 +111,6 @@ describe.each(testDialects())('CSV import, shipping CSV and the demo seed (%s)',
   });
 
   it('exports the shipping CSV in Shift_JIS honouring shippingCsvUnallocated', async () => {
-    const download = () =>
-      request(t.app)
-        .get('/api/admin/shipping.csv')
-        .set('Cookie', `renkei_session=${token}`)
-        .buffer(true)
-        .parse((res, cb) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => cb(null, Buffer.concat(chunks)));
-        });
     const excluded = await download();
     expect(excluded.status).toBe(200);
     expect(excluded.headers['content-type']).toContain('Shift_JIS');
@@ -122,6 +123,22 @@ describe.each(testDialects())('CSV import, shipping CSV and the demo seed (%s)',
     expect(text).toContain('"佐藤, 花子"');
     expect(Number(included.headers['x-renkei-orders-included'])).toBe(2);
     expect((await request(t.app).get('/api/admin/shipping.csv')).status).toBe(401);
+  });
+
+  it('exports an order under the status it is in now, also after the worker moved it', async () => {
+    // The worker moves statuses on the order row alone (e.g. to the allocated status).
+    const em = forkEm(t.deps.orm);
+    const moved = await em.findOneOrFail(Order, { tenant: a.tenantId, orderCode: 'CSV-2' });
+    moved.status = em.getReference(OrderStatus, a.otherStatusId);
+    await em.flush();
+    const text = async (statusId: string) =>
+      iconv.decode((await download(`?statusId=${statusId}`)).body as Buffer, 'Shift_JIS');
+    const inMoved = await text(a.otherStatusId);
+    expect(inMoved).toContain('CSV-2');
+    expect(inMoved).not.toContain('ＣＳＶ－１');
+    // 受注日時 as the OMS sent it: Japan time.
+    expect(inMoved).toContain('2026-01-10T10:00:00+09:00');
+    expect(await text(a.statusId)).not.toContain('CSV-2');
   });
 
   it('seeds the demo tenant once; the OpenAPI example is a valid order for it', async () => {

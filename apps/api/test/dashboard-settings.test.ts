@@ -7,9 +7,9 @@ import {
   Tenant,
 } from '@renkei/persistence';
 import { testDialects } from '@renkei/persistence/testing';
+import type { MessageRef } from '@renkei/domain';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { splitBilingual } from '../src/services/dashboard.js';
 import { createContext } from '../src/trpc/context.js';
 import { createCaller } from '../src/trpc/root.js';
 import {
@@ -42,24 +42,6 @@ function appErrorOf(error: TRPCError) {
   };
 }
 
-describe('splitBilingual (sync-event messages stored as "ja / en")', () => {
-  it('splits at the separator, keeps a single-language text in both, and splits nested ones in the middle', () => {
-    expect(splitBilingual('在庫照合を完了しました / Stock reconciliation finished')).toEqual({
-      ja: '在庫照合を完了しました',
-      en: 'Stock reconciliation finished',
-    });
-    expect(splitBilingual('only one text')).toEqual({ ja: 'only one text', en: 'only one text' });
-    expect(
-      splitBilingual(
-        '拒否しました: 商品がありません / No product / Refused: 商品がありません / No product',
-      ),
-    ).toEqual({
-      ja: '拒否しました: 商品がありません / No product',
-      en: 'Refused: 商品がありません / No product',
-    });
-  });
-});
-
 describe.each(testDialects())('dashboard summary and settings rules (%s)', (dialect) => {
   let t: TestApp;
   let a: SeededTenant;
@@ -85,7 +67,15 @@ describe.each(testDialects())('dashboard summary and settings rules (%s)', (dial
 
   it('is empty for a new tenant', async () => {
     expect(await callerB.dashboard.summary()).toEqual({
-      orders: { waiting: 0, pending: 0, registered: 0, failed: 0, canceled: 0, held: 0 },
+      orders: {
+        waiting: 0,
+        pending: 0,
+        registered: 0,
+        failed: 0,
+        needsCheck: 0,
+        canceled: 0,
+        held: 0,
+      },
       lastReconciliation: null,
       lastError: null,
       lastOrderSyncedAt: null,
@@ -101,6 +91,7 @@ describe.each(testDialects())('dashboard summary and settings rules (%s)', (dial
       ['D-5', 'registered', null],
       ['D-6', 'failed', null],
       ['D-7', 'canceled', null],
+      ['D-8', 'needsCheck', '要確認: …'],
     ];
     const em = forkEm(t.deps.orm);
     for (const [number, syncState, syncReason] of states) {
@@ -122,13 +113,18 @@ describe.each(testDialects())('dashboard summary and settings rules (%s)', (dial
     await callerB.orders.create(validOrder(b, { orderNumber: 'B-1' }) as never);
 
     const tenant = em.getReference(Tenant, a.tenantId);
+    // Events are stored as a message code with parameters, rendered when read.
+    const msg = (ref: MessageRef) => ({
+      messageCode: ref.code,
+      messageParams: ref.params as unknown as Record<string, unknown>,
+    });
     const event = (at: string, fields: Partial<SyncEvent>) =>
       em.create(SyncEvent, {
         tenant,
         subjectType: 'order',
         kind: 'order.note',
         outcome: 'info',
-        message: 'x',
+        ...msg({ code: 'orderReceived', params: { source: 'admin' } }),
         at: new Date(at),
         ...fields,
       });
@@ -136,45 +132,62 @@ describe.each(testDialects())('dashboard summary and settings rules (%s)', (dial
       subjectType: 'stock',
       kind: 'stock.reconciled',
       outcome: 'warning',
-      message: '在庫照合を完了しました(差異 2 件) / Stock reconciliation finished (2 drifts)',
+      ...msg({
+        code: 'stockReconciled',
+        params: { products: 12, drifts: 2, allocationSource: 'renkeiOrders' },
+      }),
     });
     event('2026-02-01T10:00:00.000Z', {
       subjectType: 'stock',
       kind: 'stock.reconciled',
       outcome: 'success',
-      message: '在庫照合を完了しました(差異 0 件) / Stock reconciliation finished (0 drifts)',
+      ...msg({
+        code: 'stockReconciled',
+        params: { products: 12, drifts: 0, allocationSource: 'orderShipmentStock' },
+      }),
     });
     event('2026-02-01T07:00:00.000Z', {
       subjectId: 'old',
       kind: 'order.rejected',
       outcome: 'failure',
-      message: '古いエラー / Old error',
+      ...msg({ code: 'legacyText', params: { ja: '古いエラー', en: 'Old error' } }),
     });
     event('2026-02-01T09:00:00.000Z', {
       subjectId: 'order-9',
       kind: 'order.rejected',
       outcome: 'failure',
-      message: 'スマレジが受注登録を拒否しました: 商品なし / Smaregi refused the order: no product',
+      ...msg({ code: 'orderRegistrationRefused', params: { reason: 'no product' } }),
     });
-    event('2026-02-01T11:00:00.000Z', { outcome: 'success', message: '登録 / Registered' });
+    event('2026-02-01T11:00:00.000Z', {
+      outcome: 'success',
+      ...msg({ code: 'orderRegistered', params: { orderHeadId: '5', orderCode: 'A-5' } }),
+    });
     em.create(SyncEvent, {
       tenant: em.getReference(Tenant, b.tenantId),
       subjectType: 'order',
       kind: 'order.rejected',
       outcome: 'failure',
-      message: 'B のエラー / B error',
+      ...msg({ code: 'legacyText', params: { ja: 'B のエラー', en: 'B error' } }),
       at: new Date('2026-03-01T00:00:00.000Z'),
     });
     await em.flush();
 
     expect(await caller.dashboard.summary()).toEqual({
-      orders: { waiting: 2, pending: 1, registered: 2, failed: 1, canceled: 1, held: 1 },
+      orders: {
+        waiting: 2,
+        pending: 1,
+        registered: 2,
+        failed: 1,
+        needsCheck: 1,
+        canceled: 1,
+        held: 1,
+      },
       lastReconciliation: {
         at: '2026-02-01T10:00:00.000Z',
         outcome: 'success',
         message: {
-          ja: '在庫照合を完了しました(差異 0 件)',
-          en: 'Stock reconciliation finished (0 drifts)',
+          ja: '在庫照合を完了しました(商品 12 件、差異 0 件、引当数: スマレジ受注管理の在庫)',
+          en: "Stock reconciliation finished (12 product(s), 0 drift(s), allocated amounts from Smaregi's order management stock)",
         },
       },
       lastError: {
@@ -183,7 +196,7 @@ describe.each(testDialects())('dashboard summary and settings rules (%s)', (dial
         subjectId: 'order-9',
         kind: 'order.rejected',
         message: {
-          ja: 'スマレジが受注登録を拒否しました: 商品なし',
+          ja: 'スマレジが受注登録を拒否しました: no product',
           en: 'Smaregi refused the order: no product',
         },
       },
@@ -193,6 +206,33 @@ describe.each(testDialects())('dashboard summary and settings rules (%s)', (dial
     expect(other.orders.waiting + other.orders.pending).toBe(1);
     expect(other.lastError?.message.en).toBe('B error');
     expect(other.lastReconciliation).toBeNull();
+
+    // The sync log renders each event from its code, in both languages for the admin.
+    const log = await caller.syncLog.list({ subjectType: 'stock' });
+    expect(log.items.map((e) => [e.messageCode, e.message])).toEqual([
+      [
+        'stockReconciled',
+        {
+          ja: '在庫照合を完了しました(商品 12 件、差異 0 件、引当数: スマレジ受注管理の在庫)',
+          en: "Stock reconciliation finished (12 product(s), 0 drift(s), allocated amounts from Smaregi's order management stock)",
+        },
+      ],
+      [
+        'stockReconciled',
+        {
+          ja: '在庫照合を完了しました(商品 12 件、差異 2 件、引当数: Renkeiの受注の引当数)',
+          en: "Stock reconciliation finished (12 product(s), 2 drift(s), allocated amounts from the allocations on Renkei's orders)",
+        },
+      ],
+    ]);
+    const failures = await caller.syncLog.list({ outcome: 'failure' });
+    expect(failures.items.map((e) => e.message)).toEqual([
+      {
+        ja: 'スマレジが受注登録を拒否しました: no product',
+        en: 'Smaregi refused the order: no product',
+      },
+      { ja: '古いエラー', en: 'Old error' },
+    ]);
   });
 
   it('refuses a product code it cannot check against Smaregi (not connected, or re-authorisation needed) at the field', async () => {

@@ -3,7 +3,8 @@ import { testDialects } from '@renkei/persistence/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../src/errors.js';
 import { GroupCommitIntake } from '../src/services/group-commit.js';
-import { receiveOrder, receiveOrderGroup } from '../src/services/orders.js';
+import { receiveOrder } from '../src/services/orders/receive.js';
+import { receiveOrderGroup } from '../src/services/orders/receive-group.js';
 import type { TenantScope } from '../src/services/scope.js';
 import {
   createTestApp,

@@ -1,3 +1,4 @@
+import { problemMessage, type LocalizedMessage } from '@renkei/domain';
 import { forkEm, Job, Order, OrderLine } from '@renkei/persistence';
 import { testDialects } from '@renkei/persistence/testing';
 import request from 'supertest';
@@ -5,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTestApp,
   seedTenant,
+  signedInCaller,
   validOrder,
   type SeededTenant,
   type TestApp,
@@ -82,6 +84,46 @@ describe.each(testDialects())('REST order intake (%s)', (dialect) => {
     expect(fresh.body.order.orderCode).toBe('WEB-9');
     expect(fresh.body.order.orderNumber).toBe('ＷＥＢ－９');
     expect(fresh.body.order.shipTo.name).toBe('ﾔﾏﾀﾞ ﾀﾛｳ');
+  });
+
+  it('takes the same instant written with another offset for the same order', async () => {
+    const first = await post(a.apiKey, validOrder(a, { orderNumber: 'TZ-1' }));
+    expect(first.status).toBe(201);
+    const utc = await post(
+      a.apiKey,
+      validOrder(a, { orderNumber: 'TZ-1', orderedAt: '2026-01-05T01:00:00.000Z' }),
+    );
+    expect([utc.status, utc.body.outcome, utc.body.order.id]).toEqual([
+      200,
+      'unchanged',
+      first.body.order.id,
+    ]);
+    const later = await post(
+      a.apiKey,
+      validOrder(a, { orderNumber: 'TZ-1', orderedAt: '2026-01-05T10:00:01+09:00' }),
+    );
+    expect(later.status).toBe(409);
+    expect(later.body.errors.map((e: { field: string }) => e.field)).toEqual(['orderedAt']);
+  });
+
+  it('compares a repeated order with its status as it is now (moved by the admin)', async () => {
+    const order = validOrder(a, { orderNumber: 'MV-1' });
+    const first = await post(a.apiKey, order);
+    const caller = (await signedInCaller(t.deps, a)).caller;
+    await caller.orders.changeStatus({ id: first.body.order.id, statusId: a.otherStatusId });
+    const mirrored = await post(a.apiKey, { ...order, statusId: a.otherStatusId });
+    expect([mirrored.status, mirrored.body.outcome]).toEqual([200, 'unchanged']);
+  });
+
+  it('words an order number Smaregi cannot take as the domain does', async () => {
+    const res = await post(a.apiKey, validOrder(a, { orderNumber: '楽天注文123' }));
+    expect(res.status).toBe(400);
+    const error = (res.body.errors as { field: string; message: LocalizedMessage }[]).find(
+      (e) => e.field === 'orderNumber',
+    );
+    expect(error?.message).toEqual(
+      problemMessage('orderCodeNotAscii', { orderCode: '楽天注文123', max: 50 }),
+    );
   });
 
   const badInputs: [string, (s: SeededTenant) => unknown, string][] = [

@@ -21,7 +21,7 @@ import {
 type Problem = {
   detail: string;
   detail_en: string;
-  errors: { field: string; message: { ja: string; en: string } }[];
+  errors: { field: string; detail: string; message: { ja: string; en: string } }[];
 };
 
 /** Sends the bytes as they are (superagent would JSON-encode a Buffer under a JSON type). */
@@ -111,6 +111,8 @@ describe.each(testDialects())('request bodies: encodings and unknown keys (%s)',
     expect(problem.errors).toEqual([
       {
         field: 'shipTo.name',
+        // In the language asked for (Japanese by default), and in both.
+        detail: expect.stringContaining('UTF-8') as string,
         message: {
           ja: expect.stringContaining('UTF-8') as string,
           en: expect.stringContaining('not valid UTF-8') as string,
@@ -234,6 +236,7 @@ describe.each(testDialects())('request bodies: encodings and unknown keys (%s)',
       expect(problem.errors).toEqual(
         expected.map((field) => ({
           field,
+          detail: `不明な項目です: ${field}`,
           message: { ja: `不明な項目です: ${field}`, en: `Unknown field: ${field}` },
         })),
       );

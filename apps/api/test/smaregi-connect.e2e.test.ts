@@ -91,6 +91,9 @@ describe.each(testDialects())(
         secretHeaderName: WEBHOOK_HEADER,
         secretHeaderValue: WEBHOOK_SECRET,
       });
+      sim.control.setAppSubscriptionUrl(
+        `http://127.0.0.1:${port}/webhooks/smaregi/app-subscription`,
+      );
     });
     afterAll(async () => {
       await new Promise((resolve) => server.close(resolve));
@@ -344,6 +347,78 @@ describe.each(testDialects())(
         .send('not json');
       expect(malformed.status).toBe(400);
       expect(await forkEm(t.deps.orm).count(WebhookEvent, {})).toBe(1);
+    });
+
+    it('accepts POS webhooks without Smaregi-Event-Id, deduplicated on the body', async () => {
+      const product = sim.control.productByCode('DUMMY', DEMO_CONTRACT_ID)!;
+      const body = JSON.stringify({
+        contractId: DEMO_CONTRACT_ID,
+        event: 'pos:stock',
+        action: 'edited',
+        ids: [{ id: '990001', productId: product.productId, storeId: '1' }],
+      });
+      const delivery = {
+        'Smaregi-Event': 'pos:stock',
+        'Smaregi-Contract-Id': DEMO_CONTRACT_ID,
+        [WEBHOOK_HEADER]: WEBHOOK_SECRET,
+        'Content-Type': 'application/json',
+      };
+      const before = await forkEm(t.deps.orm).count(WebhookEvent, { tenant: a.tenantId });
+      const first = await request(t.app).post('/webhooks/smaregi').set(delivery).send(body);
+      expect(first.status).toBe(200);
+      expect(first.body).toEqual({ received: true });
+      const again = await request(t.app).post('/webhooks/smaregi').set(delivery).send(body);
+      expect(again.body).toEqual({ duplicate: true });
+      const stored = await forkEm(t.deps.orm).find(
+        WebhookEvent,
+        { tenant: a.tenantId },
+        { orderBy: { receivedAt: 'desc' } },
+      );
+      expect(stored).toHaveLength(before + 1);
+      expect(stored[0]!.eventId).toMatch(/^body-sha256:[0-9a-f]{64}@\d+$/);
+    });
+
+    it('receives app subscription notices on their own URL: no secret, checked against our app and contract', async () => {
+      sim.control.sendAppSubscription({ contractId: DEMO_CONTRACT_ID, action: 'change-plan' });
+      await sim.control.flush({ now: true });
+      const delivered = sim.control
+        .webhookDeliveries()
+        .filter((d) => d.event === 'AppSubscription');
+      expect(delivered.at(-1)).toMatchObject({ status: 200 });
+      expect(delivered.at(-1)!.headers[WEBHOOK_HEADER]).toBeUndefined();
+      const notices = await forkEm(t.deps.orm).find(WebhookEvent, {
+        tenant: a.tenantId,
+        event: 'AppSubscription',
+      });
+      expect(notices.map((n) => n.action)).toEqual(['change-plan']);
+
+      const body = {
+        contractId: DEMO_CONTRACT_ID,
+        event: 'AppSubscription',
+        action: 'change-plan',
+        date: '2026-11-28',
+        clientId: DEMO_CLIENT_ID,
+      };
+      const post = (b: unknown, headers: Record<string, string> = {}) =>
+        request(t.app)
+          .post('/webhooks/smaregi/app-subscription')
+          .set({ 'Content-Type': 'application/json', ...headers })
+          .send(JSON.stringify(b));
+      expect((await post(body)).body).toEqual({ received: true });
+      expect((await post(body)).body).toEqual({ duplicate: true });
+      const otherApp = await post({ ...body, clientId: 'someone-else' });
+      expect(otherApp.status).toBe(403);
+      expect(otherApp.body.error).toContain('clientId');
+      expect((await post({ ...body, clientId: undefined })).status).toBe(403);
+      expect((await post({ ...body, contractId: 'sb_other' })).status).toBe(202);
+      const notNotice = await post({ ...body, event: 'pos:stock', ids: [] });
+      expect(notNotice.status).toBe(400);
+      expect(
+        await forkEm(t.deps.orm).count(WebhookEvent, {
+          tenant: a.tenantId,
+          event: 'AppSubscription',
+        }),
+      ).toBe(2);
     });
 
     it('disconnects: tokens destroyed, status 未認証, the contract no longer maps webhooks', async () => {

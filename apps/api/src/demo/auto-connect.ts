@@ -1,3 +1,4 @@
+import { CallPriority } from '@renkei/domain';
 import {
   forkEm,
   IntegrationSettings,
@@ -7,6 +8,7 @@ import {
   tenantRepositories,
 } from '@renkei/persistence';
 import type { AppDeps } from '../deps.js';
+import { prefillShopFromStore } from '../services/catalog.js';
 import { audit, type TenantScope } from '../services/scope.js';
 import { DEMO_TENANT_ID } from './constants.js';
 
@@ -37,10 +39,10 @@ export async function connectDemoTenant(deps: AppDeps): Promise<DemoConnectResul
 
   const token = await deps.smaregi.auth.requestAppToken(DEMO_CONTRACT_ID);
   const contract = deps.smaregi.forContract(DEMO_CONTRACT_ID);
-  const [stores, methods] = await Promise.all([
-    contract.orderShipment.stores.list({ limit: 1000 }),
-    contract.pos.paymentMethods.list({ limit: 1000 }),
-  ]);
+  const stores = [];
+  // 受注管理 pages hold at most 100 (its maximum is unpublished): read every page.
+  for await (const store of contract.orderShipment.stores.iterate()) stores.push(store);
+  const methods = await contract.pos.paymentMethods.list({ limit: 1000 });
 
   const now = deps.now();
   Object.assign(connection, {
@@ -64,8 +66,10 @@ export async function connectDemoTenant(deps: AppDeps): Promise<DemoConnectResul
   });
   for (const shop of await scope.repos.shops.list()) {
     const store = stores.find((s) => s.sellDivision === shop.taxMode);
-    if (store !== undefined)
+    if (store !== undefined) {
       Object.assign(shop, { orderStoreId: store.storeId, orderStoreName: store.storeName });
+      prefillShopFromStore(shop, store);
+    }
   }
   for (const method of await scope.repos.paymentMethods.list()) {
     const match = methods.find((m) => m.paymentMethodName === method.name);
@@ -81,7 +85,7 @@ export async function connectDemoTenant(deps: AppDeps): Promise<DemoConnectResul
   await scope.repos.jobs.enqueue(
     JOB_NAMES.importProducts,
     { runId: run.id },
-    { dedupKey: run.id, priority: 20 },
+    { dedupKey: run.id, priority: CallPriority.products },
   );
   audit(scope, 'demo.autoConnect', 'connection', connection.id, null, {
     contractId: DEMO_CONTRACT_ID,

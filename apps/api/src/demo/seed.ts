@@ -9,7 +9,7 @@ import {
   type Orm,
 } from '@renkei/persistence';
 import type { AppDeps } from '../deps.js';
-import { receiveOrder } from '../services/orders.js';
+import { receiveOrder } from '../services/orders/receive.js';
 import { createAdminUser, createApiKey, createTenant } from '../services/tenancy.js';
 import {
   DEMO_INTAKE_KEY,

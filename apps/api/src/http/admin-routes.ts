@@ -59,7 +59,7 @@ export function adminRoutes(deps: AppDeps): Router {
       repos: tenantRepositories(ctx.em, ctx.user.tenantId),
       actor: { userId: ctx.user.userId, label: ctx.user.email },
     };
-    const { bytes, selection } = await exportShippingCsv(scope, {
+    const { bytes, selection, encoding } = await exportShippingCsv(scope, {
       ...(statusIds === undefined ? {} : { statusIds }),
       language: req.query.lang === 'en' ? 'en' : 'ja',
     });
@@ -72,6 +72,9 @@ export function adminRoutes(deps: AppDeps): Router {
       )
       .set('X-Renkei-Orders-Included', String(selection.included.length))
       .set('X-Renkei-Orders-Excluded', String(selection.excluded.length))
+      // Characters the file could not carry as typed (details: tRPC orders.shippingCsvReport).
+      .set('X-Renkei-Characters-Folded', String(encoding.folded.reduce((n, f) => n + f.count, 0)))
+      .set('X-Renkei-Characters-Unencodable', String(encoding.losses.length))
       .send(bytes);
   });
 

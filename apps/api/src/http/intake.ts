@@ -2,7 +2,7 @@ import express, { type Router } from 'express';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { GroupCommitIntake } from '../services/group-commit.js';
-import { orderView } from '../services/orders.js';
+import { orderView } from '../services/orders/views.js';
 import { ApiKeyAuthenticator } from './api-key-auth.js';
 import { bodyErrorOf } from './json-body.js';
 import { sendProblem } from './problem.js';

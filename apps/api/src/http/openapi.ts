@@ -37,7 +37,10 @@ export async function openApiDocument(deps: AppDeps): Promise<Record<string, unk
       type: { type: 'string' },
       title: { type: 'string' },
       status: { type: 'integer' },
-      detail: { type: 'string', description: '日本語のメッセージ' },
+      detail: {
+        type: 'string',
+        description: 'In the language of Accept-Language: Japanese (default) or English (en)',
+      },
       detail_en: { type: 'string', description: 'English message' },
       errors: {
         type: 'array',
@@ -45,6 +48,7 @@ export async function openApiDocument(deps: AppDeps): Promise<Record<string, unk
           type: 'object',
           properties: {
             field: { type: 'string' },
+            detail: { type: 'string', description: 'In the language of Accept-Language' },
             message: {
               type: 'object',
               properties: { ja: { type: 'string' }, en: { type: 'string' } },

@@ -1,7 +1,14 @@
 import type { OrderStatusInput, PaymentMethodInput, ShopInput } from '@renkei/domain';
-import { Order, type OrderStatus, type PaymentMethod, type Shop } from '@renkei/persistence';
+import {
+  Order,
+  type OrderStatus,
+  type PaymentMethod,
+  type SettingOrigin,
+  type Shop,
+} from '@renkei/persistence';
+import type { OrderStore } from '@renkei/smaregi-client';
 import { AppError, fieldError, invalid, notFound } from '../errors.js';
-import { liveOrderStores, livePaymentMethods } from '../smaregi/live.js';
+import { liveOrderStores, livePaymentMethods, livePosStores } from '../smaregi/live.js';
 import { audit, pick, type TenantScope } from './scope.js';
 
 /*
@@ -17,6 +24,11 @@ const SHOP_FIELDS = [
   'active',
   'orderStoreId',
   'orderStoreName',
+  'warehouseStoreId',
+  'warehouseOrigin',
+  'autoAllocation',
+  'autoAllocationOrigin',
+  'orderCodePrefix',
 ] as const;
 const PAYMENT_FIELDS = [
   'name',
@@ -35,8 +47,49 @@ export function shopView(shop: Shop) {
     active: shop.active,
     orderStoreId: shop.orderStoreId ?? null,
     orderStoreName: shop.orderStoreName ?? null,
+    /** 倉庫 of the 受注店舗 (a POS store ID); null = not set. */
+    warehouseStoreId: shop.warehouseStoreId ?? null,
+    warehouseOrigin: originOf(shop.warehouseOrigin),
+    /** 自動引当 of the 受注店舗; null = not set. */
+    autoAllocation: shop.autoAllocation ?? null,
+    autoAllocationOrigin: originOf(shop.autoAllocationOrigin),
+    /** 受注番号の接頭辞 put before the order number in the Smaregi order code; null = none. */
+    orderCodePrefix: shop.orderCodePrefix ?? null,
     updatedAt: shop.updatedAt.toISOString(),
   };
+}
+
+function originOf(value: string | null | undefined): SettingOrigin | null {
+  return value === 'smaregi' || value === 'merchant' ? value : null;
+}
+
+/**
+ * What Smaregi's 受注店舗 object says of its warehouse and auto-allocation. No public source
+ * shows either field (docs/smaregi-wire.md §4.4): an absent or empty one says nothing, and is
+ * never read as "no warehouse" or "OFF".
+ */
+export function smaregiStoreSettings(store: OrderStore): {
+  warehouseStoreId: string | null;
+  autoAllocation: boolean | null;
+} {
+  const warehouse = typeof store.stockStoreId === 'string' ? store.stockStoreId.trim() : '';
+  return {
+    warehouseStoreId: warehouse === '' ? null : warehouse,
+    autoAllocation: typeof store.autoAllocation === 'boolean' ? store.autoAllocation : null,
+  };
+}
+
+/**
+ * A new mapping starts from what its 受注店舗 says: the settings Smaregi provides are taken with
+ * origin `smaregi`, the others are unknown (null) until the merchant sets them.
+ */
+export function prefillShopFromStore(shop: Shop, store: OrderStore | null): void {
+  const said =
+    store === null ? { warehouseStoreId: null, autoAllocation: null } : smaregiStoreSettings(store);
+  shop.warehouseStoreId = said.warehouseStoreId;
+  shop.warehouseOrigin = said.warehouseStoreId === null ? null : 'smaregi';
+  shop.autoAllocation = said.autoAllocation;
+  shop.autoAllocationOrigin = said.autoAllocation === null ? null : 'smaregi';
 }
 
 export function paymentMethodView(method: PaymentMethod) {
@@ -64,10 +117,11 @@ export async function getShop(scope: TenantScope, id: string): Promise<Shop> {
   return (await scope.repos.shops.findById(id)) ?? Promise.reject(notFound('店舗', 'Shop'));
 }
 
-async function orderStoreName(
+/** The chosen 受注店舗 as Smaregi lists it (null = not mapped); a field error if it is not there. */
+async function chosenOrderStore(
   scope: TenantScope,
   orderStoreId: string | null,
-): Promise<string | null> {
+): Promise<OrderStore | null> {
   if (orderStoreId === null) return null;
   const stores = await liveOrderStores(scope);
   const store = stores.find((s) => s.storeId === orderStoreId);
@@ -80,12 +134,76 @@ async function orderStoreName(
       ),
     ]);
   }
-  return store.storeName;
+  return store;
+}
+
+/**
+ * Applies the merchant's 倉庫 / 自動引当 (omitted = unchanged). A value equal to what Smaregi's
+ * 受注店舗 says keeps origin `smaregi`; any other is the merchant's. A warehouse must be one of the
+ * contract's POS stores (read live, like the 受注店舗).
+ */
+async function applyStoreSettings(
+  scope: TenantScope,
+  shop: Shop,
+  input: Pick<ShopInput, 'warehouseStoreId' | 'autoAllocation'>,
+  known: OrderStore | null | undefined,
+): Promise<void> {
+  const warehouse = input.warehouseStoreId;
+  const auto = input.autoAllocation;
+  const warehouseChanged = warehouse !== undefined && warehouse !== (shop.warehouseStoreId ?? null);
+  const autoChanged = auto !== undefined && auto !== (shop.autoAllocation ?? null);
+  if (!warehouseChanged && !autoChanged) return;
+  const mapped = shop.orderStoreId ?? null;
+  if (
+    mapped === null &&
+    ((warehouseChanged && warehouse !== null) || (autoChanged && auto !== null))
+  ) {
+    throw invalid([
+      fieldError(
+        warehouseChanged ? 'warehouseStoreId' : 'autoAllocation',
+        '受注店舗 (スマレジ店舗ID) を選んでから、倉庫と自動引当を設定してください',
+        'Choose the order store (Smaregi store ID) before setting its warehouse and auto-allocation',
+      ),
+    ]);
+  }
+  if (warehouseChanged && warehouse !== null) {
+    const stores = await livePosStores(scope);
+    if (!stores.some((s) => s.storeId === warehouse)) {
+      throw invalid([
+        fieldError(
+          'warehouseStoreId',
+          `倉庫(店舗ID: ${warehouse})はスマレジの店舗・倉庫にありません。一覧から選んでください`,
+          `Warehouse ${warehouse} is not a Smaregi store or warehouse; pick one from the list`,
+        ),
+      ]);
+    }
+  }
+  const store =
+    known !== undefined ? known : mapped === null ? null : await chosenOrderStore(scope, mapped);
+  const said =
+    store === null ? { warehouseStoreId: null, autoAllocation: null } : smaregiStoreSettings(store);
+  if (warehouseChanged) {
+    shop.warehouseStoreId = warehouse;
+    shop.warehouseOrigin =
+      warehouse === null ? null : warehouse === said.warehouseStoreId ? 'smaregi' : 'merchant';
+  }
+  if (autoChanged) {
+    shop.autoAllocation = auto;
+    shop.autoAllocationOrigin =
+      auto === null ? null : auto === said.autoAllocation ? 'smaregi' : 'merchant';
+  }
 }
 
 export async function createShop(scope: TenantScope, input: ShopInput): Promise<Shop> {
-  const storeName = await orderStoreName(scope, input.orderStoreId);
-  const shop = scope.repos.shops.create({ ...input, orderStoreName: storeName });
+  const { warehouseStoreId, autoAllocation, orderCodePrefix, ...fields } = input;
+  const store = await chosenOrderStore(scope, input.orderStoreId);
+  const shop = scope.repos.shops.create({
+    ...fields,
+    orderStoreName: store?.storeName ?? null,
+    orderCodePrefix: orderCodePrefix ?? null,
+  });
+  prefillShopFromStore(shop, store);
+  await applyStoreSettings(scope, shop, { warehouseStoreId, autoAllocation }, store);
   audit(scope, 'shop.create', 'shop', shop.id, null, pick(shop, SHOP_FIELDS));
   await scope.em.flush();
   return shop;
@@ -94,11 +212,19 @@ export async function createShop(scope: TenantScope, input: ShopInput): Promise<
 export async function updateShop(scope: TenantScope, id: string, input: ShopInput): Promise<Shop> {
   const shop = await getShop(scope, id);
   const before = pick(shop, SHOP_FIELDS);
-  const storeName =
-    input.orderStoreId === shop.orderStoreId
-      ? (shop.orderStoreName ?? null)
-      : await orderStoreName(scope, input.orderStoreId);
-  Object.assign(shop, input, { orderStoreName: storeName });
+  const { warehouseStoreId, autoAllocation, orderCodePrefix, ...fields } = input;
+  // A new prefix changes the order codes sent from now on (orders held by a code collision go
+  // through with it by themselves); registered orders keep theirs.
+  if (orderCodePrefix !== undefined) shop.orderCodePrefix = orderCodePrefix;
+  const remapped = input.orderStoreId !== (shop.orderStoreId ?? null);
+  const store = remapped ? await chosenOrderStore(scope, input.orderStoreId) : undefined;
+  Object.assign(shop, fields);
+  if (store !== undefined) {
+    // Another 受注店舗: its warehouse and auto-allocation, not the previous store's.
+    shop.orderStoreName = store?.storeName ?? null;
+    prefillShopFromStore(shop, store);
+  }
+  await applyStoreSettings(scope, shop, { warehouseStoreId, autoAllocation }, store);
   audit(scope, 'shop.update', 'shop', shop.id, before, pick(shop, SHOP_FIELDS));
   await scope.em.flush();
   return shop;

@@ -1,32 +1,14 @@
-import { BILINGUAL_SEPARATOR, type LocalizedMessage } from '@renkei/domain';
-import { ORDER_SYNC_STATES, type OrderSyncState, type SyncEvent } from '@renkei/persistence';
+import { renderMessageBoth, type LocalizedMessage } from '@renkei/domain';
+import {
+  ORDER_SYNC_STATES,
+  syncEventMessage,
+  type OrderSyncState,
+  type SyncEvent,
+} from '@renkei/persistence';
 import type { TenantScope } from './scope.js';
 
 /** The sync event the worker records after each stock reconciliation pass of a tenant. */
 export const STOCK_RECONCILED_KIND = 'stock.reconciled';
-
-/**
- * Splits a stored sync-event message ("ja / en", joined by {@link BILINGUAL_SEPARATOR}) into its
- * halves. A message that quotes another bilingual text (e.g. "拒否しました: A / B / Refused: A /
- * B") has as many separators in each half, so with an odd count the middle one divides them;
- * with an even count the halves cannot be told apart and the first one is taken. No separator:
- * the same text in both languages.
- */
-export function splitBilingual(message: string): LocalizedMessage {
-  const at: number[] = [];
-  for (
-    let i = message.indexOf(BILINGUAL_SEPARATOR);
-    i >= 0;
-    i = message.indexOf(BILINGUAL_SEPARATOR, i + BILINGUAL_SEPARATOR.length)
-  )
-    at.push(i);
-  if (at.length === 0) return { ja: message, en: message };
-  const split = at.length % 2 === 1 ? at[(at.length - 1) / 2]! : at[0]!;
-  return {
-    ja: message.slice(0, split),
-    en: message.slice(split + BILINGUAL_SEPARATOR.length),
-  };
-}
 
 export type OrderCounts = Record<OrderSyncState, number> & {
   /** Waiting orders held for a reason the merchant must fix (a subset of `waiting`). */
@@ -65,6 +47,7 @@ async function orderCounts(scope: TenantScope): Promise<OrderCounts> {
     pending: 0,
     registered: 0,
     failed: 0,
+    needsCheck: 0,
     canceled: 0,
     held: 0,
   };
@@ -112,7 +95,7 @@ export async function dashboardSummary(scope: TenantScope): Promise<DashboardSum
             at: reconciled.at.toISOString(),
             // The worker records success or warning (drift found); 'info' would mean success.
             outcome: reconciled.outcome === 'info' ? 'success' : reconciled.outcome,
-            message: splitBilingual(reconciled.message),
+            message: renderMessageBoth(syncEventMessage(reconciled)),
           },
     lastError:
       failure === null
@@ -122,7 +105,7 @@ export async function dashboardSummary(scope: TenantScope): Promise<DashboardSum
             subjectType: failure.subjectType,
             subjectId: failure.subjectId ?? null,
             kind: failure.kind,
-            message: splitBilingual(failure.message),
+            message: renderMessageBoth(syncEventMessage(failure)),
           },
     lastOrderSyncedAt: synced[0]?.lastSyncedAt?.toISOString() ?? null,
   };

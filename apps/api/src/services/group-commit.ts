@@ -1,6 +1,7 @@
 import { forkEm, tenantRepositories, type OrderSource } from '@renkei/persistence';
 import type { AppDeps } from '../deps.js';
-import { receiveOrderGroup, type IntakeResult } from './orders.js';
+import type { IntakeResult } from './orders/receive.js';
+import { receiveOrderGroup } from './orders/receive-group.js';
 import type { Actor, TenantScope } from './scope.js';
 
 /** Most orders written in one transaction: bounds the wait of the last order of a group. */

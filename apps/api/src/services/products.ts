@@ -1,3 +1,4 @@
+import { CallPriority } from '@renkei/domain';
 import { JOB_NAMES, type ListedProduct, type ProductImportRun } from '@renkei/persistence';
 import { AppError } from '../errors.js';
 import { audit, type TenantScope } from './scope.js';
@@ -58,14 +59,14 @@ export async function startProductImport(
   await scope.repos.jobs.enqueue(
     JOB_NAMES.importProducts,
     { runId: run.id },
-    { dedupKey: run.id, priority: 20 },
+    { dedupKey: run.id, priority: CallPriority.products },
   );
   scope.repos.syncEvents.record({
     subjectType: 'productImport',
     subjectId: run.id,
     kind: 'products.importRequested',
     outcome: 'info',
-    message: `商品取込を開始しました / Product import requested by ${scope.actor.label}`,
+    message: { code: 'productImportRequested', params: { actor: scope.actor.label } },
   });
   audit(scope, 'products.importStart', 'productImportRun', run.id, null, { state: run.state });
   await scope.em.flush();

@@ -46,8 +46,6 @@ export async function evaluateReadiness(scope: TenantScope): Promise<ReadinessRe
         storeId: s.storeId,
         storeName: s.storeName,
         sellDivision: s.sellDivision === 'excluded' ? 'excluded' : 'included',
-        stockStoreId: s.stockStoreId ?? null,
-        autoAllocation: s.autoAllocation ?? false,
       }));
       smaregiPaymentMethodIds = methods.map((m) => m.paymentMethodId);
     } catch (error) {
@@ -86,6 +84,9 @@ export async function evaluateReadiness(scope: TenantScope): Promise<ReadinessRe
       active: s.active,
       taxMode: s.taxMode as TaxMode,
       orderStoreId: s.orderStoreId ?? null,
+      // Renkei's own settings: Smaregi's store object need not carry them (smaregi-wire §4.4).
+      warehouseStoreId: s.warehouseStoreId ?? null,
+      autoAllocation: s.autoAllocation ?? null,
     })),
     orderStores,
     paymentMethods: paymentMethods.map((m) => ({

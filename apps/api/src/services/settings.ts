@@ -1,10 +1,6 @@
-import {
-  applySettingsUpdate,
-  integrationSettingsSchema,
-  type IntegrationSettings,
-} from '@renkei/domain';
+import { applySettingsUpdate, type IntegrationSettings } from '@renkei/domain';
 import type { FieldError } from '@renkei/domain';
-import type { IntegrationSettings as SettingsRow } from '@renkei/persistence';
+import { parseSettings, type IntegrationSettings as SettingsRow } from '@renkei/persistence';
 import { AppError, fieldError, invalid } from '../errors.js';
 import { live } from '../smaregi/live.js';
 import { audit, type TenantScope } from './scope.js';
@@ -21,14 +17,6 @@ async function row(scope: TenantScope): Promise<SettingsRow> {
   const existing = await scope.repos.settings.get();
   if (existing !== null) return existing;
   return scope.repos.settings.create({ values: {}, integrationEnabled: false });
-}
-
-/** Parses the stored settings with the domain schema (defaults for missing keys). */
-export function parseSettings(stored: SettingsRow): IntegrationSettings {
-  return integrationSettingsSchema.parse({
-    ...stored.values,
-    integrationEnabled: stored.integrationEnabled,
-  });
 }
 
 export async function getSettings(scope: TenantScope): Promise<IntegrationSettings> {
@@ -173,8 +161,8 @@ export async function updateSettings(
       throw new AppError(
         'PRECONDITION_FAILED',
         {
-          ja: `連携を開始できません。未完了の準備項目があります: ${failures.map((f) => f.message.ja).join(' / ')}`,
-          en: `The integration cannot start; readiness items fail: ${failures.map((f) => f.message.en).join(' / ')}`,
+          ja: `連携を開始できません。未完了の準備項目があります: ${failures.map((f) => f.message.ja).join('、')}`,
+          en: `The integration cannot start; readiness items fail: ${failures.map((f) => f.message.en).join('; ')}`,
         },
         [],
         { readiness: failures },

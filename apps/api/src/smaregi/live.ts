@@ -3,6 +3,7 @@ import {
   type OrderStore,
   type PaymentMethod,
   type SmaregiContract,
+  type Store,
 } from '@renkei/smaregi-client';
 import { AppError } from '../errors.js';
 import type { TenantScope } from '../services/scope.js';
@@ -60,12 +61,25 @@ export async function live<T>(
   }
 }
 
-/** 受注店舗 of the contract, read live. */
+/** 受注店舗 of the contract, read live (every page: 受注管理 pages hold at most 100). */
 export function liveOrderStores(scope: TenantScope): Promise<OrderStore[]> {
-  return live(scope, (c, signal) => c.orderShipment.stores.list({ limit: 1000 }, { signal }));
+  return live(scope, async (c, signal) => {
+    const stores: OrderStore[] = [];
+    for await (const store of c.orderShipment.stores.iterate({}, { signal })) stores.push(store);
+    return stores;
+  });
 }
 
 /** Smaregi payment methods of the contract, read live. */
 export function livePaymentMethods(scope: TenantScope): Promise<PaymentMethod[]> {
   return live(scope, (c, signal) => c.pos.paymentMethods.list({ limit: 1000 }, { signal }));
+}
+
+/** POS stores and warehouses of the contract, read live (what a 受注店舗's 倉庫 can be). */
+export function livePosStores(scope: TenantScope): Promise<Store[]> {
+  return live(scope, async (c, signal) => {
+    const stores: Store[] = [];
+    for await (const store of c.pos.stores.iterate({}, { signal, limit: 1000 })) stores.push(store);
+    return stores;
+  });
 }

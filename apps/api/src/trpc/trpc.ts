@@ -1,5 +1,6 @@
-import { initTRPC, TRPCError } from '@trpc/server';
+import { initTRPC } from '@trpc/server';
 import { reposFor, type AuthedContext, type Context } from './context.js';
+import { AppError } from '../errors.js';
 import { toPublicError, toTRPCError } from './errors.js';
 
 const t = initTRPC.context<Context>().create({
@@ -44,7 +45,7 @@ export const publicProcedure = t.procedure.use(mapErrors);
 /** Procedures for a signed-in admin: the tenant is the session's; repositories are scoped to it. */
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (ctx.user === null) {
-    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'ログインしてください / Please sign in' });
+    throw new AppError('UNAUTHORIZED', { ja: 'ログインしてください', en: 'Please sign in' });
   }
   const authed: AuthedContext = {
     ...ctx,

@@ -1,3 +1,5 @@
+import { renderMessageBoth } from '@renkei/domain';
+import { syncEventMessage } from '@renkei/persistence';
 import { createApiKey } from '../../services/tenancy.js';
 import { evaluateReadiness } from '../../services/readiness.js';
 import { audit } from '../../services/scope.js';
@@ -27,7 +29,8 @@ export const syncLogRouter = router({
         subjectId: e.subjectId ?? null,
         kind: e.kind,
         outcome: e.outcome,
-        message: e.message,
+        messageCode: e.messageCode,
+        message: renderMessageBoth(syncEventMessage(e)),
       })),
     };
   }),

@@ -1,20 +1,42 @@
-import { omsOrderSchema } from '@renkei/domain';
+import { omsOrderSchema, renderMessageBoth } from '@renkei/domain';
+import { syncEventMessage } from '@renkei/persistence';
 import { decodeCsv, csvToOrders } from '../../services/csv-import.js';
-import {
-  changeOrderStatus,
-  getOrder,
-  orderLinesView,
-  orderView,
-  receiveOrder,
-  receiveOrders,
-  retryOrder,
-} from '../../services/orders.js';
+import { receiveOrder } from '../../services/orders/receive.js';
+import { receiveOrders } from '../../services/orders/receive-file.js';
+import { retryOrder } from '../../services/orders/retry.js';
+import { exportShippingCsv } from '../../services/shipping-csv.js';
+import { changeOrderStatus } from '../../services/orders/status-change.js';
+import { getOrder, orderLinesView, orderView } from '../../services/orders/views.js';
 import { byId, csvImportInput, idSchema, orderListInput } from '../inputs.js';
 import { authedProcedure, router } from '../trpc.js';
 import { scopeOf } from '../scope.js';
 import { z } from 'zod';
 
 export const ordersRouter = router({
+  /**
+   * What the 送り状・出荷CSV download would hold, without the file: the orders in and out (with
+   * the reason) and the characters Shift_JIS cannot carry as typed — folded to their customary
+   * equivalent, or written as 〓 (record, column, order number), so the merchant can fix the order
+   * or the label before printing.
+   */
+  shippingCsvReport: authedProcedure
+    .input(
+      z.strictObject({
+        statusIds: z.array(idSchema).max(100).optional(),
+        language: z.enum(['ja', 'en']).optional(),
+      }),
+    )
+    .query(async ({ ctx, input }) => {
+      const { selection, encoding } = await exportShippingCsv(scopeOf(ctx), {
+        ...(input.statusIds === undefined ? {} : { statusIds: input.statusIds }),
+        ...(input.language === undefined ? {} : { language: input.language }),
+      });
+      return {
+        included: selection.included,
+        excluded: selection.excluded,
+        encoding,
+      };
+    }),
   /** Paged, newest first, filtered by status, shop, sync state, order number / ship-to name. */
   list: authedProcedure.input(orderListInput).query(async ({ ctx, input }) => {
     const page = await ctx.repos.orders.page(
@@ -53,7 +75,8 @@ export const ordersRouter = router({
         at: e.at.toISOString(),
         kind: e.kind,
         outcome: e.outcome,
-        message: e.message,
+        messageCode: e.messageCode,
+        message: renderMessageBoth(syncEventMessage(e)),
         detail: e.detail ?? null,
       })),
       operations: operations.map((op) => ({

@@ -1,3 +1,5 @@
+import { renderMessageBoth } from '@renkei/domain';
+import { syncEventMessage } from '@renkei/persistence';
 import { importRunView, productView, startProductImport } from '../../services/products.js';
 import { notFound } from '../../errors.js';
 import { byId, productListInput } from '../inputs.js';
@@ -19,7 +21,8 @@ export const productsRouter = router({
         at: e.at.toISOString(),
         kind: e.kind,
         outcome: e.outcome,
-        message: e.message,
+        messageCode: e.messageCode,
+        message: renderMessageBoth(syncEventMessage(e)),
       })),
     };
   }),

@@ -1,6 +1,13 @@
 import { shopInputSchema } from '@renkei/domain';
-import { createShop, deleteShop, getShop, shopView, updateShop } from '../../services/catalog.js';
-import { liveOrderStores } from '../../smaregi/live.js';
+import {
+  createShop,
+  deleteShop,
+  getShop,
+  shopView,
+  smaregiStoreSettings,
+  updateShop,
+} from '../../services/catalog.js';
+import { liveOrderStores, livePosStores } from '../../smaregi/live.js';
 import { byId, idSchema } from '../inputs.js';
 import { authedProcedure, router } from '../trpc.js';
 import { scopeOf } from '../scope.js';
@@ -22,14 +29,30 @@ export const shopsRouter = router({
     await deleteShop(scopeOf(ctx), input.id);
     return { ok: true as const };
   }),
-  /** Smaregi 受注店舗, read live, to choose a mapping from. */
+  /**
+   * Smaregi 受注店舗, read live, to choose a mapping from. `stockStoreId` / `autoAllocation` are
+   * what the store object says, null when it says nothing (no public source shows them): the
+   * admin offers them as the prefill of the shop's own settings, never as the settings.
+   */
   orderStores: authedProcedure.query(async ({ ctx }) =>
-    (await liveOrderStores(scopeOf(ctx))).map((s) => ({
+    (await liveOrderStores(scopeOf(ctx))).map((s) => {
+      const said = smaregiStoreSettings(s);
+      return {
+        storeId: s.storeId,
+        storeName: s.storeName,
+        sellDivision: s.sellDivision,
+        stockStoreId: said.warehouseStoreId,
+        autoAllocation: said.autoAllocation,
+      };
+    }),
+  ),
+  /** Smaregi POS stores and warehouses, read live: what a 受注店舗's 倉庫 can be. */
+  posStores: authedProcedure.query(async ({ ctx }) =>
+    (await livePosStores(scopeOf(ctx))).map((s) => ({
       storeId: s.storeId,
       storeName: s.storeName,
-      sellDivision: s.sellDivision,
-      stockStoreId: s.stockStoreId ?? null,
-      autoAllocation: s.autoAllocation ?? null,
+      /** "1" store, "2" warehouse (docs/smaregi-wire.md §4.3); null when not sent. */
+      division: s.division ?? null,
     })),
   ),
 });

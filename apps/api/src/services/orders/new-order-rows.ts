@@ -1,0 +1,88 @@
+import { CallPriority } from '@renkei/domain';
+import {
+  JOB_NAMES,
+  lineContentOf,
+  orderContentOf,
+  type Job,
+  type Order,
+  type OrderLine,
+  type OrderSource,
+  type SyncEvent,
+} from '@renkei/persistence';
+import type { TenantScope } from '../scope.js';
+import type { Resolved } from './intake.js';
+
+/**
+ * The rows new orders add (drafts, untracked by the unit of work): each order, its lines, its
+ * first history line and its registration job. {@link writeOrderRows} inserts them together.
+ */
+export interface NewOrderRows {
+  orders: Order[];
+  lines: OrderLine[];
+  events: SyncEvent[];
+  jobs: Job[];
+}
+
+export const noNewRows = (): NewOrderRows => ({ orders: [], lines: [], events: [], jobs: [] });
+
+/** Drafts the rows of a new order into `rows` (nothing is written yet). */
+export function draftNewOrder(
+  scope: TenantScope,
+  r: Resolved,
+  source: OrderSource,
+  rows: NewOrderRows,
+): Order {
+  const order = scope.repos.orders.draft({
+    ...orderContentOf(r.parsed),
+    shop: r.shop,
+    orderCode: r.orderCode,
+    status: r.status,
+    paymentMethod: r.paymentMethod,
+    source,
+    syncState: 'pending',
+  });
+  rows.orders.push(order);
+  r.parsed.lines.forEach((line, index) => {
+    rows.lines.push(
+      scope.repos.orderLines.draft({ ...lineContentOf(line), order, lineNo: index + 1 }),
+    );
+  });
+  rows.events.push(
+    scope.repos.syncEvents.draftEvent({
+      subjectType: 'order',
+      subjectId: order.id,
+      kind: 'order.received',
+      outcome: 'info',
+      message: { code: 'orderReceived', params: { source } },
+    }),
+  );
+  // A new order cannot have a job yet: no dedup lookup is needed.
+  rows.jobs.push(
+    scope.repos.jobs.draft({
+      name: JOB_NAMES.registerOrder,
+      payload: { orderId: order.id },
+      dedupKey: order.id,
+      priority: CallPriority.registerOrder,
+    }),
+  );
+  return order;
+}
+
+/**
+ * Writes what the received orders changed in ONE transaction: the new orders' rows (orders
+ * before their lines) and the unit of work's changes to existing orders (documented updates).
+ * Nothing is kept if any of it fails.
+ */
+export async function writeOrderRows(scope: TenantScope, rows: NewOrderRows): Promise<void> {
+  await scope.em.begin();
+  try {
+    await scope.repos.orders.insertAll(rows.orders);
+    await scope.repos.orderLines.insertAll(rows.lines);
+    await scope.repos.syncEvents.insertAll(rows.events);
+    await scope.repos.jobs.insertAll(rows.jobs);
+    await scope.em.commit(); // flushes the updates, then commits
+  } catch (error) {
+    await scope.em.rollback();
+    throw error;
+  }
+}
