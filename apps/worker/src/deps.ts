@@ -33,6 +33,11 @@ export interface EngineSettings {
   singleProcess: boolean;
   /** Orders per bulk-shipping call (Smaregi: at most 100). */
   shippingBatchSize: number;
+  /**
+   * Pages of 100 a lookup by order code may read when Smaregi ignores the order-code filter,
+   * before the order is left 要確認 (optional: the client's default, 20).
+   */
+  orderLookupMaxPages?: number;
 }
 
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {

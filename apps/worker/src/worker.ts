@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { forkEm, type Em } from '@renkei/persistence';
 import { stopRequested, type WorkerDeps } from './deps.js';
 import { JobRunner } from './jobs/job-runner.js';
-import { TableJobQueue } from './jobs/job-queue.js';
+import { PgBossJobQueue, TableJobQueue } from './jobs/job-queue.js';
 import { DEFAULT_TICK_TIMEOUT_MS, Loop, type TickFn } from './lifecycle/loop.js';
 import { OrderActions } from './orders/order-actions.js';
 import { OrderSync } from './orders/order-sync.js';
-import { releaseDeadInFlight } from './orders/recover.js';
 import { OrderEvents } from './orders/order-events.js';
 import { ProductImport } from './products/product-import.js';
 import { BulkShipping } from './shipping/bulk-shipping.js';
@@ -35,6 +34,12 @@ export const DEFAULT_INTERVALS: WorkerIntervals = {
   tokenUpkeepMs: 600_000,
   tickTimeoutMs: DEFAULT_TICK_TIMEOUT_MS,
 };
+
+/**
+ * Jobs one process runs at a time from the PostgreSQL job queue. They are short (a status
+ * decision, a wake-up) and their Smaregi calls wait for the shared rate budget anyway.
+ */
+const JOB_CONCURRENCY = 4;
 
 /** How long /readyz waits for the database to answer `select 1`. */
 const READY_PING_TIMEOUT_MS = 2_000;
@@ -110,7 +115,19 @@ export class Worker {
       (tenant, orderId, signal) => this.orderActions.afterRegistration(tenant, orderId, signal),
       (signal) => this.orderActions.flushPlans(signal),
     );
-    const queue = new TableJobQueue(deps.clock, this.id, Math.max(deps.settings.leaseMs, 60_000));
+    // SQLite: a batch is claimed at once and run one by one, hence at least a minute. PostgreSQL:
+    // one row is claimed right before it runs, locked as long as its queue job lives (2 leases),
+    // so a killed process's job is run by another one after that.
+    const queue = distributed
+      ? new PgBossJobQueue(
+          deps.clock,
+          this.id,
+          2 * deps.settings.leaseMs,
+          deps.orm,
+          distributed,
+          JOB_CONCURRENCY,
+        )
+      : new TableJobQueue(deps.clock, this.id, Math.max(deps.settings.leaseMs, 60_000));
     this.jobs = new JobRunner(deps, queue, {
       wakeOrders: () => this.loop('orders').wake(),
       orderActions: this.orderActions,
@@ -156,9 +173,17 @@ export class Worker {
             })
           : this.orderSync.tick(ctx),
       ),
+      // SQLite: runs due jobs; PostgreSQL: offers them to the job queue worked by every process.
       loop('jobs', intervals.pollMs, (ctx) => this.jobs.tick(ctx)),
       loop('webhooks', intervals.pollMs, (ctx) => this.webhooks.tick(ctx)),
-      loop('shipping', intervals.pollMs * 4, (ctx) => this.shipping.tick(ctx)),
+      // Allocation rounds left unfinished are resolved first, then what may ship is shipped.
+      loop('shipping', intervals.pollMs * 4, async (ctx) => {
+        for (const tenant of await activeTenants(ctx.em)) {
+          if (stopRequested(this.deps, ctx.signal)) break;
+          await this.orderActions.resumeAllocations(tenant, ctx.signal);
+        }
+        return this.shipping.tick(ctx);
+      }),
       loop('reconcile', intervals.reconcileMs, (ctx) => this.reconcile(ctx)),
       loop('products', intervals.pollMs * 2, (ctx) => this.products.tick(ctx)),
       loop('tokens', intervals.tokenUpkeepMs, (ctx) => this.tokens.tick(ctx)),
@@ -204,10 +229,7 @@ export class Worker {
   async start(): Promise<void> {
     if (this.#state !== 'created') return;
     if (this.deps.settings.singleProcess) {
-      const released = await releaseDeadInFlight(
-        forkEm(this.deps.orm),
-        new Date(this.deps.clock.now()),
-      );
+      const released = await this.orderSync.registrar.ledger.releaseDeadInFlight();
       if (released > 0)
         this.deps.logger.warn(
           { released },
@@ -219,6 +241,7 @@ export class Worker {
       await this.distributed.workOrders(this.deps.settings.orderConcurrency, (task) =>
         this.#runOrderTask(task),
       );
+      await this.jobs.start(this.#abort.signal);
     }
     for (const l of this.loops) l.start();
   }

@@ -348,7 +348,8 @@ describe.each(testDialects())('allocation, shipping and Smaregi events (%s)', (d
     expect(passes[0]!.outcome).toBe('warning');
     const found = (passes[0]!.detail as { drifts: number }).drifts;
     expect(found).toBeGreaterThanOrEqual(1);
-    expect(passes[0]!.message).toContain(`差異 ${found} 件) / Stock reconciliation finished`);
+    expect(passes[0]!.messageCode).toBe('stockReconciled');
+    expect(passes[0]!.messageParams).toMatchObject({ drifts: found });
 
     await tick('reconcile'); // nothing drifted since: a success line
     const again = await forkEm(db.orm).find(

@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { forkEm, Order, openDatabase, type Orm } from '@renkei/persistence';
+import {
+  forkEm,
+  Operation,
+  Order,
+  openDatabase,
+  Shop,
+  SyncEvent,
+  type Orm,
+} from '@renkei/persistence';
 import {
   createPostgresDatabase,
   dropPostgresDatabase,
@@ -13,10 +21,12 @@ import {
   type RunningSimulator,
 } from '@renkei/smaregi-simulator';
 import {
+  allocationProtocolBreaches,
   createOrder,
   remoteOrdersByCode,
   seedTenant,
   testClient,
+  updateSettings,
   type TenantFixture,
 } from './support/fixture.js';
 import {
@@ -29,9 +39,11 @@ import {
 /*
  * docs/reliability.md "Rate compliance" with several worker processes: two real worker processes
  * (src/main.ts) on one PostgreSQL database share a backlog through pg-boss and one contract rate
- * budget through the client's PostgreSQL budget store. The simulator enforces 10 reads/s and
+ * budget through the client's PostgreSQL budget store. Every order is registered, allocated (its
+ * 受注店舗 does not allocate by itself) and bulk-shipped. The simulator enforces 10 reads/s and
  * 4 writes/s; its journal must show no one-second window above either limit, no 429, every order
- * registered once, work done by both processes, and both stopping cleanly on SIGTERM.
+ * registered, allocated and shipped once, work done by both processes, and both stopping cleanly
+ * on SIGTERM.
  */
 const ORDERS = 40;
 const pg = testDialects().includes('postgresql');
@@ -48,7 +60,20 @@ describe.skipIf(!pg)('two worker processes on PostgreSQL', () => {
     db = await createPostgresDatabase(server, 'renkei_mw');
     orm = await openDatabase({ location: { dialect: 'postgresql', url: db.url }, poolMax: 4 });
     sim = await startSimulator({ rateLimits: false, seed: 21 });
-    t = await seedTenant(orm, testClient(sim));
+    t = await seedTenant(orm, testClient(sim), {
+      allocationTriggerStatuses: [],
+      allocatedStatus: null,
+    });
+    await updateSettings(orm, t.tenantId, {
+      allocationTriggerStatuses: [t.statuses.received],
+      allocatedStatus: t.statuses.readyToShip,
+      bulkShippingTriggerStatus: t.statuses.readyToShip,
+    });
+    const em = forkEm(orm);
+    const shop = await em.findOneOrFail(Shop, { id: t.shops.included });
+    shop.autoAllocation = false;
+    shop.autoAllocationOrigin = 'merchant';
+    await em.flush();
     sim.control.setRateLimits({ readsPerSecond: 10, writesPerSecond: 4 });
     for (let i = 0; i < ORDERS; i++) {
       const p = t.products[i % 20]!;
@@ -57,6 +82,7 @@ describe.skipIf(!pg)('two worker processes on PostgreSQL', () => {
         shopId: t.shops.included,
         paymentMethodId: t.payments.card,
         statusId: t.statuses.received,
+        shippingDate: '2026-12-01',
         lines: [
           {
             productCode: p.productCode,
@@ -94,10 +120,10 @@ describe.skipIf(!pg)('two worker processes on PostgreSQL', () => {
     };
     workers.push(startWorkerProcess(env), startWorkerProcess(env));
     const urls = await Promise.all(workers.map((w) => w.ready));
-    const deadline = Date.now() + 60_000;
-    while (
-      (await forkEm(orm).count(Order, { tenant: t.tenantId, syncState: 'registered' })) < ORDERS
-    ) {
+    const deadline = Date.now() + 90_000;
+    const shipped = () =>
+      forkEm(orm).count(Operation, { tenant: t.tenantId, kind: 'shipOrders', state: 'succeeded' });
+    while ((await shipped()) < ORDERS) {
       expect(Date.now(), workers.map((w) => w.output()).join('\n')).toBeLessThan(deadline);
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -106,7 +132,7 @@ describe.skipIf(!pg)('two worker processes on PostgreSQL', () => {
         metricValue(
           await (await fetch(`${url}/metrics`)).text(),
           'renkei_worker_operations_total',
-          'result="succeeded"',
+          'kind="registerOrder",result="succeeded"',
         ),
       ),
     );
@@ -130,6 +156,19 @@ describe.skipIf(!pg)('two worker processes on PostgreSQL', () => {
     expect([...counts.values()].filter((n) => n > 1)).toEqual([]);
     expect([...counts.keys()].filter((c) => c.startsWith('MW-'))).toHaveLength(ORDERS);
     expect(perWorker.every((n) => n > 0)).toBe(true);
+    const orders = await forkEm(orm).find(Order, { tenant: t.tenantId });
+    expect(
+      orders.flatMap((o) => allocationProtocolBreaches(sim, o.smaregiOrderHeadId ?? '')),
+    ).toEqual([]);
+    expect(
+      orders.filter((o) => sim.control.order(o.smaregiOrderHeadId ?? '')?.status !== 'shipped'),
+    ).toEqual([]);
+    const shippedEvents = await forkEm(orm).find(SyncEvent, {
+      tenant: t.tenantId,
+      kind: { $in: ['order.shipped', 'order.shippingFailed'] },
+    });
+    expect(shippedEvents.filter((e) => e.kind !== 'order.shipped')).toEqual([]);
+    expect(shippedEvents).toHaveLength(ORDERS);
     expect(codes).toEqual([0, 0]);
   }, 120_000);
 });

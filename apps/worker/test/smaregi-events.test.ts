@@ -13,6 +13,7 @@ import {
 } from '@renkei/persistence';
 import { createTestDatabase, testDialects, type TestDatabase } from '@renkei/persistence/testing';
 import {
+  DEMO_CLIENT_ID,
   DEMO_CONTRACT_ID,
   DEMO_STORE_IDS,
   startSimulator,
@@ -60,6 +61,7 @@ describe.each(testDialects())('Smaregi events (%s)', (dialect) => {
         secretHeaderName: WEBHOOK_SECRET_HEADER,
         secretHeaderValue: WEBHOOK_SECRET,
       },
+      appSubscriptionUrl: inbox.appSubscriptionUrl,
     });
     client = testClient(sim);
     t = await seedTenant(db.orm, client);
@@ -199,6 +201,33 @@ describe.each(testDialects())('Smaregi events (%s)', (dialect) => {
     expect(
       (await forkEm(db.orm).findOneOrFail(Order, { id }, { populate: ['status'] })).status.id,
     ).toBe(t.statuses.shipped);
+  });
+
+  it('a forged subscription end (Smaregi still serves the app) stops nothing and is shown', async () => {
+    // The notice URL has no secret: anyone knowing the contract and the public client ID can post.
+    const forged = await fetch(inbox.appSubscriptionUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'Smaregi-Event': 'AppSubscription' },
+      body: JSON.stringify({
+        contractId: DEMO_CONTRACT_ID,
+        event: 'AppSubscription',
+        action: 'end',
+        date: '2026-11-30',
+        clientId: DEMO_CLIENT_ID,
+      }),
+    });
+    expect(forged.status).toBe(200);
+    await worker.loop('webhooks').tickOnce();
+
+    const connection = await forkEm(db.orm).findOneOrFail(SmaregiConnection, {
+      tenant: t.tenantId,
+    });
+    expect(connection.status).not.toBe('reauthRequired');
+    const events = await forkEm(db.orm).find(SyncEvent, {
+      tenant: t.tenantId,
+      kind: { $in: ['connection.subscriptionEnded', 'connection.subscriptionNoticeUnconfirmed'] },
+    });
+    expect(events.map((e) => e.kind)).toEqual(['connection.subscriptionNoticeUnconfirmed']);
   });
 
   it('app subscription end: stops every call for the contract, destroys tokens, tells the merchant', async () => {

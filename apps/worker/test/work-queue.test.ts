@@ -7,7 +7,13 @@ import {
   testDialects,
 } from '@renkei/persistence/testing';
 import { WorkerMetrics } from '../src/metrics.js';
-import { ORDER_QUEUE, PgBossDistributed, type OrderTask } from '../src/queue/distributed.js';
+import { CallPriority } from '@renkei/domain';
+import {
+  ORDER_QUEUE,
+  PgBossDistributed,
+  type JobTask,
+  type OrderTask,
+} from '../src/queue/distributed.js';
 import { metricValue } from './support/processes.js';
 
 /*
@@ -124,6 +130,46 @@ describe.skipIf(!pgOn)('the PostgreSQL work queue (pg-boss)', () => {
       await new Promise((r) => setTimeout(r, 300));
       expect([...worked].sort()).toEqual(tasks.map((t) => t.orderId).sort());
       // No queue error of any kind on the way.
+      expect(await metrics.registry.metrics()).not.toContain('renkei_worker_queue_errors_total{');
+    } finally {
+      await a.stop(1_000);
+      await b.stop(1_000);
+    }
+  }, 30_000);
+
+  it('queues a job row once however often it is offered, and fetches by CallPriority (higher first)', async () => {
+    const metrics = new WorkerMetrics();
+    const logger = pino({ level: 'silent' });
+    const a = await PgBossDistributed.start(db.url, { logger, metrics, leaseMs: 3_000 });
+    const b = await PgBossDistributed.start(db.url, { logger, metrics, leaseMs: 3_000 });
+    try {
+      const job = (jobId: string, name: string, priority: number): JobTask => ({
+        tenantId: 't',
+        jobId,
+        name,
+        priority,
+      });
+      const tasks = [
+        job('import', 'products.import', CallPriority.products),
+        job('stock', 'webhook.process', CallPriority.stock),
+        job('allocate', 'order.statusChanged', CallPriority.allocation),
+      ];
+      await a.sendJobs(tasks);
+      await b.sendJobs(tasks);
+      await a.sendJobs(tasks);
+      const worked: string[] = [];
+      // One slot: the queue hands them out one at a time, in priority order.
+      await a.workJobs(1, (task) => {
+        worked.push(task.jobId);
+        return Promise.resolve();
+      });
+      const until = Date.now() + 10_000;
+      while (worked.length < tasks.length) {
+        expect(Date.now()).toBeLessThan(until);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await new Promise((r) => setTimeout(r, 300));
+      expect(worked).toEqual(['allocate', 'stock', 'import']);
       expect(await metrics.registry.metrics()).not.toContain('renkei_worker_queue_errors_total{');
     } finally {
       await a.stop(1_000);

@@ -1,6 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { forkEm, Operation, Order, openDatabase, type Orm } from '@renkei/persistence';
+import { CallPriority } from '@renkei/domain';
+import {
+  forkEm,
+  Job,
+  Operation,
+  Order,
+  OrderStatus,
+  openDatabase,
+  Shop,
+  Tenant,
+  type Orm,
+} from '@renkei/persistence';
 import {
   createPostgresDatabase,
   dropPostgresDatabase,
@@ -13,14 +24,18 @@ import {
   type RunningSimulator,
 } from '@renkei/smaregi-simulator';
 import {
+  allocationProtocolBreaches,
   createOrder,
   remoteOrdersByCode,
   seedTenant,
   testClient,
+  testDeps,
+  updateSettings,
   type TenantFixture,
 } from './support/fixture.js';
 import { metricValue, startWorkerProcess, type WorkerProcess } from './support/processes.js';
-import { ORDER_QUEUE } from '../src/queue/distributed.js';
+import { JOB_QUEUE, ORDER_QUEUE } from '../src/queue/distributed.js';
+import { Worker } from '../src/worker.js';
 
 /*
  * Issue 12 item 1: a worker process killed with `kill -9` while it holds active queue jobs must
@@ -168,4 +183,204 @@ describe.skipIf(!pg)('a worker process killed with kill -9 (PostgreSQL, two proc
     survivor.child.kill('SIGTERM');
     expect(await survivor.exited).toBe(0);
   }, 90_000);
+});
+
+/*
+ * Issue 10 item 1: every job kind goes through pg-boss on PostgreSQL, not only registrations.
+ * Status-change jobs (`order.statusChanged`: an allocation inquiry in Smaregi) enqueued as the API
+ * does are worked by either of two real worker processes, each once; then, with allocations slowed
+ * down, the process holding jobs is killed with `kill -9` and the survivor runs them once their
+ * row lock (two leases) ends — every order allocated once, nothing asked twice blindly.
+ */
+describe.skipIf(!pg)('jobs on PostgreSQL: two processes, one killed with kill -9', () => {
+  const JOBS = 8;
+  let sim: RunningSimulator;
+  let orm: Orm;
+  let db: { url: string; name: string };
+  let t: TenantFixture;
+  const orderIds: string[] = [];
+  const workers: WorkerProcess[] = [];
+
+  beforeAll(async () => {
+    const server = process.env.RENKEI_TEST_PG_URL ?? '';
+    db = await createPostgresDatabase(server, 'renkei_jobkill');
+    orm = await openDatabase({ location: { dialect: 'postgresql', url: db.url }, poolMax: 4 });
+    sim = await startSimulator({ rateLimits: false, seed: 37 });
+    t = await seedTenant(orm, testClient(sim), {
+      allocationTriggerStatuses: [],
+      allocatedStatus: null,
+    });
+    const em = forkEm(orm);
+    const shop = await em.findOneOrFail(Shop, { id: t.shops.included });
+    shop.autoAllocation = false;
+    shop.autoAllocationOrigin = 'merchant';
+    await em.flush();
+    for (let i = 0; i < 2 * JOBS; i++) {
+      const p = t.products[i % 20]!;
+      orderIds.push(
+        await createOrder(orm, t.tenantId, {
+          orderNumber: `JOB-${i}`,
+          shopId: t.shops.included,
+          paymentMethodId: t.payments.card,
+          statusId: t.statuses.received,
+          lines: [
+            {
+              productCode: p.productCode,
+              name: p.productName,
+              unitPrice: Number(p.price),
+              quantity: 1,
+            },
+          ],
+        }),
+      );
+    }
+    // Registered beforehand (no allocation: no trigger status yet), in this process.
+    const registrar = new Worker(testDeps(orm, testClient(sim)));
+    while ((await forkEm(orm).count(Order, { syncState: 'registered' })) < 2 * JOBS)
+      await registrar.loop('orders').tickOnce();
+    await updateSettings(orm, t.tenantId, {
+      allocationTriggerStatuses: [t.statuses.waitingAllocation],
+      allocatedStatus: t.statuses.allocated,
+    });
+  }, 90_000);
+  afterAll(async () => {
+    for (const w of workers) if (w.child.exitCode === null) w.child.kill('SIGKILL');
+    await orm?.close(true);
+    await sim?.close();
+    if (db) await dropPostgresDatabase(process.env.RENKEI_TEST_PG_URL ?? '', db.name);
+  });
+
+  /** As apps/api does on a status change: the new status and its job in one transaction. */
+  const changeStatus = async (ids: readonly string[]): Promise<void> => {
+    const em = forkEm(orm);
+    for (const orderId of ids) {
+      const order = await em.findOneOrFail(Order, { id: orderId });
+      order.status = em.getReference(OrderStatus, t.statuses.waitingAllocation);
+      em.create(Job, {
+        tenant: em.getReference(Tenant, t.tenantId),
+        name: 'order.statusChanged',
+        payload: { orderId, statusId: t.statuses.waitingAllocation },
+        priority: CallPriority.allocation,
+      });
+    }
+    await em.flush();
+  };
+  const jobsOf = (ids: readonly string[]) =>
+    forkEm(orm)
+      .find(Job, { name: 'order.statusChanged', payload: { $ne: null } })
+      .then((jobs) => jobs.filter((j) => ids.includes(j.payload.orderId as string)));
+  const allocatedRemotely = async (ids: readonly string[]): Promise<number> => {
+    const orders = await forkEm(orm).find(Order, { id: { $in: [...ids] } });
+    return orders.filter(
+      (o) => sim.control.order(o.smaregiOrderHeadId ?? '')?.allocationStatus === 'allocated',
+    ).length;
+  };
+  const allocationPosts = (headIds: readonly string[]) =>
+    sim.control
+      .journal({ method: 'POST' })
+      .filter((e) => headIds.some((h) => e.path.endsWith(`/orders/${h}/allocation`)));
+  const jobsDone = (text: string) =>
+    metricValue(text, 'renkei_worker_jobs_total', 'name="order.statusChanged",outcome="done"');
+  const activeQueueJobs = async (): Promise<number> => {
+    const rows = await forkEm(orm)
+      .getConnection()
+      .execute<{ n: string }[]>(
+        `SELECT count(*) AS n FROM pgboss.job WHERE name = ? AND state = 'active'`,
+        [JOB_QUEUE],
+      );
+    return Number(rows[0]?.n ?? 0);
+  };
+
+  it('runs each job once in either process, and the survivor runs the dead one’s jobs', async () => {
+    const env = {
+      DATABASE_URL: db.url,
+      RENKEI_DEMO: 'false',
+      RENKEI_TOKEN_KEYS: `jobkill:${randomBytes(32).toString('base64')}`,
+      SMAREGI_ID_BASE_URL: sim.idBaseUrl,
+      SMAREGI_API_BASE_URL: sim.apiBaseUrl,
+      SMAREGI_CLIENT_ID: DEMO_CLIENT_ID,
+      SMAREGI_CLIENT_SECRET: DEMO_CLIENT_SECRET,
+      SMAREGI_READS_PER_SECOND: '100',
+      SMAREGI_WRITES_PER_SECOND: '100',
+      SMAREGI_REQUEST_TIMEOUT_MS: '2500',
+      WORKER_LEASE_MS: String(LEASE_MS),
+      WORKER_PORT: '0',
+      WORKER_POLL_MS: '100',
+      WORKER_SHUTDOWN_DEADLINE_MS: '5000',
+    };
+    workers.push(startWorkerProcess(env), startWorkerProcess(env));
+    const urls = await Promise.all(workers.map((w) => w.ready));
+    const output = () => workers.map((w) => w.output()).join('\n');
+
+    // 1. Both alive: each job run once, by either process.
+    const first = orderIds.slice(0, JOBS);
+    await changeStatus(first);
+    const firstBy = Date.now() + 20_000;
+    while ((await jobsOf(first)).some((j) => j.state !== 'done')) {
+      expect(Date.now(), output()).toBeLessThan(firstBy);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect((await jobsOf(first)).map((j) => j.attempts)).toEqual(first.map(() => 1));
+    const done = await Promise.all(
+      urls.map(async (url) => jobsDone(await (await fetch(`${url}/metrics`)).text())),
+    );
+    expect(done[0]! + done[1]!).toBe(JOBS);
+    expect(await allocatedRemotely(first)).toBe(JOBS);
+
+    // 2. Allocations slowed down until a process holds jobs with calls in flight; it is killed.
+    const second = orderIds.slice(JOBS);
+    sim.control.setFaults({ latencyMs: 1_500, methods: ['POST'], pathIncludes: '/allocation' });
+    await changeStatus(second);
+    let victim = -1;
+    const seekUntil = Date.now() + 30_000;
+    while (victim < 0) {
+      expect(Date.now(), output()).toBeLessThan(seekUntil);
+      // The holder of an in-flight allocation is recorded as `host:pid`.
+      const holders = (
+        await forkEm(orm).find(Operation, { kind: 'allocateOrder', state: 'in_flight' })
+      ).map((o) => o.leasedBy ?? '');
+      for (const [i, w] of workers.entries()) {
+        if (holders.filter((h) => h.endsWith(`:${w.child.pid}`)).length >= 2) victim = i;
+      }
+      if (victim < 0) await new Promise((r) => setTimeout(r, 50));
+    }
+    const dead = workers[victim]!;
+    const survivor = workers[1 - victim]!;
+    const survivorUrl = urls[1 - victim]!;
+    dead.child.kill('SIGKILL');
+    const killedAt = Date.now();
+    await dead.exited;
+    expect(await activeQueueJobs()).toBeGreaterThan(0);
+    sim.control.clearFaults();
+
+    // The dead one's rows stay `running` until their lock (2 leases) ends; then the survivor.
+    const deadline = killedAt + 2 * LEASE_MS + 10_000;
+    while ((await jobsOf(second)).some((j) => j.state !== 'done')) {
+      if (Date.now() > deadline) {
+        const left = (await jobsOf(second)).filter((j) => j.state !== 'done');
+        throw new Error(
+          `${left.length} jobs not done ${Date.now() - killedAt} ms after the kill: ` +
+            `${left.map((j) => `${j.state}/${j.attempts}`).join(', ')}\n${survivor.output()}`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const tookMs = Date.now() - killedAt;
+    // Some of them were the dead process's: claimed a second time, by the survivor.
+    expect((await jobsOf(second)).filter((j) => j.attempts > 1).length).toBeGreaterThan(0);
+    expect(await allocatedRemotely(second)).toBe(JOBS);
+    const orders = await forkEm(orm).find(Order, { id: { $in: orderIds } });
+    const heads = orders.map((o) => o.smaregiOrderHeadId ?? '');
+    expect(heads.flatMap((h) => allocationProtocolBreaches(sim, h))).toEqual([]);
+    // Each allocation answered once: never asked again after an answer.
+    const answered = allocationPosts(heads).filter((e) => e.status === 200);
+    expect(answered).toHaveLength(2 * JOBS);
+    expect(orders.filter((o) => o.status.id !== t.statuses.allocated)).toEqual([]);
+    const metrics = await (await fetch(`${survivorUrl}/metrics`)).text();
+    expect(metricValue(metrics, 'renkei_worker_queue_errors_total', 'operation="fetch"')).toBe(0);
+    console.log(`kill -9: every job done ${tookMs} ms after the kill (lease ${LEASE_MS})`);
+
+    survivor.child.kill('SIGTERM');
+    expect(await survivor.exited).toBe(0);
+  }, 120_000);
 });

@@ -1,98 +1,151 @@
-import { Job, type Em } from '@renkei/persistence';
+import { forkEm, WorkerQueries, type ClaimedJob, type Em, type Orm } from '@renkei/persistence';
 import type { Clock } from '@renkei/smaregi-client';
+import type { Distributed } from '../queue/distributed.js';
 
-/** A claimed job: what a handler receives. Payloads carry IDs only. */
-export interface ClaimedJob {
-  id: string;
-  tenantId: string;
-  name: string;
-  payload: Record<string, unknown>;
-  attempts: number;
+export type { ClaimedJob } from '@renkei/persistence';
+
+/** Works one claimed job to its end (completed, retried or failed on its row). */
+export type RunJob = (job: ClaimedJob, em: Em) => Promise<void>;
+
+/**
+ * Where the worker's jobs come from. Worker code is the same on both: a job is enqueued as a row
+ * of the `jobs` table (`repos.jobs.enqueue`, in the transaction of the change that needs it) and
+ * handled by the handler registered for its name (`JobRunner.register`); the row is the truth on
+ * both — claimed by a compare-and-set with a lock deadline, then done, retried or failed.
+ * - SQLite ({@link TableJobQueue}): the `jobs` loop of the one process claims and runs due rows.
+ * - PostgreSQL ({@link PgBossJobQueue}): the `jobs` loop (one process at a time) offers due rows
+ *   to pg-boss, and every process takes them from there and claims the row before running it.
+ */
+export interface JobQueue {
+  /** The `jobs` loop's tick; true when more jobs are due at once. */
+  tick(em: Em, names: readonly string[], run: RunJob, stopping: () => boolean): Promise<boolean>;
+  /** Starts taking jobs outside the loop (PostgreSQL: the queue's fetch loop); no-op on SQLite. */
+  start(run: RunJob, stopping: () => boolean): Promise<void>;
+  complete(em: Em, job: ClaimedJob): Promise<void>;
+  /** Puts the job back for a later attempt, or marks it failed (shown, never silently dropped). */
+  retryOrFail(em: Em, job: ClaimedJob, error: string, retryInMs: number | null): Promise<void>;
 }
+
+/** Due jobs looked at per tick. */
+const BATCH = 50;
 
 /**
  * The `jobs` table (persistence's transactional outbox) used as the in-process queue. A claim is
- * a compare-and-set from `queued` to `running` with a lock deadline, so even two processes on one
- * database never run a job twice at once; a job whose worker died is taken again once its lock
- * has expired. Lower priority numbers first (orders 0, stock 10, products 20).
+ * a compare-and-set from `queued` to `running` with a lock deadline (`WorkerQueries.claimJobs`),
+ * so even two processes on one database never run a job twice at once; a job whose worker died is
+ * taken again once its lock has expired. Higher `CallPriority` first, like the rate budget.
  */
-export class TableJobQueue {
+export class TableJobQueue implements JobQueue {
   constructor(
-    private readonly clock: Clock,
-    private readonly workerId: string,
-    private readonly lockMs: number,
+    protected readonly clock: Clock,
+    protected readonly workerId: string,
+    protected readonly lockMs: number,
   ) {}
 
-  /** Claims up to `limit` due jobs (any tenant), oldest first within a priority. */
-  async claim(em: Em, limit: number, names?: readonly string[]): Promise<ClaimedJob[]> {
-    const now = new Date(this.clock.now());
-    const candidates = await em.find(
-      Job,
-      {
-        $or: [
-          { state: 'queued', runAt: { $lte: now } },
-          { state: 'running', lockedUntil: { $lt: now } },
-        ],
-        ...(names === undefined ? {} : { name: { $in: [...names] } }),
-      },
-      { orderBy: { priority: 'asc', runAt: 'asc', id: 'asc' }, limit },
-    );
-    const claimed: ClaimedJob[] = [];
-    for (const job of candidates) {
-      const updated = await em.nativeUpdate(
-        Job,
-        { id: job.id, state: job.state, attempts: job.attempts },
-        {
-          state: 'running',
-          attempts: job.attempts + 1,
-          lockedBy: this.workerId,
-          lockedUntil: new Date(now.getTime() + this.lockMs),
-          updatedAt: now,
-        },
-      );
-      if (updated === 1) {
-        claimed.push({
-          id: job.id,
-          tenantId: job.tenant.id,
-          name: job.name,
-          payload: job.payload,
-          attempts: job.attempts + 1,
-        });
-      }
-    }
-    em.clear();
-    return claimed;
-  }
-
-  async complete(em: Em, job: ClaimedJob): Promise<void> {
-    const now = new Date(this.clock.now());
-    await em.nativeUpdate(
-      Job,
-      { id: job.id, lockedBy: this.workerId },
-      { state: 'done', finishedAt: now, lockedUntil: null, lastError: null, updatedAt: now },
-    );
-  }
-
-  /** Puts the job back for a later attempt, or marks it failed (shown, never silently dropped). */
-  async retryOrFail(
+  async tick(
     em: Em,
-    job: ClaimedJob,
-    error: string,
-    retryInMs: number | null,
-  ): Promise<void> {
+    names: readonly string[],
+    run: RunJob,
+    stopping: () => boolean,
+  ): Promise<boolean> {
+    if (stopping()) return false;
+    const jobs = await this.claim(em, BATCH, names);
+    for (const job of jobs) {
+      if (stopping()) {
+        // Claimed but not started: back to the queue at once, for this or another worker.
+        await this.retryOrFail(em, job, 'worker stopped before the job ran', 0);
+        continue;
+      }
+      await run(job, em);
+    }
+    return jobs.length === BATCH;
+  }
+
+  /** Nothing runs outside the loop here. */
+  start(_run: RunJob, _stopping: () => boolean): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** Claims up to `limit` due jobs (any tenant), oldest first within a priority. */
+  claim(em: Em, limit: number, names?: readonly string[]): Promise<ClaimedJob[]> {
     const now = new Date(this.clock.now());
-    await em.nativeUpdate(
-      Job,
-      { id: job.id, lockedBy: this.workerId },
-      retryInMs === null
-        ? { state: 'failed', finishedAt: now, lockedUntil: null, lastError: error, updatedAt: now }
-        : {
-            state: 'queued',
-            runAt: new Date(now.getTime() + retryInMs),
-            lockedUntil: null,
-            lastError: error,
-            updatedAt: now,
-          },
+    return new WorkerQueries(em).claimJobs(this.workerId, now, this.lockMs, limit, names);
+  }
+
+  complete(em: Em, job: ClaimedJob): Promise<void> {
+    return new WorkerQueries(em).completeJob(this.workerId, job.id, new Date(this.clock.now()));
+  }
+
+  retryOrFail(em: Em, job: ClaimedJob, error: string, retryInMs: number | null): Promise<void> {
+    return new WorkerQueries(em).retryOrFailJob(
+      this.workerId,
+      job.id,
+      error,
+      retryInMs,
+      new Date(this.clock.now()),
     );
+  }
+}
+
+/** Due rows offered to pg-boss per tick (offering one already queued is a no-op). */
+const OFFER = 500;
+
+/**
+ * The `jobs` table distributed through pg-boss (PostgreSQL, several processes). The loop's tick
+ * offers every due row — queued and due, or running under an expired lock (its process died) —
+ * to the job queue, the row ID as singleton key; whichever process fetches it claims the row by
+ * the same compare-and-set and runs it. A row offered again while its queue job is being fetched
+ * is claimed once; the loser finds it claimed and lets it be. A killed process leaves its row
+ * `running` until the lock (two leases, like the queue job's expiry) ends; then it is offered again
+ * and the survivor runs it, its Smaregi writes resolved by the ledger's lease and reads.
+ * Delayed rows (`runAt` later: a retry's backoff, a registration's follow-up) stay in the table
+ * until due.
+ */
+export class PgBossJobQueue extends TableJobQueue {
+  constructor(
+    clock: Clock,
+    workerId: string,
+    lockMs: number,
+    private readonly orm: Orm,
+    private readonly distributed: Distributed,
+    private readonly concurrency: number,
+  ) {
+    super(clock, workerId, lockMs);
+  }
+
+  override async tick(
+    em: Em,
+    names: readonly string[],
+    _run: RunJob,
+    stopping: () => boolean,
+  ): Promise<boolean> {
+    if (stopping()) return false;
+    const due = await new WorkerQueries(em).dueJobs(new Date(this.clock.now()), OFFER, names);
+    await this.distributed.sendJobs(
+      due.map((job) => ({
+        tenantId: job.tenantId,
+        jobId: job.id,
+        name: job.name,
+        priority: job.priority,
+      })),
+    );
+    return false;
+  }
+
+  override start(run: RunJob, stopping: () => boolean): Promise<void> {
+    return this.distributed.workJobs(this.concurrency, async (task) => {
+      // Taken from the queue as the stop came: not started (the row stays due).
+      if (stopping()) return;
+      const em = forkEm(this.orm);
+      const now = new Date(this.clock.now());
+      const job = await new WorkerQueries(em).claimJob(this.workerId, task.jobId, now, this.lockMs);
+      // Not due any more: done, failed, delayed, or another process holds it.
+      if (job === undefined) return;
+      if (stopping()) {
+        await this.retryOrFail(em, job, 'worker stopped before the job ran', 0);
+        return;
+      }
+      await run(job, em);
+    });
   }
 }

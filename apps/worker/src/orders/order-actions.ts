@@ -1,27 +1,28 @@
 import {
   decideOrderActions,
+  shortLineIndexes,
+  statusDecisionOrder,
   type OrderEvent,
   type OrderStatusCategory,
-  type SmaregiAllocationStatus,
+  type StatusDecisionInput,
 } from '@renkei/domain';
 import {
   forkEm,
+  JOB_NAMES,
   type OrderStatus,
   tenantRepositories,
+  type TenantRepositories,
   type Em,
   type Order,
-  type TenantRepositories,
+  type OrderLine,
 } from '@renkei/persistence';
-import type { Order as SmaregiOrder } from '@renkei/smaregi-client';
-import type { WorkerDeps } from '../deps.js';
-import { smaregiReason } from '../smaregi/outcome.js';
+import { stopRequested, type WorkerDeps } from '../deps.js';
+import { createLedger } from '../smaregi/ledger.js';
 import type { ActiveTenant } from '../tenants/active-tenants.js';
 import { planOmsAllocation } from '../stock/oms-allocation.js';
-import { readSettings, sentLines } from './order-view.js';
-
-/** Allocation calls go after order registration in the contract's budget. */
-export const ALLOCATION_PRIORITY = 25;
-const STORE_CACHE_MS = 300_000;
+import { allocationSettingFor } from '../stock/order-store-facts.js';
+import { Allocation } from './allocation.js';
+import { readSettings } from './order-view.js';
 
 /**
  * Acts on the domain's status decisions (在庫引当自動照会, 引当済みステータス, 一括出荷の対象):
@@ -29,9 +30,11 @@ const STORE_CACHE_MS = 300_000;
  * `decideOrderActions`; this class only gathers the facts and carries the actions out.
  */
 export class OrderActions {
-  readonly #stores = new Map<string, { autoAllocation: boolean; at: number }>();
+  readonly allocation: Allocation;
 
-  constructor(private readonly deps: WorkerDeps) {}
+  constructor(private readonly deps: WorkerDeps) {
+    this.allocation = new Allocation(deps, createLedger(deps));
+  }
 
   /** omsPurchase tenants: orders registered since the last plan, evaluated by {@link flushPlans}. */
   readonly #toPlan = new Map<string, { tenant: ActiveTenant; orderIds: Set<string> }>();
@@ -50,6 +53,16 @@ export class OrderActions {
       return;
     }
     await this.evaluate(tenant, orderId, { kind: 'registered' }, signal);
+    await this.#followedUp(tenant, orderId);
+  }
+
+  /** The registration's follow-up ran here: its safety-net job (`order.registered`) is not needed. */
+  async #followedUp(tenant: ActiveTenant, orderId: string): Promise<void> {
+    const now = new Date(this.deps.clock.now());
+    await tenantRepositories(forkEm(this.deps.orm), tenant.tenantId).jobs.update(
+      { name: JOB_NAMES.orderRegistered, dedupKey: orderId, state: 'queued' },
+      { state: 'done', finishedAt: now, updatedAt: now },
+    );
   }
 
   /** Plans the allocation once per tenant with new registrations, then applies the status rules. */
@@ -67,6 +80,7 @@ export class OrderActions {
         await this.evaluate(tenant, orderId, { kind: 'allocationReported' }, signal, {
           planned: true,
         });
+        await this.#followedUp(tenant, orderId);
       }
     }
   }
@@ -81,14 +95,8 @@ export class OrderActions {
     const settings = await readSettings(em, tenant.tenantId);
     const repos = tenantRepositories(em, tenant.tenantId);
     const order = await repos.orders.findById(orderId);
-    if (order !== null && settings.bulkShippingTriggerStatus === order.status.id) {
-      const ship = await repos.operations.findByKey('shipOrders', `ship:${orderId}`);
-      if (ship?.state === 'failed') {
-        ship.state = 'pending';
-        ship.nextAttemptAt = null;
-        await em.flush();
-      }
-    }
+    if (order !== null && settings.bulkShippingTriggerStatus === order.status.id)
+      await this.allocation.ledger.reopen(tenant.tenantId, 'shipOrders', `ship:${orderId}`);
     await this.evaluate(tenant, orderId, { kind: 'statusChanged', fromStatusId: null }, signal);
   }
 
@@ -105,8 +113,8 @@ export class OrderActions {
     const order = await repos.orders.findWithLines(orderId);
     if (order === null) return;
     const settings = await readSettings(em, tenant.tenantId);
-    const storeId = order.shop.orderStoreId ?? null;
-    const orderStore = storeId === null ? null : await this.orderStore(tenant, storeId, signal);
+    // Renkei's stored setting of the shop's 受注店舗, never Smaregi's store object (see there).
+    const orderStore = await allocationSettingFor(repos, order, settings);
     if (
       settings.effectiveStockMode === 'omsPurchase' &&
       order.smaregiOrderHeadId != null &&
@@ -117,16 +125,7 @@ export class OrderActions {
     }
     const decision = decideOrderActions({
       settings,
-      order: {
-        orderNumber: order.orderNumber,
-        statusId: order.status.id,
-        statusCategory: order.status.category as OrderStatusCategory,
-        shippingDate: order.shippingDate ?? null,
-        smaregiOrderHeadId: order.smaregiOrderHeadId ?? null,
-        smaregiStatus: order.syncState === 'canceled' ? 'canceled' : null,
-        allocation: (order.allocationStatus ?? null) as SmaregiAllocationStatus | null,
-        shortLineIndexes: shortLines(order, settings.syncEnclosures),
-      },
+      order: decisionOrderOf(order, order.lines.getItems(), settings.syncEnclosures),
       orderStore:
         settings.effectiveStockMode === 'omsPurchase' ? { autoAllocation: true } : orderStore,
       event:
@@ -136,9 +135,7 @@ export class OrderActions {
     });
     for (const action of decision.actions) {
       if (action.kind === 'requestAllocation') {
-        const allocated = await this.allocate(tenant, order, em, settings.syncEnclosures, signal);
-        await em.flush();
-        if (allocated) {
+        if (await this.#allocate(tenant, order, em, settings.syncEnclosures, signal)) {
           await this.evaluate(tenant, orderId, { kind: 'allocationReported' }, signal);
           return;
         }
@@ -152,7 +149,7 @@ export class OrderActions {
           subjectId: order.id,
           kind: 'order.allocatedStatus',
           outcome: 'success',
-          message: `全明細が引当済みのため、ステータスを「${from}」から「${status.name}」に変更しました / Every line is allocated: status changed from ${from} to ${status.name}`,
+          message: { code: 'orderAllocatedStatus', params: { from, to: status.name } },
         });
       } else {
         repos.syncEvents.record({
@@ -160,7 +157,7 @@ export class OrderActions {
           subjectId: order.id,
           kind: 'order.shippingQueued',
           outcome: 'info',
-          message: `一括出荷の対象になりました(出荷日 ${action.shippingDate}) / Queued for bulk shipping (shipping date ${action.shippingDate})`,
+          message: { code: 'orderShippingQueued', params: { shippingDate: action.shippingDate } },
         });
       }
     }
@@ -175,121 +172,62 @@ export class OrderActions {
       ? decision.skipped.find((s) => s.reason === 'notFullyAllocated')
       : undefined;
     if (short !== undefined && order.syncReason !== short.message.ja) {
-      const lines = shortLines(order, settings.syncEnclosures).map((i) => i + 1);
+      const lines = shortLineIndexes(order.lines.getItems(), settings.syncEnclosures).map(
+        (i) => i + 1,
+      );
       order.syncReason = short.message.ja;
       repos.syncEvents.record({
         subjectType: 'order',
         subjectId: order.id,
         kind: 'order.allocationShort',
         outcome: 'warning',
-        message: `${short.message.ja}(${lines.join(', ')}行目) / ${short.message.en} (lines ${lines.join(', ')})`,
+        message: { code: 'orderAllocationShort', params: { lines } },
         detail: { shortLines: lines },
       });
     }
     await em.flush();
   }
 
-  /** 在庫引当 in Smaregi; the result is copied onto the order. Returns true when it answered. */
-  async allocate(
+  /** Asks for an allocation round and commits what came of it; true when Smaregi answered. */
+  async #allocate(
     tenant: ActiveTenant,
     order: Order,
     em: Em,
     syncEnclosures: boolean,
     signal: AbortSignal,
   ): Promise<boolean> {
-    const headId = order.smaregiOrderHeadId;
-    if (headId == null) return false;
-    const repos = tenantRepositories(em, tenant.tenantId);
-    const key = `allocate:${order.id}`;
-    const op = await repos.operations.ensure('allocateOrder', key, { type: 'order', id: order.id });
-    op.state = 'in_flight';
-    op.attempts += 1;
-    op.leaseUntil = new Date(this.deps.clock.now() + this.deps.settings.leaseMs);
+    const result = await this.allocation.allocate(tenant, order, em, syncEnclosures, signal);
     await em.flush();
-    let remote: SmaregiOrder;
-    try {
-      // Allocation is idempotent in Smaregi (it takes what is still missing), so an unknown
-      // outcome is settled by simply asking again on the next trigger.
-      remote = await this.deps.smaregi
-        .forContract(tenant.contractId)
-        .orderShipment.orders.allocate(headId, { signal, priority: ALLOCATION_PRIORITY });
-    } catch (error) {
-      op.state = 'unknown';
-      op.lastError = smaregiReason(error);
-      op.leaseUntil = null;
-      repos.syncEvents.record({
-        subjectType: 'order',
-        subjectId: order.id,
-        kind: 'order.allocationFailed',
-        outcome: 'warning',
-        message: `在庫引当の照会に失敗しました: ${op.lastError} / Allocation inquiry failed: ${op.lastError}`,
-        operationId: op.id,
-      });
-      return false;
-    }
-    op.state = 'succeeded';
-    op.remoteId = remote.orderHeadId;
-    op.leaseUntil = null;
-    op.lastError = null;
-    copyAllocation(order, remote, syncEnclosures);
-    repos.syncEvents.record({
-      subjectType: 'order',
-      subjectId: order.id,
-      kind: 'order.allocated',
-      outcome: remote.allocationStatus === 'allocated' ? 'success' : 'warning',
-      message: `在庫引当を照会しました: ${remote.allocationStatus} / Allocation inquiry: ${remote.allocationStatus}`,
-      operationId: op.id,
-    });
-    return true;
+    return result === 'answered';
   }
 
-  /** The 受注店舗's automatic allocation, cached for a few minutes; null when it cannot be read. */
-  async orderStore(
-    tenant: ActiveTenant,
-    storeId: string,
-    signal: AbortSignal,
-  ): Promise<{ autoAllocation: boolean } | null> {
-    const key = `${tenant.contractId}:${storeId}`;
-    const cached = this.#stores.get(key);
-    const now = this.deps.clock.now();
-    if (cached !== undefined && now - cached.at < STORE_CACHE_MS)
-      return { autoAllocation: cached.autoAllocation };
-    try {
-      const store = await this.deps.smaregi
-        .forContract(tenant.contractId)
-        .orderShipment.stores.get(storeId, { signal, priority: ALLOCATION_PRIORITY });
-      const autoAllocation = store.autoAllocation === true;
-      this.#stores.set(key, { autoAllocation, at: now });
-      return { autoAllocation };
-    } catch (error) {
-      this.deps.logger.warn(
-        { tenantId: tenant.tenantId, storeId, err: smaregiReason(error) },
-        'order store could not be read',
-      );
-      return null;
+  /**
+   * Allocation rounds left unfinished (a crash, a lost answer, a hand-back at shutdown): resolved
+   * by reading Smaregi, or asked again, then the status rules act on the answer.
+   */
+  async resumeAllocations(tenant: ActiveTenant, signal: AbortSignal): Promise<void> {
+    for (const orderId of await this.allocation.unfinished(tenant)) {
+      if (stopRequested(this.deps, signal)) return;
+      const em = forkEm(this.deps.orm);
+      const order = await tenantRepositories(em, tenant.tenantId).orders.findWithLines(orderId);
+      if (order === null) continue;
+      const settings = await readSettings(em, tenant.tenantId);
+      if (await this.#allocate(tenant, order, em, settings.syncEnclosures, signal))
+        await this.evaluate(tenant, orderId, { kind: 'allocationReported' }, signal);
     }
   }
 }
 
-/**
- * Copies Smaregi's allocation onto the order. Details are in the order the lines were sent (the
- * payload builder keeps line order and appends the adjustment line), so detail i is sent line i.
- */
-export function copyAllocation(order: Order, remote: SmaregiOrder, syncEnclosures: boolean): void {
-  order.allocationStatus = remote.allocationStatus;
-  sentLines(order, syncEnclosures).forEach((line, i) => {
-    const detail = remote.details[i];
-    if (detail !== undefined) line.allocatedQuantity = detail.allocatedQuantity;
-  });
-}
-
-/** 0-based indexes (among all lines) of sent lines without their full quantity allocated. */
-export function shortLines(order: Order, syncEnclosures: boolean): number[] {
-  return [...order.lines.getItems()]
-    .sort((a, b) => a.lineNo - b.lineNo)
-    .flatMap((l, i) =>
-      (syncEnclosures || !l.isEnclosure) && l.allocatedQuantity < l.quantity ? [i] : [],
-    );
+/** A stored order as the status decisions' input (`lines` null when they were not loaded). */
+export function decisionOrderOf(
+  order: Order,
+  lines: readonly OrderLine[] | null,
+  syncEnclosures: boolean,
+): StatusDecisionInput['order'] {
+  return statusDecisionOrder(
+    { ...order, statusId: order.status.id, statusCategory: order.status.category, lines },
+    syncEnclosures,
+  );
 }
 
 /** The first active status of a category (for shipped / cancelled moves), by sort order. */

@@ -1,6 +1,7 @@
-import { forkEm, tenantRepositories, type Em } from '@renkei/persistence';
+import { forkEm, tenantRepositories, type Em, type OperationLedger } from '@renkei/persistence';
 import type { Order as SmaregiOrder } from '@renkei/smaregi-client';
 import type { WorkerDeps } from '../deps.js';
+import { createLedger } from '../smaregi/ledger.js';
 import type { ActiveTenant } from '../tenants/active-tenants.js';
 import { firstStatusOf } from './order-actions.js';
 
@@ -11,38 +12,53 @@ import { firstStatusOf } from './order-actions.js';
  * nothing the second time; in particular a cancel releases the allocation exactly once.
  */
 export class OrderEvents {
-  constructor(private readonly deps: WorkerDeps) {}
+  readonly #ledger: OperationLedger;
 
-  /** Marks an order shipped (status of category 'shipped'); false when already done. */
+  constructor(private readonly deps: WorkerDeps) {
+    this.#ledger = createLedger(deps);
+  }
+
+  /** Smaregi shows the order shipped: marked shipped once (ledger `ship:<id>`); false if done. */
   async shipped(
     em: Em,
     tenant: ActiveTenant,
     orderId: string,
-    remote: Pick<SmaregiOrder, 'shippingDate' | 'slipNumber'> | null,
+    remote: Pick<SmaregiOrder, 'orderHeadId' | 'shippingDate' | 'slipNumber'>,
+  ): Promise<boolean> {
+    const seen = await this.#ledger.recordObserved(
+      em,
+      tenant.tenantId,
+      'shipOrders',
+      `ship:${orderId}`,
+      { type: 'order', id: orderId },
+      remote.orderHeadId,
+    );
+    if (!seen.first) return false;
+    return this.applyShipped(em, tenant, orderId, seen.id, remote);
+  }
+
+  /** The order's side of a shipment (status of category 'shipped', date, slip number). */
+  async applyShipped(
+    em: Em,
+    tenant: ActiveTenant,
+    orderId: string,
+    operationId: string,
+    remote: Pick<SmaregiOrder, 'shippingDate' | 'slipNumber'>,
   ): Promise<boolean> {
     const repos = tenantRepositories(em, tenant.tenantId);
-    const op = await repos.operations.ensure('shipOrders', `ship:${orderId}`, {
-      type: 'order',
-      id: orderId,
-    });
-    if (op.state === 'succeeded') return false;
     const order = await repos.orders.findById(orderId);
     if (order === null) return false;
-    op.state = 'succeeded';
-    op.leaseUntil = null;
-    op.lastError = null;
-    op.remoteId = order.smaregiOrderHeadId ?? null;
     const shipped = await firstStatusOf(repos, 'shipped');
     if (shipped !== null) order.status = shipped;
-    if (remote?.shippingDate != null) order.shippingDate = remote.shippingDate.slice(0, 10);
-    if (remote?.slipNumber != null) order.slipNumber = remote.slipNumber;
+    if (remote.shippingDate != null) order.shippingDate = remote.shippingDate.slice(0, 10);
+    if (remote.slipNumber != null) order.slipNumber = remote.slipNumber;
     repos.syncEvents.record({
       subjectType: 'order',
       subjectId: order.id,
       kind: 'order.shipped',
       outcome: 'success',
-      message: `スマレジで出荷済みになりました${shipped ? `(ステータス「${shipped.name}」)` : ''} / Shipped in Smaregi`,
-      operationId: op.id,
+      message: { code: 'orderShipped', params: { status: shipped?.name ?? null } },
+      operationId,
     });
     return true;
   }
@@ -51,17 +67,24 @@ export class OrderEvents {
    * Cancels an order on Renkei's side after Smaregi cancelled it: status of category
    * 'cancelled', sync state canceled, allocation released. Once only (ledger `cancel:<id>`).
    */
-  async canceled(em: Em, tenant: ActiveTenant, orderId: string): Promise<boolean> {
+  async canceled(
+    em: Em,
+    tenant: ActiveTenant,
+    orderId: string,
+    orderHeadId: string,
+  ): Promise<boolean> {
     const repos = tenantRepositories(em, tenant.tenantId);
-    const op = await repos.operations.ensure('cancelOrder', `cancel:${orderId}`, {
-      type: 'order',
-      id: orderId,
-    });
-    if (op.state === 'succeeded') return false;
     const order = await repos.orders.findWithLines(orderId);
     if (order === null) return false;
-    op.state = 'succeeded';
-    op.remoteId = order.smaregiOrderHeadId ?? null;
+    const seen = await this.#ledger.recordObserved(
+      em,
+      tenant.tenantId,
+      'cancelOrder',
+      `cancel:${orderId}`,
+      { type: 'order', id: orderId },
+      orderHeadId,
+    );
+    if (!seen.first) return false;
     const released = order.lines.getItems().reduce((sum, l) => sum + l.allocatedQuantity, 0);
     for (const line of order.lines.getItems()) line.allocatedQuantity = 0;
     order.allocationStatus = 'unallocated';
@@ -73,9 +96,9 @@ export class OrderEvents {
       subjectId: order.id,
       kind: 'order.canceled',
       outcome: 'warning',
-      message: `スマレジでキャンセルされました。引当 ${released} 点を解除しました / Cancelled in Smaregi; ${released} allocated unit(s) released`,
+      message: { code: 'orderCanceled', params: { released } },
       detail: { released },
-      operationId: op.id,
+      operationId: seen.id,
     });
     return true;
   }
@@ -85,16 +108,19 @@ export class OrderEvents {
     tenant: ActiveTenant,
     remote: SmaregiOrder,
   ): Promise<'shipped' | 'canceled' | 'unchanged' | 'unknownOrder'> {
-    const em = forkEm(this.deps.orm);
-    const repos = tenantRepositories(em, tenant.tenantId);
-    const order = await repos.orders.findOne({ smaregiOrderHeadId: remote.orderHeadId });
-    if (order === null) return 'unknownOrder';
-    let result: 'shipped' | 'canceled' | 'unchanged' = 'unchanged';
-    if (remote.status === 'shipped' && (await this.shipped(em, tenant, order.id, remote)))
-      result = 'shipped';
-    if (remote.status === 'canceled' && (await this.canceled(em, tenant, order.id)))
-      result = 'canceled';
-    await em.flush();
-    return result;
+    // One transaction: the ledger row and the order change commit together, or neither does.
+    return forkEm(this.deps.orm).transactional(async (em) => {
+      const repos = tenantRepositories(em, tenant.tenantId);
+      const order = await repos.orders.findOne({ smaregiOrderHeadId: remote.orderHeadId });
+      if (order === null) return 'unknownOrder';
+      if (remote.status === 'shipped' && (await this.shipped(em, tenant, order.id, remote)))
+        return 'shipped';
+      if (
+        remote.status === 'canceled' &&
+        (await this.canceled(em, tenant, order.id, remote.orderHeadId))
+      )
+        return 'canceled';
+      return 'unchanged';
+    });
   }
 }

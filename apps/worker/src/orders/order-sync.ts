@@ -88,18 +88,7 @@ export class OrderSync {
     // newer ones (otherwise a few hundred deferred orders would starve the rest). Orders in
     // flight under a live lease are being worked on (perhaps by a process that died): they are
     // due again when the lease ends, and are then resolved by a read before anything is resent.
-    const deferred = (
-      await repos.operations.find(
-        {
-          kind: 'registerOrder',
-          $or: [
-            { state: { $in: ['pending', 'unknown'] }, nextAttemptAt: { $gt: new Date(now) } },
-            { state: 'in_flight', leaseUntil: { $gt: new Date(now) } },
-          ],
-        },
-        { limit: 10_000 },
-      )
-    ).flatMap((op) => (op.subjectId == null ? [] : [op.subjectId]));
+    const deferred = await this.registrar.ledger.notDueSubjects(tenant.tenantId, 'registerOrder');
     const ids = (
       await repos.orders.find(
         { syncState: 'pending', ...(deferred.length > 0 ? { id: { $nin: deferred } } : {}) },

@@ -1,19 +1,17 @@
 import {
   createProductIndex,
-  integrationSettingsSchema,
   normalizeCode,
   type IntegrationSettings,
   type OmsOrder,
   type OrderPayloadContext,
-  type ProblemCode,
   type ProductIndexEntry,
   type TaxMode,
 } from '@renkei/domain';
 import {
   type ListedProduct,
+  parseSettings,
   tenantRepositories,
   type Em,
-  type IntegrationSettings as SettingsRow,
   type Order,
   type TenantRepositories,
 } from '@renkei/persistence';
@@ -21,6 +19,7 @@ import {
 /**
  * Adapters from stored rows to the domain's inputs. The worker decides nothing itself: it hands
  * the domain the facts (order, shop, mappings, imported products, settings) and acts on the answer.
+ * The order itself is read with persistence's `toOmsOrder`, the one mapping of its columns.
  */
 
 /**
@@ -30,45 +29,6 @@ import {
 export async function readSettings(em: Em, tenantId: string): Promise<IntegrationSettings> {
   const row = await tenantRepositories(em.fork(), tenantId).settings.get();
   return parseSettings(row);
-}
-
-/** The tenant's settings, parsed by the domain schema (defaults for missing keys). */
-export function parseSettings(row: SettingsRow | null): IntegrationSettings {
-  return integrationSettingsSchema.parse({
-    ...(row?.values ?? {}),
-    integrationEnabled: row?.integrationEnabled ?? false,
-  });
-}
-
-/** A stored order as the domain's OMS order (lines in line order). */
-export function toOmsOrder(order: Order): OmsOrder {
-  const lines = [...order.lines.getItems()].sort((a, b) => a.lineNo - b.lineNo);
-  return {
-    shopId: order.shop.id,
-    orderNumber: order.orderNumber,
-    orderedAt: order.orderedAt.toISOString(),
-    paymentMethodId: order.paymentMethod.id,
-    lines: lines.map((l) => ({
-      productCode: l.productCode ?? null,
-      managementNumber: l.managementNumber ?? null,
-      name: l.name,
-      unitPrice: l.unitPrice,
-      quantity: l.quantity,
-      isEnclosure: l.isEnclosure,
-    })),
-    shippingFee: order.shippingFee,
-    commission: order.commission,
-    giftWrapFee: order.giftWrapFee,
-    pointUse: order.pointUse,
-    coupon: order.coupon,
-    mallCoupon: order.mallCoupon,
-    adjustment: order.adjustment,
-    externalTax: order.externalTax,
-    ...(order.total === null || order.total === undefined ? {} : { total: order.total }),
-    deliveryDate: order.deliveryDate ?? null,
-    shippingDate: order.shippingDate ?? null,
-    statusId: order.status.id,
-  };
 }
 
 /** The index entry of an imported product (only products that carry a Smaregi product ID). */
@@ -128,27 +88,12 @@ export async function payloadContextFor(
       name: order.shop.name,
       taxMode: order.shop.taxMode as TaxMode,
       orderStoreId: order.shop.orderStoreId ?? null,
+      orderCodePrefix: order.shop.orderCodePrefix ?? null,
     },
     paymentMethods: new Map(methods.map((m) => [m.id, m.smaregiPaymentMethodId ?? null])),
     products: await productIndexFor(repos, oms.lines, settings),
   };
 }
-
-/**
- * Problems that the merchant fixes outside the order (mappings, settings, product import): the
- * order waits and goes through by itself once the cause is fixed. Any other problem is in the
- * order itself.
- */
-export const FIXABLE_ELSEWHERE: ReadonlySet<ProblemCode> = new Set<ProblemCode>([
-  'shopNotMapped',
-  'paymentMethodNotMapped',
-  'productNotFound',
-  'productAmbiguous',
-  'dummyProductCodeNotSet',
-  'dummyProductNotFound',
-  'adjustmentProductCodeNotSet',
-  'adjustmentProductNotFound',
-]);
 
 /** The lines that were sent to Smaregi, in line order (enclosures only when synced). */
 export function sentLines(order: Order, syncEnclosures: boolean) {

@@ -1,101 +1,84 @@
 import {
-  buildSmaregiOrderPayload,
-  type DetailSource,
-  type OrderPayloadResult,
-  type SmaregiOrderPayload,
-} from '@renkei/domain';
-import {
   forkEm,
-  Operation,
-  Order,
-  SmaregiConnection,
   tenantRepositories,
-  UniqueConstraintViolationException,
-  type Em,
+  type LedgerClaim,
+  type OperationLedger,
 } from '@renkei/persistence';
-import type { Order as SmaregiOrder } from '@renkei/smaregi-client';
+import { CallPriority } from '@renkei/domain';
+import { isSmaregiApiError, type OrderCodeLookup } from '@renkei/smaregi-client';
 import { stopRequested, type WorkerDeps } from '../deps.js';
-import { backoffMs, classifyWriteFailure, smaregiReason } from '../smaregi/outcome.js';
+import { createLedger, releaseAfterFailure } from '../smaregi/ledger.js';
+import { classifyWriteFailure, smaregiReason, type WriteFailure } from '../smaregi/outcome.js';
 import { gatedWrite, notSentAtShutdown } from '../smaregi/send-gate.js';
 import type { ActiveTenant } from '../tenants/active-tenants.js';
-import { FIXABLE_ELSEWHERE, readSettings, payloadContextFor, toOmsOrder } from './order-view.js';
+import {
+  commitCollision,
+  commitNeedsCheck,
+  commitRefused,
+  commitRegistered,
+  type RegisteredOrder,
+} from './registration-commit.js';
+import {
+  fingerprintOf,
+  markUnsendableById,
+  planRegistration,
+  REGISTER_KIND,
+  sameOrder,
+  type RegisterResult,
+  type RegistrationPayload,
+  type RegistrationPlan,
+} from './registration-plan.js';
 
-/** Call priority of order registration in the contract's rate budget (orders first). */
-export const ORDER_PRIORITY = 30;
+export {
+  fingerprintOf,
+  registerOrderKey,
+  type RegisterResult,
+  type SentFingerprint,
+} from './registration-plan.js';
+export { applyLineAllocation } from './registration-commit.js';
 
-export type RegisterResult =
-  /** Registered by this call (or found registered while resolving an unknown outcome). */
-  | 'registered'
-  /** Already registered before: nothing sent. */
-  | 'alreadyRegistered'
-  /** Waits for a fix elsewhere (mapping, product, setting); the reason is on the order. */
-  | 'waiting'
-  /** Smaregi refused it, or the order itself is wrong; the reason is on the order. */
-  | 'failed'
-  /** Outcome unknown or rate limited: tried again after a backoff (read first when unknown). */
-  | 'retryLater'
-  /** Another worker holds the in-flight lease. */
-  | 'busy'
-  /** Nothing to do (order gone, integration off, connection refused). */
-  | 'skipped'
-  /** The worker is stopping: not started (or handed back before anything was sent). */
-  | 'stopped';
+const NOT_SENT = 'worker stopping: not sent';
 
-const OP_KIND = 'registerOrder' as const;
-export const registerOrderKey = (orderId: string): string => `order:${orderId}`;
-
-/**
- * What was sent, kept on the ledger row: an order found by its code is only taken for ours when
- * it carries the same lines and total. Two shops mapped to one 受注店舗 can use the same order
- * number; their orders must never be confused.
- */
-export interface SentFingerprint {
-  total: number;
-  /** `productId×quantity` per detail, in order. */
-  lines: string;
+/** The orderHeadId Smaregi gave a registration whose answer did not match our model. */
+function registeredId(error: unknown): string | undefined {
+  if (!isSmaregiApiError(error) || error.kind !== 'bad_response') return undefined;
+  return error.remoteId === undefined || error.remoteId === '' ? undefined : error.remoteId;
 }
 
-export function fingerprintOf(order: {
-  total: number;
-  details: readonly { productId: string; quantity: number }[];
-}): SentFingerprint {
-  return {
-    total: order.total,
-    lines: order.details.map((d) => `${d.productId}x${d.quantity}`).join(','),
-  };
-}
-
-function sameOrder(remote: SmaregiOrder, sent: SentFingerprint | null): boolean {
-  if (sent === null) return true;
-  const found = fingerprintOf(remote);
-  return found.total === sent.total && found.lines === sent.lines;
-}
-
-interface Claim {
-  opId: string;
-  attempts: number;
-  /** What the remote order must look like to be ours (null: unknown, accept the code match). */
-  fingerprint: SentFingerprint | null;
-  storeId: string;
-  orderCode: string;
-  /** The outcome of an earlier call is unknown: look the order up before sending. */
-  mustResolve: boolean;
-  built: OrderPayloadResult;
+/** True when another Renkei order is registered as `orderHeadId` (it is that order's, not ours). */
+async function registeredAsAnother(
+  deps: WorkerDeps,
+  tenant: ActiveTenant,
+  orderId: string,
+  orderHeadId: string,
+): Promise<boolean> {
+  const repos = tenantRepositories(forkEm(deps.orm), tenant.tenantId);
+  const holders = await repos.orders.find(
+    { smaregiOrderHeadId: orderHeadId, id: { $ne: orderId } },
+    { limit: 1 },
+  );
+  return holders.length > 0;
 }
 
 /**
  * 受注登録 through the operation ledger (docs/reliability.md item 1):
  *
- *   ledger row (tenant, registerOrder, order:<id>) → in_flight with a lease, committed BEFORE the
- *   call → POST /orders → committed as succeeded with the orderHeadId.
+ *   ledger row (tenant, registerOrder, order:<id>) → claimed in flight with a lease, committed
+ *   BEFORE the call → POST /orders → committed as succeeded with the orderHeadId.
  *
- * A row found in_flight with an expired lease, or unknown (timeout, reset, 5xx, abort), is resolved
+ * A row found in flight with an expired lease, or unknown (timeout, reset, 5xx, abort), is resolved
  * by looking the order code up in its 受注店舗 before anything is sent again, so an order reaches
- * Smaregi once whatever point the previous attempt died at. The claim is a compare-and-set on
- * (state, attempts), so two workers never send the same order at the same time.
+ * Smaregi once whatever point the previous attempt died at. Smaregi's "already registered" answer
+ * is resolved the same way when this order's earlier attempt was lost; otherwise the code belongs
+ * to another order (two shops with one 受注店舗 and the same order number) and the order is held
+ * with that reason. A lookup that cannot decide leaves the order 要確認, never sent twice.
  */
 export class OrderRegistrar {
-  constructor(private readonly deps: WorkerDeps) {}
+  readonly ledger: OperationLedger;
+
+  constructor(private readonly deps: WorkerDeps) {
+    this.ledger = createLedger(deps);
+  }
 
   async register(
     tenant: ActiveTenant,
@@ -104,469 +87,228 @@ export class OrderRegistrar {
   ): Promise<RegisterResult> {
     // After the stop request no registration begins; the ones in flight finish.
     if (stopRequested(this.deps)) return 'stopped';
-    const claim = await this.#claim(tenant, orderId);
-    if (typeof claim === 'string') return claim;
+    const plan = await planRegistration(this.deps, this.ledger, tenant, orderId);
+    if (typeof plan === 'string') return plan;
+    const claim = await this.ledger.claim(plan.entry, plan.sent);
+    if (claim === null) return 'busy';
+    await tenantRepositories(forkEm(this.deps.orm), tenant.tenantId).orders.update(
+      { id: orderId },
+      {
+        syncState: 'pending',
+        syncAttempts: plan.syncAttempts + 1,
+        updatedAt: new Date(this.deps.clock.now()),
+      },
+    );
     if (stopRequested(this.deps)) {
-      // The stop arrived while claiming and nothing was sent: hand the order back at once
-      // (`unknown` keeps the rule that an earlier attempt is looked up before any resend).
-      await this.#release(
-        tenant,
-        claim,
-        claim.mustResolve ? 'unknown' : 'pending',
-        'worker stopping: not sent',
-        0,
-      );
+      // The stop arrived while claiming and nothing was sent: hand the order back at once.
+      await this.ledger.handBack(claim, NOT_SENT);
       return 'stopped';
     }
-    const { hooks, smaregi, metrics } = this.deps;
-    const key = registerOrderKey(orderId);
-    await hooks?.beforeRemoteCall?.(OP_KIND, key);
-    const orders = smaregi.forContract(tenant.contractId).orderShipment.orders;
-    const callOptions = { signal, priority: ORDER_PRIORITY };
+    const { hooks, metrics } = this.deps;
+    await hooks?.beforeRemoteCall?.(REGISTER_KIND, claim.businessKey);
     metrics.inFlight.inc();
     try {
-      let remote: SmaregiOrder | undefined;
-      if (claim.mustResolve) {
-        try {
-          remote = await orders.findByOrderCode(claim.storeId, claim.orderCode, callOptions);
-        } catch (error) {
-          await this.#release(tenant, claim, 'unknown', smaregiReason(error));
-          return 'retryLater';
-        }
-        metrics.operations.inc({
-          kind: OP_KIND,
-          result: remote ? 'resolvedFound' : 'resolvedAbsent',
-        });
-        if (remote !== undefined && !sameOrder(remote, claim.fingerprint)) {
-          return await this.#fail(tenant, orderId, claim, collision(claim, remote));
-        }
-      }
-      if (remote === undefined) {
-        if (!claim.built.ok) {
-          // Resolved as never registered, and it cannot be sent as it is: back to waiting.
-          await this.#release(tenant, claim, 'pending', null);
-          return this.#markProblems(tenant, orderId, claim.built);
-        }
-        if (claim.mustResolve) await this.#remember(tenant, claim, claim.built.payload);
-        const payload = claim.built.payload;
-        try {
-          remote = await gatedWrite(this.deps.stopping, () =>
-            orders.register(payload, callOptions),
-          );
-        } catch (error) {
-          if (notSentAtShutdown(error)) {
-            // The stop came while the call waited for its token or rate budget: nothing left.
-            await this.#release(
-              tenant,
-              claim,
-              claim.mustResolve ? 'unknown' : 'pending',
-              'worker stopping: not sent',
-              0,
-            );
-            return 'stopped';
-          }
-          const failure = classifyWriteFailure(error);
-          if (failure.kind === 'duplicate') {
-            // Smaregi already has this order code: an earlier attempt reached it.
-            try {
-              remote = await orders.findByOrderCode(claim.storeId, claim.orderCode, callOptions);
-            } catch {
-              remote = undefined;
-            }
-            if (remote === undefined) {
-              await this.#release(tenant, claim, 'unknown', failure.message);
-              return 'retryLater';
-            }
-            if (!sameOrder(remote, fingerprintOf(claim.built.payload))) {
-              return await this.#fail(tenant, orderId, claim, collision(claim, remote));
-            }
-          } else {
-            return await this.#fail(tenant, orderId, claim, failure);
-          }
-        }
-      }
-      await hooks?.afterRemoteCall?.(OP_KIND, key);
-      await this.#commitSuccess(tenant, orderId, claim, remote);
-      metrics.operations.inc({ kind: OP_KIND, result: 'succeeded' });
-      await hooks?.afterCommit?.(OP_KIND, key);
+      const remote = await this.#resolveOrSend(tenant, plan, claim, signal);
+      if (typeof remote === 'string') return remote;
+      await hooks?.afterRemoteCall?.(REGISTER_KIND, claim.businessKey);
+      await commitRegistered(
+        this.deps,
+        this.ledger,
+        tenant,
+        orderId,
+        claim,
+        remote,
+        plan.built.ok ? plan.built.detailSources : null,
+      );
+      await hooks?.afterCommit?.(REGISTER_KIND, claim.businessKey);
       return 'registered';
     } finally {
       metrics.inFlight.dec();
     }
   }
 
-  /** Reads the order and its ledger row, decides, and marks the row in flight (or returns why not). */
-  async #claim(tenant: ActiveTenant, orderId: string): Promise<Claim | RegisterResult> {
-    const { orm, clock } = this.deps;
-    const em = forkEm(orm);
-    const repos = tenantRepositories(em, tenant.tenantId);
-    const order = await repos.orders.findWithLines(orderId);
-    if (order === null) return 'skipped';
-    const key = registerOrderKey(orderId);
-    let op = await repos.operations.findByKey(OP_KIND, key);
-    if (op === null) {
-      op = repos.operations.create({
-        kind: OP_KIND,
-        businessKey: key,
-        subjectType: 'order',
-        subjectId: order.id,
-      });
-      try {
-        await em.flush();
-      } catch (error) {
-        if (error instanceof UniqueConstraintViolationException) return 'busy';
-        throw error;
-      }
-    }
-    const now = clock.now();
-    let mustResolve = false;
-    switch (op.state) {
-      case 'succeeded':
-        if (order.syncState !== 'registered' && order.syncState !== 'canceled') {
-          // The ledger knows better than the order row (e.g. repaired by hand): align it.
-          order.syncState = 'registered';
-          order.smaregiOrderHeadId = op.remoteId ?? order.smaregiOrderHeadId ?? null;
-          await em.flush();
-        }
-        return 'alreadyRegistered';
-      case 'in_flight':
-        if (op.leaseUntil != null && op.leaseUntil.getTime() > now) return 'busy';
-        mustResolve = true;
-        break;
-      case 'unknown':
-        if (op.nextAttemptAt != null && op.nextAttemptAt.getTime() > now) return 'retryLater';
-        mustResolve = true;
-        break;
-      case 'failed':
-        // Failed stays failed until the merchant asks again (the API sets the order back to pending).
-        if (order.syncState === 'failed') return 'failed';
-        break;
-      case 'pending':
-        if (op.nextAttemptAt != null && op.nextAttemptAt.getTime() > now) return 'retryLater';
-        break;
-    }
-    if (order.syncState === 'registered' || order.syncState === 'canceled')
-      return 'alreadyRegistered';
-    const settings = await readSettings(em, tenant.tenantId);
-    if (!settings.integrationEnabled) return 'skipped';
-
-    const oms = toOmsOrder(order);
-    const built = buildSmaregiOrderPayload(
-      oms,
-      await payloadContextFor(repos, order, oms, settings),
-    );
-    const previous = op.payload as
-      { storeId?: string; orderCode?: string; fingerprint?: SentFingerprint } | null | undefined;
-    const storeId = built.ok
-      ? built.payload.storeId
-      : (previous?.storeId ?? order.shop.orderStoreId ?? '');
-    const orderCode = built.ok ? built.payload.orderCode : (previous?.orderCode ?? order.orderCode);
-    if (mustResolve && previous?.storeId && previous.orderCode) {
-      // Resolve with what was sent, even if the mapping changed meanwhile.
-      if (!built.ok || previous.storeId !== storeId || previous.orderCode !== orderCode) {
-        return this.#claimRow(em, tenant, op, now, {
-          storeId: previous.storeId,
-          orderCode: previous.orderCode,
-          fingerprint: previous.fingerprint ?? null,
-          mustResolve: true,
-          built,
-          order,
-        });
-      }
-    }
-    if (!built.ok && !mustResolve) return this.#markProblems(tenant, orderId, built, em, order);
-    if (storeId === '' || orderCode === '')
-      return this.#markProblems(tenant, orderId, built, em, order);
-    // Resolving: compare with what was sent before; sending: with what is about to be sent.
-    const fingerprint = mustResolve
-      ? (previous?.fingerprint ?? null)
-      : built.ok
-        ? fingerprintOf(built.payload)
-        : null;
-    return this.#claimRow(em, tenant, op, now, {
-      storeId,
-      orderCode,
-      fingerprint,
-      mustResolve,
-      built,
-      order,
-    });
-  }
-
-  async #claimRow(
-    em: Em,
+  /** Looks an earlier attempt up when its outcome is unknown, and sends only when it is absent. */
+  async #resolveOrSend(
     tenant: ActiveTenant,
-    op: Operation,
-    now: number,
-    c: {
-      storeId: string;
-      orderCode: string;
-      fingerprint: SentFingerprint | null;
-      mustResolve: boolean;
-      built: OrderPayloadResult;
-      order: Order;
-    },
-  ): Promise<Claim | RegisterResult> {
-    const { storeId, orderCode, fingerprint, mustResolve, built, order } = c;
-    const claimed = await em.nativeUpdate(
-      Operation,
-      { id: op.id, tenant: tenant.tenantId, state: op.state, attempts: op.attempts },
-      {
-        state: 'in_flight',
-        attempts: op.attempts + 1,
-        leaseUntil: new Date(now + this.deps.settings.leaseMs),
-        nextAttemptAt: null,
-        payload: { storeId, orderCode, fingerprint },
-        updatedAt: new Date(now),
-      },
-    );
-    if (claimed !== 1) return 'busy';
-    await em.nativeUpdate(
-      Order,
-      { id: order.id, tenant: tenant.tenantId },
-      { syncState: 'pending', syncAttempts: order.syncAttempts + 1, updatedAt: new Date(now) },
-    );
-    return {
-      opId: op.id,
-      attempts: op.attempts + 1,
-      fingerprint,
-      storeId,
-      orderCode,
-      mustResolve,
-      built,
+    plan: RegistrationPlan,
+    claim: LedgerClaim,
+    signal: AbortSignal,
+  ): Promise<RegisteredOrder | RegisterResult> {
+    const orders = this.deps.smaregi.forContract(tenant.contractId).orderShipment.orders;
+    const options = { signal, priority: CallPriority.registerOrder };
+    const sent = claim.payload as RegistrationPayload;
+    if (claim.mustResolve) {
+      const seen = await this.#lookUp(tenant, plan, claim, sent, options);
+      if (seen !== 'absent') return seen;
+    }
+    if (!plan.built.ok) {
+      // Resolved as never registered, and it cannot be sent as it is: back to waiting.
+      await this.ledger.release(claim, 'pending', null, 0);
+      return markUnsendableById(this.deps, tenant, plan.orderId, plan.built);
+    }
+    const payload = plan.built.payload;
+    const now: RegistrationPayload = {
+      storeId: payload.storeId,
+      orderCode: payload.orderCode,
+      fingerprint: fingerprintOf(payload),
+      orderDateTime: payload.orderDateTime,
     };
+    // Absent: what is sent now may differ from the earlier attempt (mapping changed meanwhile).
+    if (claim.mustResolve) await this.ledger.remember(claim, now);
+    try {
+      return await gatedWrite(this.deps.stopping, () => orders.register(payload, options));
+    } catch (error) {
+      if (notSentAtShutdown(error)) {
+        // The stop came while the call waited for its token or rate budget: nothing left.
+        await this.ledger.handBack(claim, NOT_SENT);
+        return 'stopped';
+      }
+      const registeredAs = registeredId(error);
+      if (registeredAs !== undefined) {
+        // Smaregi registered it and gave its ID, but the rest of the answer was not our model:
+        // registered all the same (never sent again); read it back for the allocation if we can.
+        const read = await orders.get(registeredAs, options).catch(() => undefined);
+        return read ?? { orderHeadId: registeredAs, orderCode: payload.orderCode };
+      }
+      const failure = classifyWriteFailure(error);
+      if (failure.kind !== 'duplicate') return this.#afterFailure(tenant, plan, claim, failure);
+      if (!claim.mustResolve) {
+        // Every earlier attempt of this order certainly had no effect (the ledger says so): the
+        // order Smaregi already has under this code is another order's. Name it if we can.
+        const other = await orders
+          .lookupByOrderCode(
+            payload.storeId,
+            payload.orderCode,
+            { orderDateTime: payload.orderDateTime },
+            options,
+          )
+          .catch(() => undefined);
+        await commitCollision(
+          this.deps,
+          this.ledger,
+          tenant,
+          plan.orderId,
+          claim,
+          now,
+          other?.outcome === 'found' ? other.order.orderHeadId : null,
+        );
+        this.deps.metrics.operations.inc({ kind: REGISTER_KIND, result: 'collision' });
+        return 'waiting';
+      }
+      // An earlier attempt of this order was lost, the lookup found nothing, and now Smaregi has
+      // the code: perhaps that attempt landed meanwhile. Look again, under the same rules.
+      const seen = await this.#lookUp(tenant, plan, claim, now, options);
+      if (seen !== 'absent') return seen;
+      await this.ledger.release(claim, 'unknown', failure.message);
+      return 'retryLater';
+    }
   }
 
   /**
-   * Resolved as absent, about to send a payload that may differ from the earlier attempt's
-   * (mapping or settings changed meanwhile): record what is sent now, still in flight.
+   * Reads Smaregi for an earlier attempt of this order whose outcome is unknown. An order found
+   * under the code is taken for this one only when it is provably what this order sent: the
+   * ledger says this order sent that code to that store and its outcome was unknown (the caller
+   * only looks when it is), the lines and total are those sent, and no other Renkei order is
+   * registered as it. Anything else is a collision (held with its reason, never merged); a
+   * lookup that cannot decide is 要確認 (never sent again by itself).
    */
-  async #remember(tenant: ActiveTenant, claim: Claim, payload: SmaregiOrderPayload): Promise<void> {
-    const fingerprint = fingerprintOf(payload);
-    claim.fingerprint = fingerprint;
-    await forkEm(this.deps.orm).nativeUpdate(
-      Operation,
-      { id: claim.opId, tenant: tenant.tenantId, attempts: claim.attempts },
-      { payload: { storeId: payload.storeId, orderCode: payload.orderCode, fingerprint } },
-    );
-  }
-
-  /** Gives the claimed row back: `unknown` (read first next time) or `pending` (nothing was sent). */
-  async #release(
+  async #lookUp(
     tenant: ActiveTenant,
-    claim: Claim,
-    state: 'unknown' | 'pending',
-    error: string | null,
-    retryAfterMs?: number,
-  ): Promise<void> {
-    const { clock, settings, random } = this.deps;
-    const now = clock.now();
-    const delay =
-      retryAfterMs ??
-      backoffMs(claim.attempts, settings.retryBaseMs, settings.retryMaxMs, random ?? Math.random);
-    const em = forkEm(this.deps.orm);
-    await em.nativeUpdate(
-      Operation,
-      { id: claim.opId, tenant: tenant.tenantId, attempts: claim.attempts },
-      {
-        state,
-        leaseUntil: null,
-        nextAttemptAt: new Date(now + delay),
-        lastError: error,
-        updatedAt: new Date(now),
-      },
-    );
-    this.deps.metrics.operations.inc({
-      kind: OP_KIND,
-      result: state === 'unknown' ? 'unknown' : 'released',
-    });
-  }
-
-  async #fail(
-    tenant: ActiveTenant,
-    orderId: string,
-    claim: Claim,
-    failure: ReturnType<typeof classifyWriteFailure>,
-  ): Promise<RegisterResult> {
-    const { orm, clock, logger, metrics } = this.deps;
-    switch (failure.kind) {
-      case 'unknown':
-        await this.#release(tenant, claim, 'unknown', failure.message);
-        await this.#note(
-          tenant,
-          orderId,
-          `一時的なエラーのため再試行します: ${failure.message} / Temporary error, will retry: ${failure.message}`,
-        );
-        return 'retryLater';
-      case 'noEffect':
-        await this.#release(tenant, claim, 'pending', failure.message, failure.retryAfterMs);
-        return 'retryLater';
-      case 'reauth': {
-        await this.#release(tenant, claim, 'pending', failure.message);
-        const em = forkEm(orm);
-        await em.nativeUpdate(
-          SmaregiConnection,
-          { tenant: tenant.tenantId },
-          {
-            status: 'reauthRequired',
-            statusReason: 'unauthorized',
-            statusChangedAt: new Date(clock.now()),
-            lastError: failure.message,
-          },
-        );
-        logger.warn(
-          { tenantId: tenant.tenantId },
-          'smaregi refused the app token: connection needs re-authorisation',
-        );
-        return 'skipped';
-      }
-      case 'rejected':
-      case 'duplicate': {
-        const em = forkEm(orm);
-        await em.transactional(async (tx) => {
-          const now = new Date(clock.now());
-          await tx.nativeUpdate(
-            Operation,
-            { id: claim.opId, tenant: tenant.tenantId },
-            { state: 'failed', leaseUntil: null, lastError: failure.message, updatedAt: now },
-          );
-          const repos = tenantRepositories(tx, tenant.tenantId);
-          const order = await repos.orders.findById(orderId);
-          if (order !== null) {
-            order.syncState = 'failed';
-            order.lastSyncError = failure.message;
-            order.syncReason = null;
-          }
-          repos.syncEvents.record({
-            subjectType: 'order',
-            subjectId: orderId,
-            kind: 'order.registrationFailed',
-            outcome: 'failure',
-            message: `スマレジが受注登録を拒否しました: ${failure.message} / Smaregi refused the order: ${failure.message}`,
-            operationId: claim.opId,
-          });
-        });
-        metrics.operations.inc({ kind: OP_KIND, result: 'failed' });
-        return 'failed';
-      }
-    }
-  }
-
-  async #note(tenant: ActiveTenant, orderId: string, message: string): Promise<void> {
-    const em = forkEm(this.deps.orm);
-    await em.nativeUpdate(
-      Order,
-      { id: orderId, tenant: tenant.tenantId },
-      { lastSyncError: message },
-    );
-  }
-
-  /** Records why the order cannot be sent; a sync event only when the reason changed. */
-  async #markProblems(
-    tenant: ActiveTenant,
-    orderId: string,
-    built: OrderPayloadResult,
-    em: Em = forkEm(this.deps.orm),
-    loaded?: Order,
-  ): Promise<RegisterResult> {
-    if (built.ok) return 'skipped';
-    const repos = tenantRepositories(em, tenant.tenantId);
-    const order = loaded ?? (await repos.orders.findById(orderId));
-    if (order === null) return 'skipped';
-    const fixable = built.problems.every((p) => FIXABLE_ELSEWHERE.has(p.code));
-    const reason = built.problems.map((p) => `${p.message.ja} / ${p.message.en}`).join('\n');
-    const state = fixable ? 'waiting' : 'failed';
-    if (order.syncState !== state || order.syncReason !== reason) {
-      repos.syncEvents.record({
-        subjectType: 'order',
-        subjectId: order.id,
-        kind: fixable ? 'order.waiting' : 'order.invalid',
-        outcome: fixable ? 'warning' : 'failure',
-        message: reason,
-        detail: { problems: built.problems.map((p) => ({ code: p.code, field: p.field })) },
-      });
-    }
-    order.syncState = state;
-    order.syncReason = reason;
-    order.lastSyncError = fixable ? null : reason;
-    await em.flush();
-    this.deps.metrics.operations.inc({ kind: OP_KIND, result: state });
-    return state;
-  }
-
-  async #commitSuccess(
-    tenant: ActiveTenant,
-    orderId: string,
-    claim: Claim,
-    remote: SmaregiOrder,
-  ): Promise<void> {
-    const { orm, clock } = this.deps;
-    const em = forkEm(orm);
-    await em.transactional(async (tx) => {
-      const now = new Date(clock.now());
-      await tx.nativeUpdate(
-        Operation,
-        { id: claim.opId, tenant: tenant.tenantId },
-        {
-          state: 'succeeded',
-          leaseUntil: null,
-          nextAttemptAt: null,
-          lastError: null,
-          remoteId: remote.orderHeadId,
-          updatedAt: now,
-        },
+    plan: RegistrationPlan,
+    claim: LedgerClaim,
+    sent: RegistrationPayload,
+    options: { signal: AbortSignal; priority: number },
+  ): Promise<RegisteredOrder | RegisterResult | 'absent'> {
+    const orders = this.deps.smaregi.forContract(tenant.contractId).orderShipment.orders;
+    let seen: OrderCodeLookup;
+    try {
+      seen = await orders.lookupByOrderCode(
+        sent.storeId,
+        sent.orderCode,
+        { orderDateTime: sent.orderDateTime, maxPages: this.deps.settings.orderLookupMaxPages },
+        options,
       );
-      const repos = tenantRepositories(tx, tenant.tenantId);
-      const order = await repos.orders.findWithLines(orderId);
-      if (order === null) return;
-      order.syncState = 'registered';
-      order.smaregiOrderHeadId = remote.orderHeadId;
-      order.allocationStatus = remote.allocationStatus;
-      order.lastSyncedAt = now;
-      order.lastSyncError = null;
-      order.syncReason = null;
-      applyLineAllocation(order, remote, claim.built.ok ? claim.built.detailSources : null);
-      repos.syncEvents.record({
-        subjectType: 'order',
-        subjectId: order.id,
-        kind: 'order.registered',
-        outcome: 'success',
-        message: `スマレジに登録しました(受注ID ${remote.orderHeadId}、受注番号 ${remote.orderCode}) / Registered in Smaregi (orderHeadId ${remote.orderHeadId})`,
-        detail: {
-          orderHeadId: remote.orderHeadId,
-          allocationStatus: remote.allocationStatus,
-          resolvedByLookup: claim.mustResolve,
-        },
-        operationId: claim.opId,
-      });
-    });
+    } catch (error) {
+      await this.ledger.release(claim, 'unknown', smaregiReason(error));
+      return 'retryLater';
+    }
+    const count = (result: string) =>
+      this.deps.metrics.operations.inc({ kind: REGISTER_KIND, result });
+    switch (seen.outcome) {
+      case 'absent':
+        count('resolvedAbsent');
+        return 'absent';
+      case 'undecided':
+        count('resolvedUndecided');
+        await commitNeedsCheck(
+          this.deps,
+          this.ledger,
+          tenant,
+          plan.orderId,
+          claim,
+          sent,
+          seen.reason,
+        );
+        return 'needsCheck';
+      case 'found': {
+        const found = seen.order;
+        const ours =
+          sameOrder(found, sent.fingerprint) &&
+          !(await registeredAsAnother(this.deps, tenant, plan.orderId, found.orderHeadId));
+        if (ours) {
+          count('resolvedFound');
+          return found;
+        }
+        count('collision');
+        await commitCollision(
+          this.deps,
+          this.ledger,
+          tenant,
+          plan.orderId,
+          claim,
+          sent,
+          found.orderHeadId,
+        );
+        return 'waiting';
+      }
+    }
   }
-}
 
-/** Another order of the same 受注店舗 already uses the order code: shown, never merged. */
-function collision(claim: Claim, remote: SmaregiOrder): { kind: 'rejected'; message: string } {
-  return {
-    kind: 'rejected',
-    message: `受注番号 ${claim.orderCode} は、この受注店舗の別の受注(スマレジ受注ID ${remote.orderHeadId}、金額・明細が異なる)に使われています。受注番号を確認してください / Order code ${claim.orderCode} is already used by another order in this order store (orderHeadId ${remote.orderHeadId}, different lines or total)`,
-  };
-}
+  async #afterFailure(
+    tenant: ActiveTenant,
+    plan: RegistrationPlan,
+    claim: LedgerClaim,
+    failure: WriteFailure,
+  ): Promise<RegisterResult> {
+    switch (failure.kind) {
+      case 'unknown': {
+        await releaseAfterFailure(this.deps, this.ledger, tenant, claim, failure);
+        const note = `一時的なエラーのため再試行します: ${failure.message} / Temporary error, will retry: ${failure.message}`;
+        await tenantRepositories(forkEm(this.deps.orm), tenant.tenantId).orders.update(
+          { id: plan.orderId },
+          { lastSyncError: note },
+        );
+        return 'retryLater';
+      }
+      case 'noEffect':
+        await releaseAfterFailure(this.deps, this.ledger, tenant, claim, failure);
+        return 'retryLater';
+      case 'reauth':
+        await releaseAfterFailure(this.deps, this.ledger, tenant, claim, failure);
+        return 'skipped';
+      case 'rejected':
+      case 'duplicate':
+        return this.#refused(tenant, plan, claim, failure.message);
+    }
+  }
 
-/**
- * Copies Smaregi's allocated quantities onto the merchant's lines. `detailSources[i]` says which
- * OMS line detail i came from; without it (or when the shapes differ) lines are matched by
- * position among the lines that were sent.
- */
-export function applyLineAllocation(
-  order: Order,
-  remote: SmaregiOrder,
-  sources: DetailSource[] | null,
-): void {
-  const lines = [...order.lines.getItems()].sort((a, b) => a.lineNo - b.lineNo);
-  if (sources === null || sources.length !== remote.details.length) return;
-  remote.details.forEach((detail, i) => {
-    const source = sources[i];
-    if (source?.kind !== 'line') return;
-    const line = lines[source.lineIndex];
-    if (line !== undefined) line.allocatedQuantity = detail.allocatedQuantity;
-  });
+  async #refused(
+    tenant: ActiveTenant,
+    plan: RegistrationPlan,
+    claim: LedgerClaim,
+    reason: string,
+  ): Promise<'failed'> {
+    await commitRefused(this.deps, this.ledger, tenant, plan.orderId, claim, reason);
+    return 'failed';
+  }
 }

@@ -1,18 +1,16 @@
-import { normalizeCode } from '@renkei/domain';
+import { CallPriority, normalizeCode } from '@renkei/domain';
 import {
   forkEm,
-  ProductImportRun,
   tenantRepositories,
+  WorkerQueries,
   type Em,
   type ListedProduct,
 } from '@renkei/persistence';
 import type { Product } from '@renkei/smaregi-client';
 import { stopRequested, type WorkerDeps } from '../deps.js';
 import { smaregiReason, isTransientRead } from '../smaregi/outcome.js';
-import { connectedTenants, type ActiveTenant } from '../tenants/active-tenants.js';
+import type { ActiveTenant } from '../tenants/active-tenants.js';
 
-/** Product reads go last in the contract's budget (orders, then stock, then products). */
-export const PRODUCT_PRIORITY = 0;
 /** Smaregi's largest page: the fewest reads for the rate-limit bound. */
 export const IMPORT_PAGE_SIZE = 1000;
 
@@ -32,17 +30,13 @@ export class ProductImport {
 
   async tick({ signal, em }: { signal: AbortSignal; em: Em }): Promise<boolean> {
     if (stopRequested(this.deps, signal)) return false;
-    const tenants = new Map((await connectedTenants(em)).map((t) => [t.tenantId, t]));
-    const runs = await em.find(
-      ProductImportRun,
-      { state: { $in: ['queued', 'running'] }, tenant: { $in: [...tenants.keys()] } },
-      { orderBy: { createdAt: 'asc' }, limit: 20 },
-    );
-    em.clear();
+    const queries = new WorkerQueries(em);
+    const tenants = new Map((await queries.connectedTenants()).map((t) => [t.tenantId, t]));
+    const runs = await queries.importRunsDue([...tenants.keys()], 20);
     let more = false;
     for (const run of runs) {
       if (stopRequested(this.deps, signal)) break;
-      const tenant = tenants.get(run.tenant.id);
+      const tenant = tenants.get(run.tenantId);
       if (tenant === undefined) continue;
       const result = await this.step(tenant, run.id, signal);
       if (result === 'more') more = true;
@@ -72,7 +66,7 @@ export class ProductImport {
     const read = (page: number) =>
       products.list(
         { page, limit: IMPORT_PAGE_SIZE, sort: 'productId' },
-        { signal, priority: PRODUCT_PRIORITY },
+        { signal, priority: CallPriority.products },
       );
     let cursor = run.cursor ?? null;
     let page = Number(cursor ?? '1');
@@ -90,9 +84,8 @@ export class ProductImport {
         list = await next;
       } catch (error) {
         const failed = !isTransientRead(error);
-        await em.nativeUpdate(
-          ProductImportRun,
-          { id: runId, tenant: tenant.tenantId },
+        await tenantRepositories(em, tenant.tenantId).importRuns.update(
+          { id: runId },
           {
             lastError: smaregiReason(error),
             ...(failed ? { state: 'failed', finishedAt: new Date(this.deps.clock.now()) } : {}),
@@ -122,9 +115,8 @@ export class ProductImport {
             skipped: totals.skipped + counts.skipped,
           };
           // Compare-and-set on the cursor: if another worker committed this page first, roll back.
-          const moved = await tx.nativeUpdate(
-            ProductImportRun,
-            { id: runId, tenant: tenant.tenantId, cursor },
+          const moved = await tenantRepositories(tx, tenant.tenantId).importRuns.update(
+            { id: runId, cursor },
             {
               cursor: String(page + 1),
               ...after,
@@ -140,7 +132,14 @@ export class ProductImport {
               subjectId: runId,
               kind: 'product.imported',
               outcome: 'success',
-              message: `商品の取り込みが完了しました(${after.processed}件: 新規 ${after.created}、更新 ${after.updated}) / Product import finished (${after.processed}: ${after.created} new, ${after.updated} updated)`,
+              message: {
+                code: 'productImported',
+                params: {
+                  processed: after.processed,
+                  created: after.created,
+                  updated: after.updated,
+                },
+              },
             });
           }
         });

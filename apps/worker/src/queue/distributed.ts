@@ -1,7 +1,9 @@
 import PgBoss from 'pg-boss';
 import pg from 'pg';
+import { CallPriority } from '@renkei/domain';
 import type { Logger } from '../logger.js';
 import type { WorkerMetrics } from '../metrics.js';
+import { FetchLoop } from './fetch-loop.js';
 
 /** One order registration to run somewhere in the cluster. */
 export interface OrderTask {
@@ -9,16 +11,27 @@ export interface OrderTask {
   orderId: string;
 }
 
+/** One row of the `jobs` table to run somewhere in the cluster (the row is the truth). */
+export interface JobTask {
+  tenantId: string;
+  jobId: string;
+  /** The job's kind (`JOB_NAMES`), for the logs; the handler is chosen from the row. */
+  name: string;
+  /** The row's priority, on the `CallPriority` scale of @renkei/domain. */
+  priority: number;
+}
+
 /**
  * How several worker processes share the work on PostgreSQL (docs/operations.md, "Deployment with
  * PostgreSQL and several workers"):
- * - order registrations go through a pg-boss queue worked by every process, so the backlog is
- *   spread over all of them. The queue only distributes: that an order is never sent by two
- *   processes at once is the operation ledger's compare-and-set, and a dead process's orders are
- *   taken over when their in-flight lease ends (the order loop queues them again then);
- * - the periodic loops (jobs, webhooks, shipping, reconciliation, import, tokens) run in one
- *   process at a time, by a PostgreSQL advisory lock held for the tick (released by the server
- *   if the process dies);
+ * - order registrations and every kind of job go through pg-boss queues worked by every process,
+ *   so the backlog is spread over all of them. The queues only distribute: that an order is never
+ *   sent by two processes at once is the operation ledger's compare-and-set, that a job runs in
+ *   one process at a time is the compare-and-set of its `jobs` row, and a dead process's work is
+ *   taken over when its lease (order) or row lock (job) ends — the loops queue it again then;
+ * - the periodic loops (offering due orders and jobs, webhooks, shipping, reconciliation, import,
+ *   tokens) run in one process at a time, by a PostgreSQL advisory lock held for the tick
+ *   (released by the server if the process dies);
  * - the contract's rate budget is the client's PostgreSQL budget store (see shared-budget.ts).
  */
 export interface Distributed {
@@ -26,6 +39,10 @@ export interface Distributed {
   sendOrders(tasks: readonly OrderTask[]): Promise<void>;
   /** Starts taking order tasks from the queue, at most `concurrency` running at a time. */
   workOrders(concurrency: number, handler: (task: OrderTask) => Promise<void>): Promise<void>;
+  /** Queues the due rows of the `jobs` table (a row already queued is not queued twice). */
+  sendJobs(tasks: readonly JobTask[]): Promise<void>;
+  /** Starts taking job tasks from the queue, at most `concurrency` running at a time. */
+  workJobs(concurrency: number, handler: (task: JobTask) => Promise<void>): Promise<void>;
   /** Runs `fn` unless another process is running the tick of this name; undefined if skipped. */
   exclusive<T>(name: string, fn: () => Promise<T>): Promise<T | undefined>;
   /**
@@ -33,9 +50,9 @@ export interface Distributed {
    * running have ended (the worker aborts them when its deadline passes).
    */
   stopWorking(): Promise<void>;
-  /** Able to work: the queue is started, not stopping, and its last fetch succeeded. */
+  /** Able to work: a queue is being worked, not stopping, and no queue's last fetch failed. */
   readiness(): { ok: boolean; error?: string };
-  /** Closes the queue and the lock connection (after {@link stopWorking}). */
+  /** Closes the queues and the lock connection (after {@link stopWorking}). */
   stop(timeoutMs: number): Promise<void>;
 }
 
@@ -50,6 +67,25 @@ export interface Distributed {
 export const ORDER_QUEUE = 'renkei-order-registration';
 /** The `stately` queue of earlier versions: dropped at start (the order rows are the truth). */
 export const LEGACY_ORDER_QUEUE = 'renkei-order-register';
+/**
+ * Every kind of job in one queue, the kind in the payload, the `jobs` row ID as singleton key
+ * (policy `short`, like the order queue). One queue rather than one per kind: pg-boss orders a
+ * fetch by priority within one queue only, so this is what makes `CallPriority` hold across kinds
+ * (a status change's allocation before a product import); one fetch loop per process instead of
+ * one per kind; and the handler is already chosen by name from the row (`JobRunner`).
+ */
+export const JOB_QUEUE = 'renkei-jobs';
+
+/**
+ * pg-boss's priority for a `CallPriority`: pg-boss fetches `priority desc` (higher first), the
+ * same direction as the scale, so the number is used as it is; it must be an integer.
+ */
+export function pgBossPriority(priority: number): number {
+  if (!Number.isInteger(priority)) {
+    throw new Error(`priority must be an integer on the CallPriority scale, got ${priority}`);
+  }
+  return priority;
+}
 
 export interface PgBossDistributedOptions {
   logger: Logger;
@@ -66,30 +102,31 @@ export class PgBossDistributed implements Distributed {
   readonly #url: string;
   /** The session holding the advisory locks; opened again after it was lost. */
   #locks: pg.Client | undefined;
-  readonly #options: PgBossDistributedOptions;
-  readonly #pollMs: number;
   readonly #expireInSeconds: number;
   #locking: Promise<unknown> = Promise.resolve();
-  /** The fetch loop (set by workOrders). */
-  #working: Promise<void> | undefined;
-  readonly #running = new Set<Promise<void>>();
+  readonly #orders: FetchLoop<OrderTask>;
+  readonly #jobs: FetchLoop<JobTask>;
   #stopping = false;
-  /** Ends the fetch loop's current pause (a task finished, something was sent, stop). */
-  #wake: (() => void) | undefined;
-  /** A poke that came while the fetch loop was not pausing: its next pause ends at once. */
-  #poked = false;
-  /** The error of the fetch in progress, as seen by the SQL executor below. */
-  #fetchError: unknown;
-  /** Consecutive failed fetches (0 = the last one worked). */
-  #fetchFailures = 0;
-  #lastFetchError: string | undefined;
 
   private constructor(boss: PgBoss, url: string, options: PgBossDistributedOptions) {
     this.#boss = boss;
     this.#url = url;
-    this.#options = options;
-    this.#pollMs = options.pollMs ?? 500;
-    this.#expireInSeconds = Math.max(2, Math.ceil((2 * options.leaseMs) / 1000));
+    this.#expireInSeconds = expireInSeconds(options.leaseMs);
+    const loop = {
+      logger: options.logger,
+      metrics: options.metrics,
+      pollMs: options.pollMs ?? 500,
+    };
+    this.#orders = new FetchLoop<OrderTask>(boss, {
+      ...loop,
+      queue: ORDER_QUEUE,
+      describe: (task) => ({ ...task }),
+    });
+    this.#jobs = new FetchLoop<JobTask>(boss, {
+      ...loop,
+      queue: JOB_QUEUE,
+      describe: (task) => ({ ...task }),
+    });
   }
 
   static async start(url: string, options: PgBossDistributedOptions): Promise<PgBossDistributed> {
@@ -114,13 +151,15 @@ export class PgBossDistributed implements Distributed {
     // row and creates its partition in one statement): one at a time, under an advisory lock.
     await locks.query('SELECT pg_advisory_lock(hashtext($1))', ['renkei-worker:create-queue']);
     try {
-      if ((await boss.getQueue(ORDER_QUEUE)) === null) {
-        await boss.createQueue(ORDER_QUEUE, {
-          name: ORDER_QUEUE,
-          policy: 'short',
-          retryLimit: 0,
-          expireInSeconds: distributed.#expireInSeconds,
-        });
+      for (const name of [ORDER_QUEUE, JOB_QUEUE]) {
+        if ((await boss.getQueue(name)) === null) {
+          await boss.createQueue(name, {
+            name,
+            policy: 'short',
+            retryLimit: 0,
+            expireInSeconds: distributed.#expireInSeconds,
+          });
+        }
       }
       if ((await boss.getQueue(LEGACY_ORDER_QUEUE)) !== null) {
         await boss.deleteQueue(LEGACY_ORDER_QUEUE);
@@ -145,143 +184,38 @@ export class PgBossDistributed implements Distributed {
         name: ORDER_QUEUE,
         data: { ...task },
         singletonKey: task.orderId,
+        priority: pgBossPriority(CallPriority.registerOrder),
         retryLimit: 0,
         expireInSeconds: this.#expireInSeconds,
       })),
     );
-    this.#poke();
+    this.#orders.poke();
   }
 
-  /**
-   * Our own fetch loop instead of `boss.work()`: pg-boss's fetch swallows every SQL error (see
-   * `manager.fetch` in pg-boss 10), so the queries go through an executor that records the error
-   * for us to log and count; a slot is refilled as soon as one task ends (instead of waiting for
-   * a whole batch); and stopping stops fetching at once.
-   */
-  async workOrders(
-    concurrency: number,
-    handler: (task: OrderTask) => Promise<void>,
-  ): Promise<void> {
-    if (this.#working !== undefined || this.#stopping) return;
-    this.#working = this.#fetchLoop(Math.max(1, concurrency), handler).catch((error: unknown) => {
-      // Not expected (every step handles its errors), but never silent: logged, counted, and
-      // the worker reports itself not ready.
-      this.#fetchFailures++;
-      this.#lastFetchError = errorText(error);
-      this.#error('fetch', error, { loopEnded: true });
-    });
+  async sendJobs(tasks: readonly JobTask[]): Promise<void> {
+    if (this.#stopping || tasks.length === 0) return;
+    // As for orders: one statement, a row already queued skipped by its singleton key.
+    await this.#boss.insert(
+      tasks.map((task) => ({
+        name: JOB_QUEUE,
+        data: { ...task },
+        singletonKey: task.jobId,
+        priority: pgBossPriority(task.priority),
+        retryLimit: 0,
+        expireInSeconds: this.#expireInSeconds,
+      })),
+    );
+    this.#jobs.poke();
+  }
+
+  workOrders(concurrency: number, handler: (task: OrderTask) => Promise<void>): Promise<void> {
+    if (!this.#stopping) this.#orders.start(concurrency, handler);
     return Promise.resolve();
   }
 
-  async #fetchLoop(concurrency: number, handler: (task: OrderTask) => Promise<void>) {
-    const db = this.#boss.getDb();
-    const executor: PgBoss.Db = {
-      executeSql: async (text, values) => {
-        try {
-          return await db.executeSql(text, values);
-        } catch (error) {
-          this.#fetchError = error;
-          throw error;
-        }
-      },
-    };
-    while (!this.#stopping) {
-      const free = concurrency - this.#running.size;
-      if (free <= 0) {
-        await this.#pause(this.#pollMs);
-        continue;
-      }
-      this.#fetchError = undefined;
-      let jobs: PgBoss.Job<OrderTask>[] = [];
-      try {
-        jobs = await this.#boss.fetch<OrderTask>(ORDER_QUEUE, { batchSize: free, db: executor });
-      } catch (error) {
-        this.#fetchError = error;
-      }
-      if (this.#fetchError !== undefined) {
-        this.#fetchFailures++;
-        this.#lastFetchError = errorText(this.#fetchError);
-        this.#error('fetch', this.#fetchError, { consecutiveFailures: this.#fetchFailures });
-        // Back off (0.5 s, 1 s, 2 s ... 10 s) so a persistent failure is not a log flood.
-        await this.#pause(Math.min(10_000, this.#pollMs * 2 ** (this.#fetchFailures - 1)));
-        continue;
-      }
-      this.#fetchFailures = 0;
-      this.#lastFetchError = undefined;
-      if (this.#stopping) {
-        // Fetched while the stop arrived: not started, handed back (the order stays due).
-        await this.#settle(
-          'fail',
-          jobs.map((j) => j.id),
-          'worker stopping: not started',
-        );
-        break;
-      }
-      for (const job of jobs) this.#run(job, handler);
-      if (jobs.length < free) await this.#pause(this.#pollMs);
-    }
-  }
-
-  #run(job: PgBoss.Job<OrderTask>, handler: (task: OrderTask) => Promise<void>): void {
-    const run = (async () => {
-      try {
-        await handler(job.data);
-      } catch (error) {
-        this.#options.logger.warn(
-          { err: error, orderId: job.data.orderId, tenantId: job.data.tenantId },
-          'order task failed; the order stays due and is queued again',
-        );
-        await this.#settle('fail', [job.id], errorText(error));
-        return;
-      }
-      await this.#settle('complete', [job.id]);
-    })().finally(() => {
-      this.#running.delete(run);
-      this.#poke();
-    });
-    this.#running.add(run);
-  }
-
-  async #settle(operation: 'complete' | 'fail', ids: string[], message?: string): Promise<void> {
-    if (ids.length === 0) return;
-    try {
-      if (operation === 'complete') await this.#boss.complete(ORDER_QUEUE, ids);
-      else await Promise.all(ids.map((id) => this.#boss.fail(ORDER_QUEUE, id, { message })));
-    } catch (error) {
-      // The job then expires by itself; the order row, not the job, says what is left to do.
-      this.#error(operation, error, { jobs: ids.length });
-    }
-  }
-
-  #error(operation: string, error: unknown, detail: Record<string, unknown> = {}): void {
-    this.#options.metrics.queueErrors.inc({ operation });
-    this.#options.logger.error(
-      { err: error, queue: ORDER_QUEUE, operation, ...detail },
-      `work queue ${operation} failed`,
-    );
-  }
-
-  /** Wakes the fetch loop: now if it is pausing, else its next pause is skipped. */
-  #poke(): void {
-    if (this.#wake !== undefined) this.#wake();
-    else this.#poked = true;
-  }
-
-  #pause(ms: number): Promise<void> {
-    if (this.#stopping) return Promise.resolve();
-    if (this.#poked) {
-      this.#poked = false;
-      return Promise.resolve();
-    }
-    return new Promise<void>((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        if (this.#wake === done) this.#wake = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.#wake = done;
-    });
+  workJobs(concurrency: number, handler: (task: JobTask) => Promise<void>): Promise<void> {
+    if (!this.#stopping) this.#jobs.start(concurrency, handler);
+    return Promise.resolve();
   }
 
   /**
@@ -296,7 +230,7 @@ export class PgBossDistributed implements Distributed {
       application_name: 'renkei-worker-locks',
     });
     client.on('error', (error) => {
-      this.#error('locks', error);
+      this.#orders.error('locks', error);
       if (this.#locks === client) this.#locks = undefined;
       client.end().catch(() => undefined);
     });
@@ -332,22 +266,19 @@ export class PgBossDistributed implements Distributed {
 
   async stopWorking(): Promise<void> {
     this.#stopping = true;
-    this.#poke();
-    await this.#working;
-    await Promise.allSettled([...this.#running]);
+    await Promise.all([this.#orders.stop(), this.#jobs.stop()]);
   }
 
   readiness(): { ok: boolean; error?: string } {
     if (this.#stopping) return { ok: false, error: 'stopping' };
-    if (this.#working === undefined) return { ok: false, error: 'not working the queue yet' };
-    if (this.#fetchFailures > 0)
-      return { ok: false, error: `queue fetch failing: ${this.#lastFetchError ?? 'unknown'}` };
-    return { ok: true };
+    const loops = [this.#orders, this.#jobs];
+    if (!loops.some((l) => l.started)) return { ok: false, error: 'not working the queue yet' };
+    const failure = loops.map((l) => l.failure()).find((f) => f !== undefined);
+    return failure === undefined ? { ok: true } : { ok: false, error: failure };
   }
 
   async stop(timeoutMs: number): Promise<void> {
     this.#stopping = true;
-    this.#poke();
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       this.stopWorking(),
@@ -357,13 +288,14 @@ export class PgBossDistributed implements Distributed {
       }),
     ]);
     clearTimeout(timer);
-    // No pg-boss worker of ours is running (see workOrders): nothing for it to wait for.
+    // No pg-boss worker of ours is running (see FetchLoop): nothing for it to wait for.
     await this.#boss.stop({ graceful: false, close: true });
     await this.#locks?.end();
     this.#locks = undefined;
   }
 }
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/** A queue job left active by a dead process expires after two leases (at least 2 s). */
+export function expireInSeconds(leaseMs: number): number {
+  return Math.max(2, Math.ceil((2 * leaseMs) / 1000));
 }

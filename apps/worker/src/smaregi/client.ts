@@ -1,6 +1,7 @@
 import {
   createSmaregiClient,
   MemoryBudgetStore,
+  RENKEI_APP_SCOPES,
   type BudgetStore,
   type Clock,
   type FetchLike,
@@ -18,6 +19,11 @@ export interface WorkerClientOptions {
   readsPerSecond: number;
   writesPerSecond: number;
   requestTimeoutMs: number;
+  /**
+   * Scopes of the app-token request (SMAREGI_APP_SCOPES); default the scopes of every operation
+   * Renkei uses (docs/smaregi-wire.md §2.1).
+   */
+  appScopes?: readonly string[] | undefined;
   /** Shared through PostgreSQL when several workers call for the same contracts. */
   budgetStore?: BudgetStore;
   tokenStore?: TokenStore;
@@ -42,6 +48,8 @@ export function createWorkerClient(options: WorkerClientOptions): SmaregiClient 
       writesPerSecond: options.writesPerSecond,
     },
     requestTimeoutMs: options.requestTimeoutMs,
+    appScopes:
+      options.appScopes && options.appScopes.length > 0 ? options.appScopes : RENKEI_APP_SCOPES,
     budgetStore: options.budgetStore ?? new MemoryBudgetStore(),
     ...(options.tokenStore ? { tokenStore: options.tokenStore } : {}),
     ...(options.clock ? { clock: options.clock } : {}),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SmaregiApiError, type SmaregiErrorKind } from '@renkei/smaregi-client';
-import { backoffMs, classifyWriteFailure, isTransientRead } from './outcome.js';
+import { classifyWriteFailure, isTransientRead } from './outcome.js';
 
 const apiError = (kind: SmaregiErrorKind, status?: number, detail?: string) =>
   new SmaregiApiError(`test ${kind}`, {
@@ -19,7 +19,14 @@ describe('classifyWriteFailure', () => {
     ['bad_response', 200, undefined, 'unknown'],
     ['rate_limited', 429, undefined, 'noEffect'],
     ['unauthorized', 401, undefined, 'reauth'],
-    ['invalid_request', 400, '受注番号[RT-1]は既に登録されています (orderHeadId: 5)', 'duplicate'],
+    // The client decides "already registered" (docs/smaregi-wire.md §5.3); the worker trusts the kind.
+    [
+      'already_registered',
+      400,
+      '受注番号[RT-1]は既に登録されています (orderHeadId: 5)',
+      'duplicate',
+    ],
+    ['invalid_request', 400, '受注番号[RT-1]は既に登録されています', 'rejected'],
     ['invalid_request', 400, 'details[0].productId[9]の商品が見つかりません', 'rejected'],
     ['invalid_request', undefined, undefined, 'rejected'],
     ['forbidden_scope', 403, undefined, 'rejected'],
@@ -46,14 +53,5 @@ describe('isTransientRead', () => {
     expect(isTransientRead(apiError('rate_limited', 429))).toBe(true);
     expect(isTransientRead(apiError('not_found', 404))).toBe(false);
     expect(isTransientRead(apiError('invalid_request', 400))).toBe(false);
-  });
-});
-
-describe('backoffMs', () => {
-  it('doubles per attempt within [ceiling/2, ceiling] and stops at the maximum', () => {
-    expect(backoffMs(1, 1000, 60_000, () => 0)).toBe(500);
-    expect(backoffMs(1, 1000, 60_000, () => 0.999999)).toBe(999);
-    expect(backoffMs(3, 1000, 60_000, () => 0)).toBe(2000);
-    expect(backoffMs(30, 1000, 60_000, () => 0.5)).toBe(45_000);
   });
 });

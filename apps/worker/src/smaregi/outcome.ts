@@ -8,7 +8,8 @@ import { isSmaregiApiError } from '@renkei/smaregi-client';
  *   client's own waits);
  * - `rejected`: a deterministic refusal (4xx): shown to the merchant with Smaregi's reason, never
  *   retried blindly;
- * - `duplicate`: Smaregi says the order code is already registered: the order exists;
+ * - `duplicate`: Smaregi says the code is already registered (the client's `already_registered`
+ *   kind): the order exists — look it up by its code;
  * - `reauth`: the app token was refused twice: the connection needs re-authorisation.
  */
 export type WriteFailure =
@@ -38,10 +39,9 @@ export function classifyWriteFailure(error: unknown): WriteFailure {
       return { kind: 'noEffect', message, retryAfterMs: error.retryAfterMs };
     case 'unauthorized':
       return { kind: 'reauth', message };
+    case 'already_registered':
+      return { kind: 'duplicate', message };
     case 'invalid_request':
-      if (error.status === 400 && /既に登録されています/.test(error.problem?.detail ?? ''))
-        return { kind: 'duplicate', message };
-      return { kind: 'rejected', message };
     case 'forbidden_scope':
     case 'not_found':
     case 'conflict':
@@ -60,15 +60,4 @@ export function classifyWriteFailure(error: unknown): WriteFailure {
 export function isTransientRead(error: unknown): boolean {
   if (!isSmaregiApiError(error)) return true;
   return ['rate_limited', 'server', 'network', 'timeout', 'bad_response'].includes(error.kind);
-}
-
-/** Exponential backoff with full jitter for the job layer. */
-export function backoffMs(
-  attempt: number,
-  baseMs: number,
-  maxMs: number,
-  random: () => number,
-): number {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.floor(ceiling / 2 + (random() * ceiling) / 2);
 }

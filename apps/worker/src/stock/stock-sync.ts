@@ -1,41 +1,59 @@
 import {
-  collectOpenOrderDemand,
+  CallPriority,
+  type AllocationSource,
   computeEffectiveStock,
-  createProductIndex,
-  type IntegrationSettings,
-  type OmsOrder,
-  type OrderStatusCategory,
-  type ProductIndexEntry,
   type StockRow,
 } from '@renkei/domain';
-import { forkEm, tenantRepositories, type Em, type StockSource } from '@renkei/persistence';
-import type { OrderShipmentStockRow } from '@renkei/smaregi-client';
-import type { WorkerDeps } from '../deps.js';
-import { readSettings, toIndexEntry, toOmsOrder } from '../orders/order-view.js';
+import { forkEm, tenantRepositories, type StockSource } from '@renkei/persistence';
+import { isSmaregiApiError, type StockListInput } from '@renkei/smaregi-client';
+import { stopRequested, type WorkerDeps } from '../deps.js';
+import { readSettings } from '../orders/order-view.js';
 import type { ActiveTenant } from '../tenants/active-tenants.js';
+import { allocatedOnOrders, openDemand, stockKey } from './open-order-stock.js';
+import { stockWarehouseOf } from './order-store-facts.js';
 
 /** Sync-event kind of a finished reconciliation pass (read by the API's dashboard summary). */
 export const STOCK_RECONCILED_KIND = 'stock.reconciled';
+/** Sync-event kind written when 受注管理's stock endpoint answered 404 and was switched off. */
+export const ALLOCATION_SOURCE_OFF_KIND = 'stock.allocationSourceOff';
+/** Sync-event kind of a pass that could not compute figures: the warehouse is not set. */
+export const STOCK_WAREHOUSE_MISSING_KIND = 'stock.warehouseMissing';
 
-/** Stock reads go after orders and allocation in the contract's budget. */
-export const STOCK_PRIORITY = 10;
-const WAREHOUSE_CACHE_MS = 300_000;
+/** Stock reads go after orders and allocation in the contract's budget (`CallPriority`). */
+export const STOCK_PRIORITY = CallPriority.stock;
+/** After a 404, the optional endpoint is asked again only this much later (it may appear). */
+const OPTIONAL_SOURCE_RETRY_MS = 24 * 3_600_000;
 
 export interface StockRefreshResult {
   products: number;
   drifts: number;
+  allocationSource: AllocationSource;
+  /** True when nothing was computed because the warehouse is not set (sync log says so). */
+  warehouseMissing: boolean;
+}
+
+/** One row of POS `GET /pos/stock` (a product without a row has never had a stock change). */
+interface PosStockRow {
+  storeId: string;
+  productId: string;
+  stockAmount: string;
 }
 
 /**
  * Keeps each listed product's stock figures and 有効在庫数 current (docs/flows.md §6): from
  * `pos:stock` webhooks (the products named) and from a periodic reconciliation over every stock
- * row. Smaregi's rows are read through 受注管理 GET /stock (with the allocated amount); the
- * effective stock itself is the domain's `computeEffectiveStock`. A difference that the
- * reconciliation finds (a webhook that never arrived, a change made elsewhere) is recorded as a
- * drift the merchant sees, never silently overwritten.
+ * row. Stock amounts come from the confirmed POS `GET /pos/stock`, for the warehouse Renkei
+ * stores per shop (never from the 受注店舗 object). Smaregi's allocated amounts come from
+ * 受注管理's unpublished `GET /order-shipment/stock` while it answers; when it answers 404 it is
+ * switched off for the contract, visibly (a sync event and a log line), and the allocated amounts
+ * are those Renkei copied onto its own open orders from Smaregi's allocation results
+ * (docs/smaregi-wire.md §11). The effective stock itself is the domain's `computeEffectiveStock`.
+ * A difference that the reconciliation finds (a webhook that never arrived, a change made
+ * elsewhere) is recorded as a drift the merchant sees, never silently overwritten.
  */
 export class StockSync {
-  readonly #warehouses = new Map<string, { id: string | null; at: number }>();
+  /** contractId → when 受注管理's stock endpoint last answered 404. */
+  readonly #optionalSourceOff = new Map<string, number>();
 
   constructor(private readonly deps: WorkerDeps) {}
 
@@ -46,66 +64,161 @@ export class StockSync {
     signal: AbortSignal,
   ): Promise<StockRefreshResult> {
     const ids = [...new Set(smaregiProductIds)];
-    const stock = this.deps.smaregi.forContract(tenant.contractId).orderShipment.stock;
-    const rows: OrderShipmentStockRow[] = [];
+    const rows: PosStockRow[] = [];
+    let allocated: Map<string, string> | null = new Map();
     for (const productId of ids) {
-      for await (const row of stock.iterate({ productId }, { signal, priority: STOCK_PRIORITY }))
-        rows.push(row);
+      rows.push(...(await this.readPosStock(tenant, { productId }, signal)));
+      if (allocated !== null) {
+        const more = await this.readAllocated(tenant, { productId }, signal);
+        if (more === null) allocated = null;
+        else for (const [k, v] of more) allocated.set(k, v);
+      }
     }
-    return this.apply(tenant, ids, rows, 'webhook', signal);
+    return this.apply(tenant, ids, rows, allocated, 'webhook');
   }
 
   /** Reads every stock row of the contract and brings every imported product in step. */
   async reconcile(tenant: ActiveTenant, signal: AbortSignal): Promise<StockRefreshResult> {
-    const stock = this.deps.smaregi.forContract(tenant.contractId).orderShipment.stock;
-    const rows: OrderShipmentStockRow[] = [];
-    for await (const row of stock.iterate({}, { signal, priority: STOCK_PRIORITY, limit: 1000 }))
-      rows.push(row);
+    // The pass only reads until it writes: a stop (SIGTERM) abandons the reads at once rather
+    // than waiting for every page, and the next start simply reconciles again.
+    const reading =
+      this.deps.stopping === undefined ? signal : AbortSignal.any([signal, this.deps.stopping]);
+    let rows: PosStockRow[];
+    let allocated: Map<string, string> | null;
+    try {
+      rows = await this.readPosStock(tenant, {}, reading);
+      allocated = await this.readAllocated(tenant, {}, reading);
+    } catch (error) {
+      if (!stopRequested(this.deps)) throw error;
+      return { products: 0, drifts: 0, allocationSource: 'renkeiOrders', warehouseMissing: false };
+    }
     const em = forkEm(this.deps.orm);
     const products = await tenantRepositories(em, tenant.tenantId).products.find({
       smaregiProductId: { $ne: null },
     });
     const ids = products.map((p) => p.smaregiProductId ?? '');
-    const result = await this.apply(tenant, ids, rows, 'reconciliation', signal);
+    const result = await this.apply(tenant, ids, rows, allocated, 'reconciliation');
+    if (result.warehouseMissing) return result;
     // One line in the sync log per finished pass: the dashboard shows when stock was last
-    // checked against Smaregi and whether it had drifted (the drifts themselves are StockDrift rows).
+    // checked against Smaregi, whether it had drifted (the drifts themselves are StockDrift rows)
+    // and where the allocated amounts came from.
     const log = forkEm(this.deps.orm);
     tenantRepositories(log, tenant.tenantId).syncEvents.record({
       subjectType: 'stock',
       kind: STOCK_RECONCILED_KIND,
       outcome: result.drifts > 0 ? 'warning' : 'success',
-      message: `在庫照合を完了しました(商品 ${result.products} 件、差異 ${result.drifts} 件) / Stock reconciliation finished (${result.products} product(s), ${result.drifts} drift(s))`,
-      detail: { products: result.products, drifts: result.drifts },
+      message: {
+        code: 'stockReconciled',
+        params: {
+          products: result.products,
+          drifts: result.drifts,
+          allocationSource: result.allocationSource,
+        },
+      },
+      detail: {
+        products: result.products,
+        drifts: result.drifts,
+        allocationSource: result.allocationSource,
+      },
     });
     await log.flush();
     return result;
+  }
+
+  /** POS `GET /pos/stock` (confirmed, docs/smaregi-wire.md §4.2). */
+  async readPosStock(
+    tenant: ActiveTenant,
+    filter: Omit<StockListInput, 'page' | 'limit'>,
+    signal: AbortSignal,
+  ): Promise<PosStockRow[]> {
+    const stock = this.deps.smaregi.forContract(tenant.contractId).pos.stock;
+    const rows: PosStockRow[] = [];
+    for await (const row of stock.iterate(filter, {
+      signal,
+      priority: STOCK_PRIORITY,
+      limit: 1000,
+    }))
+      rows.push({ storeId: row.storeId, productId: row.productId, stockAmount: row.stockAmount });
+    return rows;
+  }
+
+  /**
+   * Smaregi's allocated amount per (store, product) from 受注管理 `GET /stock`, or null when that
+   * optional source is off for the contract (it answered 404, now or within the retry interval).
+   */
+  async readAllocated(
+    tenant: ActiveTenant,
+    filter: { productId?: string },
+    signal: AbortSignal,
+  ): Promise<Map<string, string> | null> {
+    const offAt = this.#optionalSourceOff.get(tenant.contractId);
+    const now = this.deps.clock.now();
+    if (offAt !== undefined && now - offAt < OPTIONAL_SOURCE_RETRY_MS) return null;
+    const stock = this.deps.smaregi.forContract(tenant.contractId).orderShipment.stock;
+    const out = new Map<string, string>();
+    try {
+      for await (const row of stock.iterate(filter, {
+        signal,
+        priority: STOCK_PRIORITY,
+        limit: 1000,
+      }))
+        out.set(stockKey(row.storeId, row.productId), row.allocatedAmount);
+    } catch (error) {
+      if (!isSmaregiApiError(error) || error.status !== 404) throw error;
+      this.#optionalSourceOff.set(tenant.contractId, now);
+      this.deps.logger.warn(
+        { tenantId: tenant.tenantId, contractId: tenant.contractId, operation: error.operation },
+        'order-shipment stock endpoint answered 404: switched off, allocated amounts come from Renkei orders',
+      );
+      const em = forkEm(this.deps.orm);
+      tenantRepositories(em, tenant.tenantId).syncEvents.record({
+        subjectType: 'stock',
+        kind: ALLOCATION_SOURCE_OFF_KIND,
+        outcome: 'warning',
+        message: { code: 'stockSourceUnavailable', params: {} },
+        detail: { source: 'orderShipmentStock', status: 404 },
+      });
+      await em.flush();
+      return null;
+    }
+    if (offAt !== undefined) this.#optionalSourceOff.delete(tenant.contractId);
+    return out;
   }
 
   /** Stores the rows of the given products and recomputes their effective stock. */
   async apply(
     tenant: ActiveTenant,
     smaregiProductIds: readonly string[],
-    rows: readonly OrderShipmentStockRow[],
+    rows: readonly PosStockRow[],
+    allocatedFromSmaregi: ReadonlyMap<string, string> | null,
     source: StockSource,
-    signal: AbortSignal,
   ): Promise<StockRefreshResult> {
     const em = forkEm(this.deps.orm);
     const repos = tenantRepositories(em, tenant.tenantId);
     const settings = await readSettings(em, tenant.tenantId);
-    const warehouseStoreId = await this.warehouseOf(tenant, em, signal);
+    const warehouse = await stockWarehouseOf(repos);
+    const allocationSource: AllocationSource =
+      allocatedFromSmaregi === null ? 'renkeiOrders' : 'orderShipmentStock';
+    const allocated = allocatedFromSmaregi ?? (await allocatedOnOrders(repos, settings));
+    if (settings.stockBasis === 'orderStoreWarehouse' && warehouse.storeId === null) {
+      await this.warehouseMissing(tenant, warehouse.shop?.name ?? null, source);
+      return { products: 0, drifts: 0, allocationSource, warehouseMissing: true };
+    }
     let drifts = 0;
     let updated = 0;
     const wanted = new Set(smaregiProductIds);
-    const rowsByProduct = new Map<string, OrderShipmentStockRow[]>();
+    const rowsByProduct = new Map<string, PosStockRow[]>();
     for (const row of rows) {
       if (!wanted.has(row.productId)) continue;
       const list = rowsByProduct.get(row.productId) ?? [];
       list.push(row);
       rowsByProduct.set(row.productId, list);
     }
+    const allocatedOf = (storeId: string, productId: string) =>
+      allocated.get(stockKey(storeId, productId)) ?? '0';
     const demand =
       settings.effectiveStockMode === 'omsPurchase'
-        ? await this.openDemand(em, tenant, settings)
+        ? await openDemand(tenantRepositories(em, tenant.tenantId), settings)
         : [];
     const CHUNK = 500;
     const all = [...wanted];
@@ -114,18 +227,26 @@ export class StockSync {
       const products = await repos.products.find({ smaregiProductId: { $in: chunk } });
       const levels = await repos.stockLevels.find({ product: { $in: products.map((p) => p.id) } });
       const levelBy = new Map(levels.map((l) => [`${l.product.id}:${l.smaregiStoreId}`, l]));
-      const stockRows: StockRow[] = chunk.flatMap((id) =>
-        (rowsByProduct.get(id) ?? []).map((r) => ({
+      const stockRows: StockRow[] = chunk.flatMap((id) => {
+        const posRows = rowsByProduct.get(id) ?? [];
+        const listed: StockRow[] = posRows.map((r) => ({
           storeId: r.storeId,
           productId: r.productId,
           stockAmount: r.stockAmount,
-          allocatedAmount: r.allocatedAmount,
-        })),
-      );
+          allocatedAmount: allocatedOf(r.storeId, r.productId),
+        }));
+        // An amount allocated where POS has no row yet still reserves stock.
+        for (const [k, amount] of allocated) {
+          const [storeId, productId] = k.split('\u0000') as [string, string];
+          if (productId === id && !posRows.some((r) => r.storeId === storeId))
+            listed.push({ storeId, productId, stockAmount: 0, allocatedAmount: amount });
+        }
+        return listed;
+      });
       const effective = computeEffectiveStock({
         stockBasis: settings.stockBasis,
         effectiveStockMode: settings.effectiveStockMode,
-        warehouseStoreId,
+        warehouseStoreId: warehouse.storeId,
         stock: stockRows,
         openOrderDemand: demand,
         productIds: chunk,
@@ -135,14 +256,14 @@ export class StockSync {
         const pid = product.smaregiProductId ?? '';
         for (const row of rowsByProduct.get(pid) ?? []) {
           const amount = Number(row.stockAmount);
-          const allocated = Number(row.allocatedAmount);
+          const reserved = Number(allocatedOf(row.storeId, pid));
           const level = levelBy.get(`${product.id}:${row.storeId}`);
           if (level === undefined) {
             repos.stockLevels.create({
               product,
               smaregiStoreId: row.storeId,
               stockAmount: amount,
-              allocatedAmount: allocated,
+              allocatedAmount: reserved,
               source,
             });
             continue;
@@ -158,7 +279,7 @@ export class StockSync {
             drifts++;
           }
           level.stockAmount = amount;
-          level.allocatedAmount = allocated;
+          level.allocatedAmount = reserved;
           level.source = source;
         }
         const entry = effective.byProductId.get(pid);
@@ -174,47 +295,40 @@ export class StockSync {
       await em.flush();
       em.clear();
     }
-    return { products: updated, drifts };
+    return { products: updated, drifts, allocationSource, warehouseMissing: false };
   }
 
-  /** Open-order demand per Smaregi product for the omsPurchase mode (domain rule). */
-  async openDemand(em: Em, tenant: ActiveTenant, settings: IntegrationSettings) {
+  /**
+   * The warehouse stock basis needs the warehouse of the shops' 受注店舗: without it no figure
+   * is computed (rather than one over the wrong store), and the sync log says why and where to
+   * set it, once until it is set.
+   */
+  async warehouseMissing(
+    tenant: ActiveTenant,
+    shopName: string | null,
+    source: StockSource,
+  ): Promise<void> {
+    const em = forkEm(this.deps.orm);
     const repos = tenantRepositories(em, tenant.tenantId);
-    const orders = await repos.orders.find(
-      { status: { category: 'open' }, syncState: { $ne: 'canceled' } },
-      { populate: ['lines', 'shop', 'paymentMethod', 'status'] },
+    const [last] = await repos.syncEvents.find(
+      {
+        subjectType: 'stock',
+        kind: { $in: [STOCK_WAREHOUSE_MISSING_KIND, STOCK_RECONCILED_KIND] },
+      },
+      { orderBy: { at: 'desc', id: 'desc' }, limit: 1 },
     );
-    const oms: OmsOrder[] = orders.map(toOmsOrder);
-    const statuses = await repos.orderStatuses.list();
-    const products = await repos.products.find({ smaregiProductId: { $ne: null } });
-    const index = createProductIndex(
-      products.map(toIndexEntry).filter((e): e is ProductIndexEntry => e !== null),
-    ).index;
-    return collectOpenOrderDemand(oms, {
-      products: index,
-      syncEnclosures: settings.syncEnclosures,
-      statusCategories: new Map(statuses.map((s) => [s.id, s.category as OrderStatusCategory])),
-    }).demand;
-  }
-
-  /** The warehouse linked to the tenant's (first mapped) order store, cached; null if none. */
-  async warehouseOf(tenant: ActiveTenant, em: Em, signal: AbortSignal): Promise<string | null> {
-    const cached = this.#warehouses.get(tenant.tenantId);
-    const now = this.deps.clock.now();
-    if (cached !== undefined && now - cached.at < WAREHOUSE_CACHE_MS) return cached.id;
-    const shops = await tenantRepositories(em, tenant.tenantId).shops.find(
-      { orderStoreId: { $ne: null }, active: true },
-      { orderBy: { name: 'asc' } },
+    this.deps.logger.warn(
+      { tenantId: tenant.tenantId, shop: shopName, source },
+      'stock figures not computed: the warehouse of the shop is not set',
     );
-    const storeId = shops[0]?.orderStoreId;
-    let id: string | null = null;
-    if (storeId != null) {
-      const store = await this.deps.smaregi
-        .forContract(tenant.contractId)
-        .orderShipment.stores.get(storeId, { signal, priority: STOCK_PRIORITY });
-      id = store.stockStoreId ?? null;
-    }
-    this.#warehouses.set(tenant.tenantId, { id, at: now });
-    return id;
+    if (last?.kind === STOCK_WAREHOUSE_MISSING_KIND) return;
+    repos.syncEvents.record({
+      subjectType: 'stock',
+      kind: STOCK_WAREHOUSE_MISSING_KIND,
+      outcome: 'warning',
+      message: { code: 'warehouseNotSet', params: { shopName } },
+      detail: { shopName },
+    });
+    await em.flush();
   }
 }

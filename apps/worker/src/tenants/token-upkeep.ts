@@ -1,8 +1,8 @@
-import { forkEm, SmaregiConnection, tenantRepositories, type Em } from '@renkei/persistence';
+import { WorkerQueries, type Em } from '@renkei/persistence';
 import { isSmaregiApiError } from '@renkei/smaregi-client';
 import { stopRequested, type WorkerDeps } from '../deps.js';
 import { smaregiReason } from '../smaregi/outcome.js';
-import { connectedTenants } from './active-tenants.js';
+import { requireReauthorization } from './reauth.js';
 
 /**
  * Token upkeep: for every connected contract, ask Smaregi for an app token (client credentials;
@@ -16,7 +16,7 @@ export class TokenUpkeep {
   constructor(private readonly deps: WorkerDeps) {}
 
   async tick({ signal, em }: { signal: AbortSignal; em: Em }): Promise<boolean> {
-    for (const tenant of await connectedTenants(em)) {
+    for (const tenant of await new WorkerQueries(em).connectedTenants()) {
       if (stopRequested(this.deps, signal)) break;
       try {
         await this.deps.smaregi.auth.requestAppToken(tenant.contractId);
@@ -32,28 +32,15 @@ export class TokenUpkeep {
           continue;
         }
         const reason = error.oauthError ?? error.kind;
-        const tx = forkEm(this.deps.orm);
-        await tx.transactional(async (t) => {
-          await t.nativeUpdate(
-            SmaregiConnection,
-            { tenant: tenant.tenantId },
-            {
-              status: 'reauthRequired',
-              statusReason: reason,
-              statusChangedAt: new Date(this.deps.clock.now()),
-              lastError: smaregiReason(error),
-            },
-          );
-          const repos = tenantRepositories(t, tenant.tenantId);
-          await repos.tokens.destroyAll();
-          repos.syncEvents.record({
-            subjectType: 'connection',
+        await requireReauthorization(this.deps, tenant, {
+          reason,
+          lastError: smaregiReason(error),
+          destroyTokens: true,
+          event: {
             kind: 'connection.reauthRequired',
-            outcome: 'failure',
-            message: `スマレジがアプリのトークン発行を拒否しました(${reason})。[認証]からやり直してください / Smaregi refused the app token (${reason}); please authorise again`,
-          });
+            message: () => ({ code: 'connectionTokenRefused', params: { reason } }),
+          },
         });
-        await this.deps.smaregi.forgetToken(tenant.contractId);
       }
     }
     return false;

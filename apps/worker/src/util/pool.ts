@@ -1,7 +1,10 @@
+import pMap, { pMapSkip } from 'p-map';
+
 /**
- * Runs `work` over `items` with at most `concurrency` at a time; stops taking new items once
- * `signal` aborts (items already started finish). The first error is rethrown after all started
- * items have settled.
+ * Runs `work` over `items` with at most `concurrency` at a time (p-map); stops taking new items
+ * once `signal` aborts, while items already started finish — a stopping worker hands back what it
+ * has not begun and completes what is on the wire. The first error is rethrown after every
+ * started item has settled, so one failing order never abandons the others mid-call.
  */
 export async function runPool<T>(
   items: readonly T[],
@@ -9,18 +12,17 @@ export async function runPool<T>(
   signal: AbortSignal,
   work: (item: T) => Promise<void>,
 ): Promise<void> {
-  let next = 0;
-  let firstError: Error | undefined;
-  const lane = async (): Promise<void> => {
-    while (!signal.aborted && next < items.length) {
-      const item = items[next++] as T;
-      try {
+  try {
+    await pMap(
+      items,
+      async (item) => {
+        if (signal.aborted) return pMapSkip;
         await work(item);
-      } catch (error) {
-        firstError ??= error instanceof Error ? error : new Error(String(error));
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, lane));
-  if (firstError !== undefined) throw firstError;
+        return undefined;
+      },
+      { concurrency: Math.max(1, concurrency), stopOnError: false },
+    );
+  } catch (error) {
+    throw error instanceof AggregateError && error.errors.length > 0 ? error.errors[0] : error;
+  }
 }

@@ -1,24 +1,28 @@
+import { CallPriority } from '@renkei/domain';
 import {
   forkEm,
   tenantRepositories,
-  WebhookEvent,
-  SmaregiConnection,
+  WorkerQueries,
   type Em,
+  type InboxEvent,
+  type OperationLedger,
 } from '@renkei/persistence';
 import {
   isSmaregiApiError,
   parseWebhookEvent,
+  storedWebhookHeaders,
   type SmaregiWebhookEvent,
 } from '@renkei/smaregi-client';
 import { upsertPage } from '../products/product-import.js';
 import { stopRequested, type WorkerDeps } from '../deps.js';
 import type { OrderEvents } from '../orders/order-events.js';
-import { backoffMs, isTransientRead, smaregiReason } from '../smaregi/outcome.js';
+import { createLedger } from '../smaregi/ledger.js';
+import { isTransientRead, smaregiReason } from '../smaregi/outcome.js';
 import type { StockSync } from '../stock/stock-sync.js';
-import { activeTenants, type ActiveTenant } from '../tenants/active-tenants.js';
+import type { ActiveTenant } from '../tenants/active-tenants.js';
+import { requireReauthorization } from '../tenants/reauth.js';
 
-/** Priority of webhook re-reads in the contract's budget (like orders: they change orders). */
-const WEBHOOK_PRIORITY = 20;
+const APPLY_KIND = 'applyWebhook' as const;
 
 /**
  * Processes the webhook inbox (docs/reliability.md item 8): the API stored each delivery once per
@@ -28,10 +32,9 @@ const WEBHOOK_PRIORITY = 20;
  * which always apply).
  */
 export class WebhookProcessor {
-  /** Transient failures of an event in this process: when to try again and how often it failed. */
-  readonly #retry = new Map<string, { at: number; failures: number }>();
   /** Events processed since start, by event type (tests, bench). */
   processed = 0;
+  readonly #ledger: OperationLedger;
 
   constructor(
     private readonly deps: WorkerDeps,
@@ -42,68 +45,105 @@ export class WebhookProcessor {
       contractId: string,
       action: string,
     ) => Promise<void>,
-  ) {}
+  ) {
+    this.#ledger = createLedger(deps);
+  }
 
   async tick({ signal, em }: { signal: AbortSignal; em: Em }): Promise<boolean> {
     if (stopRequested(this.deps, signal)) return false;
-    const active = new Map((await activeTenants(em)).map((t) => [t.tenantId, t]));
+    const queries = new WorkerQueries(em);
+    const active = new Map((await queries.activeTenants()).map((t) => [t.tenantId, t]));
     const batch = 100;
     // Only what may run now: events of active tenants, and subscription notices of anyone (so a
-    // switched-off tenant's backlog never starves the others).
-    const events = await em.find(
-      WebhookEvent,
-      {
-        state: 'received',
-        $or: [{ tenant: { $in: [...active.keys()] } }, { event: 'AppSubscription' }],
-      },
-      { orderBy: { receivedAt: 'asc', id: 'asc' }, limit: batch },
+    // switched-off tenant's backlog never starves the others); events backing off wait.
+    const events = await queries.webhookInbox(
+      [...active.keys()],
+      new Date(this.deps.clock.now()),
+      batch,
     );
-    em.clear();
     this.deps.metrics.webhooksWaiting.set(events.length);
-    const now = this.deps.clock.now();
     for (const row of events) {
       // Each event is new work: none begins after the stop request (they stay in the inbox).
       if (stopRequested(this.deps, signal)) break;
-      if ((this.#retry.get(row.id)?.at ?? 0) > now) continue;
-      const tenant = active.get(row.tenant.id);
-      const isSubscription = row.event === 'AppSubscription';
-      if (tenant === undefined && !isSubscription) continue;
-      try {
-        const event = parseWebhookEvent(
-          {
-            'smaregi-event-id': row.eventId,
-            'smaregi-event': row.event,
-            'smaregi-contract-id': row.contractId,
-          },
-          row.body,
-        );
-        const outcome = await this.handle(
-          event,
-          tenant ?? { tenantId: row.tenant.id, contractId: row.contractId },
-          signal,
-        );
-        await this.finish(row.id, outcome === 'ignored' ? 'ignored' : 'processed', null);
-        this.processed++;
-        this.#retry.delete(row.id);
-      } catch (error) {
-        if (signal.aborted) break;
-        const failures = (this.#retry.get(row.id)?.failures ?? 0) + 1;
-        if (isTransientRead(error)) {
-          const { retryBaseMs, retryMaxMs } = this.deps.settings;
-          const wait = backoffMs(
-            failures,
-            retryBaseMs,
-            retryMaxMs,
-            this.deps.random ?? Math.random,
-          );
-          this.#retry.set(row.id, { at: now + wait, failures });
-          await this.finish(row.id, 'received', smaregiReason(error));
-        } else {
-          await this.finish(row.id, 'failed', smaregiReason(error));
-        }
-      }
+      const tenant = active.get(row.tenantId);
+      if (tenant === undefined && row.event !== 'AppSubscription') continue;
+      const handled = await this.#apply(
+        row,
+        tenant ?? { tenantId: row.tenantId, contractId: row.contractId },
+        signal,
+      );
+      if (handled === 'aborted') break;
     }
     return events.length === batch;
+  }
+
+  /**
+   * One delivery through the ledger (`applyWebhook`, `webhook:<id>`): claimed with a lease, then
+   * processed and closed in one transaction; a passing failure (Smaregi unreachable, 429) backs off
+   * on the row — so the retry state survives a restart and is shared by every worker — and any
+   * other failure closes the delivery as failed with the reason.
+   */
+  async #apply(
+    row: InboxEvent,
+    tenant: ActiveTenant,
+    signal: AbortSignal,
+  ): Promise<'done' | 'skipped' | 'aborted'> {
+    const entry = await this.#ledger.open(row.tenantId, APPLY_KIND, `webhook:${row.id}`, {
+      type: 'webhookEvent',
+      id: row.id,
+    });
+    if (entry.verdict !== 'claimable') {
+      if (entry.verdict === 'succeeded' || entry.verdict === 'failed')
+        await this.#finish(row.id, entry.verdict === 'succeeded' ? 'processed' : 'failed', null);
+      return 'skipped';
+    }
+    const claim = await this.#ledger.claim(entry);
+    if (claim === null) return 'skipped';
+    try {
+      const event = parseWebhookEvent(storedWebhookHeaders(row), row.body);
+      const outcome = await this.handle(event, tenant, signal);
+      await forkEm(this.deps.orm).transactional(async (tx) => {
+        await this.#ledger.succeed(tx, claim, null);
+        await new WorkerQueries(tx).finishWebhook(
+          row.id,
+          outcome === 'ignored' ? 'ignored' : 'processed',
+          null,
+          new Date(this.deps.clock.now()),
+        );
+      });
+      this.processed++;
+      return 'done';
+    } catch (error) {
+      const reason = smaregiReason(error);
+      if (signal.aborted) {
+        await this.#ledger.release(claim, 'pending', reason, 0);
+        return 'aborted';
+      }
+      if (isTransientRead(error)) {
+        await this.#ledger.release(claim, 'pending', reason);
+        await this.#finish(row.id, 'received', reason);
+      } else {
+        await forkEm(this.deps.orm).transactional(async (tx) => {
+          await this.#ledger.fail(tx, claim, reason);
+          await new WorkerQueries(tx).finishWebhook(
+            row.id,
+            'failed',
+            reason,
+            new Date(this.deps.clock.now()),
+          );
+        });
+      }
+      return 'done';
+    }
+  }
+
+  #finish(id: string, state: 'processed' | 'failed' | 'received', error: string | null) {
+    return new WorkerQueries(forkEm(this.deps.orm)).finishWebhook(
+      id,
+      state,
+      error,
+      new Date(this.deps.clock.now()),
+    );
   }
 
   async handle(
@@ -123,7 +163,7 @@ export class WebhookProcessor {
         const orders = this.deps.smaregi.forContract(tenant.contractId).orderShipment.orders;
         const touched: string[] = [];
         for (const headId of event.orderHeadIds) {
-          const remote = await orders.get(headId, { signal, priority: WEBHOOK_PRIORITY });
+          const remote = await orders.get(headId, { signal, priority: CallPriority.webhookReread });
           const result = await this.orderEvents.applyRemote(tenant, remote);
           if (result !== 'unknownOrder') touched.push(...remote.details.map((d) => d.productId));
         }
@@ -140,7 +180,7 @@ export class WebhookProcessor {
         const products = [];
         for (const id of event.productIds) {
           try {
-            products.push(await pos.get(id, { signal, priority: 0 }));
+            products.push(await pos.get(id, { signal, priority: CallPriority.products }));
           } catch (error) {
             if (isSmaregiApiError(error) && error.kind === 'not_found') continue;
             throw error;
@@ -164,26 +204,17 @@ export class WebhookProcessor {
         return 'ignored';
     }
   }
-
-  async finish(
-    id: string,
-    state: 'processed' | 'ignored' | 'failed' | 'received',
-    error: string | null,
-  ): Promise<void> {
-    const em = forkEm(this.deps.orm);
-    await em.nativeUpdate(
-      WebhookEvent,
-      { id },
-      state === 'received'
-        ? { lastError: error }
-        : { state, processedAt: new Date(this.deps.clock.now()), lastError: error },
-    );
-  }
 }
 
 /**
  * App subscription notices (利用者通知). `end` (and `force-stop`): stop calling for the contract,
  * destroy its tokens, and tell the merchant (connection 要再認証 with the reason, a sync event).
+ *
+ * The notice's URL carries no secret (docs/smaregi-wire.md §8), so anyone who knows a contract ID
+ * and the app's public client ID could post one. It is acted on only when Smaregi agrees: an app
+ * token request for the contract is refused (`unauthorized`). When Smaregi still grants a token,
+ * the notice is ignored and the merchant sees that it was; when Smaregi cannot be asked (down,
+ * rate limited), the error is thrown and the delivery is tried again later.
  */
 export async function applySubscriptionNotice(
   deps: WorkerDeps,
@@ -192,35 +223,48 @@ export async function applySubscriptionNotice(
   action: string,
 ): Promise<void> {
   if (action !== 'end' && action !== 'force-stop') return;
-  const em = forkEm(deps.orm);
-  await em.transactional(async (tx) => {
-    const repos = tenantRepositories(tx, tenantId);
-    await tx.nativeUpdate(
-      SmaregiConnection,
-      { tenant: tenantId, contractId },
-      {
-        status: 'reauthRequired',
-        statusReason:
-          action === 'end' ? 'app subscription ended' : 'app subscription force-stopped',
-        statusChangedAt: new Date(deps.clock.now()),
-      },
+  if (!(await smaregiRefusesContract(deps, contractId))) {
+    deps.logger.warn(
+      { tenantId, contractId, action },
+      'app subscription notice not confirmed by Smaregi (an app token is still granted): ignored',
     );
-    const destroyed = await repos.tokens.destroyAll();
-    repos.syncEvents.record({
+    const em = forkEm(deps.orm);
+    tenantRepositories(em, tenantId).syncEvents.record({
       subjectType: 'connection',
-      subjectId: null,
-      kind: 'connection.subscriptionEnded',
-      outcome: 'failure',
-      message:
-        action === 'end'
-          ? `スマレジでアプリの利用が終了されました。連携を停止し、保存していたトークン(${destroyed}件)を破棄しました。再開するにはアプリを再インストールして[認証]してください / The app subscription ended in Smaregi: syncing stopped and ${destroyed} stored token(s) destroyed`
-          : `スマレジによりアプリの利用が停止されました。連携を停止し、トークン(${destroyed}件)を破棄しました / The app was force-stopped by Smaregi: syncing stopped and ${destroyed} token(s) destroyed`,
+      kind: 'connection.subscriptionNoticeUnconfirmed',
+      outcome: 'warning',
+      message: { code: 'connectionNoticeUnconfirmed', params: { action } },
       detail: { action, contractId },
     });
-  });
-  await deps.smaregi.forgetToken(contractId);
-  deps.logger.warn(
-    { tenantId, contractId, action },
-    'app subscription ended: calls stopped, tokens destroyed',
+    await em.flush();
+    return;
+  }
+  const ended = action === 'end';
+  await requireReauthorization(
+    deps,
+    { tenantId, contractId },
+    {
+      reason: ended ? 'app subscription ended' : 'app subscription force-stopped',
+      destroyTokens: true,
+      event: {
+        kind: 'connection.subscriptionEnded',
+        message: (destroyed) =>
+          ended
+            ? { code: 'connectionSubscriptionEnded', params: { destroyed } }
+            : { code: 'connectionForceStopped', params: { destroyed } },
+        detail: { action, contractId },
+      },
+    },
   );
+}
+
+/** True when Smaregi refuses an app token for the contract (the app is no longer used there). */
+async function smaregiRefusesContract(deps: WorkerDeps, contractId: string): Promise<boolean> {
+  try {
+    await deps.smaregi.auth.requestAppToken(contractId);
+    return false;
+  } catch (error) {
+    if (isSmaregiApiError(error) && error.kind === 'unauthorized') return true;
+    throw error;
+  }
 }

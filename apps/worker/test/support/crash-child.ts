@@ -4,6 +4,8 @@
  * before the remote call, after it before the local commit, or after the commit.
  *
  * env: CRASH_DB, CRASH_ID_URL, CRASH_API_URL, CRASH_POINT + CRASH_AFTER (a scheduled crash),
+ * CRASH_KIND (only the hooks of this operation kind count, e.g. `allocateOrder`, `shipOrders`),
+ * CRASH_SHIP_BATCH (orders per bulk-shipping call),
  * CRASH_SEED + CRASH_PROBABILITY (random crashes), CRASH_KILL_AFTER_MS
  * (a kill at a random moment, e.g. in the middle of an import page)
  */
@@ -29,14 +31,18 @@ const random = rng(Number(env.CRASH_SEED ?? '1'));
 const p = Number(env.CRASH_PROBABILITY ?? '0');
 // A scheduled crash: die at the CRASH_AFTER-th pass through the point CRASH_POINT.
 const scheduledPoint = env.CRASH_POINT ?? '';
+const scheduledKind = env.CRASH_KIND ?? '';
 let countdown = Number(env.CRASH_AFTER ?? '0');
-const crash = (point: string) => (): void => {
-  const scheduled = point === scheduledPoint && --countdown === 0;
-  if (scheduled || random() < p) {
-    process.stderr.write(`CRASH ${point}\n`);
-    process.kill(process.pid, 'SIGKILL');
-  }
-};
+const crash =
+  (point: string) =>
+  (kind: string): void => {
+    if (scheduledKind !== '' && kind !== scheduledKind) return;
+    const scheduled = point === scheduledPoint && --countdown === 0;
+    if (scheduled || random() < p) {
+      process.stderr.write(`CRASH ${point} ${kind}\n`);
+      process.kill(process.pid, 'SIGKILL');
+    }
+  };
 
 const orm = await openDatabase({ location: { dialect: 'sqlite', path: env.CRASH_DB ?? '' } });
 const client = createWorkerClient({
@@ -52,7 +58,11 @@ const worker = new Worker(
   testDeps(
     orm,
     client,
-    { singleProcess: true, orderConcurrency: 8 },
+    {
+      singleProcess: true,
+      orderConcurrency: 8,
+      ...(env.CRASH_SHIP_BATCH ? { shippingBatchSize: Number(env.CRASH_SHIP_BATCH) } : {}),
+    },
     {
       beforeRemoteCall: crash('beforeRemoteCall'),
       afterRemoteCall: crash('afterRemoteCall'),

@@ -24,7 +24,6 @@ import {
   type RunningSimulator,
 } from '@renkei/smaregi-simulator';
 import { systemClock, type SmaregiClient, type Product } from '@renkei/smaregi-client';
-import { createHash } from 'node:crypto';
 import {
   DEFAULT_ENGINE_SETTINGS,
   type EngineSettings,
@@ -120,6 +119,11 @@ export async function seedTenant(
     mallKind: 'ownSite',
     taxMode: 'included',
     orderStoreId: DEMO_STORE_IDS.orderStoreIncluded,
+    // As the shop screen prefills them from the demo 受注店舗 (docs/smaregi-wire.md §4.4).
+    warehouseStoreId: DEMO_STORE_IDS.warehouse,
+    warehouseOrigin: 'smaregi',
+    autoAllocation: false,
+    autoAllocationOrigin: 'smaregi',
   });
   const excluded = em.create(Shop, {
     tenant,
@@ -127,6 +131,10 @@ export async function seedTenant(
     mallKind: 'rakuten',
     taxMode: 'excluded',
     orderStoreId: DEMO_STORE_IDS.orderStoreExcluded,
+    warehouseStoreId: DEMO_STORE_IDS.warehouse,
+    warehouseOrigin: 'smaregi',
+    autoAllocation: true,
+    autoAllocationOrigin: 'smaregi',
   });
   const unmapped = em.create(Shop, {
     tenant,
@@ -252,11 +260,6 @@ export async function createOrder(orm: Orm, tenantId: string, spec: OrderSpec): 
     externalTax: spec.externalTax ?? 0,
     shippingDate: spec.shippingDate ?? null,
     total: spec.total ?? null,
-    intake: {
-      ...spec,
-      orderedAt: (spec.orderedAt ?? new Date('2026-11-01T10:00:00+09:00')).toISOString(),
-    },
-    contentHash: createHash('sha256').update(spec.orderNumber).digest('hex'),
     source: 'api',
     syncState: 'pending',
   });
@@ -296,4 +299,26 @@ export async function until(
     await tick();
     await new Promise((r) => setImmediate(r));
   }
+}
+
+/**
+ * How the allocation requests of one order broke the write protocol, from the simulator's
+ * journal: a request after one that Smaregi answered (200), or a resend after a lost outcome (no
+ * answer, 5xx) without reading the order first. A 429 had no effect: sending again is fine.
+ */
+export function allocationProtocolBreaches(sim: RunningSimulator, headId: string): string[] {
+  const breaches: string[] = [];
+  let answered = false;
+  let mustRead = false;
+  for (const e of sim.control.journal()) {
+    if (e.method === 'POST' && e.path.endsWith(`/orders/${headId}/allocation`)) {
+      if (answered) breaches.push(`${headId}: asked again after Smaregi answered`);
+      if (mustRead) breaches.push(`${headId}: resent without reading the lost outcome`);
+      if (e.status === 200) answered = true;
+      else if (e.status === null || e.status >= 500) mustRead = true;
+    } else if (e.method === 'GET' && e.path.endsWith(`/orders/${headId}`) && e.status === 200) {
+      mustRead = false;
+    }
+  }
+  return breaches;
 }

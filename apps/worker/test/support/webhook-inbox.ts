@@ -19,6 +19,8 @@ export const WEBHOOK_SECRET = 'worker-test-webhook-secret';
  */
 export async function startInbox(orm: Orm): Promise<{
   url: string;
+  /** The 利用者契約通知先URL: app subscription notices arrive there without the secret header. */
+  appSubscriptionUrl: string;
   stored: () => number;
   duplicates: () => number;
   close(): Promise<void>;
@@ -31,6 +33,7 @@ export async function startInbox(orm: Orm): Promise<{
     req.on('end', () => {
       void (async () => {
         if (
+          req.url !== '/webhooks/smaregi/app-subscription' &&
           !verifyWebhookSecret(req.headers, {
             headerName: WEBHOOK_SECRET_HEADER,
             secret: WEBHOOK_SECRET,
@@ -71,6 +74,7 @@ export async function startInbox(orm: Orm): Promise<{
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/webhooks/smaregi`,
+    appSubscriptionUrl: `http://127.0.0.1:${port}/webhooks/smaregi/app-subscription`,
     stored: () => stored,
     duplicates: () => duplicates,
     close: () =>
