@@ -127,8 +127,27 @@ test("the help page's steps 2 to 4: connect, stop, every setting, shops and paym
   await page.reload();
   await expect(chosen(store)).toHaveText(STORE_5);
   await expect(taxMode.getByRole('radio', { name: '税込' })).toBeChecked();
-  await expect(shop).toContainText('紐付けあり');
-  await expect(shop).toContainText('OFF (在庫引当自動照会設定を使用)');
+  // 倉庫 and 自動引当: Renkei's settings, prefilled from what the simulator's 受注店舗 says.
+  const warehouse = shop.getByRole('combobox', { name: '倉庫' });
+  const autoAllocation = shop.getByRole('radiogroup', { name: '自動引当' });
+  await expect(chosen(warehouse)).toHaveText('東京倉庫 (ID: 4・倉庫)');
+  await expect(
+    autoAllocation.getByRole('radio', { name: 'OFF (在庫引当自動照会設定を使用)' }),
+  ).toBeChecked();
+  await expect(shop.locator('[data-origin="smaregi"]')).toHaveCount(2);
+  // The merchant's own choice is kept, and says so after a reload.
+  await autoAllocation.getByRole('radio', { name: 'ON (スマレジが登録時に引当)' }).check();
+  await page.getByRole('button', { name: 'この内容で登録する' }).click();
+  await expect(page.getByText('1件の店舗を登録しました')).toBeVisible();
+  await page.reload();
+  await expect(
+    autoAllocation.getByRole('radio', { name: 'ON (スマレジが登録時に引当)' }),
+  ).toBeChecked();
+  await expect(autoAllocation.locator('xpath=../..')).toContainText('この画面で設定');
+  await autoAllocation.getByRole('radio', { name: 'OFF (在庫引当自動照会設定を使用)' }).check();
+  await page.getByRole('button', { name: 'この内容で登録する' }).click();
+  await expect(page.getByText('1件の店舗を登録しました').first()).toBeVisible();
+  await toastsGone(page);
   await expectNoSeriousA11yViolations(page, { name: 'shops' });
   await saveScreen(page, 'shops');
 
@@ -355,6 +374,71 @@ test('Smaregi down: the shops screen says so at the pull-down with [再試行], 
   await expect(store).toBeEnabled();
   await choose(page, store, 'Renkei 楽天市場店 (税別) ID: 6 外税販売');
   await expect(chosen(store)).toHaveText('Renkei 楽天市場店 (税別) (ID: 6・外税販売)');
+  // The store's warehouse and auto-allocation come with it, the POS list read again by [再試行].
+  await expect(chosen(shop.getByRole('combobox', { name: '倉庫' }))).toHaveText(
+    '東京倉庫 (ID: 4・倉庫)',
+  );
+  await expect(
+    shop
+      .getByRole('radiogroup', { name: '自動引当' })
+      .getByRole('radio', { name: 'ON (スマレジが登録時に引当)' }),
+  ).toBeChecked();
+});
+
+test('a 受注店舗 whose object carries no warehouse or auto-allocation: the merchant sets both, and the checklist says where', async ({
+  page,
+  stack,
+  createMerchant,
+}) => {
+  test.setTimeout(60_000);
+  const merchant = await createMerchant();
+  // Smaregi as the public sources show it: the store object has neither field.
+  await simControl(stack, 'PUT', '/modeled-surface', {
+    contractId: merchant.smaregiLogin.contractId,
+    orderStoreStockFields: false,
+  });
+  await signIn(page, merchant);
+  await authorizeSmaregi(page, merchant.smaregiLogin);
+  await expect(page.getByText('結果：有効化済み')).toBeVisible();
+
+  await openMenu(page, '店舗 (モール) ごとの設定');
+  const addShop = page.getByRole('region', { name: '店舗を追加' });
+  await addShop.getByLabel('店舗名').fill('E2E 倉庫を選ぶ店');
+  await addShop.getByRole('radio', { name: '税込' }).check();
+  await addShop.getByRole('button', { name: '店舗を追加する' }).click();
+  const shop = page.getByRole('group', { name: '店舗「E2E 倉庫を選ぶ店」' });
+  await choose(page, shop.getByRole('combobox', { name: 'スマレジ店舗ID' }), STORE_5_OPTION);
+  await page.getByRole('button', { name: 'この内容で登録する' }).click();
+  await expect(page.getByText('1件の店舗を登録しました')).toBeVisible();
+  await expect(page.getByText('倉庫または自動引当が未設定の店舗: 1件')).toBeVisible();
+  await expect(shop).toContainText('スマレジの受注店舗からは取得できません');
+  await expect(shop.locator('[data-origin="unset"]')).toHaveCount(2);
+
+  // The checklist names the shop and leads to this screen.
+  await openMenu(page, 'スマレジ連携設定');
+  await page.getByRole('radio', { name: '連携を開始する' }).check();
+  await saveSettings(page);
+  const refusal = page.getByRole('region', { name: '■スマレジ連携開始設定' }).getByRole('alert');
+  await expect(refusal).toContainText('倉庫または自動引当が設定されていない店舗があります。');
+  await expect(refusal).toContainText('E2E 倉庫を選ぶ店: 倉庫・自動引当');
+  // Back to the saved choice (停止), so leaving the screen asks nothing.
+  await page.getByRole('radio', { name: '連携を停止する' }).check();
+
+  await openMenu(page, '店舗 (モール) ごとの設定');
+  await choose(page, shop.getByRole('combobox', { name: '倉庫' }), '東京倉庫 (ID: 4・倉庫)');
+  await shop
+    .getByRole('radiogroup', { name: '自動引当' })
+    .getByRole('radio', { name: 'OFF (在庫引当自動照会設定を使用)' })
+    .check();
+  await page.getByRole('button', { name: 'この内容で登録する' }).click();
+  await expect(page.getByText('1件の店舗を登録しました')).toBeVisible();
+  await page.reload();
+  await expect(chosen(shop.getByRole('combobox', { name: '倉庫' }))).toHaveText(
+    '東京倉庫 (ID: 4・倉庫)',
+  );
+  await expect(shop.locator('[data-origin="merchant"]')).toHaveCount(2);
+  await expect(page.getByText('倉庫または自動引当が未設定の店舗')).toBeHidden();
+  await expectNoSeriousA11yViolations(page, { name: 'shops-store-settings' });
 });
 
 /** The screens of the menu in English: the menu entry, the h1, and a heading shown once loaded. */

@@ -101,6 +101,10 @@ export function useSettingsSave({ saved, form, errors, root, onSaved }: Settings
       const error = toUiError(e);
       const refused = refusedStart(error);
       if (refused !== null) {
+        // Not started: the switch shows what runs (停止), the refusal says why. Other edits stay
+        // as the merchant left them (and still count as unsaved).
+        if (form.value !== null)
+          form.value.integrationEnabled = before?.integrationEnabled ?? false;
         await showRefusal(refused);
         return;
       }

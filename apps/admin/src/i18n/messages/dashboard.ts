@@ -92,6 +92,7 @@ export default defineMessages({
       counts: {
         pending: '連携待ち',
         held: '保留',
+        needsCheck: '要確認',
         failed: 'エラー',
         registered: '連携済み',
       },
@@ -215,6 +216,7 @@ export default defineMessages({
       counts: {
         pending: 'Waiting to sync',
         held: 'On hold',
+        needsCheck: 'Needs check',
         failed: 'Errors',
         registered: 'Synced',
       },

@@ -3,7 +3,7 @@ import { defineMessages } from '../define';
 export default defineMessages({
   ja: {
     intro:
-      'OMS の店舗 (モール) ごとに、税計算設定と連携先のスマレジ受注店舗 (スマレジ店舗ID) を設定します。税計算設定は、選んだ受注店舗の販売区分と同じにしてください (内税販売 = 税込、外税販売 = 税別)。',
+      'OMS の店舗 (モール) ごとに、税計算設定と連携先のスマレジ受注店舗 (スマレジ店舗ID)、その受注店舗の在庫を持つ倉庫と自動引当の ON/OFF を設定します。税計算設定は、選んだ受注店舗の販売区分と同じにしてください (内税販売 = 税込、外税販売 = 税別)。',
     storesHeading: 'スマレジの受注店舗',
     listHeading: 'OMS の店舗',
     storesLoading: 'スマレジから受注店舗の一覧を読み込んでいます…',
@@ -28,7 +28,11 @@ export default defineMessages({
       warehouse: '倉庫',
       autoAllocation: '自動引当',
     },
-    storeColumns: { sellDivision: '販売区分' },
+    storeColumns: {
+      sellDivision: '販売区分',
+      smaregiWarehouse: '倉庫 (スマレジの設定)',
+      smaregiAutoAllocation: '自動引当 (スマレジの設定)',
+    },
     shopGroup: '店舗「{name}」',
     taxModes: { included: '税込', excluded: '税別' },
     sellDivisions: { included: '内税販売', excluded: '外税販売', unknown: '販売区分不明' },
@@ -47,11 +51,24 @@ export default defineMessages({
       'スマレジ店舗「{store}」は{division}です。税計算設定を[{mode}]にするか、別の受注店舗を選んでください',
     storeMissing: '選択中の受注店舗 (ID: {id}) はスマレジにありません。一覧から選び直してください',
     unmappedHint: 'スマレジ店舗IDが未設定です。この店舗の受注はスマレジに送られません',
-    warehouseLinked: '紐付けあり',
-    warehouseMissing: '未設定 (スマレジの受注店舗設定の在庫同期タブで倉庫を設定してください)',
     autoAllocationOn: 'ON (スマレジが登録時に引当)',
     autoAllocationOff: 'OFF (在庫引当自動照会設定を使用)',
-    autoAllocationUnknown: '不明',
+    warehousePlaceholder: '倉庫を選択',
+    warehouseOption: '{name} (ID: {id}・{division})',
+    posDivisions: { store: '店舗', warehouse: '倉庫' },
+    origins: {
+      smaregi: 'スマレジの受注店舗の設定',
+      merchant: 'この画面で設定',
+      unset: '未設定',
+    },
+    smaregiSays: 'スマレジの受注店舗の設定: {value}',
+    smaregiSilent: 'スマレジの受注店舗からは取得できません。ここで設定してください',
+    notProvided: '取得できません',
+    posStoresFailedHelp:
+      'スマレジの店舗・倉庫の一覧を読み込めるまで倉庫は変更できません。上の[再試行]で読み込み直せます。',
+    storeSettingsHint:
+      '倉庫と自動引当を設定してください。未設定の間は在庫数を計算せず、在庫引当の照会も保留します',
+    missingSummary: '倉庫または自動引当が未設定の店舗: {count}件',
     submit: 'この内容で登録する',
     deleteShop: '店舗「{name}」を削除する',
     deleteConfirm: '店舗「{name}」を削除しますか？この操作は取り消せません。',
@@ -65,7 +82,7 @@ export default defineMessages({
   },
   en: {
     intro:
-      "For each OMS shop (mall), set the tax calculation and the Smaregi order store it sends orders to (Smaregi store ID). The tax calculation must match the chosen order store's sell division (内税販売 = tax included, 外税販売 = tax excluded).",
+      "For each OMS shop (mall), set the tax calculation, the Smaregi order store it sends orders to (Smaregi store ID), the warehouse holding that order store's stock and whether it allocates automatically. The tax calculation must match the chosen order store's sell division (内税販売 = tax included, 外税販売 = tax excluded).",
     storesHeading: 'Smaregi order stores',
     listHeading: 'OMS shops',
     storesLoading: 'Loading the order stores from Smaregi…',
@@ -90,7 +107,11 @@ export default defineMessages({
       warehouse: 'Warehouse',
       autoAllocation: 'Auto-allocation',
     },
-    storeColumns: { sellDivision: 'Sell division' },
+    storeColumns: {
+      sellDivision: 'Sell division',
+      smaregiWarehouse: 'Warehouse (Smaregi setting)',
+      smaregiAutoAllocation: 'Auto-allocation (Smaregi setting)',
+    },
     shopGroup: 'Shop “{name}”',
     taxModes: { included: 'Tax included', excluded: 'Tax excluded' },
     sellDivisions: {
@@ -114,11 +135,24 @@ export default defineMessages({
     storeMissing:
       'The chosen order store (ID: {id}) no longer exists in Smaregi. Choose one from the list',
     unmappedHint: 'No Smaregi store ID: orders of this shop are not sent to Smaregi',
-    warehouseLinked: 'Linked',
-    warehouseMissing: "Not set (link a warehouse in Smaregi's order store settings, 在庫同期 tab)",
     autoAllocationOn: 'ON (Smaregi allocates at registration)',
     autoAllocationOff: 'OFF (uses the automatic allocation inquiry settings)',
-    autoAllocationUnknown: 'Unknown',
+    warehousePlaceholder: 'Choose a warehouse',
+    warehouseOption: '{name} (ID: {id}, {division})',
+    posDivisions: { store: 'store', warehouse: 'warehouse' },
+    origins: {
+      smaregi: "From Smaregi's order store",
+      merchant: 'Set on this screen',
+      unset: 'Not set',
+    },
+    smaregiSays: "Smaregi's order store says: {value}",
+    smaregiSilent: "Smaregi's order store does not provide it: set it here",
+    notProvided: 'Not provided',
+    posStoresFailedHelp:
+      'The warehouse cannot be changed until the list of Smaregi stores and warehouses loads. Use [Retry] above.',
+    storeSettingsHint:
+      'Set the warehouse and auto-allocation. Until then stock is not computed and allocation inquiries wait',
+    missingSummary: 'Shops without warehouse or auto-allocation: {count}',
     submit: 'Save these settings',
     deleteShop: 'Delete shop “{name}”',
     deleteConfirm: 'Delete shop “{name}”? This cannot be undone.',

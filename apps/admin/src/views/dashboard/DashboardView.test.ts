@@ -66,7 +66,15 @@ const CONNECTION = {
   authorizedBy: 'owner@example.com',
 };
 const SUMMARY = {
-  orders: { waiting: 4, pending: 3, registered: 1200, failed: 2, canceled: 5, held: 1 },
+  orders: {
+    waiting: 4,
+    pending: 3,
+    registered: 1200,
+    failed: 2,
+    needsCheck: 1,
+    canceled: 5,
+    held: 1,
+  },
   lastReconciliation: {
     at: '2026-11-30T06:00:00.000Z',
     outcome: 'warning',
@@ -245,6 +253,7 @@ describe('ダッシュボード: connection, integration and sync health', () =>
     const count = (key: string) => mounted!.get(`[data-count="${key}"]`);
     expect(count('pending').text()).toBe('連携待ち3件');
     expect(count('held').text()).toBe('保留1件');
+    expect(count('needsCheck').text()).toBe('要確認1件');
     expect(count('failed').text()).toBe('エラー2件');
     expect(count('registered').text()).toBe('連携済み1,200件');
     // No order list yet: plain numbers, no dead links.

@@ -43,7 +43,8 @@ const statuses = [
   { id: 'st-3', name: '出荷待ち', category: 'open', sortOrder: 3 },
   { id: 'st-4', name: '出荷指示済み', category: 'open', sortOrder: 4 },
 ];
-const shop = (id: string, orderStoreId: string | null) => ({
+/** `autoAllocation` is the shop's own 自動引当 setting (the store object need not carry it). */
+const shop = (id: string, orderStoreId: string | null, autoAllocation: boolean | null = null) => ({
   id,
   name: `店舗${id}`,
   mallKind: 'rakuten',
@@ -51,6 +52,10 @@ const shop = (id: string, orderStoreId: string | null) => ({
   active: true,
   orderStoreId,
   orderStoreName: orderStoreId === null ? null : `受注店舗${orderStoreId}`,
+  warehouseStoreId: orderStoreId === null ? null : '9',
+  warehouseOrigin: null,
+  autoAllocation,
+  autoAllocationOrigin: null,
   updatedAt: '2026-11-30T08:00:00.000Z',
 });
 const store = (storeId: string, autoAllocation: boolean | null) => ({
@@ -85,7 +90,7 @@ beforeEach(() => {
   stored = { ...settings };
   api.settingsGet.mockImplementation(() => Promise.resolve({ ...stored }));
   api.statuses.mockResolvedValue(statuses);
-  api.shops.mockResolvedValue([shop('a', '1'), shop('b', '2')]);
+  api.shops.mockResolvedValue([shop('a', '1', true), shop('b', '2', false)]);
   api.orderStores.mockResolvedValue([store('1', true), store('2', false)]);
   // The API answers with what it saved.
   api.settingsUpdate.mockImplementation((update: Partial<IntegrationSettings>) => {
@@ -101,8 +106,12 @@ afterEach(() => {
   document.body.innerHTML = '';
 });
 
+let router: Awaited<ReturnType<typeof renderScreen>>['router'];
+
 async function render(): Promise<VueWrapper> {
-  ({ wrapper } = await renderScreen(IntegrationSettingsView, { route: 'settings.integration' }));
+  ({ wrapper, router } = await renderScreen(IntegrationSettingsView, {
+    route: 'settings.integration',
+  }));
   return wrapper;
 }
 
@@ -353,6 +362,43 @@ describe('[設定を保存する]', () => {
   });
 });
 
+describe('unsaved changes are not lost by a stray click', () => {
+  it('asks before leaving with unsaved edits; staying keeps them', async () => {
+    await render();
+    await type('ダミー商品番号', 'DUMMY-9');
+    const leaving = router.push({ name: 'dashboard' });
+    await settle();
+    expect(body()).toContain('保存せずにこのページを離れますか？');
+    button('このページに留まる').click();
+    await leaving;
+    await settle();
+
+    expect(router.currentRoute.value.name).toBe('settings.integration');
+    expect(input('ダミー商品番号').value).toBe('DUMMY-9');
+  });
+
+  it('leaves when the merchant confirms', async () => {
+    await render();
+    await type('ダミー商品番号', 'DUMMY-9');
+    const leaving = router.push({ name: 'dashboard' });
+    await settle();
+    button('保存せずに離れる').click();
+    await leaving;
+
+    expect(router.currentRoute.value.name).toBe('dashboard');
+    expect(api.settingsUpdate).not.toHaveBeenCalled();
+  });
+
+  it('leaves without a question when nothing changed', async () => {
+    await render();
+    await router.push({ name: 'shops' });
+    await settle();
+
+    expect(router.currentRoute.value.name).toBe('shops');
+    expect(body()).not.toContain('保存せずにこのページを離れますか？');
+  });
+});
+
 describe('[連携を開始する] refused while the checklist has unmet items', () => {
   it('lists every unmet item in Japanese, each linked to the screen that fixes it', async () => {
     const unmet = [
@@ -421,12 +467,20 @@ describe('[連携を開始する] refused while the checklist has unmet items', 
     // Passed items are not listed; the state is still 停止中.
     expect(refusal.textContent).not.toContain('接続済み');
     expect(body()).toContain('停止中');
+    // The switch is back at what runs, so following a link to fix an item does not ask about
+    // unsaved changes (nothing else was edited).
+    expect(checkedIn('スマレジ連携開始設定')).toContain('連携を停止する');
+    expect(body()).not.toContain('保存されていない変更があります');
+    await router.push({ name: 'shops' });
+    await settle();
+    expect(router.currentRoute.value.name).toBe('shops');
   });
 });
 
 describe('在庫引当自動照会設定 and the order stores’ auto-allocation', () => {
   it('is not applicable, with the reason, when every mapped store allocates automatically', async () => {
-    api.orderStores.mockResolvedValue([store('1', true), store('2', true), store('3', false)]);
+    api.shops.mockResolvedValue([shop('a', '1', true), shop('b', '2', true)]);
+    api.orderStores.mockResolvedValue([store('1', null), store('2', null), store('3', false)]);
     await render();
     const section = document.getElementById('allocation-inquiry')!;
     expect(section.textContent).toContain('この設定は対象外です');

@@ -1,13 +1,15 @@
 import type { DOMWrapper, VueWrapper } from '@vue/test-utils';
+import { ElSelect } from 'element-plus';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type * as TrpcModule from '../../api/trpc';
 import { apiError, renderScreen, settle } from '../../test/render-screen';
 import ShopsView from './ShopsView.vue';
-import type { OrderStore, ShopView } from './shop-mapping';
+import type { OrderStore, PosStore, ShopView } from './shop-mapping';
 
 const api = vi.hoisted(() => ({
   list: vi.fn(),
   orderStores: vi.fn(),
+  posStores: vi.fn(),
   update: vi.fn(),
   create: vi.fn(),
   delete: vi.fn(),
@@ -18,6 +20,7 @@ vi.mock('../../api/trpc', async (importOriginal) => ({
     shops: {
       list: { query: api.list },
       orderStores: { query: api.orderStores },
+      posStores: { query: api.posStores },
       update: { mutate: api.update },
       create: { mutate: api.create },
       delete: { mutate: api.delete },
@@ -33,6 +36,11 @@ const rakuten: ShopView = {
   active: true,
   orderStoreId: '1',
   orderStoreName: 'EC受注店',
+  warehouseStoreId: '5',
+  warehouseOrigin: 'smaregi',
+  autoAllocation: true,
+  autoAllocationOrigin: 'merchant',
+  orderCodePrefix: null,
   updatedAt: '2026-11-30T08:00:00.000Z',
 };
 const amazon: ShopView = {
@@ -43,7 +51,25 @@ const amazon: ShopView = {
   taxMode: 'included',
   orderStoreId: null,
   orderStoreName: null,
+  warehouseStoreId: null,
+  warehouseOrigin: null,
+  autoAllocation: null,
+  autoAllocationOrigin: null,
 };
+/** Mapped to a 受注店舗 whose object says nothing of its warehouse (as the public sources show it). */
+const yahoo: ShopView = {
+  ...amazon,
+  id: 's3',
+  name: 'Yahoo!店',
+  mallKind: 'yahoo',
+  taxMode: 'excluded',
+  orderStoreId: '2',
+  orderStoreName: '外税受注店',
+};
+const posStores: PosStore[] = [
+  { storeId: '3', storeName: '吉祥寺店', division: '1' },
+  { storeId: '5', storeName: '東京倉庫', division: '2' },
+];
 const stores: OrderStore[] = [
   {
     storeId: '1',
@@ -57,7 +83,7 @@ const stores: OrderStore[] = [
     storeName: '外税受注店',
     sellDivision: 'excluded',
     stockStoreId: null,
-    autoAllocation: false,
+    autoAllocation: null,
   },
 ];
 
@@ -66,6 +92,7 @@ beforeEach(() => {
   vi.resetAllMocks();
   api.list.mockResolvedValue([rakuten, amazon]);
   api.orderStores.mockResolvedValue(stores);
+  api.posStores.mockResolvedValue(posStores);
 });
 afterEach(() => {
   wrapper.unmount();
@@ -84,6 +111,18 @@ function field(name: string, label: string): DOMWrapper<Element> {
     .find((i) => i.find('.el-form-item__label').text() === label);
   if (item === undefined) throw new Error(`no field ${label}`);
   return item;
+}
+/** The pull-down labelled `label` in a card (to choose an option without opening it). */
+function selectIn(name: string, label: string) {
+  const select = wrapper
+    .findAllComponents(ElSelect)
+    .find(
+      (c) =>
+        card(name).element.contains(c.element as Node) &&
+        c.find('input').attributes('aria-label') === label,
+    );
+  if (select === undefined) throw new Error(`no pull-down ${label}`);
+  return select;
 }
 async function submit(): Promise<void> {
   await wrapper.find('form').trigger('submit');
@@ -110,13 +149,64 @@ describe('店舗 (モール) ごとの設定', () => {
     expect(card('楽天市場店').text()).toContain('未登録の変更があります');
   });
 
-  it('shows, for the chosen store, whether a warehouse is linked and auto-allocation is ON', async () => {
+  it('shows the 倉庫 and 自動引当 of each shop with where each value came from', async () => {
     ({ wrapper } = await renderScreen(ShopsView, { route: 'shops' }));
-    const store = field('楽天市場店', 'スマレジ店舗ID');
-    expect(store.text()).toContain('倉庫紐付けあり');
-    expect(store.text()).toContain('自動引当ON');
-    // An active shop without a store stands out with words, not only colour.
-    expect(field('Amazon店', 'スマレジ店舗ID').text()).toContain('未設定');
+    const warehouse = field('楽天市場店', '倉庫');
+    expect(warehouse.find('input').attributes('aria-label')).toBe('倉庫');
+    expect(warehouse.text()).toContain('スマレジの受注店舗の設定');
+    const auto = field('楽天市場店', '自動引当');
+    expect(auto.find('[role="radiogroup"]').attributes('aria-label')).toBe('自動引当');
+    expect((auto.find('input[value="on"]').element as HTMLInputElement).checked).toBe(true);
+    expect(auto.text()).toContain('この画面で設定');
+    // A shop without a 受注店舗 has nothing to set yet.
+    expect(field('Amazon店', '倉庫').find('input').attributes('disabled')).toBeDefined();
+  });
+
+  it('a store that says nothing leaves both unset, says so, and the merchant sets them', async () => {
+    api.list.mockResolvedValue([rakuten, yahoo]);
+    api.update.mockImplementation((input: Partial<ShopView>) => {
+      const saved = {
+        ...yahoo,
+        ...input,
+        warehouseOrigin: 'merchant',
+        autoAllocationOrigin: 'merchant',
+      };
+      api.list.mockResolvedValue([rakuten, saved]);
+      return Promise.resolve(saved);
+    });
+    ({ wrapper } = await renderScreen(ShopsView, { route: 'shops' }));
+    expect(wrapper.text()).toContain('倉庫または自動引当が未設定の店舗: 1件');
+    expect(field('Yahoo!店', '倉庫').text()).toContain('未設定');
+    expect(field('Yahoo!店', '倉庫').text()).toContain('スマレジの受注店舗からは取得できません');
+    expect(card('Yahoo!店').text()).toContain('倉庫と自動引当を設定してください');
+
+    selectIn('Yahoo!店', '倉庫').vm.$emit('update:modelValue', '5');
+    await settle();
+    await field('Yahoo!店', '自動引当').find('input[value="off"]').setValue(true);
+    await settle();
+    expect(field('Yahoo!店', '倉庫').text()).toContain('この画面で設定');
+    await submit();
+
+    expect(api.update.mock.calls[0]?.[0]).toStrictEqual({
+      id: 's3',
+      name: 'Yahoo!店',
+      mallKind: 'yahoo',
+      taxMode: 'excluded',
+      active: true,
+      orderStoreId: '2',
+      warehouseStoreId: '5',
+      autoAllocation: false,
+    });
+    expect(wrapper.text()).not.toContain('未設定の店舗');
+  });
+
+  it('choosing another 受注店舗 takes the warehouse and auto-allocation its object carries', async () => {
+    ({ wrapper } = await renderScreen(ShopsView, { route: 'shops' }));
+    selectIn('楽天市場店', 'スマレジ店舗ID').vm.$emit('update:modelValue', '2');
+    await settle();
+    // Store 2 says nothing: both become unset, and the card asks for them.
+    expect(field('楽天市場店', '倉庫').text()).toContain('未設定');
+    expect(card('楽天市場店').text()).toContain('倉庫と自動引当を設定してください');
   });
 
   it('[この内容で登録する] sends each changed shop in exactly the strict input shape', async () => {

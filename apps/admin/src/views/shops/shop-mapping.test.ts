@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   changedShopUpdates,
   checkShopTax,
+  missingStoreSettings,
+  settingOrigin,
   shopDraftFrom,
+  withOrderStore,
   type OrderStore,
   type ShopView,
   type TaxMode,
@@ -50,6 +53,11 @@ describe('changedShopUpdates: what [この内容で登録する] sends', () => {
     active: true,
     orderStoreId: null,
     orderStoreName: null,
+    warehouseStoreId: null,
+    warehouseOrigin: null,
+    autoAllocation: null,
+    autoAllocationOrigin: null,
+    orderCodePrefix: null,
     updatedAt: '2026-11-30T08:00:00.000Z',
   };
   const other: ShopView = { ...view, id: 's2', name: 'Amazon店', mallKind: 'amazon' };
@@ -71,9 +79,96 @@ describe('changedShopUpdates: what [この内容で登録する] sends', () => {
     ]);
   });
 
+  it('sends the warehouse and auto-allocation only when the merchant changed them', () => {
+    const mapped: ShopView = { ...view, orderStoreId: '1', warehouseStoreId: '10' };
+    const [update] = changedShopUpdates([mapped], {
+      s1: { ...shopDraftFrom(mapped), autoAllocation: false },
+    });
+    expect(update).toStrictEqual({
+      id: 's1',
+      name: '楽天市場店',
+      mallKind: 'rakuten',
+      taxMode: 'included',
+      active: true,
+      orderStoreId: '1',
+      autoAllocation: false,
+    });
+  });
+
   it('a name changed only by spaces is no change', () => {
     expect(
       changedShopUpdates([view], { s1: { ...shopDraftFrom(view), name: '楽天市場店 ' } }),
     ).toEqual([]);
+  });
+});
+
+describe('the 倉庫 and 自動引当 of a shop', () => {
+  it('picking a 受注店舗 takes what its object carries, or leaves them unset', () => {
+    const draft = {
+      name: 'x',
+      mallKind: 'rakuten' as const,
+      taxMode: 'included' as const,
+      active: true,
+      orderStoreId: null,
+      warehouseStoreId: null,
+      autoAllocation: null,
+    };
+    expect(withOrderStore(draft, '1', STORES)).toMatchObject({
+      orderStoreId: '1',
+      warehouseStoreId: '10',
+      autoAllocation: false,
+    });
+    const silent: OrderStore = {
+      ...store('4', 'included'),
+      stockStoreId: null,
+      autoAllocation: null,
+    };
+    expect(
+      withOrderStore({ ...draft, warehouseStoreId: '10', autoAllocation: true }, '4', [silent]),
+    ).toMatchObject({ warehouseStoreId: null, autoAllocation: null });
+  });
+
+  it.each<
+    [
+      string,
+      string | null,
+      { value: string | null; origin: 'smaregi' | 'merchant' | null },
+      string | null | undefined,
+      string,
+    ]
+  >([
+    ['nothing chosen', null, { value: null, origin: null }, '10', 'unset'],
+    ['saved from Smaregi', '10', { value: '10', origin: 'smaregi' }, '10', 'smaregi'],
+    [
+      'saved by the merchant, even if Smaregi now says the same',
+      '10',
+      { value: '10', origin: 'merchant' },
+      '10',
+      'merchant',
+    ],
+    ['unsaved, equal to what Smaregi says', '10', { value: null, origin: null }, '10', 'smaregi'],
+    ['unsaved, Smaregi says nothing', '10', { value: null, origin: null }, null, 'merchant'],
+    ['unsaved, different from Smaregi', '11', { value: '10', origin: 'smaregi' }, '10', 'merchant'],
+  ])('origin: %s', (_name, shown, saved, smaregi, expected) => {
+    expect(settingOrigin(shown, saved, smaregi)).toBe(expected);
+  });
+
+  it('an active mapped shop needs both; others need nothing', () => {
+    const base = {
+      name: 'x',
+      mallKind: 'rakuten' as const,
+      taxMode: 'included' as const,
+      active: true,
+      orderStoreId: '1',
+      warehouseStoreId: null,
+      autoAllocation: false,
+    };
+    expect(missingStoreSettings(base)).toEqual(['warehouse']);
+    expect(missingStoreSettings({ ...base, autoAllocation: null })).toEqual([
+      'warehouse',
+      'autoAllocation',
+    ]);
+    expect(missingStoreSettings({ ...base, active: false })).toEqual([]);
+    expect(missingStoreSettings({ ...base, orderStoreId: null })).toEqual([]);
   });
 });

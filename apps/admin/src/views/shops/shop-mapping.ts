@@ -9,6 +9,7 @@ import type { trpc } from '../../api/trpc';
 
 export type ShopView = Awaited<ReturnType<typeof trpc.shops.list.query>>[number];
 export type OrderStore = Awaited<ReturnType<typeof trpc.shops.orderStores.query>>[number];
+export type PosStore = Awaited<ReturnType<typeof trpc.shops.posStores.query>>[number];
 export type ShopUpdate = Parameters<typeof trpc.shops.update.mutate>[0];
 export type ShopCreate = Parameters<typeof trpc.shops.create.mutate>[0];
 export type MallKind = ShopUpdate['mallKind'];
@@ -33,6 +34,10 @@ export interface ShopDraft {
   taxMode: TaxMode;
   active: boolean;
   orderStoreId: string | null;
+  /** 倉庫 of the 受注店舗 (a POS store ID); null = not set. */
+  warehouseStoreId: string | null;
+  /** 自動引当 of the 受注店舗; null = not set. */
+  autoAllocation: boolean | null;
 }
 
 function isMallKind(value: string): value is MallKind {
@@ -54,6 +59,27 @@ export function shopDraftFrom(view: ShopView): ShopDraft {
     taxMode: view.taxMode === 'excluded' ? 'excluded' : 'included',
     active: view.active,
     orderStoreId: view.orderStoreId,
+    warehouseStoreId: view.warehouseStoreId,
+    autoAllocation: view.autoAllocation,
+  };
+}
+
+/**
+ * The draft after the merchant picks another 受注店舗: its warehouse and auto-allocation start
+ * as that store's object says (the API prefills the same way), unknown when it says nothing.
+ */
+export function withOrderStore(
+  draft: ShopDraft,
+  orderStoreId: string | null,
+  stores: readonly OrderStore[] | undefined,
+): ShopDraft {
+  if (orderStoreId === draft.orderStoreId) return draft;
+  const store = stores?.find((s) => s.storeId === orderStoreId);
+  return {
+    ...draft,
+    orderStoreId,
+    warehouseStoreId: store?.stockStoreId ?? null,
+    autoAllocation: store?.autoAllocation ?? null,
   };
 }
 
@@ -86,15 +112,33 @@ export function checkShopTax(
     : { kind: 'mismatch', store, sellDivision };
 }
 
-/** What the readiness checklist needs from the chosen 受注店舗 (a warehouse, auto-allocation). */
-export function storeFacts(store: OrderStore): {
-  warehouseLinked: boolean;
-  autoAllocation: boolean | null;
-} {
-  return {
-    warehouseLinked: store.stockStoreId !== null && store.stockStoreId !== '',
-    autoAllocation: store.autoAllocation,
-  };
+/**
+ * Where a shop's 倉庫 or 自動引当 on screen comes from:
+ * - `unset`: nothing chosen yet (the readiness checklist asks for it);
+ * - `smaregi`: what Smaregi's 受注店舗 object says (saved, or about to be);
+ * - `merchant`: chosen by the merchant (saved, or about to be).
+ * A saved value keeps the origin the API stored; an unsaved one is Smaregi's when it equals what
+ * the live store says.
+ */
+export type SettingOrigin = 'unset' | 'smaregi' | 'merchant';
+
+export function settingOrigin<T extends string | boolean>(
+  draftValue: T | null,
+  saved: { value: T | null; origin: 'smaregi' | 'merchant' | null },
+  smaregiValue: T | null | undefined,
+): SettingOrigin {
+  if (draftValue === null) return 'unset';
+  if (draftValue === saved.value && saved.origin !== null) return saved.origin;
+  return draftValue === smaregiValue ? 'smaregi' : 'merchant';
+}
+
+/** Active mapped shops whose warehouse or auto-allocation is not set (readiness item 3). */
+export function missingStoreSettings(draft: ShopDraft): ('warehouse' | 'autoAllocation')[] {
+  if (!draft.active || draft.orderStoreId === null) return [];
+  return [
+    ...(draft.warehouseStoreId === null ? (['warehouse'] as const) : []),
+    ...(draft.autoAllocation === null ? (['autoAllocation'] as const) : []),
+  ];
 }
 
 function sameDraft(a: ShopDraft, b: ShopDraft): boolean {
@@ -103,7 +147,9 @@ function sameDraft(a: ShopDraft, b: ShopDraft): boolean {
     a.mallKind === b.mallKind &&
     a.taxMode === b.taxMode &&
     a.active === b.active &&
-    (a.orderStoreId ?? null) === (b.orderStoreId ?? null)
+    (a.orderStoreId ?? null) === (b.orderStoreId ?? null) &&
+    (a.warehouseStoreId ?? null) === (b.warehouseStoreId ?? null) &&
+    (a.autoAllocation ?? null) === (b.autoAllocation ?? null)
   );
 }
 
@@ -114,9 +160,11 @@ export function isShopChanged(view: ShopView, draft: ShopDraft): boolean {
 
 /**
  * The update of one shop, in exactly the shape of the API's strict input (an extra key is
- * refused): `{ id, name, mallKind, taxMode, active, orderStoreId }`.
+ * refused): `{ id, name, mallKind, taxMode, active, orderStoreId }`, plus `warehouseStoreId` /
+ * `autoAllocation` only when the merchant changed them (omitted = the API keeps, or prefills them
+ * for a newly chosen 受注店舗).
  */
-export function shopUpdateOf(id: string, draft: ShopDraft): ShopUpdate {
+export function shopUpdateOf(id: string, draft: ShopDraft, saved?: ShopView): ShopUpdate {
   return {
     id,
     name: draft.name.trim(),
@@ -124,6 +172,12 @@ export function shopUpdateOf(id: string, draft: ShopDraft): ShopUpdate {
     taxMode: draft.taxMode,
     active: draft.active,
     orderStoreId: draft.orderStoreId === '' ? null : draft.orderStoreId,
+    ...(saved === undefined || draft.warehouseStoreId !== saved.warehouseStoreId
+      ? { warehouseStoreId: draft.warehouseStoreId }
+      : {}),
+    ...(saved === undefined || draft.autoAllocation !== saved.autoAllocation
+      ? { autoAllocation: draft.autoAllocation }
+      : {}),
   };
 }
 
@@ -134,6 +188,8 @@ export function changedShopUpdates(
 ): ShopUpdate[] {
   return views.flatMap((view) => {
     const draft = drafts[view.id];
-    return draft !== undefined && isShopChanged(view, draft) ? [shopUpdateOf(view.id, draft)] : [];
+    return draft !== undefined && isShopChanged(view, draft)
+      ? [shopUpdateOf(view.id, draft, view)]
+      : [];
   });
 }
