@@ -372,9 +372,21 @@ describe.skipIf(!pg)('jobs on PostgreSQL: two processes, one killed with kill -9
     const orders = await forkEm(orm).find(Order, { id: { $in: orderIds } });
     const heads = orders.map((o) => o.smaregiOrderHeadId ?? '');
     expect(heads.flatMap((h) => allocationProtocolBreaches(sim, h))).toEqual([]);
-    // Each allocation answered once: never asked again after an answer.
-    const answered = allocationPosts(heads).filter((e) => e.status === 200);
-    expect(answered).toHaveLength(2 * JOBS);
+    // Never asked again after an answer: at most one answered allocation per order, exactly one
+    // for the orders of step 1 (no kill there). A request cut off by the kill is journalled
+    // without its answer although Smaregi applied it, so step 2 may show fewer answers than
+    // orders; that each was allocated once is `allocatedRemotely` and the breaches above.
+    const answersOf = (ids: readonly string[]) =>
+      forkEm(orm)
+        .find(Order, { id: { $in: [...ids] } })
+        .then((found) =>
+          found.map(
+            (o) =>
+              allocationPosts([o.smaregiOrderHeadId ?? '']).filter((e) => e.status === 200).length,
+          ),
+        );
+    expect(await answersOf(first)).toEqual(first.map(() => 1));
+    expect((await answersOf(second)).every((n) => n <= 1)).toBe(true);
     expect(orders.filter((o) => o.status.id !== t.statuses.allocated)).toEqual([]);
     const metrics = await (await fetch(`${survivorUrl}/metrics`)).text();
     expect(metricValue(metrics, 'renkei_worker_queue_errors_total', 'operation="fetch"')).toBe(0);
