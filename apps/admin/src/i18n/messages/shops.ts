@@ -27,6 +27,7 @@ export default defineMessages({
       active: '有効',
       warehouse: '倉庫',
       autoAllocation: '自動引当',
+      orderCodePrefix: '受注番号の接頭辞',
     },
     storeColumns: {
       sellDivision: '販売区分',
@@ -69,6 +70,9 @@ export default defineMessages({
     storeSettingsHint:
       '倉庫と自動引当を設定してください。未設定の間は在庫数を計算せず、在庫引当の照会も保留します',
     missingSummary: '倉庫または自動引当が未設定の店舗: {count}件',
+    orderCodePrefixPlaceholder: '例: RT-',
+    orderCodePrefixHelp:
+      '同じ受注店舗に複数の店舗を紐付け、受注番号が重なる場合に設定します。スマレジの受注番号は「接頭辞＋受注番号」になります (例: RT-1001)。半角の英数字・記号で10文字まで、空白は使えません (全角で入力しても半角で登録します)。',
     submit: 'この内容で登録する',
     deleteShop: '店舗「{name}」を削除する',
     deleteConfirm: '店舗「{name}」を削除しますか？この操作は取り消せません。',
@@ -106,6 +110,7 @@ export default defineMessages({
       active: 'Active',
       warehouse: 'Warehouse',
       autoAllocation: 'Auto-allocation',
+      orderCodePrefix: 'Order number prefix',
     },
     storeColumns: {
       sellDivision: 'Sell division',
@@ -153,6 +158,9 @@ export default defineMessages({
     storeSettingsHint:
       'Set the warehouse and auto-allocation. Until then stock is not computed and allocation inquiries wait',
     missingSummary: 'Shops without warehouse or auto-allocation: {count}',
+    orderCodePrefixPlaceholder: 'e.g. RT-',
+    orderCodePrefixHelp:
+      'Set it when several shops are mapped to the same order store and their order numbers can be the same. The Smaregi order number becomes “prefix + order number” (e.g. RT-1001). Up to 10 half-width letters, digits and symbols, no spaces (full-width input is saved as half-width).',
     submit: 'Save these settings',
     deleteShop: 'Delete shop “{name}”',
     deleteConfirm: 'Delete shop “{name}”? This cannot be undone.',

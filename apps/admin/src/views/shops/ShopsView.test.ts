@@ -258,6 +258,73 @@ describe('店舗 (モール) ごとの設定', () => {
     );
   });
 
+  it('shows, edits and saves the 受注番号の接頭辞 with the card, under its label', async () => {
+    api.list.mockResolvedValue([{ ...rakuten, orderCodePrefix: 'RT-' }, amazon]);
+    api.update.mockImplementation((input: Partial<ShopView>) => {
+      // The API stores the prefix normalised (full-width folded to ASCII).
+      const saved = { ...amazon, ...input, orderCodePrefix: 'AZ-' };
+      api.list.mockResolvedValue([{ ...rakuten, orderCodePrefix: 'RT-' }, saved]);
+      return Promise.resolve(saved);
+    });
+    ({ wrapper } = await renderScreen(ShopsView, { route: 'shops' }));
+    const saved = field('楽天市場店', '受注番号の接頭辞');
+    const input = saved.find('input');
+    expect((input.element as HTMLInputElement).value).toBe('RT-');
+    // The label names the input; the help text describes it.
+    expect(saved.find('label').attributes('for')).toBe(input.attributes('id'));
+    const help = saved.find(`#${input.attributes('aria-describedby') ?? 'missing'}`);
+    expect(help.text()).toContain('スマレジの受注番号は「接頭辞＋受注番号」になります');
+
+    await field('Amazon店', '受注番号の接頭辞').find('input').setValue('ＡＺ－');
+    await settle();
+    expect(card('Amazon店').text()).toContain('未登録の変更があります');
+    await submit();
+
+    expect(api.update).toHaveBeenCalledTimes(1);
+    expect(api.update.mock.calls[0]?.[0]).toStrictEqual({
+      id: 's2',
+      name: 'Amazon店',
+      mallKind: 'amazon',
+      taxMode: 'included',
+      active: true,
+      orderStoreId: null,
+      orderCodePrefix: 'ＡＺ－',
+    });
+    // The card shows what the API saved, and nothing is left unsaved.
+    expect(
+      (field('Amazon店', '受注番号の接頭辞').find('input').element as HTMLInputElement).value,
+    ).toBe('AZ-');
+    expect(card('Amazon店').text()).not.toContain('未登録の変更があります');
+  });
+
+  it("puts the API's refusal of a prefix at the 受注番号の接頭辞 field and keeps the edit", async () => {
+    api.update.mockRejectedValue(
+      apiError('BAD_REQUEST', { ja: '入力内容に誤りがあります', en: 'Invalid input' }, [
+        {
+          path: 'orderCodePrefix',
+          message: {
+            ja: '受注番号の接頭辞は半角英数字・記号で入力してください',
+            en: 'Order-code prefix must be ASCII',
+          },
+        },
+      ]),
+    );
+    ({ wrapper } = await renderScreen(ShopsView, { route: 'shops' }));
+    await field('楽天市場店', '受注番号の接頭辞').find('input').setValue('楽天-');
+    await submit();
+
+    await vi.waitFor(() =>
+      expect(field('楽天市場店', '受注番号の接頭辞').text()).toContain(
+        '受注番号の接頭辞は半角英数字・記号で入力してください',
+      ),
+    );
+    expect(field('楽天市場店', '店舗名').text()).not.toContain('接頭辞');
+    expect(field('Amazon店', '受注番号の接頭辞').text()).not.toContain('半角英数字・記号で入力');
+    expect(
+      (field('楽天市場店', '受注番号の接頭辞').find('input').element as HTMLInputElement).value,
+    ).toBe('楽天-');
+  });
+
   it('when the live list fails, shows the API message and [再試行]; tax mode still works', async () => {
     api.orderStores.mockRejectedValueOnce(
       apiError('PRECONDITION_FAILED', {

@@ -95,6 +95,32 @@ describe('changedShopUpdates: what [この内容で登録する] sends', () => {
     });
   });
 
+  it('sends the 受注番号の接頭辞 as typed when changed, null when cleared, nothing when not', () => {
+    const base = {
+      id: 's1',
+      name: '楽天市場店',
+      mallKind: 'rakuten',
+      taxMode: 'included',
+      active: true,
+      orderStoreId: null,
+    };
+    // Full-width as typed with a Japanese input method: the API normalises it.
+    expect(
+      changedShopUpdates([view], { s1: { ...shopDraftFrom(view), orderCodePrefix: ' ＲＴ－ ' } }),
+    ).toStrictEqual([{ ...base, orderCodePrefix: 'ＲＴ－' }]);
+    const prefixed: ShopView = { ...view, orderCodePrefix: 'RT-' };
+    expect(shopDraftFrom(prefixed).orderCodePrefix).toBe('RT-');
+    expect(
+      changedShopUpdates([prefixed], { s1: { ...shopDraftFrom(prefixed), orderCodePrefix: ' ' } }),
+    ).toStrictEqual([{ ...base, orderCodePrefix: null }]);
+    expect(
+      changedShopUpdates([prefixed], { s1: { ...shopDraftFrom(prefixed), active: false } }),
+    ).toStrictEqual([{ ...base, active: false }]);
+    expect(
+      changedShopUpdates([view], { s1: { ...shopDraftFrom(view), orderCodePrefix: '  ' } }),
+    ).toEqual([]);
+  });
+
   it('a name changed only by spaces is no change', () => {
     expect(
       changedShopUpdates([view], { s1: { ...shopDraftFrom(view), name: '楽天市場店 ' } }),
@@ -112,6 +138,7 @@ describe('the 倉庫 and 自動引当 of a shop', () => {
       orderStoreId: null,
       warehouseStoreId: null,
       autoAllocation: null,
+      orderCodePrefix: '',
     };
     expect(withOrderStore(draft, '1', STORES)).toMatchObject({
       orderStoreId: '1',
@@ -162,6 +189,7 @@ describe('the 倉庫 and 自動引当 of a shop', () => {
       orderStoreId: '1',
       warehouseStoreId: null,
       autoAllocation: false,
+      orderCodePrefix: '',
     };
     expect(missingStoreSettings(base)).toEqual(['warehouse']);
     expect(missingStoreSettings({ ...base, autoAllocation: null })).toEqual([

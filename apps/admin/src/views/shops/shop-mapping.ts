@@ -38,6 +38,8 @@ export interface ShopDraft {
   warehouseStoreId: string | null;
   /** 自動引当 of the 受注店舗; null = not set. */
   autoAllocation: boolean | null;
+  /** 受注番号の接頭辞 as typed ('' = none); the API normalises and checks it. */
+  orderCodePrefix: string;
 }
 
 function isMallKind(value: string): value is MallKind {
@@ -61,7 +63,14 @@ export function shopDraftFrom(view: ShopView): ShopDraft {
     orderStoreId: view.orderStoreId,
     warehouseStoreId: view.warehouseStoreId,
     autoAllocation: view.autoAllocation,
+    orderCodePrefix: view.orderCodePrefix ?? '',
   };
+}
+
+/** The prefix the API is sent: trimmed, null for none (the API treats '' and null alike). */
+function prefixOf(draft: Pick<ShopDraft, 'orderCodePrefix'>): string | null {
+  const prefix = draft.orderCodePrefix.trim();
+  return prefix === '' ? null : prefix;
 }
 
 /**
@@ -149,7 +158,8 @@ function sameDraft(a: ShopDraft, b: ShopDraft): boolean {
     a.active === b.active &&
     (a.orderStoreId ?? null) === (b.orderStoreId ?? null) &&
     (a.warehouseStoreId ?? null) === (b.warehouseStoreId ?? null) &&
-    (a.autoAllocation ?? null) === (b.autoAllocation ?? null)
+    (a.autoAllocation ?? null) === (b.autoAllocation ?? null) &&
+    prefixOf(a) === prefixOf(b)
   );
 }
 
@@ -161,8 +171,8 @@ export function isShopChanged(view: ShopView, draft: ShopDraft): boolean {
 /**
  * The update of one shop, in exactly the shape of the API's strict input (an extra key is
  * refused): `{ id, name, mallKind, taxMode, active, orderStoreId }`, plus `warehouseStoreId` /
- * `autoAllocation` only when the merchant changed them (omitted = the API keeps, or prefills them
- * for a newly chosen 受注店舗).
+ * `autoAllocation` / `orderCodePrefix` only when the merchant changed them (omitted = the API keeps
+ * them, or prefills the first two for a newly chosen 受注店舗).
  */
 export function shopUpdateOf(id: string, draft: ShopDraft, saved?: ShopView): ShopUpdate {
   return {
@@ -177,6 +187,9 @@ export function shopUpdateOf(id: string, draft: ShopDraft, saved?: ShopView): Sh
       : {}),
     ...(saved === undefined || draft.autoAllocation !== saved.autoAllocation
       ? { autoAllocation: draft.autoAllocation }
+      : {}),
+    ...(saved === undefined || prefixOf(draft) !== saved.orderCodePrefix
+      ? { orderCodePrefix: prefixOf(draft) }
       : {}),
   };
 }
