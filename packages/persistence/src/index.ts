@@ -8,6 +8,7 @@ export { ENTITY_SCHEMAS } from './entities.js';
 export { newId } from './ids.js';
 export * from './security/token-vault.js';
 export * from './repositories.js';
+export * from './sync/sync-repositories.js';
 export * from './worker-queries.js';
 export { TenantScopedRepository, type TenantOwned } from './tenant-scoped.repository.js';
 export * from './catalog/integration-settings.entity.js';
