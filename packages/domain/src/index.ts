@@ -19,6 +19,8 @@ export * from './effective-stock.js';
 export * from './allocation-plan.js';
 export * from './status-decisions.js';
 export * from './order-facts.js';
+export * from './order-total.js';
+export * from './shop-rules.js';
 export * from './call-priority.js';
 export * from './shipping-csv.js';
 export * from './shift-jis.js';

@@ -26,12 +26,38 @@ const examples: {
     shows: string[];
   };
 } = {
-  orderReceived: { params: { source: 'csv' }, shows: ['csv'] },
-  orderUpdated: { params: { fields: 'status, shippingDate' }, shows: ['status, shippingDate'] },
-  orderStatusChanged: { params: { status: '出荷待ち' }, shows: ['出荷待ち'] },
-  orderRetryRequested: { params: { actor: 'owner@example.jp' }, shows: ['owner@example.jp'] },
-  orderRegistered: { params: { orderHeadId: '812', orderCode: 'R-1' }, shows: ['812', 'R-1'] },
-  orderRegistrationRefused: { params: { reason: 'HTTP 400' }, shows: ['HTTP 400'] },
+  orderReceived: { params: { orderNumber: 'R-1', source: 'csv' }, shows: ['R-1', 'csv'] },
+  orderUpdated: {
+    params: { orderNumber: 'R-1', fields: 'status, shippingDate' },
+    shows: ['R-1', 'status, shippingDate'],
+  },
+  orderStatusChanged: {
+    params: { orderNumber: 'R-1', status: '出荷待ち' },
+    shows: ['R-1', '出荷待ち'],
+  },
+  orderRetryRequested: {
+    params: { orderNumber: 'R-1', actor: 'owner@example.jp' },
+    shows: ['R-1', 'owner@example.jp'],
+  },
+  orderRegistered: {
+    params: { orderNumber: 'R-1', orderHeadId: '812', orderCode: 'RT-R-1' },
+    shows: ['R-1', '812', 'RT-R-1'],
+  },
+  orderRegistrationRefused: {
+    params: { orderNumber: 'R-1', reason: 'HTTP 400' },
+    shows: ['R-1', 'HTTP 400'],
+  },
+  orderRetryLater: { params: { orderNumber: 'R-1', reason: 'timeout' }, shows: ['R-1', 'timeout'] },
+  orderActionSkipped: {
+    params: {
+      orderNumber: 'R-1',
+      action: 'queueBulkShipping',
+      reason: 'notFullyAllocated',
+      lines: [2],
+    },
+    shows: ['R-1', '2'],
+  },
+  orderWaitingIntegrationStopped: { params: { orderNumber: 'R-1' }, shows: ['R-1'] },
   orderCodeCollision: {
     params: {
       orderNumber: 'R-1',
@@ -47,29 +73,95 @@ const examples: {
     shows: ['R-1', 'RT-R-1'],
   },
   orderHeld: {
-    params: { problems: [{ code: 'dummyProductCodeNotSet', params: { line: 3 } }] },
-    shows: ['3'],
+    params: {
+      orderNumber: 'R-1',
+      problems: [{ code: 'dummyProductCodeNotSet', params: { line: 3 } }],
+    },
+    shows: ['R-1', '3'],
   },
   orderInvalid: {
-    params: { problems: [{ code: 'orderCodeTooLong', params: { orderCode: 'ABC', max: 9 } }] },
-    shows: ['ABC', '9'],
+    params: {
+      orderNumber: 'R-1',
+      problems: [{ code: 'orderCodeTooLong', params: { orderCode: 'ABC', max: 9 } }],
+    },
+    shows: ['R-1', 'ABC', '9'],
   },
-  orderAllocationInquired: { params: { allocationStatus: 'partial' }, shows: ['partial'] },
-  orderAllocationInquiryFailed: { params: { reason: 'timeout' }, shows: ['timeout'] },
-  orderAllocatedStatus: { params: { from: '受付', to: '引当済' }, shows: ['受付', '引当済'] },
-  orderAllocationShort: { params: { lines: [2, 5] }, shows: ['2, 5'] },
-  orderShippingQueued: { params: { shippingDate: '2026-12-01' }, shows: ['2026-12-01'] },
-  orderShippingRefused: { params: { reason: 'closed' }, shows: ['closed'] },
-  orderShipped: { params: { status: '出荷済' }, shows: ['出荷済'] },
-  orderCanceled: { params: { released: 4 }, shows: ['4'] },
+  orderAllocationInquired: {
+    params: { orderNumber: 'R-1', allocationStatus: 'partial' },
+    shows: ['R-1', 'partial'],
+  },
+  orderAllocationInquiryFailed: {
+    params: { orderNumber: 'R-1', reason: 'timeout' },
+    shows: ['R-1', 'timeout'],
+  },
+  orderAllocatedStatus: {
+    params: { orderNumber: 'R-1', from: '受付', to: '引当済' },
+    shows: ['R-1', '受付', '引当済'],
+  },
+  orderAllocationShort: { params: { orderNumber: 'R-1', lines: [2, 5] }, shows: ['R-1', '2, 5'] },
+  orderShippingQueued: {
+    params: { orderNumber: 'R-1', shippingDate: '2026-12-01' },
+    shows: ['R-1', '2026-12-01'],
+  },
+  orderShippingRefused: {
+    params: { orderNumber: 'R-1', reason: 'closed' },
+    shows: ['R-1', 'closed'],
+  },
+  orderShipped: { params: { orderNumber: 'R-1', status: '出荷済' }, shows: ['R-1', '出荷済'] },
+  orderCanceled: { params: { orderNumber: 'R-1', released: 4 }, shows: ['R-1', '4'] },
+  orderCancelSent: { params: { orderNumber: 'R-1', released: 3 }, shows: ['R-1', '3'] },
+  orderCancelRefused: {
+    params: { orderNumber: 'R-1', reason: '出荷済みの受注はキャンセルできません (HTTP 400)' },
+    shows: ['出荷済みの受注はキャンセルできません (HTTP 400)'],
+  },
+  orderCancelRetry: {
+    params: { orderNumber: 'R-1', reason: 'timeout' },
+    shows: ['R-1', 'timeout'],
+  },
+  orderWithdrawn: {
+    params: { orderNumber: 'R-1', status: 'キャンセル' },
+    shows: ['R-1', 'キャンセル'],
+  },
+  orderReinstated: {
+    params: { orderNumber: 'R-1', status: '新規受付' },
+    shows: ['R-1', '新規受付'],
+  },
   autoAllocationNotSet: { params: { shopName: '楽天市場店' }, shows: ['楽天市場店'] },
   productImportRequested: { params: { actor: 'admin' }, shows: ['admin'] },
   productImported: { params: { processed: 12, created: 5, updated: 7 }, shows: ['12', '5', '7'] },
+  productImportSyncOff: { params: {}, shows: [] },
+  productsFollowedSmaregi: { params: { created: 2, updated: 3 }, shows: ['2', '3'] },
+  productChangeNotTaken: { params: { productIds: '8001,8002' }, shows: ['8001,8002'] },
+  productCodeTaken: {
+    params: {
+      productCode: 'A-1',
+      productName: 'Tシャツ',
+      smaregiProductId: '8001',
+      otherSmaregiProductId: '8002',
+    },
+    shows: ['A-1', 'Tシャツ', '8001', '8002'],
+  },
+  stockDriftCorrected: {
+    params: {
+      productCode: 'A-1',
+      productName: 'Tシャツ',
+      storeId: '1',
+      source: 'webhook',
+      renkeiAmount: 5,
+      smaregiAmount: 3,
+    },
+    shows: ['A-1', 'Tシャツ', '5', '3'],
+  },
   stockReconciled: {
     params: { products: 30, drifts: 2, allocationSource: 'renkeiOrders' },
     shows: ['30', '2', 'Renkei'],
   },
   stockSourceUnavailable: { params: {}, shows: ['404'] },
+  stockRecomputed: {
+    params: { products: 120, orders: 4, changed: ['effectiveStockMode'] },
+    shows: ['120', '4', '有効在庫数計算設定'],
+  },
+  stockRecomputeFailed: { params: { reason: 'HTTP 503' }, shows: ['HTTP 503'] },
   warehouseNotSet: { params: { shopName: 'Yahoo店' }, shows: ['Yahoo店'] },
   connectionTokenRefused: { params: { reason: 'invalid_grant' }, shows: ['invalid_grant'] },
   connectionSubscriptionEnded: { params: { destroyed: 2 }, shows: ['2'] },
@@ -137,6 +229,7 @@ describe('message catalog', () => {
     const ref: MessageRef = {
       code: 'orderHeld',
       params: {
+        orderNumber: 'R-1',
         problems: [
           { code: 'paymentMethodNotMapped', params: { paymentMethodId: 'pm-1' } },
           {

@@ -47,6 +47,8 @@ export const problemCodes = [
   'openOrderQuantityInvalid',
   'duplicateOrder',
   'duplicateProductKey',
+  'shopInactive',
+  'taxModeMismatch',
 ] as const;
 
 /** A problem code (see {@link problemCodes}). */
@@ -61,6 +63,29 @@ const s = (p: MessageParams, key: string): string => String(p[key] ?? '');
 const yen = (p: MessageParams, key: string): string => {
   const v = p[key];
   return typeof v === 'number' ? v.toLocaleString('en-US') : String(v ?? '');
+};
+
+/** 税込 / 税別 of a shop's tax mode; 内税販売 / 外税販売 of a 受注店舗's sell division. */
+const taxModeJa = (p: MessageParams, key: string): string =>
+  p[key] === 'included' ? '税込' : p[key] === 'excluded' ? '税別' : s(p, key);
+const sellDivisionJa = (p: MessageParams, key: string): string =>
+  p[key] === 'included' ? '内税販売' : p[key] === 'excluded' ? '外税販売' : s(p, key);
+const taxModeEn = (p: MessageParams, key: string): string =>
+  p[key] === 'included' ? 'tax-included' : p[key] === 'excluded' ? 'tax-excluded' : s(p, key);
+/** A 受注店舗 by name and ID (the ID alone when the name is not known). */
+const storeLabel = (p: MessageParams): string =>
+  s(p, 'storeName') === '' ? s(p, 'storeId') : `${s(p, 'storeName')} (${s(p, 'storeId')})`;
+
+/**
+ * A payment method by its name and the OMS's code (`paymentMethodName`, `paymentMethodCode`), as
+ * the merchant knows it; the internal ID only when the name is not known (rows of older versions).
+ */
+const paymentMethodLabel = (p: MessageParams, lang: 'ja' | 'en'): string => {
+  const name = s(p, 'paymentMethodName');
+  const code = s(p, 'paymentMethodCode');
+  if (name === '') return lang === 'ja' ? `(${s(p, 'paymentMethodId')})` : s(p, 'paymentMethodId');
+  if (lang === 'ja') return `「${name}」${code === '' ? '' : `(${code})`}`;
+  return `"${name}"${code === '' ? '' : ` (${code})`}`;
 };
 
 const templates: Record<ProblemCode, Template> = {
@@ -81,8 +106,8 @@ const templates: Record<ProblemCode, Template> = {
     en: 'The order has no payment method.',
   }),
   paymentMethodNotMapped: (p) => ({
-    ja: `支払方法(${s(p, 'paymentMethodId')})がスマレジの支払方法に紐付けられていません。支払方法設定で紐付けてください。`,
-    en: `Payment method ${s(p, 'paymentMethodId')} is not mapped to a Smaregi payment method. Map it in the payment method settings.`,
+    ja: `支払方法${paymentMethodLabel(p, 'ja')}がスマレジの支払方法に紐付けられていません。支払方法設定で紐付けてください。`,
+    en: `Payment method ${paymentMethodLabel(p, 'en')} is not mapped to a Smaregi payment method. Map it in the payment method settings.`,
   }),
   orderCodeEmpty: () => ({
     ja: '受注番号が空です。',
@@ -199,6 +224,14 @@ const templates: Record<ProblemCode, Template> = {
   duplicateProductKey: (p) => ({
     ja: `${s(p, 'keyJa')}「${s(p, 'code')}」が複数の商品(${s(p, 'productIds')})に使われています。`,
     en: `${s(p, 'keyEn')} "${s(p, 'code')}" is used by several products (${s(p, 'productIds')}).`,
+  }),
+  shopInactive: (p) => ({
+    ja: `店舗「${s(p, 'shopName')}」は無効になっています。無効な店舗の受注はスマレジに連携しません。店舗設定で有効にしてください。`,
+    en: `Shop "${s(p, 'shopName')}" is inactive; orders of an inactive shop are not sent to Smaregi. Activate it in the shop settings.`,
+  }),
+  taxModeMismatch: (p) => ({
+    ja: `店舗「${s(p, 'shopName')}」の税設定(${taxModeJa(p, 'shopTaxMode')})と、受注店舗「${storeLabel(p)}」の販売区分(${sellDivisionJa(p, 'sellDivision')})が一致しないため、受注を保留しています。店舗の税設定かスマレジの受注店舗の販売区分を合わせると、自動で連携されます。`,
+    en: `Shop "${s(p, 'shopName')}" is ${taxModeEn(p, 'shopTaxMode')} but its order store "${storeLabel(p)}" sells ${taxModeEn(p, 'sellDivision')} (販売区分 ${sellDivisionJa(p, 'sellDivision')}); the order is held. Make the shop's tax mode or the order store's sell division match and it goes through by itself.`,
   }),
 };
 

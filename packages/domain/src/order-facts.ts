@@ -16,6 +16,8 @@ export const FIXABLE_ELSEWHERE: ReadonlySet<ProblemCode> = new Set<ProblemCode>(
   'dummyProductNotFound',
   'adjustmentProductCodeNotSet',
   'adjustmentProductNotFound',
+  'shopInactive',
+  'taxModeMismatch',
 ]);
 
 /**
@@ -60,6 +62,18 @@ const ALLOCATION_STATUSES: readonly SmaregiAllocationStatus[] = [
   'allocated',
 ];
 
+/**
+ * The order's allocation as last read from Smaregi (or planned by Renkei in 有効在庫数計算設定
+ * [OMS購入数]), or null when it is not known. The one reading of the stored state: the status
+ * decisions (bulk shipping ships only `allocated`) and the shipping CSV's 引当状態 column both go
+ * through it, so the label printed and the shipment sent never disagree.
+ */
+export function allocationStateOf(
+  order: Pick<StoredOrderFacts, 'allocationStatus'>,
+): SmaregiAllocationStatus | null {
+  return ALLOCATION_STATUSES.find((s) => s === order.allocationStatus) ?? null;
+}
+
 /** 0-based indexes (among all lines, in line order) of sent lines not fully allocated. */
 export function shortLineIndexes(
   lines: readonly StoredLineFacts[],
@@ -80,7 +94,7 @@ export function statusDecisionOrder(
   const category = (orderStatusCategories as readonly string[]).includes(order.statusCategory)
     ? (order.statusCategory as OrderStatusCategory)
     : 'open';
-  const allocation = ALLOCATION_STATUSES.find((s) => s === order.allocationStatus) ?? null;
+  const allocation = allocationStateOf(order);
   return {
     orderNumber: order.orderNumber,
     statusId: order.statusId,

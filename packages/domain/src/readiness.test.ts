@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createProductIndex } from './product-index.js';
+import { compareTaxMode } from './shop-rules.js';
 import {
   checkReadiness,
   readinessItemIds,
@@ -250,6 +251,23 @@ describe('checkReadiness', () => {
     expect(result.canStart).toBe(id === 'bulkShippingStatus');
   });
 
+  it('compares tax modes with the rule that holds orders: an unknown sell division fails nothing', () => {
+    const unknown = ready();
+    const stores = unknown.orderStores.map((st) => ({ ...st, sellDivision: null }));
+    expect(failing({ ...unknown, orderStores: stores })).toEqual([]);
+    const mismatched = {
+      ...unknown,
+      shops: unknown.shops.map((sh) => ({ ...sh, taxMode: 'excluded' as const })),
+    };
+    for (const shop of mismatched.shops.filter((sh) => sh.orderStoreId !== null)) {
+      const store = mismatched.orderStores.find((st) => st.storeId === shop.orderStoreId);
+      const listed = checkReadiness(mismatched)
+        .items.find((i) => i.id === 'taxModeMatches')!
+        .details.includes(shop.name);
+      expect(listed).toBe(compareTaxMode(shop.taxMode, store?.sellDivision) === 'mismatch');
+    }
+  });
+
   it('inquiry settings are not needed when every used order store allocates automatically', () => {
     const s = ready();
     const auto = {
@@ -258,6 +276,16 @@ describe('checkReadiness', () => {
       settings: { ...s.settings, allocationTriggerStatuses: [], allocatedStatus: null },
     };
     expect(failing(auto)).toEqual([]);
+  });
+
+  it('without products, names 商品連携設定 when it is [連携しない] (the import needs [連携する])', () => {
+    const none = { ...ready(), importedProductCount: 0 };
+    const item = (productSyncEnabled: boolean) =>
+      checkReadiness({ ...none, settings: { ...none.settings, productSyncEnabled } }).items.find(
+        (i) => i.id === 'productsImported',
+      );
+    expect(item(false)?.message.ja).toContain('商品連携設定を[連携する]に');
+    expect(item(true)?.message.ja).not.toContain('商品連携設定');
   });
 
   it('says where to fix each item', () => {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { decideOrderActions, type StatusDecisionInput } from './status-decisions.js';
+import {
+  decideCancellation,
+  decideOrderActions,
+  type CancelDecisionInput,
+  type StatusDecisionInput,
+} from './status-decisions.js';
 
 const base: StatusDecisionInput = {
   settings: {
@@ -212,5 +217,87 @@ describe('decideOrderActions: bulk shipping (受注一括出荷連携)', () => {
       'queueBulkShipping',
       'requestAllocation',
     ]);
+  });
+});
+
+describe('decideCancellation: an OMS cancel reaches Smaregi (キャンセル連携)', () => {
+  const cancelled: CancelDecisionInput = {
+    integrationEnabled: true,
+    order: { statusCategory: 'cancelled', smaregiOrderHeadId: '101', smaregiStatus: 'received' },
+    registrationUnresolved: false,
+  };
+  const with_ = (p: {
+    integrationEnabled?: boolean;
+    order?: Partial<CancelDecisionInput['order']>;
+    registrationUnresolved?: boolean;
+  }): CancelDecisionInput => ({
+    ...cancelled,
+    ...p,
+    order: { ...cancelled.order, ...p.order },
+  });
+
+  it.each<[string, CancelDecisionInput, ReturnType<typeof decideCancellation>]>([
+    [
+      'a registered order moved to a cancel status is cancelled in Smaregi',
+      cancelled,
+      { kind: 'cancelInSmaregi', orderHeadId: '101' },
+    ],
+    [
+      'an order already cancelled in Smaregi is not cancelled again',
+      with_({ order: { smaregiStatus: 'canceled' } }),
+      { kind: 'none', reason: 'alreadyCanceled' },
+    ],
+    [
+      'while the integration is stopped the cancel waits',
+      with_({ integrationEnabled: false }),
+      { kind: 'none', reason: 'integrationDisabled' },
+    ],
+    [
+      'an order not in Smaregi yet is withdrawn (never sent)',
+      with_({ order: { smaregiOrderHeadId: null, smaregiStatus: null } }),
+      { kind: 'withdraw' },
+    ],
+    [
+      'withdrawing does not wait for the integration (nothing is sent)',
+      with_({ integrationEnabled: false, order: { smaregiOrderHeadId: '', smaregiStatus: null } }),
+      { kind: 'withdraw' },
+    ],
+    [
+      'a registration whose outcome is unknown is resolved first',
+      with_({
+        order: { smaregiOrderHeadId: null, smaregiStatus: null },
+        registrationUnresolved: true,
+      }),
+      { kind: 'none', reason: 'registrationUnresolved' },
+    ],
+    [
+      'an already withdrawn order stays withdrawn',
+      with_({ order: { smaregiOrderHeadId: null, smaregiStatus: 'canceled' } }),
+      { kind: 'none', reason: 'alreadyCanceled' },
+    ],
+    [
+      'an open order is not cancelled',
+      with_({ order: { statusCategory: 'open' } }),
+      { kind: 'none', reason: 'notCancelled' },
+    ],
+    [
+      'a shipped order is not cancelled',
+      with_({ order: { statusCategory: 'shipped' } }),
+      { kind: 'none', reason: 'notCancelled' },
+    ],
+    [
+      'a withdrawn order moved back to an open status goes out again',
+      with_({
+        order: { statusCategory: 'open', smaregiOrderHeadId: null, smaregiStatus: 'canceled' },
+      }),
+      { kind: 'reinstate' },
+    ],
+    [
+      'an order cancelled in Smaregi cannot come back',
+      with_({ order: { statusCategory: 'open', smaregiStatus: 'canceled' } }),
+      { kind: 'none', reason: 'notCancelled' },
+    ],
+  ])('%s', (_name, i, expected) => {
+    expect(decideCancellation(i)).toEqual(expected);
   });
 });

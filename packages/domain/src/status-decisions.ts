@@ -177,6 +177,14 @@ const reasonText: Record<DecisionReason, (p: { short: number }) => LocalizedMess
   }),
 };
 
+/** Why an action was not taken, in the merchant's words (`short`: lines without stock). */
+export function decisionReasonMessage(
+  reason: DecisionReason,
+  p: { short: number } = { short: 0 },
+): LocalizedMessage {
+  return reasonText[reason](p);
+}
+
 /**
  * Decides the automatic actions for one order after an event. Pure and total: unknown facts
  * (null) lead to "not done" with a reason, never to an action.
@@ -255,4 +263,68 @@ export function decideOrderActions(input: StatusDecisionInput): OrderDecision {
     });
 
   return { actions, skipped };
+}
+
+/*
+ * Cancellation (キャンセル連携, OMS → Smaregi). The status master says which OMS statuses mean
+ * cancelled (category `cancelled`). An order moved into one of them:
+ * - registered in Smaregi → its 受注 is cancelled there once (`cancelInSmaregi`), which releases
+ *   the allocation; only while the integration runs (a cancel made while it is stopped is sent
+ *   when it starts again);
+ * - not in Smaregi yet → it is withdrawn (`withdraw`): never sent, whether it was waiting, queued
+ *   or refused. Withdrawing touches Renkei only, so it does not wait for the integration. While an
+ *   earlier registration's outcome is still unknown the order may be in Smaregi: nothing is
+ *   decided until that is resolved (then it is registered and cancelled, or withdrawn).
+ * A withdrawn order moved back to an open status goes out again (`reinstate`); an order cancelled
+ * in Smaregi cannot be brought back (Smaregi has no such operation).
+ */
+
+/** The facts the cancellation rule needs. */
+export interface CancelDecisionInput {
+  integrationEnabled: boolean;
+  order: Pick<
+    StatusDecisionInput['order'],
+    'statusCategory' | 'smaregiOrderHeadId' | 'smaregiStatus'
+  >;
+  /** An earlier registration attempt's outcome is not known yet (in flight, or to be read). */
+  registrationUnresolved: boolean;
+}
+
+/** Why nothing is done about cancellation (closed list). */
+export const cancelSkipReasons = [
+  /** The order is not in a status of category `cancelled` (and is not a withdrawn order). */
+  'notCancelled',
+  /** Already cancelled in Smaregi, or already withdrawn. */
+  'alreadyCanceled',
+  'integrationDisabled',
+  'registrationUnresolved',
+] as const;
+export type CancelSkipReason = (typeof cancelSkipReasons)[number];
+
+export type CancelDecision =
+  | { kind: 'cancelInSmaregi'; orderHeadId: string }
+  | { kind: 'withdraw' }
+  | { kind: 'reinstate' }
+  | { kind: 'none'; reason: CancelSkipReason };
+
+/** Decides what an order's (OMS) status means for its 受注 in Smaregi. Pure and total. */
+export function decideCancellation(input: CancelDecisionInput): CancelDecision {
+  const { order } = input;
+  const headId = order.smaregiOrderHeadId;
+  const registered = typeof headId === 'string' && headId !== '';
+  const closed = order.smaregiStatus === 'canceled';
+  if (order.statusCategory !== 'cancelled') {
+    // Only a withdrawn order (closed without ever reaching Smaregi) can come back.
+    return closed && !registered && order.statusCategory === 'open'
+      ? { kind: 'reinstate' }
+      : { kind: 'none', reason: 'notCancelled' };
+  }
+  if (closed) return { kind: 'none', reason: 'alreadyCanceled' };
+  if (!registered) {
+    return input.registrationUnresolved
+      ? { kind: 'none', reason: 'registrationUnresolved' }
+      : { kind: 'withdraw' };
+  }
+  if (!input.integrationEnabled) return { kind: 'none', reason: 'integrationDisabled' };
+  return { kind: 'cancelInSmaregi', orderHeadId: headId };
 }
