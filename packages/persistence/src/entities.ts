@@ -11,6 +11,7 @@ import { ListedProductSchema } from './products/listed-product.entity.js';
 import { ProductImportRunSchema } from './products/product-import-run.entity.js';
 import { StockDriftSchema } from './stock/stock-drift.entity.js';
 import { StockLevelSchema } from './stock/stock-level.entity.js';
+import { StockRecomputeRunSchema } from './stock/stock-recompute-run.entity.js';
 import { JobSchema } from './sync/job.entity.js';
 import { OperationSchema } from './sync/operation.entity.js';
 import { SyncEventSchema } from './sync/sync-event.entity.js';
@@ -41,6 +42,7 @@ export const ENTITY_SCHEMAS = [
   ProductImportRunSchema,
   StockLevelSchema,
   StockDriftSchema,
+  StockRecomputeRunSchema,
   OperationSchema,
   JobSchema,
   WebhookEventSchema,

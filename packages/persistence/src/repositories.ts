@@ -7,12 +7,12 @@ import { Shop } from './catalog/shop.entity.js';
 import { OAuthState } from './connection/oauth-state.entity.js';
 import { SmaregiConnection } from './connection/smaregi-connection.entity.js';
 import { SmaregiToken, type TokenKind } from './connection/smaregi-token.entity.js';
-import { OrderLine } from './orders/order-line.entity.js';
-import { Order, type OrderSyncState } from './orders/order.entity.js';
+import { OrderLineRepository, OrderRepository } from './orders/order-repository.js';
 import { ListedProduct } from './products/listed-product.entity.js';
 import { ProductImportRun } from './products/product-import-run.entity.js';
 import { StockDrift } from './stock/stock-drift.entity.js';
 import { StockLevel } from './stock/stock-level.entity.js';
+import { StockRecomputeMarks, StockRecomputeRunRepository } from './stock/stock-repositories.js';
 import { AdminSession } from './tenancy/admin-session.entity.js';
 import { AdminUser } from './tenancy/admin-user.entity.js';
 import { ApiKey } from './tenancy/api-key.entity.js';
@@ -24,14 +24,9 @@ import {
   SyncEventRepository,
   WebhookEventRepository,
 } from './sync/sync-repositories.js';
-import { TenantScopedRepository, type Page } from './tenant-scoped.repository.js';
+import { likePattern, TenantScopedRepository, type Page } from './tenant-scoped.repository.js';
 
-export type { Page } from './tenant-scoped.repository.js';
-
-/** Escapes LIKE wildcards so a search for `50%` finds that text. */
-export function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
+export { likePattern, type Page } from './tenant-scoped.repository.js';
 
 export class ShopRepository extends TenantScopedRepository<Shop> {
   constructor(em: Em, tenantId: string) {
@@ -39,6 +34,35 @@ export class ShopRepository extends TenantScopedRepository<Shop> {
   }
   list(): Promise<Shop[]> {
     return this.find({}, { orderBy: { name: 'asc', id: 'asc' } });
+  }
+  /**
+   * Records the 受注店舗 as Smaregi listed them just now — name and 販売区分 (`sellDivision`,
+   * null when not sent) — on every shop mapped to one of them, one statement per store. Shops
+   * mapped to a store not in the list keep what they had. Not an edit of the shop: `updatedAt`
+   * stays, and the unit of work does not see the change (one-statement updates). Returns how
+   * many shop rows changed.
+   */
+  async recordOrderStores(
+    stores: readonly { storeId: string; storeName: string; sellDivision: string | null }[],
+  ): Promise<number> {
+    const byId = new Map(stores.map((s) => [s.storeId, s]));
+    if (byId.size === 0) return 0;
+    const shops = await this.find({ orderStoreId: { $in: [...byId.keys()] } });
+    let changed = 0;
+    for (const shop of shops) {
+      const store = byId.get(shop.orderStoreId ?? '');
+      if (store === undefined) continue;
+      if (
+        shop.orderStoreName === store.storeName &&
+        (shop.orderStoreSellDivision ?? null) === store.sellDivision
+      )
+        continue;
+      changed += await this.update(
+        { id: shop.id },
+        { orderStoreName: store.storeName, orderStoreSellDivision: store.sellDivision },
+      );
+    }
+    return changed;
   }
 }
 
@@ -69,81 +93,6 @@ export class IntegrationSettingsRepository extends TenantScopedRepository<Integr
   }
   get(): Promise<IntegrationSettings | null> {
     return this.findOne({});
-  }
-}
-
-export interface OrderFilter {
-  statusId?: string | undefined;
-  shopId?: string | undefined;
-  syncState?: OrderSyncState | undefined;
-  /** Matches the order number or the ship-to name. */
-  search?: string | undefined;
-}
-
-export class OrderRepository extends TenantScopedRepository<Order> {
-  constructor(em: Em, tenantId: string) {
-    super(em, tenantId, Order);
-  }
-  /** The order of a shop with this Smaregi order code (the intake's idempotency key). */
-  findByShopAndCode(shopId: string, orderCode: string): Promise<Order | null> {
-    return this.em.findOne(Order, this.scoped({ shop: shopId, orderCode }), {
-      populate: ['lines'],
-    });
-  }
-  /**
-   * The orders having any of these (shop, Smaregi order code) keys: the idempotency lookup of a
-   * group of orders. The query asks for `shop in (...) and order_code in (...)`, which both
-   * dialects answer from the unique index (tenant, shop, order code), then keeps the exact pairs.
-   * One query per 500 keys; lines are not loaded.
-   */
-  async findByShopAndCodes(
-    keys: readonly { shopId: string; orderCode: string }[],
-  ): Promise<Order[]> {
-    const keyOf = (shopId: string, orderCode: string) => `${shopId}\u0000${orderCode}`;
-    const found = new Map<string, Order>(); // by ID: a key given twice is found once
-    for (let start = 0; start < keys.length; start += 500) {
-      const chunk = keys.slice(start, start + 500);
-      const wanted = new Set(chunk.map((k) => keyOf(k.shopId, k.orderCode)));
-      const rows = await this.find({
-        shop: { $in: [...new Set(chunk.map((k) => k.shopId))] },
-        orderCode: { $in: [...new Set(chunk.map((k) => k.orderCode))] },
-      });
-      for (const o of rows) if (wanted.has(keyOf(o.shop.id, o.orderCode))) found.set(o.id, o);
-    }
-    return [...found.values()];
-  }
-  findWithLines(id: string): Promise<Order | null> {
-    return this.em.findOne(Order, this.scoped({ id }), {
-      populate: ['lines', 'shop', 'paymentMethod', 'status'],
-    });
-  }
-  /** Newest first. */
-  async page(filter: OrderFilter, page: number, pageSize: number): Promise<Page<Order>> {
-    const where: FilterQuery<Order> = {};
-    if (filter.statusId !== undefined) where.status = filter.statusId;
-    if (filter.shopId !== undefined) where.shop = filter.shopId;
-    if (filter.syncState !== undefined) where.syncState = filter.syncState;
-    if (filter.search !== undefined && filter.search !== '') {
-      const like = likePattern(filter.search);
-      where.$or = [{ orderNumber: { $like: like } }, { shipToName: { $like: like } }];
-    }
-    return this.findPage(where, page, pageSize, {
-      orderBy: { createdAt: 'desc', id: 'asc' },
-      populate: ['shop', 'status'],
-    });
-  }
-  /** Orders in the given statuses (with lines), oldest first: the shipping CSV's candidates. */
-  findInStatuses(statusIds: string[]): Promise<Order[]> {
-    return this.em.find(Order, this.scoped({ status: { $in: statusIds } }), {
-      populate: ['lines', 'shop', 'status', 'paymentMethod'],
-      orderBy: { orderedAt: 'asc', id: 'asc' },
-    });
-  }
-}
-
-export class OrderLineRepository extends TenantScopedRepository<OrderLine> {
-  constructor(em: Em, tenantId: string) {
-    super(em, tenantId, OrderLine);
   }
 }
 
@@ -285,6 +234,8 @@ export function tenantRepositories(em: Em, tenantId: string) {
     importRuns: new ProductImportRunRepository(em, tenantId),
     stockLevels: new StockLevelRepository(em, tenantId),
     stockDrifts: new StockDriftRepository(em, tenantId),
+    stockMarks: new StockRecomputeMarks(em, tenantId),
+    stockRecomputeRuns: new StockRecomputeRunRepository(em, tenantId),
     operations: new OperationRepository(em, tenantId),
     jobs: new JobRepository(em, tenantId),
     webhookEvents: new WebhookEventRepository(em, tenantId),

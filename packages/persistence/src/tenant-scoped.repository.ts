@@ -136,3 +136,27 @@ export class TenantScopedRepository<T extends TenantOwned> {
     this.em.remove(entity);
   }
 }
+
+/** Escapes LIKE wildcards so a search for `50%` finds that text. */
+export function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * The texts that begin with `prefix`, as a range: from the prefix (included) to the prefix with
+ * its last character raised by one code point (excluded). Unlike `LIKE 'x%'` it is literal (no
+ * wildcards to escape), case-sensitive on both dialects, and a B-tree index on the column serves
+ * it: on SQLite under the default BINARY collation, on PostgreSQL when the column compares by
+ * code point (collation "C") — under a language collation the range is not the prefix.
+ */
+export function prefixRange(prefix: string): { $gte: string; $lt?: string } {
+  const chars = [...prefix];
+  // A last character that cannot be raised (U+10FFFF) is dropped and the one before raised.
+  while (chars.length > 0) {
+    let next = chars.pop()!.codePointAt(0)! + 1;
+    if (next > 0x10ffff) continue;
+    if (next >= 0xd800 && next <= 0xdfff) next = 0xe000; // surrogates are no characters
+    return { $gte: prefix, $lt: chars.join('') + String.fromCodePoint(next) };
+  }
+  return { $gte: prefix };
+}

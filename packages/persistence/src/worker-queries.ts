@@ -2,6 +2,7 @@ import type { Em } from './config.js';
 import { IntegrationSettings } from './catalog/integration-settings.entity.js';
 import { SmaregiConnection } from './connection/smaregi-connection.entity.js';
 import { ProductImportRun } from './products/product-import-run.entity.js';
+import { StockRecomputeRun } from './stock/stock-recompute-run.entity.js';
 import { Job, type JobState } from './sync/job.entity.js';
 import { Operation } from './sync/operation.entity.js';
 import { WebhookEvent } from './sync/webhook-event.entity.js';
@@ -160,6 +161,21 @@ export class WorkerQueries {
     );
   }
 
+  /** Stock recompute runs to work on (queued or running) of the given tenants, oldest first. */
+  async stockRecomputeRunsDue(
+    tenantIds: readonly string[],
+    limit: number,
+  ): Promise<{ id: string; tenantId: string }[]> {
+    if (tenantIds.length === 0) return [];
+    const runs = await this.em.find(
+      StockRecomputeRun,
+      { state: { $in: ['queued', 'running'] }, tenant: { $in: [...tenantIds] } },
+      { orderBy: { createdAt: 'asc', id: 'asc' }, limit },
+    );
+    this.em.clear();
+    return runs.map((r) => ({ id: r.id, tenantId: r.tenant.id }));
+  }
+
   /** Product import runs to work on (queued or running) of the given tenants, oldest first. */
   async importRunsDue(
     tenantIds: readonly string[],
@@ -178,8 +194,15 @@ export class WorkerQueries {
    * Up to `limit` jobs of any tenant that may run now: `queued` and due, or `running` under a lock
    * that has expired (its process died). Higher priority first (the `CallPriority` scale of
    * @renkei/domain), then oldest. Nothing is claimed: on PostgreSQL these are offered to pg-boss.
+   * With `tenantIds`, only jobs of those tenants (jobs that wait while a tenant is stopped).
    */
-  async dueJobs(now: Date, limit: number, names?: readonly string[]): Promise<DueJob[]> {
+  async dueJobs(
+    now: Date,
+    limit: number,
+    names?: readonly string[],
+    tenantIds?: readonly string[],
+  ): Promise<DueJob[]> {
+    if (tenantIds?.length === 0 || names?.length === 0) return [];
     const rows = await this.em.find(
       Job,
       {
@@ -188,6 +211,7 @@ export class WorkerQueries {
           { state: 'running', lockedUntil: { $lt: now } },
         ],
         ...(names === undefined ? {} : { name: { $in: [...names] } }),
+        ...(tenantIds === undefined ? {} : { tenant: { $in: [...tenantIds] } }),
       },
       { orderBy: { priority: 'desc', runAt: 'asc', id: 'asc' }, limit },
     );
@@ -206,9 +230,10 @@ export class WorkerQueries {
     lockMs: number,
     limit: number,
     names?: readonly string[],
+    tenantIds?: readonly string[],
   ): Promise<ClaimedJob[]> {
     const claimed: ClaimedJob[] = [];
-    for (const job of await this.dueJobs(now, limit, names)) {
+    for (const job of await this.dueJobs(now, limit, names, tenantIds)) {
       if (await this.#claim(holder, job, now, lockMs)) claimed.push(claimedJob(job));
     }
     return claimed;
@@ -248,6 +273,27 @@ export class WorkerQueries {
         lockedUntil: new Date(now.getTime() + lockMs),
         updatedAt: now,
       },
+    );
+    return updated === 1;
+  }
+
+  /**
+   * Extends the lock of a job `holder` is running, from `now` by `lockMs`: a job that runs longer
+   * than one lock (a product import's page loop, a large bulk shipping) is then not taken for a
+   * dead process's job and claimed by another. The claim is identified by its `attempts`. False
+   * when the job is no longer this claim's (its lock had ended and another process claimed it, or
+   * it was finished meanwhile).
+   */
+  async extendJobLock(
+    holder: string,
+    job: { id: string; attempts: number },
+    now: Date,
+    lockMs: number,
+  ): Promise<boolean> {
+    const updated = await this.em.nativeUpdate(
+      Job,
+      { id: job.id, state: 'running', lockedBy: holder, attempts: job.attempts },
+      { lockedUntil: new Date(now.getTime() + lockMs), updatedAt: now },
     );
     return updated === 1;
   }

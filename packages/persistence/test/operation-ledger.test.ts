@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { forkEm, Operation, OperationLedger, Tenant } from '../src/index.js';
-import { createTestDatabase, testDialects, type TestDatabase } from '../src/testing.js';
+import { forkEm, Operation, OperationLedger } from '../src/index.js';
+import { testDialects, type TestDatabase } from '../src/testing.js';
+import { databaseWithTenant } from './support/tenant-database.js';
 
 /*
  * docs/reliability.md item 1: the one write protocol. Two processes opening the same row can
@@ -20,11 +21,7 @@ describe.each(testDialects())('operation ledger (%s)', (dialect) => {
     });
 
   beforeAll(async () => {
-    db = await createTestDatabase(dialect);
-    const em = forkEm(db.orm);
-    const tenant = em.create(Tenant, { name: 'A' });
-    await em.flush();
-    tenantId = tenant.id;
+    ({ db, tenantId } = await databaseWithTenant(dialect));
   });
   afterAll(async () => {
     await db.close();

@@ -74,7 +74,7 @@ describe.each(testDialects())('sync event messages migration (%s)', (dialect) =>
       subjectId: 'o-1',
       kind: 'order.statusChanged',
       outcome: 'info',
-      message: { code: 'orderStatusChanged', params: { status: '出荷待ち' } },
+      message: { code: 'orderStatusChanged', params: { orderNumber: 'R-1', status: '出荷待ち' } },
     });
     await em.flush();
     const [changed] = await tenantRepositories(forkEm(orm), 't-1').syncEvents.history(
@@ -82,8 +82,8 @@ describe.each(testDialects())('sync event messages migration (%s)', (dialect) =>
       'o-1',
     );
     expect(renderMessageBoth(syncEventMessage(changed!))).toEqual({
-      ja: 'ステータスを「出荷待ち」に変更しました',
-      en: 'Status changed to 出荷待ち',
+      ja: '受注番号 R-1: ステータスを「出荷待ち」に変更しました',
+      en: 'Order R-1: Status changed to 出荷待ち',
     });
 
     // Down again: the old single text comes back for every row.
@@ -92,7 +92,7 @@ describe.each(testDialects())('sync event messages migration (%s)', (dialect) =>
     expect(back.map((r) => r.message).sort()).toEqual(
       [
         ...old.map(([, message]) => message),
-        'ステータスを「出荷待ち」に変更しました / Status changed to 出荷待ち',
+        '受注番号 R-1: ステータスを「出荷待ち」に変更しました / Order R-1: Status changed to 出荷待ち',
       ].sort(),
     );
   });

@@ -24,6 +24,13 @@ export class Shop {
   orderStoreId?: string | null;
   orderStoreName?: string | null;
   /**
+   * 販売区分 of the mapped 受注店舗 as last read from Smaregi (`sellDivision`: `included` 内税販売 /
+   * `excluded` 外税販売), kept so that the worker can hold the orders of a shop whose 税込 / 税別
+   * does not match it without asking Smaregi per order. Refreshed whenever Renkei reads the
+   * 受注店舗 (mapping, readiness, the worker's periodic read). null = not known.
+   */
+  orderStoreSellDivision?: string | null;
+  /**
    * 倉庫: the Smaregi POS store (normally a warehouse) whose stock serves the mapped 受注店舗.
    * Renkei's own setting: no public Smaregi source shows it on the 受注店舗 object
    * (docs/smaregi-wire.md §4.4), so it is prefilled from Smaregi only when Smaregi sends it.
@@ -59,6 +66,7 @@ export const ShopSchema = new EntitySchema<Shop>({
     active: { type: 'boolean', default: true },
     orderStoreId: { type: 'string', length: 50, nullable: true },
     orderStoreName: { type: 'string', length: 200, nullable: true },
+    orderStoreSellDivision: { type: 'string', length: 10, nullable: true },
     warehouseStoreId: { type: 'string', length: 50, nullable: true },
     warehouseOrigin: { type: 'string', length: 10, nullable: true },
     autoAllocation: { type: 'boolean', nullable: true },

@@ -1,8 +1,9 @@
 import { renderMessageBoth, type LocalizedMessage, type MessageRef } from '@renkei/domain';
 
 /*
- * Sync events were stored as one text, "日本語 / English", before they had message codes
- * (Migration20261130214000). These helpers turn such a text into its two halves once, when the
+ * Sync events (and an order's reason, a product's error, a drift's note) were stored as one text,
+ * "日本語 / English", before they had message codes (Migration20261130214000,
+ * Migration20261201010000). These helpers turn such a text into its two halves once, when the
  * rows are migrated, and back into the old form for a downgrade. Nothing else splits messages.
  */
 

@@ -1,9 +1,11 @@
 import { Collection, EntitySchema, OptionalProps } from '@mikro-orm/core';
+import type { MessageRef } from '@renkei/domain';
 import { idColumn } from '../ids.js';
 import { dateTimeColumn } from '../columns.js';
 import { OrderStatus } from '../catalog/order-status.entity.js';
 import { PaymentMethod } from '../catalog/payment-method.entity.js';
 import { Shop } from '../catalog/shop.entity.js';
+import { messageColumns, storedMessage } from '../stored-message.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
 import { OrderLine } from './order-line.entity.js';
 
@@ -93,13 +95,21 @@ export class Order {
   source!: OrderSource;
   lines = new Collection<OrderLine>(this);
   syncState: OrderSyncState = 'waiting';
-  syncReason?: string | null;
+  /**
+   * Why the order waits or needs the merchant (held, 要確認, an automatic action skipped), as a
+   * code of the domain's message catalog with its parameters: rendered in the reader's language
+   * (see {@link syncReasonOf}). Null when nothing is in the way.
+   */
+  syncReasonCode?: string | null;
+  syncReasonParams?: Record<string, unknown> | null;
   smaregiOrderHeadId?: string | null;
   /** unallocated | partial | allocated, as read from Smaregi (or planned by Renkei). */
   allocationStatus?: string | null;
   syncAttempts = 0;
   lastSyncedAt?: Date | null;
-  lastSyncError?: string | null;
+  /** What Smaregi refused last (registration, shipping), as a message code with parameters. */
+  lastSyncErrorCode?: string | null;
+  lastSyncErrorParams?: Record<string, unknown> | null;
   createdAt: Date = new Date();
   updatedAt: Date = new Date();
 }
@@ -113,10 +123,19 @@ export const OrderSchema = new EntitySchema<Order>({
     { name: 'orders_tenant_shop_code_unique', properties: ['tenant', 'shop', 'orderCode'] },
   ],
   indexes: [
-    { name: 'orders_tenant_status_idx', properties: ['tenant', 'status'] },
     { name: 'orders_tenant_sync_state_idx', properties: ['tenant', 'syncState'] },
     { name: 'orders_tenant_created_idx', properties: ['tenant', 'createdAt'] },
     { name: 'orders_tenant_number_idx', properties: ['tenant', 'orderNumber'] },
+    // The order list (newest 受注日時 first) with each of its filters (Migration20261201060000).
+    { name: 'orders_tenant_ordered_idx', properties: ['tenant', 'orderedAt'] },
+    { name: 'orders_tenant_shop_ordered_idx', properties: ['tenant', 'shop', 'orderedAt'] },
+    { name: 'orders_tenant_status_ordered_idx', properties: ['tenant', 'status', 'orderedAt'] },
+    { name: 'orders_tenant_sync_ordered_idx', properties: ['tenant', 'syncState', 'orderedAt'] },
+    {
+      name: 'orders_tenant_allocation_ordered_idx',
+      properties: ['tenant', 'allocationStatus', 'orderedAt'],
+    },
+    { name: 'orders_tenant_shipping_date_idx', properties: ['tenant', 'shippingDate'] },
   ],
   properties: {
     id: { ...idColumn },
@@ -146,13 +165,36 @@ export const OrderSchema = new EntitySchema<Order>({
     source: { type: 'string', length: 10 },
     lines: { kind: '1:m', entity: () => OrderLine, mappedBy: 'order', orderBy: { lineNo: 'asc' } },
     syncState: { type: 'string', length: 20, default: 'waiting' },
-    syncReason: { type: 'text', nullable: true },
+    syncReasonCode: { type: 'string', length: 50, nullable: true },
+    syncReasonParams: { type: 'json', nullable: true },
     smaregiOrderHeadId: { type: 'string', length: 50, nullable: true },
     allocationStatus: { type: 'string', length: 20, nullable: true },
     syncAttempts: { type: 'integer', default: 0 },
     lastSyncedAt: { ...dateTimeColumn, nullable: true },
-    lastSyncError: { type: 'text', nullable: true },
+    lastSyncErrorCode: { type: 'string', length: 50, nullable: true },
+    lastSyncErrorParams: { type: 'json', nullable: true },
     createdAt: { ...dateTimeColumn, onCreate: () => new Date() },
     updatedAt: { ...dateTimeColumn, onCreate: () => new Date(), onUpdate: () => new Date() },
   },
 });
+
+/** Why the order waits or needs the merchant, ready to render; null when nothing is in the way. */
+export function syncReasonOf(
+  order: Pick<Order, 'syncReasonCode' | 'syncReasonParams'>,
+): MessageRef | null {
+  return storedMessage(order.syncReasonCode, order.syncReasonParams);
+}
+
+/** What Smaregi refused last, ready to render; null when nothing was refused. */
+export function lastSyncErrorOf(
+  order: Pick<Order, 'lastSyncErrorCode' | 'lastSyncErrorParams'>,
+): MessageRef | null {
+  return storedMessage(order.lastSyncErrorCode, order.lastSyncErrorParams);
+}
+
+/** The columns of an order's reason (for an assignment or a bulk update); null clears it. */
+export const syncReasonColumns = (ref: MessageRef | null) => messageColumns('syncReason', ref);
+
+/** The columns of an order's last refusal; null clears it. */
+export const lastSyncErrorColumns = (ref: MessageRef | null) =>
+  messageColumns('lastSyncError', ref);

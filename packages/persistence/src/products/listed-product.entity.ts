@@ -1,15 +1,17 @@
 import { EntitySchema, OptionalProps } from '@mikro-orm/core';
+import type { MessageRef } from '@renkei/domain';
 import { idColumn } from '../ids.js';
 import { dateTimeColumn } from '../columns.js';
+import { messageColumns, storedMessage } from '../stored-message.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
 
-/** not imported yet | imported and current | import or update failed (`lastError`). */
+/** not imported yet | imported and current | import or update failed (`lastErrorCode`). */
 export const PRODUCT_SYNC_STATES = ['notImported', 'synced', 'failed'] as const;
 export type ProductSyncState = (typeof PRODUCT_SYNC_STATES)[number];
 
 /** 出品商品: an OMS product; after import it carries its Smaregi product ID and stock figures. */
 export class ListedProduct {
-  [OptionalProps]?: 'syncState' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?: 'syncState' | 'stockRecomputeRequests' | 'createdAt' | 'updatedAt';
   id!: string;
   tenant!: Tenant;
   /** 商品番号 as displayed (original characters). */
@@ -26,9 +28,17 @@ export class ListedProduct {
   stockAmount?: number | null;
   allocatedAmount?: number | null;
   stockUpdatedAt?: Date | null;
+  /**
+   * Recomputes of the stock figures asked for since the last one (an allocation, registration,
+   * shipment or cancel of an order with this product): > 0 means they are stale. A counter, not a
+   * flag, so that a request made while a recompute runs is not cleared by it (docs/flows.md §6).
+   */
+  stockRecomputeRequests = 0;
   syncState: ProductSyncState = 'notImported';
   lastSyncedAt?: Date | null;
-  lastError?: string | null;
+  /** Why the import or update failed, as a message code with parameters (see {@link productErrorOf}). */
+  lastErrorCode?: string | null;
+  lastErrorParams?: Record<string, unknown> | null;
   createdAt: Date = new Date();
   updatedAt: Date = new Date();
 }
@@ -43,7 +53,13 @@ export const ListedProductSchema = new EntitySchema<ListedProduct>({
       properties: ['tenant', 'smaregiProductId'],
     },
   ],
-  indexes: [{ name: 'listed_products_tenant_name_idx', properties: ['tenant', 'name'] }],
+  indexes: [
+    { name: 'listed_products_tenant_name_idx', properties: ['tenant', 'name'] },
+    {
+      name: 'listed_products_tenant_stock_recompute_idx',
+      properties: ['tenant', 'stockRecomputeRequests'],
+    },
+  ],
   properties: {
     id: { ...idColumn },
     tenant: { kind: 'm:1', entity: () => Tenant, deleteRule: 'cascade' },
@@ -57,10 +73,22 @@ export const ListedProductSchema = new EntitySchema<ListedProduct>({
     stockAmount: { type: 'integer', nullable: true },
     allocatedAmount: { type: 'integer', nullable: true },
     stockUpdatedAt: { ...dateTimeColumn, nullable: true },
+    stockRecomputeRequests: { type: 'integer', default: 0 },
     syncState: { type: 'string', length: 20, default: 'notImported' },
     lastSyncedAt: { ...dateTimeColumn, nullable: true },
-    lastError: { type: 'text', nullable: true },
+    lastErrorCode: { type: 'string', length: 50, nullable: true },
+    lastErrorParams: { type: 'json', nullable: true },
     createdAt: { ...dateTimeColumn, onCreate: () => new Date() },
     updatedAt: { ...dateTimeColumn, onCreate: () => new Date(), onUpdate: () => new Date() },
   },
 });
+
+/** Why the product's import or update failed, ready to render; null when it did not. */
+export function productErrorOf(
+  product: Pick<ListedProduct, 'lastErrorCode' | 'lastErrorParams'>,
+): MessageRef | null {
+  return storedMessage(product.lastErrorCode, product.lastErrorParams);
+}
+
+/** The columns of a product's failure; null clears it. */
+export const productErrorColumns = (ref: MessageRef | null) => messageColumns('lastError', ref);

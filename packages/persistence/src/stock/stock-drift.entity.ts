@@ -1,7 +1,9 @@
 import { EntitySchema, OptionalProps } from '@mikro-orm/core';
+import type { MessageRef } from '@renkei/domain';
 import { idColumn } from '../ids.js';
 import { dateTimeColumn } from '../columns.js';
 import { ListedProduct } from '../products/listed-product.entity.js';
+import { messageColumns, storedMessage } from '../stored-message.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
 
 /**
@@ -19,7 +21,9 @@ export class StockDrift {
   smaregiAmount!: number;
   detectedAt: Date = new Date();
   resolvedAt?: Date | null;
-  note?: string | null;
+  /** What was done about the difference, as a message code with parameters ({@link driftNoteOf}). */
+  noteCode?: string | null;
+  noteParams?: Record<string, unknown> | null;
 }
 
 export const StockDriftSchema = new EntitySchema<StockDrift>({
@@ -35,6 +39,15 @@ export const StockDriftSchema = new EntitySchema<StockDrift>({
     smaregiAmount: { type: 'integer' },
     detectedAt: { ...dateTimeColumn, onCreate: () => new Date() },
     resolvedAt: { ...dateTimeColumn, nullable: true },
-    note: { type: 'text', nullable: true },
+    noteCode: { type: 'string', length: 50, nullable: true },
+    noteParams: { type: 'json', nullable: true },
   },
 });
+
+/** The drift's note, ready to render; null when it has none. */
+export function driftNoteOf(drift: Pick<StockDrift, 'noteCode' | 'noteParams'>): MessageRef | null {
+  return storedMessage(drift.noteCode, drift.noteParams);
+}
+
+/** The columns of a drift's note; null clears it. */
+export const driftNoteColumns = (ref: MessageRef | null) => messageColumns('note', ref);

@@ -1,6 +1,7 @@
 import { EntitySchema, OptionalProps } from '@mikro-orm/core';
-import { isMessageCode, type MessageRef } from '@renkei/domain';
+import type { MessageRef } from '@renkei/domain';
 import { idColumn } from '../ids.js';
+import { storedMessage } from '../stored-message.js';
 import { dateTimeColumn } from '../columns.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
 
@@ -69,7 +70,5 @@ export const SyncEventSchema = new EntitySchema<SyncEvent>({
 export function syncEventMessage(
   event: Pick<SyncEvent, 'messageCode' | 'messageParams'>,
 ): MessageRef {
-  return isMessageCode(event.messageCode)
-    ? ({ code: event.messageCode, params: event.messageParams } as MessageRef)
-    : { code: 'legacyText', params: { ja: event.messageCode, en: event.messageCode } };
+  return storedMessage(event.messageCode, event.messageParams)!;
 }

@@ -5,6 +5,10 @@ import { Migration20261130211000 } from './Migration20261130211000.js';
 import { Migration20261130212000 } from './Migration20261130212000.js';
 import { Migration20261130214000 } from './Migration20261130214000.js';
 import { Migration20261130215000 } from './Migration20261130215000.js';
+import { Migration20261201010000 } from './Migration20261201010000.js';
+import { Migration20261201060000 } from './Migration20261201060000.js';
+import { Migration20261201070000 } from './Migration20261201070000.js';
+import { Migration20261201020000 } from './Migration20261201020000.js';
 
 type MigrationEntry = MigrationObject;
 
@@ -20,4 +24,8 @@ export const sqliteMigrations: MigrationEntry[] = [
   { name: 'Migration20261130212000', class: Migration20261130212000 },
   { name: 'Migration20261130214000', class: Migration20261130214000 },
   { name: 'Migration20261130215000', class: Migration20261130215000 },
+  { name: 'Migration20261201010000', class: Migration20261201010000 },
+  { name: 'Migration20261201020000', class: Migration20261201020000 },
+  { name: 'Migration20261201060000', class: Migration20261201060000 },
+  { name: 'Migration20261201070000', class: Migration20261201070000 },
 ];
