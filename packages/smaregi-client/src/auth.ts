@@ -7,6 +7,8 @@
  *   shortly before expiry, one request in flight per contract, dropped and fetched once more when
  *   the API host answers 401.
  *
+ * The hosts are in environments.ts, the app-token cache in app-tokens.ts.
+ *
  * Tokens never appear in logs or errors; requests to the ID host carry Basic client
  * authentication, which is redacted like every Authorization header.
  */
@@ -15,86 +17,23 @@ import { z } from 'zod';
 import { SmaregiApiError } from './errors.js';
 import { runWithRetry, type RetryContext } from './execute.js';
 import { oauthError, parseBody, send, type HttpCall, type TransportConfig } from './http.js';
+import type { AppToken } from './app-tokens.js';
+import type { SmaregiHosts } from './environments.js';
 
-/** Base URLs of the two Smaregi hosts. */
-export interface SmaregiHosts {
-  idBaseUrl: string;
-  apiBaseUrl: string;
-}
-
-export const SMAREGI_ENVIRONMENTS = {
-  sandbox: { idBaseUrl: 'https://id.smaregi.dev', apiBaseUrl: 'https://api.smaregi.dev' },
-  production: { idBaseUrl: 'https://id.smaregi.jp', apiBaseUrl: 'https://api.smaregi.jp' },
-} as const satisfies Record<string, SmaregiHosts>;
-
-/** The two Smaregi environments (`SMAREGI_ENV`). */
-export type SmaregiEnvironmentName = keyof typeof SMAREGI_ENVIRONMENTS;
-
-/**
- * Hosts and per-contract rate limits of an environment (docs/smaregi-wire.md §1, §5.2). The
- * limits are the reported ones [SEC]: 10 reads / 4 writes per second in the sandbox, 50 / 20 in
- * production; Smaregi has not published official figures.
- */
-export function smaregiEnvironment(name: SmaregiEnvironmentName): SmaregiHosts & {
-  name: SmaregiEnvironmentName;
-  readsPerSecond: number;
-  writesPerSecond: number;
-} {
-  switch (name) {
-    case 'sandbox':
-      return { name, ...SMAREGI_ENVIRONMENTS.sandbox, readsPerSecond: 10, writesPerSecond: 4 };
-    case 'production':
-      return { name, ...SMAREGI_ENVIRONMENTS.production, readsPerSecond: 50, writesPerSecond: 20 };
-    default:
-      throw new TypeError(
-        `smaregiEnvironment: ${String(name)} is not 'sandbox' or 'production' (SMAREGI_ENV)`,
-      );
-  }
-}
-
-/** An app access token as kept in a `TokenStore`. */
-export interface AppToken {
-  accessToken: string;
-  /** Epoch ms at which Smaregi stops accepting the token. */
-  expiresAt: number;
-  /** Scopes granted, as the ID host reported them. */
-  scopes: string[];
-  /** Epoch ms at which the token was obtained (lets short-lived tokens be renewed at half-life). */
-  obtainedAt?: number;
-}
-
-/**
- * Where app tokens are kept, per contract. The default keeps them in memory; Renkei supplies one
- * that stores them encrypted in its database so that every worker shares them.
- */
-export interface TokenStore {
-  get(contractId: string): Promise<AppToken | undefined>;
-  set(contractId: string, token: AppToken): Promise<void>;
-  delete(contractId: string): Promise<void>;
-  /**
-   * Optional: runs `fn` while holding a lock on the contract's token shared by every process
-   * (e.g. a PostgreSQL advisory lock). With it, processes that find the token expired at the
-   * same time make one token request between them: the lock holder re-reads the store first.
-   * Without it, the single flight holds within one process only.
-   */
-  withLock?<T>(contractId: string, fn: () => Promise<T>): Promise<T>;
-}
-
-/** The default `TokenStore`: a Map in this process. */
-export class MemoryTokenStore implements TokenStore {
-  readonly #tokens = new Map<string, AppToken>();
-  get(contractId: string): Promise<AppToken | undefined> {
-    return Promise.resolve(this.#tokens.get(contractId));
-  }
-  set(contractId: string, token: AppToken): Promise<void> {
-    this.#tokens.set(contractId, token);
-    return Promise.resolve();
-  }
-  delete(contractId: string): Promise<void> {
-    this.#tokens.delete(contractId);
-    return Promise.resolve();
-  }
-}
+export {
+  AppTokenManager,
+  MemoryTokenStore,
+  type AppToken,
+  type AppTokenManagerOptions,
+  type AppTokenSource,
+  type TokenStore,
+} from './app-tokens.js';
+export {
+  SMAREGI_ENVIRONMENTS,
+  smaregiEnvironment,
+  type SmaregiEnvironmentName,
+  type SmaregiHosts,
+} from './environments.js';
 
 const tokenResponseSchema = z.looseObject({
   access_token: z.string().min(1),
@@ -318,91 +257,6 @@ export class SmaregiAuth {
         obtainedAt: this.config.transport.clock.now(),
       };
     });
-  }
-}
-
-export interface AppTokenManagerOptions {
-  /** Renew this long before expiry (default 5 minutes). */
-  expirySkewMs: number;
-}
-
-/**
- * Caches app tokens per contract in a `TokenStore` and makes sure that concurrent callers who
- * find no valid token share one token request.
- */
-export class AppTokenManager {
-  readonly #inFlight = new Map<string, Promise<AppToken>>();
-
-  constructor(
-    private readonly auth: SmaregiAuth,
-    private readonly store: TokenStore,
-    private readonly now: () => number,
-    private readonly options: AppTokenManagerOptions,
-  ) {}
-
-  /** A valid access token for the contract, from the store or freshly requested. */
-  async getAccessToken(contractId: string): Promise<string> {
-    const stored = await this.store.get(contractId);
-    if (stored && this.#fresh(stored)) return stored.accessToken;
-    return (await this.#fetchOnce(contractId)).accessToken;
-  }
-
-  /**
-   * Makes sure the contract has a valid app token (requesting one if needed) and tells when it
-   * expires and what it covers, without handing out the token itself: a "connected?" check.
-   */
-  async ensureToken(contractId: string): Promise<{ expiresAt: number; scopes: string[] }> {
-    await this.getAccessToken(contractId);
-    const stored = await this.store.get(contractId);
-    return { expiresAt: stored?.expiresAt ?? 0, scopes: [...(stored?.scopes ?? [])] };
-  }
-
-  /**
-   * Renew `expirySkewMs` before expiry, or at half-life for tokens shorter than twice that
-   * (e.g. a test simulator issuing 60 s tokens), so a token is never used to its last second.
-   */
-  #fresh(token: AppToken): boolean {
-    const lifetime = token.obtainedAt === undefined ? Infinity : token.expiresAt - token.obtainedAt;
-    const skew = Math.min(this.options.expirySkewMs, lifetime / 2);
-    return token.expiresAt - skew > this.now();
-  }
-
-  /**
-   * Forgets `usedToken` after the API host refused it (401). A token that another caller has
-   * already replaced is left alone, so a burst of 401s leads to one new token, not many.
-   */
-  async invalidate(contractId: string, usedToken: string): Promise<void> {
-    const stored = await this.store.get(contractId);
-    if (stored?.accessToken === usedToken) await this.store.delete(contractId);
-  }
-
-  /** Drops the contract's token (e.g. when the app is uninstalled). */
-  async forget(contractId: string): Promise<void> {
-    await this.store.delete(contractId);
-  }
-
-  #fetchOnce(contractId: string): Promise<AppToken> {
-    const pending = this.#inFlight.get(contractId);
-    if (pending) return pending;
-    const fetchAndStore = async (): Promise<AppToken> => {
-      // Under a shared lock another process may have stored a fresh token meanwhile.
-      const current = this.store.withLock ? await this.store.get(contractId) : undefined;
-      if (current && this.#fresh(current)) return current;
-      const token = await this.auth.requestAppToken(contractId);
-      await this.store.set(contractId, token);
-      return token;
-    };
-    const request = (async () => {
-      try {
-        return this.store.withLock
-          ? await this.store.withLock(contractId, fetchAndStore)
-          : await fetchAndStore();
-      } finally {
-        this.#inFlight.delete(contractId);
-      }
-    })();
-    this.#inFlight.set(contractId, request);
-    return request;
   }
 }
 

@@ -2,8 +2,11 @@
  * Test helpers for code that uses the client (`@renkei/smaregi-client/testing`).
  *
  * `createFakeClock()` gives a clock whose time moves only when told to, so rate budgets,
- * Retry-After waits and backoff can be tested in milliseconds of real time.
+ * Retry-After waits and backoff can be tested in milliseconds of real time. The timers are those
+ * of @sinonjs/fake-timers, on a clock of their own: the process's real timers are not replaced,
+ * so the simulator, the database driver and the test runner keep running on real time.
  */
+import { createClock } from '@sinonjs/fake-timers';
 import { abortReason, type Clock } from './clock.js';
 
 export interface FakeClock extends Clock {
@@ -29,74 +32,67 @@ export interface FakeClockOptions {
   autoAdvance?: boolean;
 }
 
-interface Timer {
-  due: number;
-  seq: number;
-  resolve: () => void;
-}
+/** The longest delay one timer takes; fake-timers, like Node, turns a longer one into 1 ms. */
+const MAX_TIMER_DELAY = 2 ** 31 - 1;
+/**
+ * Timers one `advance` may fire before fake-timers calls it an infinite loop (its default is
+ * 1,000, fewer than a long fault storm schedules).
+ */
+const LOOP_LIMIT = 1_000_000;
 
 /** Creates a fake clock (see `FakeClock`). */
 export function createFakeClock(options: FakeClockOptions = {}): FakeClock {
-  let now = options.start ?? Date.UTC(2026, 0, 1);
-  let seq = 0;
-  const timers: Timer[] = [];
+  const clock = createClock(options.start ?? Date.UTC(2026, 0, 1), LOOP_LIMIT);
   const sleeps: number[] = [];
-
-  const fireDue = async (): Promise<void> => {
-    for (;;) {
-      timers.sort((a, b) => a.due - b.due || a.seq - b.seq);
-      const next = timers[0];
-      if (!next || next.due > now) return;
-      timers.shift();
-      next.resolve();
-      // Let the woken code run (and maybe schedule new timers) before firing the next one.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-  };
+  /** The due time of every sleep still waiting. */
+  const waiting = new Set<{ due: number }>();
 
   return {
     sleeps,
-    now: () => now,
+    now: () => clock.now,
     sleep(ms: number, signal?: AbortSignal): Promise<void> {
       sleeps.push(ms);
       if (signal?.aborted) return Promise.reject(abortReason(signal));
       if (options.autoAdvance) {
-        now += Math.max(0, ms);
+        clock.setSystemTime(clock.now + Math.max(0, ms));
         return Promise.resolve();
       }
       if (ms <= 0) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
-        const timer: Timer = { due: now + ms, seq: seq++, resolve: () => resolve() };
-        const onAbort = (): void => {
-          const index = timers.indexOf(timer);
-          if (index >= 0) timers.splice(index, 1);
-          reject(abortReason(signal!));
-        };
-        timer.resolve = () => {
+        // A timer fires on whole milliseconds: round up, as a sleep never ends early.
+        const entry = { due: clock.now + Math.ceil(ms) };
+        let timer = wait();
+        function wait(): ReturnType<typeof clock.setTimeout> {
+          return clock.setTimeout(fired, Math.min(entry.due - clock.now, MAX_TIMER_DELAY));
+        }
+        function fired(): void {
+          if (clock.now < entry.due) {
+            timer = wait();
+            return;
+          }
+          waiting.delete(entry);
           signal?.removeEventListener('abort', onAbort);
           resolve();
-        };
+        }
+        function onAbort(): void {
+          clock.clearTimeout(timer);
+          waiting.delete(entry);
+          reject(abortReason(signal!));
+        }
         signal?.addEventListener('abort', onAbort, { once: true });
-        timers.push(timer);
+        waiting.add(entry);
       });
     },
     async advance(ms: number): Promise<void> {
-      // Step through due times one by one so timers scheduled by woken code also fire in order.
-      const target = now + ms;
-      for (;;) {
-        timers.sort((a, b) => a.due - b.due || a.seq - b.seq);
-        const next = timers[0];
-        if (!next || next.due > target) break;
-        now = Math.max(now, next.due);
-        await fireDue();
-      }
-      now = target;
-      await fireDue();
+      // tickAsync fires the due timers one by one, in due order, and lets the woken code run
+      // (and schedule new timers, which fire too when they fall within the range) in between.
+      await clock.tickAsync(ms);
     },
     async setNow(ms: number): Promise<void> {
-      if (ms > now) await this.advance(ms - now);
+      if (ms > clock.now) await clock.tickAsync(ms - clock.now);
     },
-    pendingSleeps: () => timers.length,
-    nextDueAt: () => (timers.length > 0 ? Math.min(...timers.map((t) => t.due)) : undefined),
+    pendingSleeps: () => waiting.size,
+    nextDueAt: () =>
+      waiting.size > 0 ? Math.min(...[...waiting].map((entry) => entry.due)) : undefined,
   };
 }

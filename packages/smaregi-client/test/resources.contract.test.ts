@@ -312,4 +312,59 @@ describe('受注管理 (modeled)', () => {
     }
     expect(rows).toBeGreaterThan(0);
   });
+
+  it('cancel releases the allocation; a shipped order is refused as problem+json, unchanged', async () => {
+    const storeId = DEMO_STORE_IDS.orderStoreIncluded;
+    const [, product] = await api.pos.products.list({ limit: 2 });
+    await api.pos.stock.set(product!.productId, {
+      storeId: DEMO_STORE_IDS.warehouse,
+      stockAmount: 50,
+    });
+    const held = async () =>
+      Number(
+        (
+          await api.orderShipment.stock.list({
+            storeId: DEMO_STORE_IDS.warehouse,
+            productId: product!.productId,
+          })
+        )[0]?.allocatedAmount ?? '0',
+      );
+    const register = (orderCode: string) =>
+      api.orderShipment.orders.register({
+        storeId,
+        orderCode,
+        orderDateTime: '2026-11-22T10:00:00+09:00',
+        total: 1_000 * 3,
+        details: [{ productId: product!.productId, salesPrice: 1_000, quantity: 3 }],
+      });
+
+    const toCancel = await register('CT-CANCEL-1');
+    await api.orderShipment.orders.allocate(toCancel.orderHeadId);
+    const before = await held();
+    const canceled = await api.orderShipment.orders.cancel(toCancel.orderHeadId);
+    expect(canceled).toMatchObject({ status: 'canceled', allocationStatus: 'unallocated' });
+    expect(canceled.details[0]).toMatchObject({ allocatedQuantity: 0 });
+    expect(await held()).toBe(before - 3);
+
+    const toShip = await register('CT-CANCEL-2');
+    await api.orderShipment.orders.allocate(toShip.orderHeadId);
+    await api.orderShipment.orders.bulkShip({
+      orders: [{ orderHeadId: toShip.orderHeadId, shippingDate: '2026-11-23' }],
+    });
+    const refused = await caught(api.orderShipment.orders.cancel(toShip.orderHeadId));
+    // The shape of every other refusal (e.g. a POS store ID as 受注店舗 above).
+    expect(refused).toMatchObject({
+      kind: 'invalid_request',
+      status: 400,
+      operation: 'orderShipment.orders.cancel',
+    });
+    expect(refused.problem).toMatchObject({
+      title: 'Bad Request',
+      status: 400,
+      detail: '出荷済みの受注はキャンセルできません',
+    });
+    expect(await api.orderShipment.orders.get(toShip.orderHeadId)).toMatchObject({
+      status: 'shipped',
+    });
+  });
 });

@@ -20,7 +20,7 @@
 import { z } from 'zod';
 import type { CallOptions } from '../client.js';
 import { SmaregiApiError } from '../errors.js';
-import { ORDER_SHIPMENT_PAGE_SIZE, paginateItems, paginatePages } from '../paginate.js';
+import { ORDER_SHIPMENT_PAGE_SIZE, paginateItems } from '../paginate.js';
 import {
   bulkShipInputSchema,
   bulkShipResultSchema,
@@ -45,6 +45,11 @@ import {
   type OrderStoreRegisterInput,
 } from '../schemas/order-shipment.js';
 import {
+  lookupOrderCode,
+  type OrderCodeLookup,
+  type OrderCodeLookupInput,
+} from './order-code-lookup.js';
+import {
   pathId,
   rejectingMethods,
   validateInput,
@@ -52,6 +57,8 @@ import {
   type IterateOptions,
   type RequestFn,
 } from './shared.js';
+
+export type { OrderCodeLookup, OrderCodeLookupInput } from './order-code-lookup.js';
 
 /** Marks this module's operations as modeled (see the header). */
 export const ORDER_SHIPMENT_MODELED = true;
@@ -70,23 +77,6 @@ export interface OrderStoresResource {
   get(storeId: string | number, options?: CallOptions): Promise<OrderStore>;
   /** Registers a 受注店舗 (`storeCode` unique per contract). */
   register(input: OrderStoreRegisterInput, options?: CallOptions): Promise<OrderStore>;
-}
-
-/** What `lookupByOrderCode` could establish about an order code in a 受注店舗. */
-export type OrderCodeLookup =
-  | { outcome: 'found'; order: Order }
-  | { outcome: 'absent' }
-  /** It could not be decided (too many orders to read, several orders with the code, ...). */
-  | { outcome: 'undecided'; reason: string };
-
-export interface OrderCodeLookupInput {
-  /**
-   * The 受注日時 that was sent: when the server ignores the `order_code` filter, the lookup
-   * reads the store's orders of that day (± 1 day) instead of all of them.
-   */
-  orderDateTime?: string | undefined;
-  /** Pages of 100 read at most before giving up as `undecided` (default 20). */
-  maxPages?: number | undefined;
 }
 
 export interface OrdersResource {
@@ -159,28 +149,26 @@ function pageSizeOf(limit: number | undefined): number {
   return Math.min(limit ?? ORDER_SHIPMENT_PAGE_SIZE, ORDER_SHIPMENT_PAGE_SIZE);
 }
 
-/** The order's day ± 1 (as date-times with the order's own offset), a 3-day range. */
-function aroundDay(orderDateTime: string): { orderDateTimeFrom: string; orderDateTimeTo: string } {
-  const at = Date.parse(orderDateTime);
-  if (Number.isNaN(at)) {
-    throw new SmaregiApiError('orderShipment.orders.lookupByOrderCode: orderDateTime is invalid', {
-      kind: 'invalid_request',
-      operation: 'orderShipment.orders.lookupByOrderCode',
-      inputIssues: [{ path: 'orderDateTime', message: 'YYYY-MM-DDThh:mm:ss±hh:mm' }],
+/**
+ * The `iterate` of a 受注管理 list: filters checked once before the first request, then every
+ * item, page by page (the last page is recognised without knowing the server's maximum).
+ */
+function iterateList<In extends { page?: number; limit?: number }, Item>(
+  operation: string,
+  inputSchema: z.ZodType,
+  list: (params: In, options?: CallOptions) => Promise<Item[]>,
+) {
+  return async function* (
+    params: Omit<In, 'page' | 'limit'> = {} as Omit<In, 'page' | 'limit'>,
+    options: IterateOptions = {},
+  ): AsyncGenerator<Item, void, undefined> {
+    const base = withoutPaging(params as In);
+    validateInput(operation, inputSchema, base);
+    yield* paginateItems(({ page, limit }) => list({ ...base, page, limit } as In, options), {
+      limit: pageSizeOf(options.limit),
+      prefetch: options.prefetch,
+      maxLimitUnknown: true,
     });
-  }
-  const offset = /([+-]\d{2}:\d{2}|Z)$/.exec(orderDateTime)?.[1] ?? '+09:00';
-  const offsetMs =
-    offset === 'Z'
-      ? 0
-      : (offset.startsWith('-') ? -1 : 1) *
-        (Number(offset.slice(1, 3)) * 3_600_000 + Number(offset.slice(4, 6)) * 60_000);
-  const localDay = Math.floor((at + offsetMs) / 86_400_000) * 86_400_000;
-  const format = (localMs: number): string =>
-    new Date(localMs).toISOString().slice(0, 19) + (offset === 'Z' ? '+00:00' : offset);
-  return {
-    orderDateTimeFrom: format(localDay - 86_400_000),
-    orderDateTimeTo: format(localDay + 2 * 86_400_000 - 1000),
   };
 }
 
@@ -228,74 +216,18 @@ export function createOrderShipmentResources(request: RequestFn): OrderShipmentR
       options,
     );
 
-  const lookupByOrderCode = async (
+  const lookupByOrderCode = (
     storeId: string | number,
     orderCode: string,
     input: OrderCodeLookupInput = {},
     options?: CallOptions,
-  ): Promise<OrderCodeLookup> => {
-    const operation = 'orderShipment.orders.lookupByOrderCode';
-    const sid = pathId(operation, 'storeId', storeId);
-    if (typeof orderCode !== 'string' || orderCode === '')
-      throw new SmaregiApiError(`${operation}: orderCode is required`, {
-        kind: 'invalid_request',
-        operation,
-        inputIssues: [{ path: 'orderCode', message: 'required' }],
-      });
-    const maxPages = input.maxPages ?? 20;
-    const ours = (order: Order): boolean => order.orderCode === orderCode && order.storeId === sid;
-    const decide = (found: Order[]): OrderCodeLookup | undefined => {
-      if (found.length > 1)
-        return {
-          outcome: 'undecided',
-          reason: `several orders carry the order code (orderHeadId ${found.map((o) => o.orderHeadId).join(', ')})`,
-        };
-      return found[0] ? { outcome: 'found', order: found[0] } : undefined;
-    };
-
-    // 1. The modeled filter. Trusted only when every order it returns carries the code.
-    const filtered = await orderList(
-      { storeId: sid, orderCode, limit: ORDER_SHIPMENT_PAGE_SIZE },
-      options,
-    );
-    const direct = decide(filtered.filter(ours));
-    if (direct) return direct;
-    const honoured = filtered.every((order) => order.orderCode === orderCode);
-    if (honoured && filtered.length < ORDER_SHIPMENT_PAGE_SIZE) return { outcome: 'absent' };
-
-    // 2. The filter was ignored: read the store's orders (of the order's days) to the end.
-    const range = input.orderDateTime ? aroundDay(input.orderDateTime) : {};
-    const found: Order[] = [];
-    let pages = 0;
-    for await (const page of paginatePages(
-      ({ page: n, limit }) => orderList({ storeId: sid, ...range, page: n, limit }, options),
-      { limit: ORDER_SHIPMENT_PAGE_SIZE, maxLimitUnknown: true },
-    )) {
-      found.push(...page.filter(ours));
-      if (++pages >= maxPages) {
-        return (
-          decide(found) ?? {
-            outcome: 'undecided',
-            reason: `the order_code filter is ignored and ${pages} pages of the store's orders did not reach the end`,
-          }
-        );
-      }
-    }
-    return decide(found) ?? { outcome: 'absent' };
-  };
+  ): Promise<OrderCodeLookup> =>
+    lookupOrderCode((params) => orderList(params, options), storeId, orderCode, input);
 
   return {
     stores: rejectingMethods<OrderStoresResource>({
       list: storeList,
-      iterate: async function* (params = {}, options = {}) {
-        const base = withoutPaging(params as OrderStoreListInput);
-        validateInput('orderShipment.stores.iterate', orderStoreListInputSchema, base);
-        yield* paginateItems(({ page, limit }) => storeList({ ...base, page, limit }, options), {
-          limit: pageSizeOf(options.limit),
-          prefetch: options.prefetch,
-          maxLimitUnknown: true,
-        });
-      },
+      iterate: iterateList('orderShipment.stores.iterate', orderStoreListInputSchema, storeList),
       get: (storeId, options) => {
         const id = pathId('orderShipment.stores.get', 'storeId', storeId);
         return request(
@@ -365,15 +297,7 @@ export function createOrderShipmentResources(request: RequestFn): OrderShipmentR
         );
       },
       list: orderList,
-      iterate: async function* (params = {}, options = {}) {
-        const base = withoutPaging(params as OrderListInput);
-        validateInput('orderShipment.orders.iterate', orderListInputSchema, base);
-        yield* paginateItems(({ page, limit }) => orderList({ ...base, page, limit }, options), {
-          limit: pageSizeOf(options.limit),
-          prefetch: options.prefetch,
-          maxLimitUnknown: true,
-        });
-      },
+      iterate: iterateList('orderShipment.orders.iterate', orderListInputSchema, orderList),
       lookupByOrderCode,
       findByOrderCode: async (storeId, orderCode, options = {}) => {
         const { orderDateTime, maxPages, ...callOptions } = options;
@@ -430,15 +354,11 @@ export function createOrderShipmentResources(request: RequestFn): OrderShipmentR
     }),
     stock: rejectingMethods<OrderShipmentStockResource>({
       list: stockList,
-      iterate: async function* (params = {}, options = {}) {
-        const base = withoutPaging(params as OrderShipmentStockListInput);
-        validateInput('orderShipment.stock.iterate', orderShipmentStockListInputSchema, base);
-        yield* paginateItems(({ page, limit }) => stockList({ ...base, page, limit }, options), {
-          limit: pageSizeOf(options.limit),
-          prefetch: options.prefetch,
-          maxLimitUnknown: true,
-        });
-      },
+      iterate: iterateList(
+        'orderShipment.stock.iterate',
+        orderShipmentStockListInputSchema,
+        stockList,
+      ),
     }),
   };
 }

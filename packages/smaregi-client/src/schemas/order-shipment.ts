@@ -5,7 +5,8 @@
  * the 受注店舗 object, the order-registration header fields and the total formula. Everything else
  * here (order object, statuses, details, allocation, bulk shipping, allocation-aware stock) is
  * Renkei's model, shared with the simulator. When the official spec is available, this file and
- * `resources/order-shipment-modeled.ts` are the only places to change.
+ * `resources/order-shipment-modeled.ts` (with `resources/order-code-lookup.ts`) are the only places
+ * to change.
  *
  * Money and quantities are JSON integers, flags booleans, IDs strings.
  */

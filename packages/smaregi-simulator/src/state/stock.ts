@@ -87,4 +87,13 @@ export class StockTable {
   rowsList(): StockRow[] {
     return [...this.rows.values()];
   }
+
+  /** The rows of a store and / or a product (undefined = any), as the stock lists filter them. */
+  rowsOf(filter: { storeId?: string | undefined; productId?: string | undefined }): StockRow[] {
+    return this.rowsList().filter(
+      (r) =>
+        (filter.storeId === undefined || r.storeId === filter.storeId) &&
+        (filter.productId === undefined || r.productId === filter.productId),
+    );
+  }
 }

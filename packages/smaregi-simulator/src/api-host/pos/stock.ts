@@ -132,13 +132,8 @@ export function registerStockRoutes(router: Router, ctx: SimulatorContext): void
       const storeId = idQuery(query, 'store_id');
       const productId = idQuery(query, 'product_id');
       const rows = contract.stock
-        .rowsList()
-        .filter(
-          (r) =>
-            (storeId === undefined || r.storeId === storeId) &&
-            (productId === undefined || r.productId === productId) &&
-            inRange(range, r.updMs),
-        );
+        .rowsOf({ storeId, productId })
+        .filter((r) => inRange(range, r.updMs));
       const keys = [
         ...paging.sort,
         { field: 'productId' as const, desc: false },
