@@ -9,6 +9,7 @@ import { OrderSync } from './orders/order-sync.js';
 import { OrderEvents } from './orders/order-events.js';
 import { ProductImport } from './products/product-import.js';
 import { BulkShipping } from './shipping/bulk-shipping.js';
+import { StockRecompute } from './stock/stock-recompute.js';
 import { StockSync } from './stock/stock-sync.js';
 import { activeTenants } from './tenants/active-tenants.js';
 import { TokenUpkeep } from './tenants/token-upkeep.js';
@@ -80,6 +81,7 @@ export class Worker {
   readonly jobs: JobRunner;
   readonly orderEvents: OrderEvents;
   readonly stock: StockSync;
+  readonly stockRecompute: StockRecompute;
   readonly webhooks: WebhookProcessor;
   readonly shipping: BulkShipping;
   readonly products: ProductImport;
@@ -148,6 +150,7 @@ export class Worker {
       });
     this.orderEvents = new OrderEvents(deps);
     this.stock = new StockSync(deps);
+    this.stockRecompute = new StockRecompute(deps, this.stock);
     this.webhooks = new WebhookProcessor(
       deps,
       this.stock,
@@ -176,14 +179,18 @@ export class Worker {
       // SQLite: runs due jobs; PostgreSQL: offers them to the job queue worked by every process.
       loop('jobs', intervals.pollMs, (ctx) => this.jobs.tick(ctx)),
       loop('webhooks', intervals.pollMs, (ctx) => this.webhooks.tick(ctx)),
-      // Allocation rounds left unfinished are resolved first, then what may ship is shipped.
+      // Allocation rounds left unfinished are resolved first, then cancels left to do are sent
+      // (before anything is shipped), then what may ship is shipped.
       loop('shipping', intervals.pollMs * 4, async (ctx) => {
         for (const tenant of await activeTenants(ctx.em)) {
           if (stopRequested(this.deps, ctx.signal)) break;
           await this.orderActions.resumeAllocations(tenant, ctx.signal);
+          await this.orderActions.cancellation.resume(tenant, ctx.signal);
         }
         return this.shipping.tick(ctx);
       }),
+      // Products marked by order events, and every product after a stock settings change.
+      loop('stock', intervals.pollMs * 2, (ctx) => this.stockRecompute.tick(ctx)),
       loop('reconcile', intervals.reconcileMs, (ctx) => this.reconcile(ctx)),
       loop('products', intervals.pollMs * 2, (ctx) => this.products.tick(ctx)),
       loop('tokens', intervals.tokenUpkeepMs, (ctx) => this.tokens.tick(ctx)),

@@ -28,6 +28,7 @@ import {
   type OrderSpec,
   type TenantFixture,
 } from './support/fixture.js';
+import { lastErrorOf, reasonOf } from './support/messages.js';
 import { startInbox, WEBHOOK_SECRET, WEBHOOK_SECRET_HEADER } from './support/webhook-inbox.js';
 
 /*
@@ -138,7 +139,7 @@ describe.each(testDialects())('allocation, shipping and Smaregi events (%s)', (d
     expect(order.allocationStatus).toBe('unallocated');
     expect(order.status.id).toBe(t.statuses.received);
     // Nobody asked Smaregi to allocate yet: the order is not reported as short of stock.
-    expect(order.syncReason ?? null).toBeNull();
+    expect(reasonOf(order)).toBeNull();
     await setStatus(id, t.statuses.waitingAllocation);
     await tick('jobs');
     order = await load(id);
@@ -163,7 +164,7 @@ describe.each(testDialects())('allocation, shipping and Smaregi events (%s)', (d
     const order = await load(id);
     expect(order.allocationStatus).not.toBe('allocated');
     expect(order.status.id).toBe(t.statuses.waitingAllocation);
-    expect(order.syncReason).toMatch(/在庫が不足/);
+    expect(reasonOf(order)).toMatch(/在庫が不足/);
     expect(await events(id, 'order.allocationShort')).toBe(1);
   });
 
@@ -251,6 +252,74 @@ describe.each(testDialects())('allocation, shipping and Smaregi events (%s)', (d
       sim.control.journal({ method: 'POST' }).filter((e) => e.path.endsWith('/shipping/bulk'))
         .length - before,
     ).toBe(2);
+  });
+
+  it('says on the order and in the sync log why it was not shipped, and clears it when the cause goes', async () => {
+    await updateSettings(db.orm, t.tenantId, {
+      bulkShippingTriggerStatus: t.statuses.readyToShip,
+      allocatedStatus: null,
+    });
+    // No 出荷日 yet: bulk shipping is skipped, with that reason, once in the log.
+    const noDate = await createOrder(
+      db.orm,
+      t.tenantId,
+      spec({ productIndex: 10, shopId: t.shops.excluded, statusId: t.statuses.readyToShip }),
+    );
+    await tick('orders');
+    await tick('shipping');
+    await tick('shipping');
+    let order = await load(noDate);
+    expect(remote(order.smaregiOrderHeadId!)?.status).not.toBe('shipped');
+    expect(order.syncReasonCode).toBe('orderActionSkipped');
+    expect(reasonOf(order)).toBe(
+      `受注番号 ${order.orderNumber}: 一括出荷を行いません: 出荷日が入力されていません。`,
+    );
+    expect(reasonOf(order, 'en')).toBe(
+      `Order ${order.orderNumber}: No bulk shipping: The order has no shipping date.`,
+    );
+    expect(await events(noDate, 'order.actionSkipped')).toBe(1);
+    // The merchant enters the date: shipped, and the reason is gone.
+    const em = forkEm(db.orm);
+    (await em.findOneOrFail(Order, { id: noDate })).shippingDate = '2026-11-21';
+    await em.flush();
+    await tick('shipping');
+    order = await load(noDate);
+    expect(order.status.id).toBe(t.statuses.shipped);
+    expect(reasonOf(order)).toBeNull();
+
+    // Smaregi refuses the shipment (the order was cancelled there meanwhile): the refusal shows
+    // on the order itself, in the merchant's words, not only in the log.
+    const refused = await createOrder(
+      db.orm,
+      t.tenantId,
+      spec({
+        productIndex: 11,
+        shopId: t.shops.excluded,
+        statusId: t.statuses.received,
+        shippingDate: '2026-11-21',
+      }),
+    );
+    await tick('orders');
+    order = await load(refused);
+    await client
+      .forContract(DEMO_CONTRACT_ID)
+      .orderShipment.orders.cancel(order.smaregiOrderHeadId!);
+    await setStatus(refused, t.statuses.readyToShip);
+    await tick('jobs');
+    await tick('shipping');
+    order = await load(refused);
+    expect(order.lastSyncErrorCode).toBe('orderShippingRefused');
+    expect(lastErrorOf(order)).toContain(
+      `受注番号 ${order.orderNumber}: スマレジが一括出荷を受け付けませんでした`,
+    );
+    expect(await events(refused, 'order.shippingFailed')).toBe(1);
+    // Moved into the bulk-shipping status again (after fixing the cause): asked again, and the
+    // old refusal no longer stands.
+    await setStatus(refused, t.statuses.received);
+    await tick('jobs');
+    await setStatus(refused, t.statuses.readyToShip);
+    await tick('jobs');
+    expect(lastErrorOf(await load(refused))).toBeNull();
   });
 
   it('applies a cancel from Smaregi once, releasing the allocation, through duplicated and shuffled webhooks', async () => {

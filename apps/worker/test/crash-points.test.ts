@@ -5,11 +5,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   forkEm,
+  Job,
   Operation,
   Order,
+  OrderStatus,
   openDatabase,
   Shop,
   SyncEvent,
+  Tenant,
   type Orm,
 } from '@renkei/persistence';
 import { startSimulator, type RunningSimulator } from '@renkei/smaregi-simulator';
@@ -333,6 +336,132 @@ describe('crash points of allocation and bulk shipping', () => {
       tenant: t.tenantId,
       kind: { $in: ['allocateOrder', 'shipOrders'] },
     });
+    expect(ops.filter((o) => o.state !== 'succeeded')).toEqual([]);
+  }, 300_000);
+});
+
+/*
+ * The same for the OMS cancel (issue 11 item 3, docs/reliability.md item 1): registered,
+ * allocated orders are moved to the cancel status by the merchant, and the worker is killed
+ * before, during and after the cancel calls. Every 受注 must end cancelled in Smaregi by exactly
+ * one applied cancel request (a lost outcome is read back, never sent blindly: no cancel refused
+ * as "already cancelled"), and every order cancelled once in Renkei with its allocation released.
+ */
+const CANCEL_ORDERS = 60;
+
+describe('crash points of the OMS cancel', () => {
+  let dir: string;
+  let orm: Orm;
+  let sim: RunningSimulator;
+  let t: TenantFixture;
+  const ids: string[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'renkei-crash-cancel-'));
+    orm = await openDatabase({ location: { dialect: 'sqlite', path: join(dir, 'renkei.sqlite') } });
+    sim = await startSimulator({ rateLimits: false, seed: 13 });
+    t = await seedTenant(orm, testClient(sim), {
+      allocationTriggerStatuses: [],
+      allocatedStatus: null,
+    });
+    for (let i = 0; i < CANCEL_ORDERS; i++) {
+      const p = t.products[i % 40]!;
+      ids.push(
+        await createOrder(orm, t.tenantId, {
+          orderNumber: `CANCEL-${String(i).padStart(3, '0')}`,
+          // Its 受注店舗 allocates at registration: every order holds stock when cancelled.
+          shopId: t.shops.excluded,
+          paymentMethodId: t.payments.card,
+          statusId: t.statuses.received,
+          lines: [
+            {
+              productCode: p.productCode,
+              name: p.productName,
+              unitPrice: Number(p.price),
+              quantity: 1,
+            },
+          ],
+        }),
+      );
+    }
+  }, 60_000);
+  afterAll(async () => {
+    await orm?.close(true);
+    await sim?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const count = (kind: 'registerOrder' | 'cancelOrder') =>
+    forkEm(orm).count(Operation, { tenant: t.tenantId, kind, state: 'succeeded' });
+  const points = ['beforeRemoteCall', 'afterRemoteCall', 'afterCommit'] as const;
+
+  it('cancels every order in Smaregi exactly once however often the worker dies', async () => {
+    // Registered (and allocated) first, by a worker left alone.
+    await runWorkersUntil({
+      dbPath: join(dir, 'renkei.sqlite'),
+      sim,
+      schedule: [],
+      done: async () => (await count('registerOrder')) >= CANCEL_ORDERS,
+      deadlineMs: 120_000,
+    });
+    // The merchant moves every order to キャンセル (as apps/api does: status and job together).
+    const em = forkEm(orm);
+    const cancelled = em.getReference(OrderStatus, t.statuses.cancelled);
+    for (const order of await em.find(Order, { tenant: t.tenantId })) {
+      order.status = cancelled;
+      em.create(Job, {
+        tenant: em.getReference(Tenant, t.tenantId),
+        name: 'order.statusChanged',
+        payload: { orderId: order.id, statusId: t.statuses.cancelled },
+      });
+    }
+    await em.flush();
+
+    const { runs, crashes } = await runWorkersUntil({
+      dbPath: join(dir, 'renkei.sqlite'),
+      sim,
+      schedule: Array.from({ length: 9 }, (_, i) => ({
+        point: points[i % 3]!,
+        after: 2 + ((i * 7) % 9),
+      })),
+      kind: 'cancelOrder',
+      done: async () => (await count('cancelOrder')) >= CANCEL_ORDERS,
+      deadlineMs: 180_000,
+    });
+    console.log(`crash points (cancel): ${runs} worker runs, crashes ${JSON.stringify(crashes)}`);
+    for (const point of points) expect(crashes[point] ?? 0).toBeGreaterThanOrEqual(2);
+
+    const orders = await forkEm(orm).find(
+      Order,
+      { tenant: t.tenantId },
+      { populate: ['status', 'lines'] },
+    );
+    const heads = orders.map((o) => o.smaregiOrderHeadId!);
+    expect(heads.filter((h) => sim.control.order(h)?.status !== 'canceled')).toEqual([]);
+    // One cancel request per order reached Smaregi; none was refused (sent again blindly).
+    const calls = sim.control
+      .journal({ method: 'POST' })
+      .filter((e) => e.path.includes('/order-shipment/orders/') && e.path.endsWith('/cancel'));
+    const applied = new Map<string, number>();
+    for (const e of calls.filter((c) => c.applied)) {
+      const head = /\/orders\/([^/]+)\/cancel$/.exec(e.path)?.[1] ?? '';
+      applied.set(head, (applied.get(head) ?? 0) + 1);
+    }
+    expect(heads.filter((h) => applied.get(h) !== 1)).toEqual([]);
+    expect(calls.filter((c) => c.status === 400)).toEqual([]);
+    // Cancelled once in Renkei, allocation released.
+    expect(orders.filter((o) => o.syncState !== 'canceled').map((o) => o.orderNumber)).toEqual([]);
+    expect(
+      orders.flatMap((o) => o.lines.getItems()).filter((l) => l.allocatedQuantity !== 0),
+    ).toEqual([]);
+    const events = await forkEm(orm).find(SyncEvent, {
+      tenant: t.tenantId,
+      kind: 'order.canceled',
+    });
+    const perOrder = new Map<string, number>();
+    for (const e of events) perOrder.set(e.subjectId!, (perOrder.get(e.subjectId!) ?? 0) + 1);
+    expect(ids.filter((id) => perOrder.get(id) !== 1)).toEqual([]);
+    const ops = await forkEm(orm).find(Operation, { tenant: t.tenantId, kind: 'cancelOrder' });
     expect(ops.filter((o) => o.state !== 'succeeded')).toEqual([]);
   }, 300_000);
 });

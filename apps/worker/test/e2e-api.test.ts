@@ -131,6 +131,71 @@ describe('REST intake -> API -> worker -> simulator (demo tenant, real API proce
     }
     expect((await worker.stop(5_000)).clean).toBe(true);
   }, 120_000);
+
+  it('cancels the 受注 in Smaregi when the merchant sets キャンセル in the admin', async () => {
+    const base = await api.url;
+    const openapi = await (await fetch(`${base}/api/v1/openapi.json`)).json();
+    const code = `${String(findExample(openapi)?.orderNumber)}-CANCEL`;
+    const created = await fetch(`${base}/api/v1/orders`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: 'Bearer renkei-demo-intake-key',
+      },
+      body: JSON.stringify({ ...findExample(openapi), orderNumber: code }),
+    });
+    expect(created.status, await created.clone().text()).toBeLessThan(300);
+    const client = testClient(sim);
+    worker = new Worker(testDeps(orm, client, { waitingRecheckMs: 500 }), {
+      pollMs: 100,
+      reconcileMs: 600_000,
+      tokenUpkeepMs: 600_000,
+    });
+    await worker.start();
+    const deadline = Date.now() + 45_000;
+    const mine = async () =>
+      forkEm(orm).findOne(Order, { orderNumber: code }, { populate: ['status'] });
+    while ((await mine())?.syncState !== 'registered') {
+      expect(Date.now(), api.output()).toBeLessThan(deadline);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const headId = (await mine())!.smaregiOrderHeadId!;
+
+    // The admin: signed in as the demo merchant, the order moved to the cancel status.
+    const trpc = async (path: string, body?: unknown, cookie?: string) => {
+      const res = await fetch(`${base}/api/trpc/${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-renkei-csrf': '1',
+          ...(cookie === undefined ? {} : { cookie }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      expect(res.status, await res.clone().text()).toBe(200);
+      return res;
+    };
+    const login = await trpc('auth.login', { email: 'demo@renkei.local', password: 'renkei-demo' });
+    const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+    const statuses = (await (await trpc('orderStatuses.list', undefined, cookie)).json()) as {
+      result: { data: { id: string; category: string }[] };
+    };
+    const cancel = statuses.result.data.find((s) => s.category === 'cancelled');
+    expect(cancel).toBeDefined();
+    await trpc('orders.changeStatus', { id: (await mine())!.id, statusId: cancel!.id }, cookie);
+
+    while ((await mine())?.syncState !== 'canceled') {
+      expect(Date.now(), api.output()).toBeLessThan(deadline + 20_000);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(sim.control.order(headId)?.status).toBe('canceled');
+    expect((await mine())?.status.id).toBe(cancel!.id);
+    const calls = sim.control
+      .journal({ method: 'POST' })
+      .filter((e) => e.path.endsWith(`/orders/${headId}/cancel`));
+    expect(calls.map((e) => e.status)).toEqual([200]);
+    expect((await worker.stop(5_000)).clean).toBe(true);
+  }, 120_000);
 });
 
 /** The request example of POST /api/v1/orders in the OpenAPI document. */

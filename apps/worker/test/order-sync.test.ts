@@ -24,6 +24,7 @@ import {
   updateSettings,
   type TenantFixture,
 } from './support/fixture.js';
+import { lastErrorOf, reasonOf } from './support/messages.js';
 
 /*
  * End to end: order rows as the intake stores them -> worker -> the simulator's 受注, for the
@@ -201,7 +202,7 @@ describe.each(testDialects())('order registration against the simulator (%s)', (
     expect(remote(inc)).toHaveLength(0);
     const stored = await order(incId);
     expect(stored.syncState).toBe('failed');
-    expect(stored.syncReason).toMatch(/外税/);
+    expect(reasonOf(stored)).toMatch(/外税/);
   });
 
   it('keeps orders with an unmapped payment method or shop waiting, and sends them once fixed', async () => {
@@ -223,8 +224,12 @@ describe.each(testDialects())('order registration against the simulator (%s)', (
     });
     await tick();
     expect((await order(payId)).syncState).toBe('waiting');
-    expect((await order(payId)).syncReason).toMatch(/支払方法/);
-    expect((await order(shopId)).syncReason).toMatch(/受注店舗/);
+    // In the merchant's words: the payment method by its name, the order by its number.
+    const payReason = reasonOf(await order(payId));
+    expect(payReason).toMatch(/支払方法「[^」]+」/);
+    expect(payReason).not.toContain(t.payments.unmapped);
+    expect(payReason).toContain(pay);
+    expect(reasonOf(await order(shopId))).toMatch(/受注店舗/);
     expect(remote(pay)).toHaveLength(0);
 
     const em = forkEm(db.orm);
@@ -290,7 +295,7 @@ describe.each(testDialects())('order registration against the simulator (%s)', (
     await tick();
     const stored = await order(id);
     expect(stored.syncState).toBe('failed');
-    expect(stored.lastSyncError).toMatch(/HTTP 400/);
+    expect(lastErrorOf(stored)).toMatch(/HTTP 400/);
     const writes = sim.control.journal({ method: 'POST', pathPrefix: '/' }).length;
     await tick();
     expect(sim.control.journal({ method: 'POST', pathPrefix: '/' }).length).toBe(writes);
@@ -324,10 +329,10 @@ describe.each(testDialects())('order registration against the simulator (%s)', (
     const held = await order(second);
     expect(held.syncState).toBe('waiting');
     expect(held.smaregiOrderHeadId ?? null).toBeNull();
-    expect(held.syncReason).toContain(code);
-    expect(held.syncReason).toContain('Amazon店');
-    expect(held.syncReason).toContain('自社サイト');
-    expect(held.syncReason).toContain('接頭辞');
+    expect(reasonOf(held)).toContain(code);
+    expect(reasonOf(held)).toContain('Amazon店');
+    expect(reasonOf(held)).toContain('自社サイト');
+    expect(reasonOf(held)).toContain('接頭辞');
 
     // Held, not sent again and again.
     const posts = () =>
@@ -349,7 +354,7 @@ describe.each(testDialects())('order registration against the simulator (%s)', (
     expect(remote(code)).toHaveLength(1);
     expect(sent.smaregiOrderHeadId).toBe(remote(`AZ-${code}`)[0]!.orderHeadId);
     expect(sent.smaregiOrderHeadId).not.toBe(registered.smaregiOrderHeadId);
-    expect(sent.syncReason ?? null).toBeNull();
+    expect(reasonOf(sent)).toBeNull();
   });
 
   it('does not take another order’s Smaregi order for this one after a lost answer', async () => {
@@ -387,7 +392,7 @@ describe.each(testDialects())('order registration against the simulator (%s)', (
     await until(async () => (await order(second)).syncState === 'waiting', tick);
     const held = await order(second);
     expect(held.smaregiOrderHeadId ?? null).toBeNull();
-    expect(held.syncReason).toContain('Yahoo!ショッピング店');
+    expect(reasonOf(held)).toContain('Yahoo!ショッピング店');
     expect((await order(first)).syncState).toBe('registered');
     expect(remote(code)).toHaveLength(1);
   });
@@ -452,8 +457,8 @@ describe.each(testDialects())('order registration against the simulator (%s)', (
       for (let i = 0; i < 3; i++) await narrowTick();
       const stored = await order(id);
       expect(stored.syncState).toBe('needsCheck');
-      expect(stored.syncReason).toContain('要確認');
-      expect(stored.syncReason).toContain(code);
+      expect(reasonOf(stored)).toContain('要確認');
+      expect(reasonOf(stored)).toContain(code);
       expect(remote(code)).toHaveLength(1);
       expect(posts()).toBe(postsAfterLost);
     } finally {

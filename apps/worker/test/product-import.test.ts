@@ -8,6 +8,7 @@ import {
   ListedProduct,
   openDatabase,
   ProductImportRun,
+  SyncEvent,
   Tenant,
   type Orm,
 } from '@renkei/persistence';
@@ -63,6 +64,39 @@ describe.each(testDialects())('product import (%s)', (dialect) => {
       expect(hand.smaregiProductId).toBe(created.productId);
       expect(hand.name).toBe('手入力商品');
       expect(await forkEm(db.orm).count(ListedProduct, { tenant: t.tenantId })).toBe(total);
+    } finally {
+      await sim.close();
+      await db.close();
+    }
+  }, 60_000);
+
+  it('商品連携設定 [連携しない]: a queued import is cancelled with the reason, and no product is touched', async () => {
+    const db = await createTestDatabase(dialect);
+    const sim = await startSimulator({ rateLimits: false, seed: 10 });
+    try {
+      const client = testClient(sim);
+      const t = await seedTenant(db.orm, client, { productSyncEnabled: false });
+      sim.control.seedProducts({ count: 20, codePrefix: 'OFF' });
+      const before = await forkEm(db.orm).count(ListedProduct, { tenant: t.tenantId });
+      const runId = await queueImport(db.orm, t.tenantId);
+      const worker = new Worker(testDeps(db.orm, client));
+      const reads = () =>
+        sim.control.journal({ method: 'GET' }).filter((e) => e.path.includes('/pos/products'))
+          .length;
+      const readsBefore = reads();
+      await worker.loop('products').tickOnce();
+      const run = await forkEm(db.orm).findOneOrFail(ProductImportRun, { id: runId });
+      expect(run.state).toBe('canceled');
+      expect(run.lastError).toMatch(/商品連携設定/);
+      expect(reads()).toBe(readsBefore);
+      expect(await forkEm(db.orm).count(ListedProduct, { tenant: t.tenantId })).toBe(before);
+      const events = await forkEm(db.orm).find(SyncEvent, {
+        tenant: t.tenantId,
+        subjectId: runId,
+      });
+      expect(events.map((e) => [e.kind, e.outcome, e.messageCode])).toEqual([
+        ['product.importCanceled', 'warning', 'productImportSyncOff'],
+      ]);
     } finally {
       await sim.close();
       await db.close();

@@ -6,10 +6,12 @@ import {
   Order,
   OrderStatus,
   Operation,
+  ProductImportRun,
   SmaregiConnection,
   SmaregiToken,
   SyncEvent,
   Tenant,
+  WebhookEvent,
 } from '@renkei/persistence';
 import { createTestDatabase, testDialects, type TestDatabase } from '@renkei/persistence/testing';
 import {
@@ -99,7 +101,7 @@ describe.each(testDialects())('Smaregi events (%s)', (dialect) => {
     );
   });
 
-  it('updates known products on pos:products edits and never creates unknown ones by itself', async () => {
+  it('商品連携設定 [連携する]: a product created or changed in Smaregi is taken into the product list by itself', async () => {
     const p = t.products[2]!;
     await client
       .forContract(DEMO_CONTRACT_ID)
@@ -114,12 +116,61 @@ describe.each(testDialects())('Smaregi events (%s)', (dialect) => {
     while (await worker.loop('webhooks').tickOnce());
     await worker.loop('webhooks').tickOnce();
     expect((await listed(p.productId)).name).toBe('改名した商品');
-    expect(
-      await forkEm(db.orm).count(ListedProduct, {
+    // Created once, whatever the duplicated deliveries, without a manual import.
+    const created = await forkEm(db.orm).find(ListedProduct, {
+      tenant: t.tenantId,
+      smaregiProductId: fresh.productId,
+    });
+    expect(created.map((c) => [c.productCode, c.name, c.price])).toEqual([
+      ['EVT-NEW', '新商品', 100],
+    ]);
+    expect(await forkEm(db.orm).count(ProductImportRun, { tenant: t.tenantId })).toBe(0);
+  });
+
+  it('商品連携設定 [連携しない]: a product created or changed in Smaregi leaves the product list alone, and says why', async () => {
+    await updateSettings(db.orm, t.tenantId, { productSyncEnabled: false });
+    try {
+      const p = t.products[3]!;
+      const before = (await listed(p.productId)).name;
+      await client
+        .forContract(DEMO_CONTRACT_ID)
+        .pos.products.update(p.productId, { productName: '連携しない間の改名' });
+      const fresh = sim.control.addProduct({
+        categoryId: p.categoryId,
+        productCode: 'EVT-OFF',
+        productName: '連携しない間の新商品',
+        price: '200',
+      });
+      await sim.control.flush({ now: true });
+      while (await worker.loop('webhooks').tickOnce());
+      await worker.loop('webhooks').tickOnce();
+      expect((await listed(p.productId)).name).toBe(before);
+      expect(
+        await forkEm(db.orm).count(ListedProduct, {
+          tenant: t.tenantId,
+          smaregiProductId: fresh.productId,
+        }),
+      ).toBe(0);
+      const notes = await forkEm(db.orm).find(SyncEvent, {
         tenant: t.tenantId,
-        smaregiProductId: fresh.productId,
-      }),
-    ).toBe(0);
+        kind: 'product.changeNotTaken',
+      });
+      expect(notes.length).toBeGreaterThanOrEqual(1);
+      expect(notes.every((n) => n.messageCode === 'productChangeNotTaken')).toBe(true);
+      expect(notes.map((n) => String(n.messageParams.productIds)).join(',')).toContain(
+        fresh.productId,
+      );
+      // Nothing was held back: the deliveries are closed, not waiting for the setting.
+      expect(
+        await forkEm(db.orm).count(WebhookEvent, {
+          tenant: t.tenantId,
+          event: 'pos:products',
+          state: 'received',
+        }),
+      ).toBe(0);
+    } finally {
+      await updateSettings(db.orm, t.tenantId, { productSyncEnabled: true });
+    }
   });
 
   it('records a shipment Smaregi refuses, and retries it once the merchant moves the order into the shipping status again', async () => {

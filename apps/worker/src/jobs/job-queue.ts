@@ -1,6 +1,7 @@
 import { forkEm, WorkerQueries, type ClaimedJob, type Em, type Orm } from '@renkei/persistence';
 import type { Clock } from '@renkei/smaregi-client';
 import type { Distributed } from '../queue/distributed.js';
+import { whileLocked } from './job-lock.js';
 
 export type { ClaimedJob } from '@renkei/persistence';
 
@@ -17,8 +18,17 @@ export type RunJob = (job: ClaimedJob, em: Em) => Promise<void>;
  *   to pg-boss, and every process takes them from there and claims the row before running it.
  */
 export interface JobQueue {
-  /** The `jobs` loop's tick; true when more jobs are due at once. */
-  tick(em: Em, names: readonly string[], run: RunJob, stopping: () => boolean): Promise<boolean>;
+  /**
+   * The `jobs` loop's tick over jobs of these names (of these tenants only, when given); true when
+   * more jobs are due at once.
+   */
+  tick(
+    em: Em,
+    names: readonly string[],
+    run: RunJob,
+    stopping: () => boolean,
+    tenantIds?: readonly string[],
+  ): Promise<boolean>;
   /** Starts taking jobs outside the loop (PostgreSQL: the queue's fetch loop); no-op on SQLite. */
   start(run: RunJob, stopping: () => boolean): Promise<void>;
   complete(em: Em, job: ClaimedJob): Promise<void>;
@@ -47,16 +57,17 @@ export class TableJobQueue implements JobQueue {
     names: readonly string[],
     run: RunJob,
     stopping: () => boolean,
+    tenantIds?: readonly string[],
   ): Promise<boolean> {
     if (stopping()) return false;
-    const jobs = await this.claim(em, BATCH, names);
+    const jobs = await this.claim(em, BATCH, names, tenantIds);
     for (const job of jobs) {
       if (stopping()) {
         // Claimed but not started: back to the queue at once, for this or another worker.
         await this.retryOrFail(em, job, 'worker stopped before the job ran', 0);
         continue;
       }
-      await run(job, em);
+      await this.runLocked(job, em, run);
     }
     return jobs.length === BATCH;
   }
@@ -66,10 +77,38 @@ export class TableJobQueue implements JobQueue {
     return Promise.resolve();
   }
 
+  /**
+   * Runs a claimed job with its row lock kept while it runs (job-lock.ts), so that a job longer
+   * than its lock is not run by a second process meanwhile. The extensions go through a session
+   * of their own: the handler's may be inside a transaction.
+   */
+  protected async runLocked(job: ClaimedJob, em: Em, run: RunJob): Promise<void> {
+    const extend = () =>
+      new WorkerQueries(em.fork()).extendJobLock(
+        this.workerId,
+        job,
+        new Date(this.clock.now()),
+        this.lockMs,
+      );
+    await whileLocked({ clock: this.clock, lockMs: this.lockMs, extend }, () => run(job, em));
+  }
+
   /** Claims up to `limit` due jobs (any tenant), oldest first within a priority. */
-  claim(em: Em, limit: number, names?: readonly string[]): Promise<ClaimedJob[]> {
+  claim(
+    em: Em,
+    limit: number,
+    names?: readonly string[],
+    tenantIds?: readonly string[],
+  ): Promise<ClaimedJob[]> {
     const now = new Date(this.clock.now());
-    return new WorkerQueries(em).claimJobs(this.workerId, now, this.lockMs, limit, names);
+    return new WorkerQueries(em).claimJobs(
+      this.workerId,
+      now,
+      this.lockMs,
+      limit,
+      names,
+      tenantIds,
+    );
   }
 
   complete(em: Em, job: ClaimedJob): Promise<void> {
@@ -97,7 +136,9 @@ const OFFER = 500;
  * the same compare-and-set and runs it. A row offered again while its queue job is being fetched
  * is claimed once; the loser finds it claimed and lets it be. A killed process leaves its row
  * `running` until the lock (two leases, like the queue job's expiry) ends; then it is offered again
- * and the survivor runs it, its Smaregi writes resolved by the ledger's lease and reads.
+ * and the survivor runs it, its Smaregi writes resolved by the ledger's lease and reads. A live
+ * process extends the lock of the job it runs ({@link TableJobQueue.runLocked}), so a job that
+ * outlasts its lock (and its queue job's expiry) is not offered again while it runs.
  * Delayed rows (`runAt` later: a retry's backoff, a registration's follow-up) stay in the table
  * until due.
  */
@@ -118,9 +159,15 @@ export class PgBossJobQueue extends TableJobQueue {
     names: readonly string[],
     _run: RunJob,
     stopping: () => boolean,
+    tenantIds?: readonly string[],
   ): Promise<boolean> {
     if (stopping()) return false;
-    const due = await new WorkerQueries(em).dueJobs(new Date(this.clock.now()), OFFER, names);
+    const due = await new WorkerQueries(em).dueJobs(
+      new Date(this.clock.now()),
+      OFFER,
+      names,
+      tenantIds,
+    );
     await this.distributed.sendJobs(
       due.map((job) => ({
         tenantId: job.tenantId,
@@ -145,7 +192,7 @@ export class PgBossJobQueue extends TableJobQueue {
         await this.retryOrFail(em, job, 'worker stopped before the job ran', 0);
         return;
       }
-      await run(job, em);
+      await this.runLocked(job, em, run);
     });
   }
 }

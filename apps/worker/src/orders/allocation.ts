@@ -13,6 +13,7 @@ import { releaseAfterFailure } from '../smaregi/ledger.js';
 import { classifyWriteFailure, smaregiReason } from '../smaregi/outcome.js';
 import { gatedWrite, notSentAtShutdown } from '../smaregi/send-gate.js';
 import type { ActiveTenant } from '../tenants/active-tenants.js';
+import { markOrderStock } from '../stock/stock-marks.js';
 import { sentLines } from './order-view.js';
 
 export const ALLOCATE_KIND = 'allocateOrder' as const;
@@ -102,6 +103,8 @@ export class Allocation {
     await em.transactional(async (tx) => {
       await this.ledger.succeed(tx, claim, remote.orderHeadId);
       copyAllocation(order, remote, syncEnclosures);
+      // Smaregi's allocated amounts of these products moved (no pos:stock is sent for that).
+      await markOrderStock(tx, tenant.tenantId, order.id);
       tenantRepositories(tx, tenant.tenantId).syncEvents.record({
         subjectType: 'order',
         subjectId: order.id,
@@ -109,7 +112,7 @@ export class Allocation {
         outcome: remote.allocationStatus === 'allocated' ? 'success' : 'warning',
         message: {
           code: 'orderAllocationInquired',
-          params: { allocationStatus: remote.allocationStatus },
+          params: { orderNumber: order.orderNumber, allocationStatus: remote.allocationStatus },
         },
         operationId: claim.id,
       });
@@ -132,7 +135,10 @@ export class Allocation {
         subjectId: order.id,
         kind: 'order.allocationFailed',
         outcome: failure.kind === 'rejected' ? 'failure' : 'warning',
-        message: { code: 'orderAllocationInquiryFailed', params: { reason: failure.message } },
+        message: {
+          code: 'orderAllocationInquiryFailed',
+          params: { orderNumber: order.orderNumber, reason: failure.message },
+        },
         operationId: claim.id,
       });
     switch (failure.kind) {

@@ -3,15 +3,12 @@ import {
   shortLineIndexes,
   statusDecisionOrder,
   type OrderEvent,
-  type OrderStatusCategory,
   type StatusDecisionInput,
 } from '@renkei/domain';
 import {
   forkEm,
   JOB_NAMES,
-  type OrderStatus,
   tenantRepositories,
-  type TenantRepositories,
   type Em,
   type Order,
   type OrderLine,
@@ -20,8 +17,12 @@ import { stopRequested, type WorkerDeps } from '../deps.js';
 import { createLedger } from '../smaregi/ledger.js';
 import type { ActiveTenant } from '../tenants/active-tenants.js';
 import { planOmsAllocation } from '../stock/oms-allocation.js';
+import { markOrderStock } from '../stock/stock-marks.js';
 import { allocationSettingFor } from '../stock/order-store-facts.js';
 import { Allocation } from './allocation.js';
+import { actionReasonOf, applyActionReason, clearShippingRefusal } from './order-reasons.js';
+import { OrderCancellation } from './cancel-order.js';
+import { OrderEvents } from './order-events.js';
 import { readSettings } from './order-view.js';
 
 /**
@@ -32,8 +33,12 @@ import { readSettings } from './order-view.js';
 export class OrderActions {
   readonly allocation: Allocation;
 
+  /** キャンセル連携: a cancel status sends the cancel to Smaregi (or withdraws an unsent order). */
+  readonly cancellation: OrderCancellation;
+
   constructor(private readonly deps: WorkerDeps) {
     this.allocation = new Allocation(deps, createLedger(deps));
+    this.cancellation = new OrderCancellation(deps, new OrderEvents(deps));
   }
 
   /** omsPurchase tenants: orders registered since the last plan, evaluated by {@link flushPlans}. */
@@ -95,9 +100,16 @@ export class OrderActions {
     const settings = await readSettings(em, tenant.tenantId);
     const repos = tenantRepositories(em, tenant.tenantId);
     const order = await repos.orders.findById(orderId);
-    if (order !== null && settings.bulkShippingTriggerStatus === order.status.id)
+    if (order !== null && settings.bulkShippingTriggerStatus === order.status.id) {
       await this.allocation.ledger.reopen(tenant.tenantId, 'shipOrders', `ship:${orderId}`);
+      // Asked again: the earlier refusal no longer stands (a new one is recorded if it comes).
+      clearShippingRefusal(order);
+      await em.flush();
+    }
+    // Entering or leaving an open status moves the open-order quantities of its products.
+    await markOrderStock(em, tenant.tenantId, orderId);
     await this.evaluate(tenant, orderId, { kind: 'statusChanged', fromStatusId: null }, signal);
+    await this.cancellation.onStatusChanged(tenant, orderId, signal);
   }
 
   /** Evaluates and applies the decisions for one order event (at most one allocation round). */
@@ -149,7 +161,10 @@ export class OrderActions {
           subjectId: order.id,
           kind: 'order.allocatedStatus',
           outcome: 'success',
-          message: { code: 'orderAllocatedStatus', params: { from, to: status.name } },
+          message: {
+            code: 'orderAllocatedStatus',
+            params: { orderNumber: order.orderNumber, from, to: status.name },
+          },
         });
       } else {
         repos.syncEvents.record({
@@ -157,7 +172,10 @@ export class OrderActions {
           subjectId: order.id,
           kind: 'order.shippingQueued',
           outcome: 'info',
-          message: { code: 'orderShippingQueued', params: { shippingDate: action.shippingDate } },
+          message: {
+            code: 'orderShippingQueued',
+            params: { orderNumber: order.orderNumber, shippingDate: action.shippingDate },
+          },
         });
       }
     }
@@ -168,23 +186,10 @@ export class OrderActions {
       event.kind === 'allocationReported' ||
       (event.kind === 'registered' &&
         (orderStore?.autoAllocation === true || settings.effectiveStockMode === 'omsPurchase'));
-    const short = attempted
-      ? decision.skipped.find((s) => s.reason === 'notFullyAllocated')
-      : undefined;
-    if (short !== undefined && order.syncReason !== short.message.ja) {
-      const lines = shortLineIndexes(order.lines.getItems(), settings.syncEnclosures).map(
-        (i) => i + 1,
-      );
-      order.syncReason = short.message.ja;
-      repos.syncEvents.record({
-        subjectType: 'order',
-        subjectId: order.id,
-        kind: 'order.allocationShort',
-        outcome: 'warning',
-        message: { code: 'orderAllocationShort', params: { lines } },
-        detail: { shortLines: lines },
-      });
-    }
+    const shortLines = shortLineIndexes(order.lines.getItems(), settings.syncEnclosures).map(
+      (i) => i + 1,
+    );
+    applyActionReason(repos, order, actionReasonOf(order, decision, shortLines, attempted));
     await em.flush();
   }
 
@@ -230,14 +235,4 @@ export function decisionOrderOf(
   );
 }
 
-/** The first active status of a category (for shipped / cancelled moves), by sort order. */
-export async function firstStatusOf(
-  repos: TenantRepositories,
-  category: OrderStatusCategory,
-): Promise<OrderStatus | null> {
-  const list = await repos.orderStatuses.find(
-    { category, active: true },
-    { orderBy: { sortOrder: 'asc', name: 'asc' }, limit: 1 },
-  );
-  return list[0] ?? null;
-}
+export { firstStatusOf } from './order-view.js';

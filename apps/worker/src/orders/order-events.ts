@@ -1,15 +1,23 @@
-import { forkEm, tenantRepositories, type Em, type OperationLedger } from '@renkei/persistence';
+import {
+  forkEm,
+  lastSyncErrorColumns,
+  tenantRepositories,
+  type Em,
+  type OperationLedger,
+} from '@renkei/persistence';
 import type { Order as SmaregiOrder } from '@renkei/smaregi-client';
 import type { WorkerDeps } from '../deps.js';
 import { createLedger } from '../smaregi/ledger.js';
+import { markOrderStock } from '../stock/stock-marks.js';
 import type { ActiveTenant } from '../tenants/active-tenants.js';
-import { firstStatusOf } from './order-actions.js';
+import { firstStatusOf } from './order-view.js';
 
 /**
  * What Smaregi says happened to registered orders (`order-shipment:orders` shipped / canceled,
  * and bulk-shipping results), applied to Renkei's orders. Each effect has its own ledger row
- * (`shipOrders` ship:<id>, `cancelOrder` cancel:<id>), so a duplicate or replayed event changes
- * nothing the second time; in particular a cancel releases the allocation exactly once.
+ * (`shipOrders` ship:<id>, `cancelOrder` cancel:<id>, the same row as the OMS cancel's), so a
+ * duplicate or replayed event changes nothing the second time; in particular a cancel releases
+ * the allocation exactly once, whichever side cancelled.
  */
 export class OrderEvents {
   readonly #ledger: OperationLedger;
@@ -52,12 +60,17 @@ export class OrderEvents {
     if (shipped !== null) order.status = shipped;
     if (remote.shippingDate != null) order.shippingDate = remote.shippingDate.slice(0, 10);
     if (remote.slipNumber != null) order.slipNumber = remote.slipNumber;
+    // Shipped: Smaregi's stock and allocation of these products moved.
+    await markOrderStock(em, tenant.tenantId, orderId);
     repos.syncEvents.record({
       subjectType: 'order',
       subjectId: order.id,
       kind: 'order.shipped',
       outcome: 'success',
-      message: { code: 'orderShipped', params: { status: shipped?.name ?? null } },
+      message: {
+        code: 'orderShipped',
+        params: { orderNumber: order.orderNumber, status: shipped?.name ?? null },
+      },
       operationId,
     });
     return true;
@@ -74,7 +87,7 @@ export class OrderEvents {
     orderHeadId: string,
   ): Promise<boolean> {
     const repos = tenantRepositories(em, tenant.tenantId);
-    const order = await repos.orders.findWithLines(orderId);
+    const order = await repos.orders.findById(orderId);
     if (order === null) return false;
     const seen = await this.#ledger.recordObserved(
       em,
@@ -85,20 +98,47 @@ export class OrderEvents {
       orderHeadId,
     );
     if (!seen.first) return false;
+    return this.applyCanceled(em, tenant, orderId, seen.id, 'smaregi');
+  }
+
+  /**
+   * The order's side of a cancel, whoever asked for it (`origin`: Smaregi, or the OMS through
+   * `apps/worker/src/orders/cancel-order.ts`): every line's allocation released (so the order
+   * leaves the open-order stock), sync state canceled, and a status of category 'cancelled' —
+   * the merchant's own when the order is in one already. The caller holds the ledger row.
+   */
+  async applyCanceled(
+    em: Em,
+    tenant: ActiveTenant,
+    orderId: string,
+    operationId: string,
+    origin: 'smaregi' | 'oms',
+  ): Promise<boolean> {
+    const repos = tenantRepositories(em, tenant.tenantId);
+    const order = await repos.orders.findWithLines(orderId);
+    if (order === null) return false;
     const released = order.lines.getItems().reduce((sum, l) => sum + l.allocatedQuantity, 0);
     for (const line of order.lines.getItems()) line.allocatedQuantity = 0;
     order.allocationStatus = 'unallocated';
     order.syncState = 'canceled';
-    const cancelled = await firstStatusOf(repos, 'cancelled');
-    if (cancelled !== null) order.status = cancelled;
+    // Released: these products' allocated amounts (or open-order quantities) moved.
+    await markOrderStock(em, tenant.tenantId, orderId);
+    Object.assign(order, lastSyncErrorColumns(null));
+    if (order.status.category !== 'cancelled') {
+      const cancelled = await firstStatusOf(repos, 'cancelled');
+      if (cancelled !== null) order.status = cancelled;
+    }
     repos.syncEvents.record({
       subjectType: 'order',
       subjectId: order.id,
       kind: 'order.canceled',
-      outcome: 'warning',
-      message: { code: 'orderCanceled', params: { released } },
-      detail: { released },
-      operationId: seen.id,
+      outcome: origin === 'oms' ? 'success' : 'warning',
+      message: {
+        code: origin === 'oms' ? 'orderCancelSent' : 'orderCanceled',
+        params: { orderNumber: order.orderNumber, released },
+      },
+      detail: { released, origin },
+      operationId,
     });
     return true;
   }

@@ -2,6 +2,7 @@ import { tenantRepositories, type Em } from '@renkei/persistence';
 import type { WorkerDeps } from '../deps.js';
 import { activeTenants, type ActiveTenant } from '../tenants/active-tenants.js';
 import { runPool } from '../util/pool.js';
+import { OrderStoreRefresh } from './order-store-refresh.js';
 import { OrderRegistrar, type RegisterResult } from './register-order.js';
 
 /**
@@ -11,6 +12,8 @@ import { OrderRegistrar, type RegisterResult } from './register-order.js';
  */
 export class OrderSync {
   readonly registrar: OrderRegistrar;
+  /** Keeps the shops' 受注店舗 facts (販売区分) current: orders are held by them. */
+  readonly storeRefresh: OrderStoreRefresh;
   /** Per tenant: where the current pass over waiting orders is, and when the last one ended. */
   readonly #recheck = new Map<string, { after: string | null; lastPassAt: number }>();
   /** Counts of results since start (tests, bench). */
@@ -28,6 +31,7 @@ export class OrderSync {
     private readonly batchSize = 200,
   ) {
     this.registrar = new OrderRegistrar(deps);
+    this.storeRefresh = new OrderStoreRefresh(deps, deps.settings.waitingRecheckMs);
   }
 
   /** One pass; true when a full batch was found (more may be waiting). */
@@ -39,6 +43,7 @@ export class OrderSync {
     const noMore = this.deps.stopping ? AbortSignal.any([signal, this.deps.stopping]) : signal;
     for (const tenant of await activeTenants(em)) {
       if (noMore.aborted) break;
+      await this.storeRefresh.refresh(em, tenant, noMore);
       const ids = await this.dueOrderIds(em, tenant);
       if (ids.length >= this.batchSize) more = true;
       due += ids.length;
@@ -68,6 +73,7 @@ export class OrderSync {
   async dueTasks(em: Em): Promise<{ tenantId: string; orderId: string }[]> {
     const tasks: { tenantId: string; orderId: string }[] = [];
     for (const tenant of await activeTenants(em)) {
+      await this.storeRefresh.refresh(em, tenant);
       for (const orderId of await this.dueOrderIds(em, tenant))
         tasks.push({ tenantId: tenant.tenantId, orderId });
     }
@@ -97,7 +103,7 @@ export class OrderSync {
     ).map((o) => o.id);
     if (ids.length < limit) {
       const fresh = await repos.orders.find(
-        { syncState: 'waiting', syncReason: null },
+        { syncState: 'waiting', syncReasonCode: null },
         { orderBy: { createdAt: 'asc', id: 'asc' }, limit: limit - ids.length },
       );
       ids.push(...fresh.map((o) => o.id));
@@ -111,7 +117,7 @@ export class OrderSync {
       const page = await repos.orders.find(
         {
           syncState: 'waiting',
-          syncReason: { $ne: null },
+          syncReasonCode: { $ne: null },
           ...(recheck.after === null ? {} : { id: { $gt: recheck.after } }),
         },
         { orderBy: { id: 'asc' }, limit: requested },

@@ -1,9 +1,12 @@
 import {
   createProductIndex,
   normalizeCode,
+  sellDivisionOf,
   type IntegrationSettings,
   type OmsOrder,
   type OrderPayloadContext,
+  type OrderShopFacts,
+  type OrderStatusCategory,
   type ProductIndexEntry,
   type TaxMode,
 } from '@renkei/domain';
@@ -13,6 +16,8 @@ import {
   tenantRepositories,
   type Em,
   type Order,
+  type Shop,
+  type OrderStatus,
   type TenantRepositories,
 } from '@renkei/persistence';
 
@@ -73,6 +78,19 @@ export async function productIndexFor(
   return createProductIndex(entries).index;
 }
 
+/** The shop of an order as the domain's shop rules read it (`shopHoldProblems`). */
+export function orderShopFactsOf(shop: Shop): OrderShopFacts {
+  return {
+    id: shop.id,
+    name: shop.name,
+    active: shop.active,
+    taxMode: shop.taxMode as TaxMode,
+    orderStoreId: shop.orderStoreId ?? null,
+    orderStoreName: shop.orderStoreName ?? null,
+    orderStoreSellDivision: sellDivisionOf(shop.orderStoreSellDivision),
+  };
+}
+
 /** Everything besides the order that the payload builder needs. */
 export async function payloadContextFor(
   repos: TenantRepositories,
@@ -100,4 +118,16 @@ export function sentLines(order: Order, syncEnclosures: boolean) {
   return [...order.lines.getItems()]
     .sort((a, b) => a.lineNo - b.lineNo)
     .filter((l) => syncEnclosures || !l.isEnclosure);
+}
+
+/** The first active status of a category (for shipped / cancelled moves), by sort order. */
+export async function firstStatusOf(
+  repos: TenantRepositories,
+  category: OrderStatusCategory,
+): Promise<OrderStatus | null> {
+  const list = await repos.orderStatuses.find(
+    { category, active: true },
+    { orderBy: { sortOrder: 'asc', name: 'asc' }, limit: 1 },
+  );
+  return list[0] ?? null;
 }

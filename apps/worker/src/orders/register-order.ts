@@ -1,5 +1,6 @@
 import {
   forkEm,
+  lastSyncErrorColumns,
   tenantRepositories,
   type LedgerClaim,
   type OperationLedger,
@@ -11,6 +12,7 @@ import { createLedger, releaseAfterFailure } from '../smaregi/ledger.js';
 import { classifyWriteFailure, smaregiReason, type WriteFailure } from '../smaregi/outcome.js';
 import { gatedWrite, notSentAtShutdown } from '../smaregi/send-gate.js';
 import type { ActiveTenant } from '../tenants/active-tenants.js';
+import { cancelledInOms, commitWithdrawn } from './withdraw-order.js';
 import {
   commitCollision,
   commitNeedsCheck,
@@ -140,6 +142,11 @@ export class OrderRegistrar {
     if (claim.mustResolve) {
       const seen = await this.#lookUp(tenant, plan, claim, sent, options);
       if (seen !== 'absent') return seen;
+      // Not in Smaregi, and cancelled in the OMS meanwhile: withdrawn, never sent.
+      if (await cancelledInOms(this.deps, tenant, plan.orderId)) {
+        await commitWithdrawn(this.deps, this.ledger, tenant, plan.orderId, claim);
+        return 'skipped';
+      }
     }
     if (!plan.built.ok) {
       // Resolved as never registered, and it cannot be sent as it is: back to waiting.
@@ -283,11 +290,18 @@ export class OrderRegistrar {
     switch (failure.kind) {
       case 'unknown': {
         await releaseAfterFailure(this.deps, this.ledger, tenant, claim, failure);
-        const note = `一時的なエラーのため再試行します: ${failure.message} / Temporary error, will retry: ${failure.message}`;
-        await tenantRepositories(forkEm(this.deps.orm), tenant.tenantId).orders.update(
-          { id: plan.orderId },
-          { lastSyncError: note },
-        );
+        const em = forkEm(this.deps.orm);
+        const order = await tenantRepositories(em, tenant.tenantId).orders.findById(plan.orderId);
+        if (order !== null) {
+          Object.assign(
+            order,
+            lastSyncErrorColumns({
+              code: 'orderRetryLater',
+              params: { orderNumber: order.orderNumber, reason: failure.message },
+            }),
+          );
+          await em.flush();
+        }
         return 'retryLater';
       }
       case 'noEffect':

@@ -1,12 +1,16 @@
 import {
   CallPriority,
-  renderMessageBoth,
   type DetailSource,
   type EventMessageParams,
+  type MessageRef,
 } from '@renkei/domain';
 import {
   forkEm,
   JOB_NAMES,
+  lastSyncErrorColumns,
+  sameMessage,
+  syncReasonColumns,
+  syncReasonOf,
   tenantRepositories,
   type LedgerClaim,
   type OperationLedger,
@@ -14,6 +18,7 @@ import {
 } from '@renkei/persistence';
 import type { Order as SmaregiOrder } from '@renkei/smaregi-client';
 import type { WorkerDeps } from '../deps.js';
+import { markOrderStock } from '../stock/stock-marks.js';
 import type { ActiveTenant } from '../tenants/active-tenants.js';
 
 /**
@@ -47,9 +52,10 @@ export async function commitRegistered(
     order.smaregiOrderHeadId = remote.orderHeadId;
     order.allocationStatus = remote.allocationStatus ?? order.allocationStatus ?? null;
     order.lastSyncedAt = now;
-    order.lastSyncError = null;
-    order.syncReason = null;
+    Object.assign(order, lastSyncErrorColumns(null), syncReasonColumns(null));
     applyLineAllocation(order, remote, detailSources);
+    // Registered (and maybe allocated at once): these products' figures moved in Smaregi.
+    await markOrderStock(tx, tenant.tenantId, order.id);
     repos.syncEvents.record({
       subjectType: 'order',
       subjectId: order.id,
@@ -57,7 +63,11 @@ export async function commitRegistered(
       outcome: 'success',
       message: {
         code: 'orderRegistered',
-        params: { orderHeadId: remote.orderHeadId, orderCode: remote.orderCode },
+        params: {
+          orderNumber: order.orderNumber,
+          orderHeadId: remote.orderHeadId,
+          orderCode: remote.orderCode,
+        },
       },
       detail: {
         orderHeadId: remote.orderHeadId,
@@ -92,28 +102,24 @@ export async function commitRefused(
   await forkEm(deps.orm).transactional(async (tx) => {
     await ledger.fail(tx, claim, reason);
     const repos = tenantRepositories(tx, tenant.tenantId);
-    await repos.orders.update(
-      { id: orderId },
-      { syncState: 'failed', lastSyncError: reason, syncReason: null },
-    );
+    const order = await repos.orders.findById(orderId);
+    if (order === null) return;
+    const refused: MessageRef = {
+      code: 'orderRegistrationRefused',
+      params: { orderNumber: order.orderNumber, reason },
+    };
+    order.syncState = 'failed';
+    Object.assign(order, lastSyncErrorColumns(refused), syncReasonColumns(null));
     repos.syncEvents.record({
       subjectType: 'order',
       subjectId: orderId,
       kind: 'order.registrationFailed',
       outcome: 'failure',
-      message: { code: 'orderRegistrationRefused', params: { reason } },
+      message: refused,
       operationId: claim.id,
     });
+    await tx.flush();
   });
-}
-
-/** The order text of a sync-event message, both languages (the order's `syncReason`). */
-function reasonText<K extends 'orderCodeCollision' | 'orderNeedsCheck'>(
-  code: K,
-  params: EventMessageParams[K],
-): string {
-  const m = renderMessageBoth({ code, params } as Parameters<typeof renderMessageBoth>[0]);
-  return `${m.ja} / ${m.en}`;
 }
 
 /**
@@ -155,21 +161,20 @@ export async function commitCollision(
       otherShopName: holder?.shop.name ?? null,
       orderHeadId,
     };
-    const reason = reasonText('orderCodeCollision', params);
-    if (order.syncState !== 'waiting' || order.syncReason !== reason) {
+    const reason: MessageRef = { code: 'orderCodeCollision', params };
+    if (order.syncState !== 'waiting' || !sameMessage(syncReasonOf(order), reason)) {
       repos.syncEvents.record({
         subjectType: 'order',
         subjectId: order.id,
         kind: 'order.codeCollision',
         outcome: 'warning',
-        message: { code: 'orderCodeCollision', params },
+        message: reason,
         detail: { storeId: sent.storeId, orderCode: sent.orderCode, orderHeadId },
         operationId: claim.id,
       });
     }
     order.syncState = 'waiting';
-    order.syncReason = reason;
-    order.lastSyncError = null;
+    Object.assign(order, syncReasonColumns(reason), lastSyncErrorColumns(null));
     await tx.flush();
   });
   // Nothing was created by this order: no effect, due again at once (the plan holds it).
@@ -215,8 +220,11 @@ export async function commitNeedsCheck(
       operationId: claim.id,
     });
     order.syncState = 'needsCheck';
-    order.syncReason = reasonText('orderNeedsCheck', params);
-    order.lastSyncError = null;
+    Object.assign(
+      order,
+      syncReasonColumns({ code: 'orderNeedsCheck', params }),
+      lastSyncErrorColumns(null),
+    );
     await tx.flush();
   });
   await ledger.release(claim, 'unknown', detail);

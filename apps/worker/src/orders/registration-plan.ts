@@ -1,10 +1,20 @@
 import {
   buildSmaregiOrderPayload,
+  shopHoldProblems,
   unsendableOutcome,
+  withShopHolds,
+  type MessageRef,
   type OrderPayloadResult,
+  type Problem,
+  type ProblemRef,
 } from '@renkei/domain';
 import {
   forkEm,
+  orderRegistrationKey,
+  lastSyncErrorColumns,
+  sameMessage,
+  syncReasonColumns,
+  syncReasonOf,
   tenantRepositories,
   toOmsOrder,
   type Em,
@@ -15,7 +25,8 @@ import {
 import type { Order as SmaregiOrder } from '@renkei/smaregi-client';
 import type { WorkerDeps } from '../deps.js';
 import type { ActiveTenant } from '../tenants/active-tenants.js';
-import { readSettings, payloadContextFor } from './order-view.js';
+import { orderShopFactsOf, readSettings, payloadContextFor } from './order-view.js';
+import { withdrawUnsent } from './withdraw-order.js';
 
 export type RegisterResult =
   /** Registered by this call (or found registered while resolving an unknown outcome). */
@@ -41,7 +52,7 @@ export type RegisterResult =
   | 'stopped';
 
 export const REGISTER_KIND = 'registerOrder' as const;
-export const registerOrderKey = (orderId: string): string => `order:${orderId}`;
+export const registerOrderKey = orderRegistrationKey;
 
 /**
  * What was sent, kept on the ledger row: an order found by its code is only taken for ours when
@@ -114,12 +125,15 @@ export async function planRegistration(
 ): Promise<RegistrationPlan | RegisterResult> {
   const em = forkEm(deps.orm);
   const repos = tenantRepositories(em, tenant.tenantId);
-  const order = await repos.orders.findWithLines(orderId);
-  if (order === null) return 'skipped';
+  // The ledger row before the order: a new version of the order (the intake supersedes this row
+  // in the same transaction, `supersedeOperation`) is then either read below or makes the claim
+  // fail; the old version is never sent.
   const entry = await ledger.open(tenant.tenantId, REGISTER_KIND, registerOrderKey(orderId), {
     type: 'order',
     id: orderId,
   });
+  const order = await repos.orders.findWithLines(orderId);
+  if (order === null) return 'skipped';
   switch (entry.verdict) {
     case 'succeeded':
       if (order.syncState !== 'registered' && order.syncState !== 'canceled') {
@@ -144,11 +158,21 @@ export async function planRegistration(
     return 'alreadyRegistered';
   // 要確認 waits for the merchant (a retry sets the order back to pending).
   if (order.syncState === 'needsCheck') return 'needsCheck';
+  // Cancelled in the OMS before it reached Smaregi: never sent (withdraw-order.ts). An earlier
+  // attempt whose outcome is unknown is resolved first; if it landed, the cancel follows it.
+  if (order.status.category === 'cancelled' && !entry.mustResolve)
+    return (await withdrawUnsent(deps, ledger, tenant, orderId, entry)) === 'withdrawn'
+      ? 'skipped'
+      : 'busy';
   const settings = await readSettings(em, tenant.tenantId);
   if (!settings.integrationEnabled) return 'skipped';
 
   const oms = toOmsOrder(order);
-  const built = buildSmaregiOrderPayload(oms, await payloadContextFor(repos, order, oms, settings));
+  // The shop's rules hold every order of it: inactive, or 税込 / 税別 unlike its 受注店舗's 販売区分.
+  const built = withShopHolds(
+    buildSmaregiOrderPayload(oms, await payloadContextFor(repos, order, oms, settings)),
+    shopHoldProblems(orderShopFactsOf(order.shop), order.orderNumber),
+  );
   const previous: Partial<RegistrationPayload> | null = entry.payload;
   const plan = (sent: RegistrationPayload): RegistrationPlan => ({
     entry,
@@ -211,26 +235,46 @@ export async function markUnsendable(
   const repos = tenantRepositories(em, tenant.tenantId);
   const state = unsendableOutcome(built.problems);
   const waits = state === 'waiting';
-  const reason = built.problems.map((p) => `${p.message.ja} / ${p.message.en}`).join('\n');
-  if (order.syncState !== state || order.syncReason !== reason) {
+  const reason: MessageRef = {
+    code: waits ? 'orderHeld' : 'orderInvalid',
+    params: {
+      orderNumber: order.orderNumber,
+      problems: built.problems.map((p) => inMerchantWords(p, order)),
+    },
+  };
+  if (order.syncState !== state || !sameMessage(syncReasonOf(order), reason)) {
     repos.syncEvents.record({
       subjectType: 'order',
       subjectId: order.id,
       kind: waits ? 'order.waiting' : 'order.invalid',
       outcome: waits ? 'warning' : 'failure',
-      message: {
-        code: waits ? 'orderHeld' : 'orderInvalid',
-        params: { problems: built.problems.map((p) => ({ code: p.code, params: p.params })) },
-      },
+      message: reason,
       detail: { problems: built.problems.map((p) => ({ code: p.code, field: p.field })) },
     });
   }
   order.syncState = state;
-  order.syncReason = reason;
-  order.lastSyncError = waits ? null : reason;
+  Object.assign(order, syncReasonColumns(reason), lastSyncErrorColumns(waits ? null : reason));
   await em.flush();
   deps.metrics.operations.inc({ kind: REGISTER_KIND, result: state });
   return state;
+}
+
+/**
+ * A problem as the merchant reads it: the payment method by its name and code, not by Renkei's
+ * internal ID (the payload builder knows only the ID).
+ */
+function inMerchantWords(p: Problem, order: Order): ProblemRef {
+  if (p.code !== 'paymentMethodNotMapped') return { code: p.code, params: p.params };
+  const method = order.paymentMethod;
+  if (typeof method.name !== 'string') return { code: p.code, params: p.params };
+  return {
+    code: p.code,
+    params: {
+      ...p.params,
+      paymentMethodName: method.name,
+      ...(method.code ? { paymentMethodCode: method.code } : {}),
+    },
+  };
 }
 
 /** Reloads the order and records why it cannot be sent (after a resolve found it absent). */
@@ -241,7 +285,8 @@ export async function markUnsendableById(
   built: Extract<OrderPayloadResult, { ok: false }>,
 ): Promise<RegisterResult> {
   const em = forkEm(deps.orm);
-  const order = await tenantRepositories(em, tenant.tenantId).orders.findById(orderId);
+  // With its payment method and shop loaded: the reason names them.
+  const order = await tenantRepositories(em, tenant.tenantId).orders.findWithLines(orderId);
   if (order === null) return 'skipped';
   return markUnsendable(deps, tenant, built, em, order);
 }

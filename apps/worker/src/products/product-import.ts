@@ -1,6 +1,7 @@
 import { CallPriority, normalizeCode } from '@renkei/domain';
 import {
   forkEm,
+  productErrorColumns,
   tenantRepositories,
   WorkerQueries,
   type Em,
@@ -10,6 +11,7 @@ import type { Product } from '@renkei/smaregi-client';
 import { stopRequested, type WorkerDeps } from '../deps.js';
 import { smaregiReason, isTransientRead } from '../smaregi/outcome.js';
 import type { ActiveTenant } from '../tenants/active-tenants.js';
+import { readSettings } from '../orders/order-view.js';
 
 /** Smaregi's largest page: the fewest reads for the rate-limit bound. */
 export const IMPORT_PAGE_SIZE = 1000;
@@ -23,7 +25,8 @@ class CursorMoved extends Error {}
  * same transaction as the run's cursor (the next page) and counters, so a crashed run resumes at
  * the first page not yet committed and the admin's progress is always true. One page per tick:
  * memory stays flat and shutdown is never held up for long. Runs for connected tenants even while
- * the integration is off (importing products is a setup step before switching on).
+ * the integration is off (importing products is a setup step before switching on), and only while
+ * 商品連携設定 is [連携する]: with [連携しない] a run is cancelled with that reason.
  */
 export class ProductImport {
   constructor(private readonly deps: WorkerDeps) {}
@@ -57,6 +60,12 @@ export class ProductImport {
     const em = forkEm(this.deps.orm);
     const run = await tenantRepositories(em, tenant.tenantId).importRuns.findById(runId);
     if (run === null || (run.state !== 'queued' && run.state !== 'running')) return 'finished';
+    if (!(await readSettings(em, tenant.tenantId)).productSyncEnabled) {
+      // 商品連携設定 [連携しない]: the product list is left alone (a run queued before the
+      // merchant turned it off ends here, with the reason in the sync log).
+      await this.#cancelSyncOff(tenant, runId);
+      return 'finished';
+    }
     if (run.state === 'queued') {
       run.state = 'running';
       run.startedAt = new Date(this.deps.clock.now());
@@ -156,19 +165,38 @@ export class ProductImport {
     }
     return 'more';
   }
+
+  async #cancelSyncOff(tenant: ActiveTenant, runId: string): Promise<void> {
+    await forkEm(this.deps.orm).transactional(async (tx) => {
+      const repos = tenantRepositories(tx, tenant.tenantId);
+      await repos.importRuns.update(
+        { id: runId },
+        {
+          state: 'canceled',
+          finishedAt: new Date(this.deps.clock.now()),
+          lastError: 'product sync is off (商品連携設定: 連携しない)',
+        },
+      );
+      repos.syncEvents.record({
+        subjectType: 'productImport',
+        subjectId: runId,
+        kind: 'product.importCanceled',
+        outcome: 'warning',
+        message: { code: 'productImportSyncOff', params: {} },
+      });
+    });
+  }
 }
 
 /**
- * Upserts one page: match by Smaregi product ID, then by normalised code; create the rest
- * (unless `createNew` is false). Two queries per page whatever its size.
+ * Upserts one page: match by Smaregi product ID, then by normalised code; create the rest. Two
+ * queries per page whatever its size.
  */
 export async function upsertPage(
   em: Em,
   tenantId: string,
   products: readonly Product[],
   now: Date,
-  /** `createNew: false` only updates products Renkei already knows (pos:products webhooks). */
-  options: { createNew?: boolean } = {},
 ): Promise<{ created: number; updated: number; skipped: number }> {
   const repos = tenantRepositories(em, tenantId);
   const ids = products.map((p) => p.productId);
@@ -198,10 +226,6 @@ export async function upsertPage(
     seenKeys.add(key);
     const existing = byId.get(p.productId) ?? byKey.get(key);
     const price = Number(p.price);
-    if (existing === undefined && options.createNew === false) {
-      skipped++;
-      continue;
-    }
     if (existing === undefined) {
       drafts.push(
         repos.products.draft({
@@ -219,7 +243,18 @@ export async function upsertPage(
     if (existing.smaregiProductId != null && existing.smaregiProductId !== p.productId) {
       // The code belongs to another Smaregi product already linked: never relink silently.
       existing.syncState = 'failed';
-      existing.lastError = `商品コード ${key} はスマレジ商品 ${existing.smaregiProductId} と ${p.productId} の両方に使われています / Code ${key} is used by two Smaregi products`;
+      Object.assign(
+        existing,
+        productErrorColumns({
+          code: 'productCodeTaken',
+          params: {
+            productCode: existing.productCode,
+            productName: existing.name,
+            smaregiProductId: existing.smaregiProductId,
+            otherSmaregiProductId: p.productId,
+          },
+        }),
+      );
       skipped++;
       continue;
     }
@@ -230,7 +265,7 @@ export async function upsertPage(
     existing.price = Number.isSafeInteger(price) ? price : null;
     existing.syncState = 'synced';
     existing.lastSyncedAt = now;
-    existing.lastError = null;
+    Object.assign(existing, productErrorColumns(null));
     updated++;
   }
   await em.flush();

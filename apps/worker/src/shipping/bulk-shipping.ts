@@ -1,6 +1,7 @@
 import { CallPriority, decideOrderActions } from '@renkei/domain';
 import {
   forkEm,
+  lastSyncErrorColumns,
   tenantRepositories,
   type Em,
   type LedgerClaim,
@@ -9,6 +10,11 @@ import {
 import { stopRequested, type WorkerDeps } from '../deps.js';
 import { decisionOrderOf } from '../orders/order-actions.js';
 import type { OrderEvents } from '../orders/order-events.js';
+import {
+  actionReasonOf,
+  applyActionReason,
+  clearShippingRefusal,
+} from '../orders/order-reasons.js';
 import { readSettings } from '../orders/order-view.js';
 import { createLedger } from '../smaregi/ledger.js';
 import { classifyWriteFailure, smaregiReason } from '../smaregi/outcome.js';
@@ -73,7 +79,8 @@ export class BulkShipping {
     tenant: ActiveTenant,
     settings: Awaited<ReturnType<typeof readSettings>>,
   ): Promise<{ candidates: Candidate[]; full: boolean }> {
-    const repos = tenantRepositories(forkEm(this.deps.orm), tenant.tenantId);
+    const em = forkEm(this.deps.orm);
+    const repos = tenantRepositories(em, tenant.tenantId);
     const limit = 500;
     const orders = await repos.orders.find(
       { status: settings.bulkShippingTriggerStatus ?? '', syncState: 'registered' },
@@ -87,6 +94,8 @@ export class BulkShipping {
         orderStore: null,
         event: { kind: 'shippingDateSet' },
       });
+      // Why it cannot ship yet (no 出荷日, not fully allocated) stays on the order until it can.
+      applyActionReason(repos, order, actionReasonOf(order, decision, null, false));
       const ship = decision.actions.find((a) => a.kind === 'queueBulkShipping');
       if (ship?.kind !== 'queueBulkShipping') continue;
       const entry = await this.ledger.open(tenant.tenantId, SHIP_KIND, shipOrderKey(order.id), {
@@ -107,6 +116,7 @@ export class BulkShipping {
         slipNumber: order.slipNumber ?? null,
       });
     }
+    await em.flush();
     return { candidates: out, full: orders.length >= limit };
   }
 
@@ -195,18 +205,29 @@ export class BulkShipping {
         shippingDate: remote.shippingDate ?? null,
         slipNumber: remote.slipNumber ?? null,
       });
+      const order = await tenantRepositories(tx, tenant.tenantId).orders.findById(c.orderId);
+      if (order !== null) clearShippingRefusal(order);
     });
   }
 
   async #fail(tenant: ActiveTenant, c: Candidate, reason: string): Promise<void> {
     await forkEm(this.deps.orm).transactional(async (tx) => {
       await this.ledger.fail(tx, c.claim, reason);
-      tenantRepositories(tx, tenant.tenantId).syncEvents.record({
+      const repos = tenantRepositories(tx, tenant.tenantId);
+      const order = await repos.orders.findById(c.orderId);
+      if (order === null) return;
+      const refused = {
+        code: 'orderShippingRefused',
+        params: { orderNumber: order.orderNumber, reason },
+      } as const;
+      // Shown on the order itself (its last refusal) until it ships or is moved here again.
+      Object.assign(order, lastSyncErrorColumns(refused));
+      repos.syncEvents.record({
         subjectType: 'order',
         subjectId: c.orderId,
         kind: 'order.shippingFailed',
         outcome: 'failure',
-        message: { code: 'orderShippingRefused', params: { reason } },
+        message: refused,
         operationId: c.claim.id,
       });
     });

@@ -4,7 +4,12 @@ import {
   computeEffectiveStock,
   type StockRow,
 } from '@renkei/domain';
-import { forkEm, tenantRepositories, type StockSource } from '@renkei/persistence';
+import {
+  driftNoteColumns,
+  forkEm,
+  tenantRepositories,
+  type StockSource,
+} from '@renkei/persistence';
 import { isSmaregiApiError, type StockListInput } from '@renkei/smaregi-client';
 import { stopRequested, type WorkerDeps } from '../deps.js';
 import { readSettings } from '../orders/order-view.js';
@@ -75,6 +80,60 @@ export class StockSync {
       }
     }
     return this.apply(tenant, ids, rows, allocated, 'webhook');
+  }
+
+  /**
+   * Recomputes the products that events marked (`markOrderStock`): up to `limit` per call, read
+   * again from Smaregi, then their marks cleared unless a new event marked them meanwhile.
+   * Returns how many products were marked.
+   */
+  async recomputeMarked(tenant: ActiveTenant, signal: AbortSignal, limit = 50): Promise<number> {
+    if (stopRequested(this.deps, signal)) return 0;
+    const marks = tenantRepositories(forkEm(this.deps.orm), tenant.tenantId).stockMarks;
+    const due = await marks.due(limit);
+    if (due.length === 0) return 0;
+    // Only reads: a stop abandons them at once, and the marks stay for the next start.
+    const reading =
+      this.deps.stopping === undefined ? signal : AbortSignal.any([signal, this.deps.stopping]);
+    try {
+      await this.refreshProducts(
+        tenant,
+        due.map((d) => d.smaregiProductId),
+        reading,
+      );
+    } catch (error) {
+      if (stopRequested(this.deps)) return 0;
+      throw error;
+    }
+    await marks.done(due);
+    return due.length;
+  }
+
+  /**
+   * Every imported product recomputed from a full read of Smaregi's stock (a change of
+   * 在庫数合算設定 / 有効在庫数計算設定): the products after `afterProductId` in Smaregi product ID
+   * order, `progress` called after each committed chunk so the caller can record where it is.
+   */
+  async recomputeAll(
+    tenant: ActiveTenant,
+    afterProductId: string | null,
+    signal: AbortSignal,
+    progress: (lastProductId: string, products: number) => Promise<void>,
+  ): Promise<StockRefreshResult> {
+    // As the reconciliation: a stop abandons the reads at once (the run resumes at the next start).
+    const reading =
+      this.deps.stopping === undefined ? signal : AbortSignal.any([signal, this.deps.stopping]);
+    const rows = await this.readPosStock(tenant, {}, reading);
+    const allocated = await this.readAllocated(tenant, {}, reading);
+    const products = await tenantRepositories(forkEm(this.deps.orm), tenant.tenantId).products.find(
+      {
+        smaregiProductId:
+          afterProductId === null ? { $ne: null } : { $ne: null, $gt: afterProductId },
+      },
+      { orderBy: { smaregiProductId: 'asc' } },
+    );
+    const ids = products.map((p) => p.smaregiProductId ?? '');
+    return this.apply(tenant, ids, rows, allocated, 'reconciliation', progress);
   }
 
   /** Reads every stock row of the contract and brings every imported product in step. */
@@ -192,6 +251,7 @@ export class StockSync {
     rows: readonly PosStockRow[],
     allocatedFromSmaregi: ReadonlyMap<string, string> | null,
     source: StockSource,
+    progress?: (lastProductId: string, products: number) => Promise<void>,
   ): Promise<StockRefreshResult> {
     const em = forkEm(this.deps.orm);
     const repos = tenantRepositories(em, tenant.tenantId);
@@ -274,7 +334,17 @@ export class StockSync {
               smaregiStoreId: row.storeId,
               renkeiAmount: level.stockAmount,
               smaregiAmount: amount,
-              note: `照合でスマレジとの差異を検出し、スマレジの在庫数に合わせました(${level.source}由来の ${level.stockAmount} → ${amount}) / Reconciliation found a difference and took Smaregi's figure`,
+              ...driftNoteColumns({
+                code: 'stockDriftCorrected',
+                params: {
+                  productCode: product.productCode,
+                  productName: product.name,
+                  storeId: row.storeId,
+                  source: level.source,
+                  renkeiAmount: level.stockAmount,
+                  smaregiAmount: amount,
+                },
+              }),
             });
             drifts++;
           }
@@ -294,6 +364,7 @@ export class StockSync {
       }
       await em.flush();
       em.clear();
+      await progress?.(chunk[chunk.length - 1] ?? '', chunk.length);
     }
     return { products: updated, drifts, allocationSource, warehouseMissing: false };
   }

@@ -14,6 +14,7 @@ import {
   type SmaregiWebhookEvent,
 } from '@renkei/smaregi-client';
 import { upsertPage } from '../products/product-import.js';
+import { readSettings } from '../orders/order-view.js';
 import { stopRequested, type WorkerDeps } from '../deps.js';
 import type { OrderEvents } from '../orders/order-events.js';
 import { createLedger } from '../smaregi/ledger.js';
@@ -167,15 +168,22 @@ export class WebhookProcessor {
           const result = await this.orderEvents.applyRemote(tenant, remote);
           if (result !== 'unknownOrder') touched.push(...remote.details.map((d) => d.productId));
         }
-        // Shipping and cancelling change Smaregi's stock / allocation of these products.
-        if (touched.length > 0) await this.stock.refreshProducts(tenant, touched, signal);
+        // Shipping and cancelling change Smaregi's stock / allocation of these products: marked
+        // for the stock loop, coalesced with the marks of the events applied above.
+        await tenantRepositories(forkEm(this.deps.orm), tenant.tenantId).stockMarks.request(
+          touched,
+        );
         return 'done';
       }
       case 'pos:products': {
-        // Edited in Smaregi: bring the known listed products in step (same matching as the
-        // import). New products arrive through the merchant's import (スマレジから新規商品情報一括
-        // 取得), and deletions are left to the merchant: orders may still refer to the product.
+        // Created or edited in Smaregi: with 商品連携設定 [連携する], taken into the product list
+        // by itself (same matching as the import: new products are created, known ones updated).
+        // Deletions are left to the merchant: orders may still refer to the product.
         if (event.action === 'deleted' || event.productIds.length === 0) return 'ignored';
+        if (!(await readSettings(forkEm(this.deps.orm), tenant.tenantId)).productSyncEnabled) {
+          await this.#productsNotTaken(tenant, event.productIds);
+          return 'ignored';
+        }
         const pos = this.deps.smaregi.forContract(tenant.contractId).pos.products;
         const products = [];
         for (const id of event.productIds) {
@@ -186,15 +194,26 @@ export class WebhookProcessor {
             throw error;
           }
         }
-        await upsertPage(
+        const counts = await upsertPage(
           forkEm(this.deps.orm),
           tenant.tenantId,
           products,
           new Date(this.deps.clock.now()),
-          {
-            createNew: false,
-          },
         );
+        if (counts.created + counts.updated > 0) {
+          const log = forkEm(this.deps.orm);
+          tenantRepositories(log, tenant.tenantId).syncEvents.record({
+            subjectType: 'product',
+            kind: 'product.followedSmaregi',
+            outcome: 'success',
+            message: {
+              code: 'productsFollowedSmaregi',
+              params: { created: counts.created, updated: counts.updated },
+            },
+            detail: { productIds: event.productIds },
+          });
+          await log.flush();
+        }
         return 'done';
       }
       case 'AppSubscription':
@@ -203,6 +222,19 @@ export class WebhookProcessor {
       default:
         return 'ignored';
     }
+  }
+
+  /** Says in the sync log why a product change in Smaregi did not reach the product list. */
+  async #productsNotTaken(tenant: ActiveTenant, productIds: readonly string[]): Promise<void> {
+    const em = forkEm(this.deps.orm);
+    tenantRepositories(em, tenant.tenantId).syncEvents.record({
+      subjectType: 'product',
+      kind: 'product.changeNotTaken',
+      outcome: 'info',
+      message: { code: 'productChangeNotTaken', params: { productIds: productIds.join(',') } },
+      detail: { productIds: [...productIds] },
+    });
+    await em.flush();
   }
 }
 

@@ -177,6 +177,8 @@ export async function seedTenant(
       ...defaults,
       adjustmentProductCode: 'ADJUSTMENT',
       dummyProductCode: 'DUMMY',
+      // 商品連携設定 [連携する]: the products are imported and follow Smaregi.
+      productSyncEnabled: true,
       ...withoutSwitch(settings),
     },
   });
