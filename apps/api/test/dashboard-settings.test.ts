@@ -4,6 +4,7 @@ import {
   Order,
   SmaregiConnection,
   SyncEvent,
+  syncReasonColumns,
   Tenant,
 } from '@renkei/persistence';
 import { testDialects } from '@renkei/persistence/testing';
@@ -83,20 +84,34 @@ describe.each(testDialects())('dashboard summary and settings rules (%s)', (dial
   });
 
   it('counts the tenant’s orders per sync state (held = waiting with a reason) and shows the latest reconciliation and error', async () => {
-    const states: [string, string, string | null][] = [
-      ['D-1', 'waiting', 'ダミー商品番号が未設定です / Dummy product code not set'],
+    const held = (orderNumber: string): MessageRef => ({
+      code: 'orderHeld',
+      params: { orderNumber, problems: [{ code: 'dummyProductCodeNotSet', params: { line: 1 } }] },
+    });
+    const states: [string, string, MessageRef | null][] = [
+      ['D-1', 'waiting', held('D-1')],
       ['D-2', 'waiting', null],
       ['D-3', 'pending', null],
       ['D-4', 'registered', null],
       ['D-5', 'registered', null],
       ['D-6', 'failed', null],
       ['D-7', 'canceled', null],
-      ['D-8', 'needsCheck', '要確認: …'],
+      [
+        'D-8',
+        'needsCheck',
+        {
+          code: 'orderNeedsCheck',
+          params: { orderNumber: 'D-8', orderCode: 'D-8', cause: 'unreadable', detail: '' },
+        },
+      ],
     ];
     const em = forkEm(t.deps.orm);
-    for (const [number, syncState, syncReason] of states) {
+    for (const [number, syncState, reason] of states) {
       const { order } = await caller.orders.create(validOrder(a, { orderNumber: number }) as never);
-      await em.nativeUpdate(Order, { id: order.id }, { syncState, syncReason } as never);
+      await em.nativeUpdate(Order, { id: order.id }, {
+        syncState,
+        ...syncReasonColumns(reason),
+      } as never);
     }
     const syncedAt = new Date('2026-02-01T09:30:00.000Z');
     await em.nativeUpdate(
@@ -124,7 +139,7 @@ describe.each(testDialects())('dashboard summary and settings rules (%s)', (dial
         subjectType: 'order',
         kind: 'order.note',
         outcome: 'info',
-        ...msg({ code: 'orderReceived', params: { source: 'admin' } }),
+        ...msg({ code: 'orderReceived', params: { orderNumber: 'D-1', source: 'admin' } }),
         at: new Date(at),
         ...fields,
       });
@@ -156,11 +171,17 @@ describe.each(testDialects())('dashboard summary and settings rules (%s)', (dial
       subjectId: 'order-9',
       kind: 'order.rejected',
       outcome: 'failure',
-      ...msg({ code: 'orderRegistrationRefused', params: { reason: 'no product' } }),
+      ...msg({
+        code: 'orderRegistrationRefused',
+        params: { orderNumber: 'D-9', reason: 'no product' },
+      }),
     });
     event('2026-02-01T11:00:00.000Z', {
       outcome: 'success',
-      ...msg({ code: 'orderRegistered', params: { orderHeadId: '5', orderCode: 'A-5' } }),
+      ...msg({
+        code: 'orderRegistered',
+        params: { orderNumber: 'A-5', orderHeadId: '5', orderCode: 'A-5' },
+      }),
     });
     em.create(SyncEvent, {
       tenant: em.getReference(Tenant, b.tenantId),
@@ -196,8 +217,8 @@ describe.each(testDialects())('dashboard summary and settings rules (%s)', (dial
         subjectId: 'order-9',
         kind: 'order.rejected',
         message: {
-          ja: 'スマレジが受注登録を拒否しました: no product',
-          en: 'Smaregi refused the order: no product',
+          ja: '受注番号 D-9: スマレジが受注登録を拒否しました: no product',
+          en: 'Order D-9: Smaregi refused the order: no product',
         },
       },
       lastOrderSyncedAt: syncedAt.toISOString(),
@@ -228,8 +249,8 @@ describe.each(testDialects())('dashboard summary and settings rules (%s)', (dial
     const failures = await caller.syncLog.list({ outcome: 'failure' });
     expect(failures.items.map((e) => e.message)).toEqual([
       {
-        ja: 'スマレジが受注登録を拒否しました: no product',
-        en: 'Smaregi refused the order: no product',
+        ja: '受注番号 D-9: スマレジが受注登録を拒否しました: no product',
+        en: 'Order D-9: Smaregi refused the order: no product',
       },
       { ja: '古いエラー', en: 'Old error' },
     ]);

@@ -22,6 +22,14 @@ describe.each(testDialects())('REST order intake (%s)', (dialect) => {
       .set('Authorization', `Bearer ${key}`)
       .set('Content-Type', 'application/json')
       .send(JSON.stringify(body));
+  /** The order as the worker leaves it once Smaregi registered it. */
+  const markRegistered = async (id: string) => {
+    await forkEm(t.deps.orm).nativeUpdate(
+      Order,
+      { id },
+      { syncState: 'registered', smaregiOrderHeadId: `H-${id.slice(0, 8)}` },
+    );
+  };
   const counts = async () => {
     const em = forkEm(t.deps.orm);
     return {
@@ -52,7 +60,7 @@ describe.each(testDialects())('REST order intake (%s)', (dialect) => {
     expect(await em.count(Job, { tenant: a.tenantId, name: 'order.register' })).toBe(1);
   });
 
-  it('applies a documented update (status, shipping date) and refuses other changes with 409', async () => {
+  it('applies a documented update (status, shipping date) and, once in Smaregi, refuses other changes with 409', async () => {
     const updated = await post(
       a.apiKey,
       validOrder(a, { statusId: a.otherStatusId, shippingDate: '2026-01-07' }),
@@ -62,6 +70,9 @@ describe.each(testDialects())('REST order intake (%s)', (dialect) => {
     expect(updated.body.order.statusId).toBe(a.otherStatusId);
     expect(updated.body.order.shippingDate).toBe('2026-01-07');
 
+    // In Smaregi now: its content is no longer Renkei's to rewrite (before, see
+    // intake-corrections.http.test.ts).
+    await markRegistered(updated.body.order.id);
     const changed = await post(
       a.apiKey,
       validOrder(a, { statusId: a.otherStatusId, shippingDate: '2026-01-07', shippingFee: 0 }),
@@ -98,6 +109,7 @@ describe.each(testDialects())('REST order intake (%s)', (dialect) => {
       'unchanged',
       first.body.order.id,
     ]);
+    await markRegistered(first.body.order.id);
     const later = await post(
       a.apiKey,
       validOrder(a, { orderNumber: 'TZ-1', orderedAt: '2026-01-05T10:00:01+09:00' }),

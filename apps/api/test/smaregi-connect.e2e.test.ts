@@ -260,6 +260,11 @@ describe.each(testDialects())(
       expect(readiness.items.find((i) => i.id === 'connection')?.passed).toBe(true);
       expect(readiness.items.find((i) => i.id === 'shopsMapped')?.passed).toBe(true);
 
+      // 商品連携設定 [連携しない] (the default): no import, and the error says which setting.
+      const refused = await caller.products.startImport().catch((e: unknown) => e);
+      expect((refused as { code: string }).code).toBe('PRECONDITION_FAILED');
+      expect((refused as Error).message).toMatch(/商品連携設定|Product sync/);
+      await caller.settings.update({ productSyncEnabled: true });
       const imported = await caller.products.startImport();
       expect(imported.alreadyRunning).toBe(false);
       expect((await caller.products.startImport()).run.id).toBe(imported.run.id);

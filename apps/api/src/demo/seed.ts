@@ -80,6 +80,8 @@ export async function seedDemo(deps: AppDeps): Promise<void> {
     ...settings.values,
     adjustmentProductCode: 'ADJUSTMENT',
     dummyProductCode: 'DUMMY',
+    // 商品連携設定 [連携する]: the demo imports its products and follows Smaregi's changes.
+    productSyncEnabled: true,
     allocationTriggerStatuses: [DEMO_STATUS_IDS.awaitingAllocation],
     allocatedStatus: DEMO_STATUS_IDS.readyToShip,
     bulkShippingTriggerStatus: DEMO_STATUS_IDS.shipped,

@@ -2,18 +2,19 @@ import express, { type Router } from 'express';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { GroupCommitIntake } from '../services/group-commit.js';
-import { orderView } from '../services/orders/views.js';
+import { orderViewIn } from '../services/orders/views.js';
 import { ApiKeyAuthenticator } from './api-key-auth.js';
 import { bodyErrorOf } from './json-body.js';
-import { sendProblem } from './problem.js';
+import { requestLocale, sendProblem } from './problem.js';
 
 /** Largest intake body: a 1,000-line order (Smaregi's modeled cap) fits with room to spare. */
 export const INTAKE_BODY_LIMIT = '5mb';
 
 /**
  * `POST /api/v1/orders`: the REST intake for integrators. Authenticated by the tenant's API key;
- * the tenant comes from the key, never from the body. 201 for a new order, 200 for a repeat or a
- * documented update (status / shipping date), 409 for different content, 400 naming the fields.
+ * the tenant comes from the key, never from the body. 201 for a new order, 200 for a repeat, a
+ * documented update (status / shipping date) or a corrected version of an order not yet in
+ * Smaregi, 409 for different content once it is (or may be), 400 naming the fields.
  */
 export function intakeRouter(deps: AppDeps): Router {
   const router = express.Router();
@@ -53,9 +54,12 @@ export function intakeRouter(deps: AppDeps): Router {
     try {
       const result = await intake.receive(tenantId, req.body);
       deps.metrics.ordersReceived.inc({ source: 'api', result: result.outcome });
+      // The order's reason, if any, in the language asked for (as problem details are).
       res
         .status(result.outcome === 'created' ? 201 : 200)
-        .json({ outcome: result.outcome, order: orderView(result.order) });
+        .set('Content-Language', requestLocale(req))
+        .vary('Accept-Language')
+        .json({ outcome: result.outcome, order: orderViewIn(result.order, requestLocale(req)) });
     } catch (error) {
       deps.metrics.ordersReceived.inc({ source: 'api', result: 'rejected' });
       if (!(error instanceof AppError)) deps.logger.error({ err: error }, 'order intake failed');

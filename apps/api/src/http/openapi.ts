@@ -109,7 +109,9 @@ export async function openApiDocument(deps: AppDeps): Promise<Record<string, unk
               'Invalid order; `errors` names each field (Japanese and English)',
             ),
             '401': problemResponse('Missing or invalid API key'),
-            '409': problemResponse('The order exists with different content'),
+            '409': problemResponse(
+              'The order is (or may be) in Smaregi and this content differs; before that a new version replaces it (200 updated)',
+            ),
             '413': problemResponse('Body larger than 5 MB'),
           },
         },

@@ -1,20 +1,15 @@
-import type { OrderStatusInput, PaymentMethodInput, ShopInput } from '@renkei/domain';
-import {
-  Order,
-  type OrderStatus,
-  type PaymentMethod,
-  type SettingOrigin,
-  type Shop,
-} from '@renkei/persistence';
+import { sellDivisionOf, type ShopInput } from '@renkei/domain';
+import { Order, type SettingOrigin, type Shop } from '@renkei/persistence';
 import type { OrderStore } from '@renkei/smaregi-client';
 import { AppError, fieldError, invalid, notFound } from '../errors.js';
-import { liveOrderStores, livePaymentMethods, livePosStores } from '../smaregi/live.js';
+import { liveOrderStores, livePosStores } from '../smaregi/live.js';
 import { audit, pick, type TenantScope } from './scope.js';
 
 /*
- * Master data of the OMS side: shops (店舗), payment methods (支払方法), order statuses
- * (受注ステータス). Every change is audited with before and after. Mappings to Smaregi are
- * checked against the list read live from Smaregi, so a merchant can only pick what exists.
+ * Master data of the OMS side: shops (店舗) here; payment methods (支払方法) in
+ * payment-methods.ts and order statuses (受注ステータス) in order-statuses.ts. Every change is
+ * audited with before and after. Mappings to Smaregi are checked against the list read live from
+ * Smaregi, so a merchant can only pick what exists.
  */
 
 const SHOP_FIELDS = [
@@ -24,19 +19,13 @@ const SHOP_FIELDS = [
   'active',
   'orderStoreId',
   'orderStoreName',
+  'orderStoreSellDivision',
   'warehouseStoreId',
   'warehouseOrigin',
   'autoAllocation',
   'autoAllocationOrigin',
   'orderCodePrefix',
 ] as const;
-const PAYMENT_FIELDS = [
-  'name',
-  'code',
-  'smaregiPaymentMethodId',
-  'smaregiPaymentMethodName',
-] as const;
-const STATUS_FIELDS = ['name', 'category', 'sortOrder'] as const;
 
 export function shopView(shop: Shop) {
   return {
@@ -47,6 +36,8 @@ export function shopView(shop: Shop) {
     active: shop.active,
     orderStoreId: shop.orderStoreId ?? null,
     orderStoreName: shop.orderStoreName ?? null,
+    /** 販売区分 of the 受注店舗 as last read from Smaregi (`included` / `excluded`); null = unknown. */
+    orderStoreSellDivision: sellDivisionOf(shop.orderStoreSellDivision),
     /** 倉庫 of the 受注店舗 (a POS store ID); null = not set. */
     warehouseStoreId: shop.warehouseStoreId ?? null,
     warehouseOrigin: originOf(shop.warehouseOrigin),
@@ -80,6 +71,23 @@ export function smaregiStoreSettings(store: OrderStore): {
 }
 
 /**
+ * The 受注店舗 as just read from Smaregi, recorded on the shops mapped to them (name, 販売区分), so
+ * that the worker holds the orders of a shop whose tax mode does not match with current facts.
+ */
+export async function recordOrderStores(
+  scope: TenantScope,
+  stores: readonly OrderStore[],
+): Promise<void> {
+  await scope.repos.shops.recordOrderStores(
+    stores.map((s) => ({
+      storeId: s.storeId,
+      storeName: s.storeName,
+      sellDivision: sellDivisionOf(s.sellDivision),
+    })),
+  );
+}
+
+/**
  * A new mapping starts from what its 受注店舗 says: the settings Smaregi provides are taken with
  * origin `smaregi`, the others are unknown (null) until the merchant sets them.
  */
@@ -90,26 +98,9 @@ export function prefillShopFromStore(shop: Shop, store: OrderStore | null): void
   shop.warehouseOrigin = said.warehouseStoreId === null ? null : 'smaregi';
   shop.autoAllocation = said.autoAllocation;
   shop.autoAllocationOrigin = said.autoAllocation === null ? null : 'smaregi';
-}
-
-export function paymentMethodView(method: PaymentMethod) {
-  return {
-    id: method.id,
-    name: method.name,
-    code: method.code ?? null,
-    smaregiPaymentMethodId: method.smaregiPaymentMethodId ?? null,
-    smaregiPaymentMethodName: method.smaregiPaymentMethodName ?? null,
-    updatedAt: method.updatedAt.toISOString(),
-  };
-}
-
-export function orderStatusView(status: OrderStatus) {
-  return {
-    id: status.id,
-    name: status.name,
-    category: status.category,
-    sortOrder: status.sortOrder,
-  };
+  // Its 販売区分, compared with the shop's 税込 / 税別 before any order is sent (kept fresh by
+  // every later read of the 受注店舗).
+  shop.orderStoreSellDivision = store === null ? null : sellDivisionOf(store.sellDivision);
 }
 
 /** The shop of this tenant, or NOT_FOUND (also for another tenant's shop ID). */
@@ -240,143 +231,5 @@ export async function deleteShop(scope: TenantScope, id: string): Promise<void> 
   }
   audit(scope, 'shop.delete', 'shop', shop.id, pick(shop, SHOP_FIELDS), null);
   scope.repos.shops.remove(shop);
-  await scope.em.flush();
-}
-
-export async function getPaymentMethod(scope: TenantScope, id: string): Promise<PaymentMethod> {
-  return (
-    (await scope.repos.paymentMethods.findById(id)) ??
-    Promise.reject(notFound('支払方法', 'Payment method'))
-  );
-}
-
-async function smaregiPaymentName(scope: TenantScope, id: string | null): Promise<string | null> {
-  if (id === null) return null;
-  const methods = await livePaymentMethods(scope);
-  const method = methods.find((m) => m.paymentMethodId === id);
-  if (method === undefined) {
-    throw invalid([
-      fieldError(
-        'smaregiPaymentMethodId',
-        `スマレジの支払方法(ID: ${id})はありません。一覧から選んでください`,
-        `Smaregi payment method ${id} does not exist; pick one from the list`,
-      ),
-    ]);
-  }
-  return method.paymentMethodName;
-}
-
-export async function createPaymentMethod(
-  scope: TenantScope,
-  input: PaymentMethodInput,
-): Promise<PaymentMethod> {
-  const name = await smaregiPaymentName(scope, input.smaregiPaymentMethodId);
-  const method = scope.repos.paymentMethods.create({ ...input, smaregiPaymentMethodName: name });
-  audit(
-    scope,
-    'paymentMethod.create',
-    'paymentMethod',
-    method.id,
-    null,
-    pick(method, PAYMENT_FIELDS),
-  );
-  await scope.em.flush();
-  return method;
-}
-
-export async function updatePaymentMethod(
-  scope: TenantScope,
-  id: string,
-  input: PaymentMethodInput,
-): Promise<PaymentMethod> {
-  const method = await getPaymentMethod(scope, id);
-  const before = pick(method, PAYMENT_FIELDS);
-  const name =
-    input.smaregiPaymentMethodId === method.smaregiPaymentMethodId
-      ? (method.smaregiPaymentMethodName ?? null)
-      : await smaregiPaymentName(scope, input.smaregiPaymentMethodId);
-  Object.assign(method, input, { smaregiPaymentMethodName: name });
-  audit(
-    scope,
-    'paymentMethod.update',
-    'paymentMethod',
-    method.id,
-    before,
-    pick(method, PAYMENT_FIELDS),
-  );
-  await scope.em.flush();
-  return method;
-}
-
-export async function deletePaymentMethod(scope: TenantScope, id: string): Promise<void> {
-  const method = await getPaymentMethod(scope, id);
-  if ((await scope.em.count(Order, { tenant: scope.tenantId, paymentMethod: method.id })) > 0) {
-    throw new AppError('CONFLICT', {
-      ja: 'この支払方法は受注で使われているため削除できません',
-      en: 'This payment method is used by orders and cannot be deleted',
-    });
-  }
-  audit(
-    scope,
-    'paymentMethod.delete',
-    'paymentMethod',
-    method.id,
-    pick(method, PAYMENT_FIELDS),
-    null,
-  );
-  scope.repos.paymentMethods.remove(method);
-  await scope.em.flush();
-}
-
-export async function getOrderStatus(scope: TenantScope, id: string): Promise<OrderStatus> {
-  return (
-    (await scope.repos.orderStatuses.findById(id)) ??
-    Promise.reject(notFound('受注ステータス', 'Order status'))
-  );
-}
-
-export async function createOrderStatus(
-  scope: TenantScope,
-  input: OrderStatusInput,
-): Promise<OrderStatus> {
-  const status = scope.repos.orderStatuses.create(input);
-  audit(scope, 'orderStatus.create', 'orderStatus', status.id, null, pick(status, STATUS_FIELDS));
-  await scope.em.flush();
-  return status;
-}
-
-export async function updateOrderStatus(
-  scope: TenantScope,
-  id: string,
-  input: OrderStatusInput,
-): Promise<OrderStatus> {
-  const status = await getOrderStatus(scope, id);
-  const before = pick(status, STATUS_FIELDS);
-  Object.assign(status, input);
-  audit(scope, 'orderStatus.update', 'orderStatus', status.id, before, pick(status, STATUS_FIELDS));
-  await scope.em.flush();
-  return status;
-}
-
-/** Refused while orders are in the status or a setting names it (the worker would act on a ghost). */
-export async function deleteOrderStatus(
-  scope: TenantScope,
-  id: string,
-  settingsStatusIds: string[],
-): Promise<void> {
-  const status = await getOrderStatus(scope, id);
-  const inUse = (await scope.em.count(Order, { tenant: scope.tenantId, status: status.id })) > 0;
-  if (inUse || settingsStatusIds.includes(status.id)) {
-    throw new AppError('CONFLICT', {
-      ja: inUse
-        ? 'このステータスの受注があるため削除できません'
-        : 'このステータスは連携設定で使われているため削除できません',
-      en: inUse
-        ? 'Orders are in this status; it cannot be deleted'
-        : 'The integration settings use this status; it cannot be deleted',
-    });
-  }
-  audit(scope, 'orderStatus.delete', 'orderStatus', status.id, pick(status, STATUS_FIELDS), null);
-  scope.repos.orderStatuses.remove(status);
   await scope.em.flush();
 }

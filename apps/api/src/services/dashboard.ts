@@ -38,7 +38,7 @@ async function orderCounts(scope: TenantScope): Promise<OrderCounts> {
     .getConnection()
     .execute<{ sync_state: string; n: number | string; held: number | string | null }[]>(
       `select sync_state, count(*) as n,
-              sum(case when sync_reason is not null then 1 else 0 end) as held
+              sum(case when sync_reason_code is not null then 1 else 0 end) as held
          from orders where tenant_id = ? group by sync_state`,
       [scope.tenantId],
     );

@@ -2,6 +2,7 @@ import {
   checkReadiness,
   createProductIndex,
   normalizeCode,
+  sellDivisionOf,
   type ReadinessResult,
   type ReadinessSnapshot,
   type TaxMode,
@@ -10,6 +11,7 @@ import { Order } from '@renkei/persistence';
 import { toPublicError } from '../trpc/errors.js';
 import { liveOrderStores, livePaymentMethods } from '../smaregi/live.js';
 import type { TenantScope } from './scope.js';
+import { recordOrderStores } from './catalog.js';
 import { getSettings, type ReadinessGate } from './settings.js';
 
 /** Orders of the last this-many days define the "payment methods used by recent orders". */
@@ -45,8 +47,10 @@ export async function evaluateReadiness(scope: TenantScope): Promise<ReadinessRe
       orderStores = stores.map((s) => ({
         storeId: s.storeId,
         storeName: s.storeName,
-        sellDivision: s.sellDivision === 'excluded' ? 'excluded' : 'included',
+        sellDivision: sellDivisionOf(s.sellDivision),
       }));
+      // Fresh facts for the worker too: it holds the orders of a mismatched shop by them.
+      await recordOrderStores(scope, stores);
       smaregiPaymentMethodIds = methods.map((m) => m.paymentMethodId);
     } catch (error) {
       liveError = toPublicError(error).message;

@@ -94,6 +94,55 @@ async function checkProductCodes(
   );
 }
 
+/** The settings whose change makes every product's 有効在庫数 (and allocation) stale. */
+const STOCK_SETTINGS = ['stockBasis', 'effectiveStockMode'] as const;
+
+/**
+ * 在庫数合算設定 / 有効在庫数計算設定 changed: the worker recomputes every product at once (and,
+ * when the mode changed, re-derives every open order's allocation from the mode now in force),
+ * queued in the same unit of work as the settings. A run not finished yet is superseded.
+ */
+async function requestStockRecompute(
+  scope: TenantScope,
+  current: IntegrationSettings,
+  next: IntegrationSettings,
+): Promise<void> {
+  const changes = Object.fromEntries(
+    STOCK_SETTINGS.filter((key) => current[key] !== next[key]).map((key) => [
+      key,
+      { from: current[key], to: next[key] },
+    ]),
+  );
+  if (Object.keys(changes).length === 0) return;
+  await scope.repos.stockRecomputeRuns.request(
+    changes,
+    current.effectiveStockMode !== next.effectiveStockMode,
+    scope.actor.label,
+    new Date(),
+  );
+}
+
+/** The latest recompute after a stock settings change, with its progress (null: none yet). */
+export async function stockRecomputeStatus(scope: TenantScope) {
+  const [run] = await scope.repos.stockRecomputeRuns.latest(1);
+  if (run === undefined) return null;
+  return {
+    id: run.id,
+    state: run.state,
+    phase: run.phase ?? null,
+    changes: run.changes,
+    ordersTotal: run.ordersTotal,
+    ordersDone: run.ordersDone,
+    productsTotal: run.productsTotal,
+    productsDone: run.productsDone,
+    lastError: run.lastError ?? null,
+    requestedBy: run.requestedBy ?? null,
+    createdAt: run.createdAt.toISOString(),
+    startedAt: run.startedAt?.toISOString() ?? null,
+    finishedAt: run.finishedAt?.toISOString() ?? null,
+  };
+}
+
 /**
  * Saves a settings change (any subset, validated and merged by the domain), checks that every
  * status named exists for this tenant and that new product codes exist in Smaregi, and refuses to
@@ -172,6 +221,7 @@ export async function updateSettings(
   const { integrationEnabled, ...values } = next;
   stored.values = values;
   stored.integrationEnabled = integrationEnabled;
+  await requestStockRecompute(scope, current, next);
   audit(scope, 'settings.update', 'settings', stored.id, current, next);
   await scope.em.flush();
   return next;

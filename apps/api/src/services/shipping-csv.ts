@@ -1,4 +1,5 @@
 import {
+  allocationStateOf,
   encodeShiftJis,
   selectShippingCsvRows,
   shippingCsvColumns,
@@ -74,12 +75,8 @@ export async function exportShippingCsv(
       order: toOmsOrder(o),
       shopName: o.shop.name,
       statusCategory: o.status.category as OrderStatusCategory,
-      allocation:
-        o.allocationStatus === 'allocated' ||
-        o.allocationStatus === 'partial' ||
-        o.allocationStatus === 'unallocated'
-          ? o.allocationStatus
-          : null,
+      // The same reading as bulk shipping's decision (statusDecisionOrder).
+      allocation: allocationStateOf(o),
     })),
     {
       settings,

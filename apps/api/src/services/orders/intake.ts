@@ -2,6 +2,7 @@ import {
   fieldErrorsOf,
   omsOrderSchema,
   ORDER_CODE_PROBLEMS,
+  orderTotalProblems,
   problemMessage,
   SMAREGI_ORDER_CODE_MAX_LENGTH,
   toSmaregiOrderCode,
@@ -19,8 +20,8 @@ import type { TenantScope } from '../scope.js';
 
 /*
  * Intake validation (受注取込), shared by the REST API, the CSV import, the admin and the demo
- * seed: shape by the domain's schema, the Smaregi order code by the domain's rule, and the
- * tenant's references. Nothing is written here.
+ * seed: shape by the domain's schema, the Smaregi order code and the total by the domain's rules,
+ * and the tenant's references (an inactive shop refuses its orders). Nothing is written here.
  */
 
 /** An order that passed validation, with what it refers to. */
@@ -90,6 +91,13 @@ function checkOrder(order: OmsOrder, refs: Awaited<ReturnType<typeof loadReferen
         `Shop ID (shopId) not found: ${order.shopId}`,
       ),
     );
+  // An inactive shop's orders are never sent (the domain's shop rule): refused here, so the OMS
+  // hears it at once instead of the order waiting unseen.
+  else if (!shop.active)
+    errors.push({
+      path: 'shopId',
+      message: problemMessage('shopInactive', { shopName: shop.name }),
+    });
   if (paymentMethod === undefined)
     errors.push(
       fieldError(
@@ -99,6 +107,8 @@ function checkOrder(order: OmsOrder, refs: Awaited<ReturnType<typeof loadReferen
       ),
     );
   if (status === undefined) errors.push(statusNotFound(order.statusId));
+  // A total that does not add up is wrong in the order itself: the OMS corrects and sends it again.
+  for (const p of orderTotalProblems(order)) errors.push({ path: p.field, message: p.message });
   if (
     errors.length > 0 ||
     shop === undefined ||

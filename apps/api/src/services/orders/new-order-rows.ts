@@ -11,6 +11,7 @@ import {
 } from '@renkei/persistence';
 import type { TenantScope } from '../scope.js';
 import type { Resolved } from './intake.js';
+import { writeRevisions } from './revision.js';
 
 /**
  * The rows new orders add (drafts, untracked by the unit of work): each order, its lines, its
@@ -21,9 +22,20 @@ export interface NewOrderRows {
   lines: OrderLine[];
   events: SyncEvent[];
   jobs: Job[];
+  /**
+   * Stored orders that took a new version (revision.ts): their registration is superseded and
+   * their old lines deleted in the write transaction, before `lines` (their new ones) go in.
+   */
+  revised: { order: Order; orderNumber: string; differing: readonly string[] }[];
 }
 
-export const noNewRows = (): NewOrderRows => ({ orders: [], lines: [], events: [], jobs: [] });
+export const noNewRows = (): NewOrderRows => ({
+  orders: [],
+  lines: [],
+  events: [],
+  jobs: [],
+  revised: [],
+});
 
 /** Drafts the rows of a new order into `rows` (nothing is written yet). */
 export function draftNewOrder(
@@ -53,7 +65,7 @@ export function draftNewOrder(
       subjectId: order.id,
       kind: 'order.received',
       outcome: 'info',
-      message: { code: 'orderReceived', params: { source } },
+      message: { code: 'orderReceived', params: { orderNumber: order.orderNumber, source } },
     }),
   );
   // A new order cannot have a job yet: no dedup lookup is needed.
@@ -70,13 +82,15 @@ export function draftNewOrder(
 
 /**
  * Writes what the received orders changed in ONE transaction: the new orders' rows (orders
- * before their lines) and the unit of work's changes to existing orders (documented updates).
+ * before their lines), the new versions of stored orders (revision.ts) and the unit of work's
+ * changes to existing orders (documented updates).
  * Nothing is kept if any of it fails.
  */
 export async function writeOrderRows(scope: TenantScope, rows: NewOrderRows): Promise<void> {
   await scope.em.begin();
   try {
     await scope.repos.orders.insertAll(rows.orders);
+    await writeRevisions(scope, rows.revised);
     await scope.repos.orderLines.insertAll(rows.lines);
     await scope.repos.syncEvents.insertAll(rows.events);
     await scope.repos.jobs.insertAll(rows.jobs);

@@ -8,11 +8,13 @@ import type { TenantScope } from '../scope.js';
 import { compareWithStored, existingOrders, intakeKey, type IntakeOutcome } from './idempotency.js';
 import { resolveOrder, type Resolved } from './intake.js';
 import { draftNewOrder, noNewRows, writeOrderRows, type NewOrderRows } from './new-order-rows.js';
+import { draftRevision } from './revision.js';
 import { queueStatusDecisions } from './status-change.js';
 
 /*
  * Receiving an order (受注取込): validated (intake.ts), looked up by its idempotency key
- * (idempotency.ts), then created, left unchanged or updated. The REST intake's group commit
+ * (idempotency.ts), then created, left unchanged, updated, or revised (a new version of an order
+ * not yet in Smaregi, revision.ts). The REST intake's group commit
  * (receive-group.ts) and the CSV import (receive-file.ts) apply orders the same way.
  */
 
@@ -37,6 +39,10 @@ export async function applyOrder(
     return { outcome: 'created', order: draftNewOrder(scope, r, source, rows) };
   const repeat = compareWithStored(existing, r);
   if (repeat.outcome === 'unchanged') return { outcome: 'unchanged', order: existing };
+  if (repeat.outcome === 'revised') {
+    await draftRevision(scope, existing, r, repeat.differing, rows);
+    return { outcome: 'updated', order: existing };
+  }
   const statusChanged = existing.status.id !== r.status.id;
   existing.status = r.status;
   existing.shippingDate = r.parsed.shippingDate;
@@ -46,7 +52,7 @@ export async function applyOrder(
     subjectId: existing.id,
     kind: 'order.updated',
     outcome: 'info',
-    message: { code: 'orderUpdated', params: { fields } },
+    message: { code: 'orderUpdated', params: { orderNumber: existing.orderNumber, fields } },
   });
   if (statusChanged) await queueStatusDecisions(scope, existing);
   return { outcome: 'updated', order: existing };

@@ -19,7 +19,10 @@ export async function retryOrder(scope: TenantScope, orderId: string): Promise<O
     subjectId: order.id,
     kind: 'order.retryRequested',
     outcome: 'info',
-    message: { code: 'orderRetryRequested', params: { actor: scope.actor.label } },
+    message: {
+      code: 'orderRetryRequested',
+      params: { orderNumber: order.orderNumber, actor: scope.actor.label },
+    },
   });
   await scope.repos.jobs.enqueue(
     JOB_NAMES.registerOrder,

@@ -1,4 +1,11 @@
-import { toOmsOrderLine, toOmsOrderWithoutLines, type Order } from '@renkei/persistence';
+import { renderMessageBoth, type Locale, type MessageRef } from '@renkei/domain';
+import {
+  lastSyncErrorOf,
+  syncReasonOf,
+  toOmsOrderLine,
+  toOmsOrderWithoutLines,
+  type Order,
+} from '@renkei/persistence';
 import { notFound } from '../../errors.js';
 import type { TenantScope } from '../scope.js';
 
@@ -7,12 +14,18 @@ export async function getOrder(scope: TenantScope, id: string): Promise<Order> {
   return (await scope.repos.orders.findWithLines(id)) ?? Promise.reject(notFound('受注', 'Order'));
 }
 
+const both = (ref: MessageRef | null) => (ref === null ? null : renderMessageBoth(ref));
+
 /**
  * What API clients see of an order: its OMS fields (`toOmsOrder`, the one mapping of the
  * columns, shared with the worker and the shipping CSV) with every optional field present
- * (null when unset), plus where it stands towards Smaregi.
+ * (null when unset), plus where it stands towards Smaregi. Its reason and last refusal come in
+ * both languages with their message code (the admin picks its language); the REST intake
+ * answers in the language asked for ({@link orderViewIn}).
  */
 export function orderView(order: Order) {
+  const reason = syncReasonOf(order);
+  const error = lastSyncErrorOf(order);
   const { shipTo, total, ...content } = toOmsOrderWithoutLines(order);
   return {
     id: order.id,
@@ -26,12 +39,24 @@ export function orderView(order: Order) {
       phone: shipTo?.phone ?? null,
     },
     syncState: order.syncState,
-    syncReason: order.syncReason ?? null,
+    syncReason: both(reason),
+    syncReasonCode: reason?.code ?? null,
     smaregiOrderHeadId: order.smaregiOrderHeadId ?? null,
     allocationStatus: order.allocationStatus ?? null,
-    lastSyncError: order.lastSyncError ?? null,
+    lastSyncError: both(error),
+    lastSyncErrorCode: error?.code ?? null,
     createdAt: order.createdAt.toISOString(),
     updatedAt: order.updatedAt.toISOString(),
+  };
+}
+
+/** The order for a REST client: its reason and last refusal in the reader's language. */
+export function orderViewIn(order: Order, locale: Locale) {
+  const view = orderView(order);
+  return {
+    ...view,
+    syncReason: view.syncReason?.[locale] ?? null,
+    lastSyncError: view.lastSyncError?.[locale] ?? null,
   };
 }
 

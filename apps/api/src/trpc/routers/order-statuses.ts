@@ -5,7 +5,7 @@ import {
   getOrderStatus,
   orderStatusView,
   updateOrderStatus,
-} from '../../services/catalog.js';
+} from '../../services/order-statuses.js';
 import { getSettings, statusIdsIn } from '../../services/settings.js';
 import { byId, idSchema } from '../inputs.js';
 import { authedProcedure, router } from '../trpc.js';

@@ -1,13 +1,25 @@
 import { omsOrderSchema, renderMessageBoth } from '@renkei/domain';
-import { syncEventMessage } from '@renkei/persistence';
+import { syncEventMessage, syncReasonOf } from '@renkei/persistence';
+import { invalid } from '../../errors.js';
+import { fixLocationsOf } from '../../services/orders/fixes.js';
+import { setShippingDate } from '../../services/orders/shipping-date.js';
 import { decodeCsv, csvToOrders } from '../../services/csv-import.js';
 import { receiveOrder } from '../../services/orders/receive.js';
 import { receiveOrders } from '../../services/orders/receive-file.js';
 import { retryOrder } from '../../services/orders/retry.js';
 import { exportShippingCsv } from '../../services/shipping-csv.js';
-import { changeOrderStatus } from '../../services/orders/status-change.js';
+import { changeOrderStatus, changeOrderStatuses } from '../../services/orders/status-change.js';
 import { getOrder, orderLinesView, orderView } from '../../services/orders/views.js';
-import { byId, csvImportInput, idSchema, orderListInput } from '../inputs.js';
+import {
+  byId,
+  csvImportInput,
+  endOfJapanDay,
+  idSchema,
+  orderIdsSchema,
+  orderListInput,
+  orderListRangeErrors,
+  startOfJapanDay,
+} from '../inputs.js';
 import { authedProcedure, router } from '../trpc.js';
 import { scopeOf } from '../scope.js';
 import { z } from 'zod';
@@ -37,13 +49,24 @@ export const ordersRouter = router({
         encoding,
       };
     }),
-  /** Paged, newest first, filtered by status, shop, sync state, order number / ship-to name. */
+  /**
+   * Paged, newest order date first, filtered by shop, status, sync state (未連携 / 連携待ち / 保留
+   * ...), allocation, 出荷日 and 受注日 (days in Japan time) and the beginning of the order number.
+   */
   list: authedProcedure.input(orderListInput).query(async ({ ctx, input }) => {
+    const rangeErrors = orderListRangeErrors(input);
+    if (rangeErrors.length > 0) throw invalid(rangeErrors);
     const page = await ctx.repos.orders.page(
       {
         statusId: input.statusId,
         shopId: input.shopId,
         syncState: input.syncState,
+        allocation: input.allocation,
+        shippingDateFrom: input.shippingDateFrom,
+        shippingDateTo: input.shippingDateTo,
+        orderedFrom:
+          input.orderedFrom === undefined ? undefined : startOfJapanDay(input.orderedFrom),
+        orderedBefore: input.orderedTo === undefined ? undefined : endOfJapanDay(input.orderedTo),
         search: input.search,
       },
       input.page,
@@ -55,6 +78,8 @@ export const ordersRouter = router({
         ...orderView(o),
         shopName: o.shop.name,
         statusName: o.status.name,
+        statusCategory: o.status.category,
+        fixAt: fixLocationsOf(syncReasonOf(o)),
       })),
     };
   }),
@@ -69,7 +94,9 @@ export const ordersRouter = router({
       ...orderView(order),
       shopName: order.shop.name,
       statusName: order.status.name,
+      statusCategory: order.status.category,
       paymentMethodName: order.paymentMethod.name,
+      fixAt: fixLocationsOf(syncReasonOf(order)),
       lines: orderLinesView(order),
       history: history.map((e) => ({
         at: e.at.toISOString(),
@@ -98,6 +125,28 @@ export const ordersRouter = router({
     .input(z.strictObject({ id: idSchema, statusId: idSchema }))
     .mutation(async ({ ctx, input }) =>
       orderView(await changeOrderStatus(scopeOf(ctx), input.id, input.statusId)),
+    ),
+  /**
+   * The order list's bulk change: each selected order moved to the status, with each order's own
+   * result (changed, already there, or why it could not move).
+   */
+  changeStatusMany: authedProcedure
+    .input(z.strictObject({ ids: orderIdsSchema, statusId: idSchema }))
+    .mutation(async ({ ctx, input }) => {
+      const results = await changeOrderStatuses(scopeOf(ctx), input.ids, input.statusId);
+      return {
+        results: results.map((r) =>
+          r.outcome === 'failed'
+            ? { id: r.id, outcome: r.outcome, orderNumber: null, error: r.error }
+            : { id: r.id, outcome: r.outcome, orderNumber: r.order.orderNumber, error: null },
+        ),
+      };
+    }),
+  /** 出荷日 entry (null clears it); the domain's date rule, refused at `shippingDate`. */
+  setShippingDate: authedProcedure
+    .input(z.strictObject({ id: idSchema, shippingDate: omsOrderSchema.shape.shippingDate }))
+    .mutation(async ({ ctx, input }) =>
+      orderView(await setShippingDate(scopeOf(ctx), input.id, input.shippingDate)),
     ),
   /** Queues the order for registration again (after the merchant fixed the cause). */
   retry: authedProcedure

@@ -5,7 +5,7 @@ import {
   getPaymentMethod,
   paymentMethodView,
   updatePaymentMethod,
-} from '../../services/catalog.js';
+} from '../../services/payment-methods.js';
 import { livePaymentMethods } from '../../smaregi/live.js';
 import { byId, idSchema } from '../inputs.js';
 import { authedProcedure, router } from '../trpc.js';

@@ -1,5 +1,5 @@
 import { integrationSettingsUpdateInputSchema } from '@renkei/domain';
-import { getSettings, updateSettings } from '../../services/settings.js';
+import { getSettings, stockRecomputeStatus, updateSettings } from '../../services/settings.js';
 import { readinessGate } from '../../services/readiness.js';
 import { authedProcedure, router } from '../trpc.js';
 import { scopeOf } from '../scope.js';
@@ -10,4 +10,9 @@ export const settingsRouter = router({
   update: authedProcedure
     .input(integrationSettingsUpdateInputSchema)
     .mutation(({ ctx, input }) => updateSettings(scopeOf(ctx), input, readinessGate)),
+  /**
+   * The recompute of every product's 有効在庫数 after 在庫数合算設定 / 有効在庫数計算設定 changed:
+   * state, phase and progress (orders re-read, products recomputed); null before any change.
+   */
+  stockRecompute: authedProcedure.query(({ ctx }) => stockRecomputeStatus(scopeOf(ctx))),
 });

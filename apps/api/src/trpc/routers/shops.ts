@@ -3,6 +3,7 @@ import {
   createShop,
   deleteShop,
   getShop,
+  recordOrderStores,
   shopView,
   smaregiStoreSettings,
   updateShop,
@@ -34,8 +35,12 @@ export const shopsRouter = router({
    * what the store object says, null when it says nothing (no public source shows them): the
    * admin offers them as the prefill of the shop's own settings, never as the settings.
    */
-  orderStores: authedProcedure.query(async ({ ctx }) =>
-    (await liveOrderStores(scopeOf(ctx))).map((s) => {
+  orderStores: authedProcedure.query(async ({ ctx }) => {
+    const scope = scopeOf(ctx);
+    const stores = await liveOrderStores(scope);
+    // What the merchant sees here is what the worker holds orders by (販売区分).
+    await recordOrderStores(scope, stores);
+    return stores.map((s) => {
       const said = smaregiStoreSettings(s);
       return {
         storeId: s.storeId,
@@ -44,8 +49,8 @@ export const shopsRouter = router({
         stockStoreId: said.warehouseStoreId,
         autoAllocation: said.autoAllocation,
       };
-    }),
-  ),
+    });
+  }),
   /** Smaregi POS stores and warehouses, read live: what a 受注店舗's 倉庫 can be. */
   posStores: authedProcedure.query(async ({ ctx }) =>
     (await livePosStores(scopeOf(ctx))).map((s) => ({
