@@ -230,10 +230,25 @@ test('starting while setup items are unmet is refused with the items listed, eac
   await expectNoSeriousA11yViolations(page, { name: 'settings-refused' });
   await saveScreen(page, 'settings-refused');
 
-  // The link leads to the screen that fixes the item: 出品商品一覧, where the import is.
+  // The link leads to the screen that fixes the item: 出品商品一覧, where the import is — once
+  // 商品連携設定 is [連携する] (a new merchant starts with [連携しない]: no import panel, the
+  // reason, and a link to the setting).
   await refusal.getByRole('link', { name: '「出品商品一覧」で設定する' }).click();
   await expect(page).toHaveURL((url) => url.pathname === '/products');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('出品商品一覧');
+  await expect(page.getByRole('button', { name: 'スマレジから新規商品情報一括取得' })).toHaveCount(
+    0,
+  );
+  await expect(page.getByText('商品連携設定が[連携しない]のため')).toBeVisible();
+  await page.getByRole('link', { name: '商品連携設定を変更する' }).click();
+  await expect(page).toHaveURL((url) => url.pathname === '/settings/integration');
+  await page
+    .getByRole('radiogroup', { name: '■商品連携設定' })
+    .getByRole('radio', { name: '連携する', exact: true })
+    .check();
+  await saveSettings(page);
+  await expect(page.getByText('設定を保存しました')).toBeVisible();
+  await openMenu(page, '出品商品一覧');
   await page.getByRole('button', { name: 'スマレジから新規商品情報一括取得' }).click();
   await expect(page.getByText('(スマレジ商品ID)').first()).toBeVisible({ timeout: 30_000 });
   await toastsGone(page);

@@ -59,8 +59,15 @@ export async function walkGuidedSetup(
   await expect(page.getByText('結果：有効化済み')).toBeVisible();
 
   // 手順2 停止: a new merchant's integration is stopped already; nothing to do.
-  // 手順3 設定: the two product codes Smaregi has (checked against Smaregi when saved).
+  // 手順3 設定: the two product codes Smaregi has (checked against Smaregi when saved), and
+  // 商品連携設定 [連携する], without which there is no product import (Smaregi is the master).
   await menu(page, act, 'スマレジ連携設定');
+  await act.click(
+    page
+      .getByRole('radiogroup', { name: '■商品連携設定' })
+      .getByRole('radio', { name: '連携する', exact: true }),
+    '商品連携設定 [連携する]',
+  );
   await act.fill(page.getByLabel('■調整額用商品番号'), GUIDED.adjustmentCode, '調整額用商品番号');
   await act.fill(page.getByLabel('■ダミー商品番号'), GUIDED.dummyCode, 'ダミー商品番号');
   await act.click(page.getByRole('button', { name: '設定を保存する' }), '[設定を保存する]');

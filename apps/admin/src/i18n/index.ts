@@ -3,6 +3,7 @@ import auth from './messages/auth';
 import common from './messages/common';
 import connection from './messages/connection';
 import dashboard from './messages/dashboard';
+import orders from './messages/orders';
 import orderStatuses from './messages/orderStatuses';
 import paymentMethods from './messages/paymentMethods';
 import products from './messages/products';
@@ -28,6 +29,7 @@ const features = {
   paymentMethods,
   orderStatuses,
   products,
+  orders,
 };
 
 type Features = typeof features;

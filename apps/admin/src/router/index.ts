@@ -72,6 +72,18 @@ export function createAdminRouter(pinia: Pinia): Router {
             meta: { title: 'common.menu.products' },
           },
           {
+            path: 'orders',
+            name: 'orders',
+            component: () => import('../views/orders/OrdersView.vue'),
+            meta: { title: 'common.menu.orders' },
+          },
+          {
+            path: 'orders/:id',
+            name: 'order',
+            component: () => import('../views/orders/OrderView.vue'),
+            meta: { title: 'common.menu.orders' },
+          },
+          {
             path: ':pathMatch(.*)*',
             name: 'notFound',
             component: () => import('../views/NotFoundView.vue'),

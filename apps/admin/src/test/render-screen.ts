@@ -18,7 +18,11 @@ const ROUTE_NAMES = [
   'paymentMethods',
   'orderStatuses',
   'products',
+  'orders',
 ];
+
+/** Routes with parameters: name → path. */
+const PARAM_ROUTES: Record<string, string> = { order: '/orders/:id' };
 
 /**
  * Mounts one admin screen as the app does (real Japanese i18n, Pinia, vue-query, a memory
@@ -27,17 +31,24 @@ const ROUTE_NAMES = [
  */
 export async function renderScreen(
   component: Component,
-  { route = 'dashboard' }: { route?: string } = {},
+  { route = 'dashboard', params = {} }: { route?: string; params?: Record<string, string> } = {},
 ): Promise<{ wrapper: VueWrapper; queryClient: QueryClient; router: Router }> {
   const router = createRouter({
     history: createMemoryHistory(),
-    routes: ROUTE_NAMES.map((name) => ({
-      name,
-      path: `/${name === 'dashboard' ? '' : name.replace('.', '/')}`,
-      component: name === route ? component : Stub,
-    })),
+    routes: [
+      ...ROUTE_NAMES.map((name) => ({
+        name,
+        path: `/${name === 'dashboard' ? '' : name.replace('.', '/')}`,
+        component: name === route ? component : Stub,
+      })),
+      ...Object.entries(PARAM_ROUTES).map(([name, path]) => ({
+        name,
+        path,
+        component: name === route ? component : Stub,
+      })),
+    ],
   });
-  await router.push({ name: route });
+  await router.push({ name: route, params });
   await router.isReady();
   const queryClient = new QueryClient({
     defaultOptions: { queries: { retry: false }, mutations: { retry: false } },

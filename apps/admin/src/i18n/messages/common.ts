@@ -15,6 +15,7 @@ export default defineMessages({
       paymentMethods: '支払方法',
       orderStatuses: '受注ステータス',
       products: '出品商品一覧',
+      orders: '受注',
     },
     actions: {
       save: '保存する',
@@ -69,6 +70,7 @@ export default defineMessages({
       paymentMethods: 'Payment methods',
       orderStatuses: 'Order statuses',
       products: 'Listed products',
+      orders: 'Orders',
     },
     actions: {
       save: 'Save',

@@ -25,6 +25,12 @@ export default defineMessages({
     noMatch: '「{search}」に該当する商品はありません',
     loadFailed: '商品の一覧を読み込めませんでした',
     pagination: '商品一覧のページ',
+    sync: {
+      off: '商品連携設定が[連携しない]のため、スマレジの商品の取り込みと更新は行いません。',
+      offLink: '商品連携設定を変更する',
+      follows:
+        '商品連携設定が[連携する]の間は、スマレジで登録・変更された商品が自動でこの一覧に反映されます。',
+    },
     import: {
       heading: 'スマレジから商品を取り込む',
       start: 'スマレジから新規商品情報一括取得',
@@ -73,6 +79,12 @@ export default defineMessages({
     noMatch: 'No product matches “{search}”',
     loadFailed: 'Could not load the products',
     pagination: 'Product list pages',
+    sync: {
+      off: 'Product sync (商品連携設定) is [連携しない]: Smaregi products are not imported or updated.',
+      offLink: 'Change the product sync setting',
+      follows:
+        'While product sync is [連携する], products created or changed in Smaregi appear in this list by themselves.',
+    },
     import: {
       heading: 'Import products from Smaregi',
       start: 'Import new products from Smaregi',

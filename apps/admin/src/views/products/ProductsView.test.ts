@@ -11,6 +11,7 @@ const api = vi.hoisted(() => ({
   startImport: vi.fn(),
   importRuns: vi.fn(),
   importRun: vi.fn(),
+  settings: vi.fn(),
 }));
 vi.mock('../../api/trpc', async (importOriginal) => ({
   ...(await importOriginal<typeof TrpcModule>()),
@@ -21,6 +22,7 @@ vi.mock('../../api/trpc', async (importOriginal) => ({
       importRuns: { query: api.importRuns },
       importRun: { query: api.importRun },
     },
+    settings: { get: { query: api.settings } },
   },
 }));
 
@@ -65,6 +67,8 @@ beforeEach(() => {
     pageSize: 50,
   });
   api.importRuns.mockResolvedValue([]);
+  // 商品連携設定 [連携する] unless a test says otherwise.
+  api.settings.mockResolvedValue({ productSyncEnabled: true });
 });
 afterEach(() => {
   wrapper.unmount();
@@ -80,6 +84,30 @@ describe('出品商品一覧', () => {
     expect(first?.findAll('td')[0]?.text()).toBe('4901234567001(8001)');
     expect(first?.text()).toContain('商品1');
     expect(first?.text()).toContain('￥1,001');
+  });
+
+  it("shows why a product failed, in the merchant's language", async () => {
+    api.list.mockResolvedValue({
+      items: [
+        {
+          ...product(1),
+          syncState: 'failed',
+          lastError: {
+            ja: '商品「商品1」(商品番号 4901234567001)の商品番号は、スマレジの2つの商品(商品ID 8001 と 8002)に使われています',
+            en: 'Product 商品1 (code 4901234567001): the code is used by two Smaregi products (product IDs 8001 and 8002)',
+          },
+          lastErrorCode: 'productCodeTaken',
+        },
+        product(2),
+      ],
+      total: 2,
+      page: 1,
+      pageSize: 50,
+    });
+    ({ wrapper } = await renderScreen(ProductsView, { route: 'products' }));
+    const errors = wrapper.findAll('[data-part="product-error"]');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.text()).toContain('スマレジの2つの商品(商品ID 8001 と 8002)');
   });
 
   it('searches and pages on the server', async () => {
@@ -147,5 +175,30 @@ describe('出品商品一覧', () => {
     await button?.trigger('click');
     await settle();
     expect(wrapper.text()).toContain('商品を取り込むには、先にスマレジと接続してください');
+  });
+
+  it('商品連携設定 [連携しない]: no import panel, the reason, and a link to the setting; the list stays', async () => {
+    api.settings.mockResolvedValue({ productSyncEnabled: false });
+    ({ wrapper } = await renderScreen(ProductsView, { route: 'products' }));
+    expect(wrapper.findAll('button').map((b) => b.text())).not.toContain(
+      'スマレジから新規商品情報一括取得',
+    );
+    expect(wrapper.find('#product-import-heading').exists()).toBe(false);
+    expect(api.importRuns).not.toHaveBeenCalled();
+    expect(wrapper.text()).toContain(
+      '商品連携設定が[連携しない]のため、スマレジの商品の取り込みと更新は行いません。',
+    );
+    const link = wrapper.findAll('a').find((a) => a.text() === '商品連携設定を変更する');
+    expect(link?.attributes('href')).toBe('/settings/integration#product-sync');
+    expect(wrapper.findAll('tbody tr')).toHaveLength(2);
+  });
+
+  it('商品連携設定 [連携する]: the panel, and a note that Smaregi changes arrive by themselves', async () => {
+    ({ wrapper } = await renderScreen(ProductsView, { route: 'products' }));
+    expect(wrapper.find('#product-import-heading').exists()).toBe(true);
+    expect(wrapper.text()).toContain(
+      'スマレジで登録・変更された商品が自動でこの一覧に反映されます',
+    );
+    expect(wrapper.text()).not.toContain('[連携しない]のため');
   });
 });

@@ -36,6 +36,7 @@ const rakuten: ShopView = {
   active: true,
   orderStoreId: '1',
   orderStoreName: 'EC受注店',
+  orderStoreSellDivision: 'excluded',
   warehouseStoreId: '5',
   warehouseOrigin: 'smaregi',
   autoAllocation: true,

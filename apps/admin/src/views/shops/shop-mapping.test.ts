@@ -53,6 +53,7 @@ describe('changedShopUpdates: what [この内容で登録する] sends', () => {
     active: true,
     orderStoreId: null,
     orderStoreName: null,
+    orderStoreSellDivision: null,
     warehouseStoreId: null,
     warehouseOrigin: null,
     autoAllocation: null,

@@ -1,0 +1,248 @@
+import type { VueWrapper } from '@vue/test-utils';
+import { ElMessageBox, ElSelect, type MessageBoxData } from 'element-plus';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type * as TrpcModule from '../../api/trpc';
+import { apiError, renderScreen, settle } from '../../test/render-screen';
+import OrderView from './OrderView.vue';
+
+const api = vi.hoisted(() => ({
+  get: vi.fn(),
+  changeStatus: vi.fn(),
+  setShippingDate: vi.fn(),
+  retry: vi.fn(),
+  statuses: vi.fn(),
+}));
+vi.mock('../../api/trpc', async (importOriginal) => ({
+  ...(await importOriginal<typeof TrpcModule>()),
+  trpc: {
+    orders: {
+      get: { query: api.get },
+      changeStatus: { mutate: api.changeStatus },
+      setShippingDate: { mutate: api.setShippingDate },
+      retry: { mutate: api.retry },
+    },
+    orderStatuses: { list: { query: api.statuses } },
+  },
+}));
+
+const detail = (over: Record<string, unknown> = {}) => ({
+  id: 'o1',
+  orderNumber: 'RT-1001',
+  orderCode: 'RT-1001',
+  orderedAt: '2026-11-30T01:00:00.000Z',
+  shopName: '楽天市場店',
+  statusId: 'st1',
+  statusName: '新規受付',
+  statusCategory: 'open',
+  paymentMethodName: 'クレジットカード',
+  syncState: 'registered',
+  syncReason: null,
+  syncReasonCode: null,
+  lastSyncError: null,
+  smaregiOrderHeadId: '9001',
+  allocationStatus: 'partial',
+  shippingDate: null,
+  total: 7150,
+  shipTo: { name: '山田 太郎', postalCode: '150-0041', address: '東京都渋谷区', phone: null },
+  fixAt: [],
+  lines: [
+    {
+      lineNo: 1,
+      productCode: 'TS-001',
+      name: 'Tシャツ',
+      unitPrice: 3300,
+      quantity: 2,
+      isEnclosure: false,
+      allocatedQuantity: 1,
+    },
+    {
+      lineNo: 2,
+      productCode: null,
+      name: '同梱チラシ',
+      unitPrice: 0,
+      quantity: 1,
+      isEnclosure: true,
+      allocatedQuantity: 0,
+    },
+  ],
+  history: [
+    {
+      at: '2026-11-30T01:00:01.000Z',
+      kind: 'order.received',
+      outcome: 'info',
+      messageCode: 'orderReceived',
+      message: { ja: '受注 RT-1001 を受け付けました (api)', en: 'Order RT-1001 received (api)' },
+      detail: null,
+    },
+    {
+      at: '2026-11-30T01:00:05.000Z',
+      kind: 'order.registered',
+      outcome: 'success',
+      messageCode: 'orderRegistered',
+      message: { ja: 'スマレジに登録しました (受注ID 9001)', en: 'Registered in Smaregi (9001)' },
+      detail: { orderHeadId: '9001' },
+    },
+  ],
+  operations: [
+    {
+      kind: 'registerOrder',
+      state: 'succeeded',
+      attempts: 1,
+      remoteId: '9001',
+      lastError: null,
+      updatedAt: '2026-11-30T01:00:04.000Z',
+    },
+  ],
+  ...over,
+});
+
+let wrapper: VueWrapper;
+beforeEach(() => {
+  vi.resetAllMocks();
+  api.get.mockResolvedValue(detail());
+  api.statuses.mockResolvedValue([
+    { id: 'st1', name: '新規受付', category: 'open' },
+    { id: 'st2', name: '出荷待ち', category: 'open' },
+    { id: 'st9', name: 'キャンセル', category: 'cancelled' },
+  ]);
+});
+afterEach(() => {
+  wrapper.unmount();
+  document.body.innerHTML = '';
+});
+
+const open = async () => {
+  ({ wrapper } = await renderScreen(OrderView, { route: 'order', params: { id: 'o1' } }));
+};
+const button = (text: string) => wrapper.findAll('button').find((b) => b.text() === text);
+
+describe('受注の画面', () => {
+  it('shows the facts, each line with what Smaregi allocated, and the sync story in time order', async () => {
+    await open();
+    expect(api.get).toHaveBeenCalledWith({ id: 'o1' });
+    expect(wrapper.find('h1').text()).toBe('受注 RT-1001');
+    expect(wrapper.find('[data-fact="status"]').text()).toBe('新規受付');
+    expect(wrapper.find('[data-fact="shippingDate"]').text()).toBe('未設定');
+    const line1 = wrapper.findAll('[data-line="1"] td').map((c) => c.text());
+    expect(line1).toEqual(['1', 'TS-001', 'Tシャツ', '￥3,300', '2', '1']);
+    expect(wrapper.find('[data-line="2"]').text()).toContain('封入物');
+
+    const story = wrapper.findAll('[data-part="story"] li');
+    expect(story.map((li) => li.attributes('data-kind'))).toEqual([
+      'order.received',
+      'succeeded', // the registration operation, at its last change
+      'order.registered',
+    ]);
+    expect(story[0]?.text()).toContain('2026/11/30 10:00');
+    expect(story[0]?.text()).toContain('受注 RT-1001 を受け付けました');
+    expect(story[1]?.text()).toContain('スマレジへの処理: 受注の登録: 成功');
+    expect(story[1]?.text()).toContain('試行 1回');
+    expect(story[2]?.text()).toContain('成功');
+    expect(button('再試行')).toBeUndefined();
+  });
+
+  it('says why a held order waits and links to where it is fixed', async () => {
+    api.get.mockResolvedValue(
+      detail({
+        syncState: 'waiting',
+        syncReason: {
+          ja: '支払方法「代引き」がスマレジの支払方法に対応付けられていません',
+          en: 'x',
+        },
+        smaregiOrderHeadId: null,
+        allocationStatus: null,
+        fixAt: ['paymentMethods'],
+      }),
+    );
+    await open();
+    const sync = wrapper.find('[data-part="sync"]');
+    expect(sync.find('[data-sync-state]').text()).toBe('保留');
+    expect(sync.text()).toContain('支払方法「代引き」がスマレジの支払方法に対応付けられていません');
+    expect(sync.find('a').attributes('href')).toBe('/paymentMethods');
+    // Not in Smaregi: nothing allocated to show.
+    expect(wrapper.findAll('[data-line="1"] td')[5]?.text()).toBe('—');
+  });
+
+  it('[再試行] a failed order, showing Smaregi’s words', async () => {
+    api.get.mockResolvedValue(
+      detail({
+        syncState: 'failed',
+        lastSyncError: { ja: 'スマレジが受注を拒否しました: 商品が存在しません', en: 'x' },
+        smaregiOrderHeadId: null,
+      }),
+    );
+    api.retry.mockResolvedValue({});
+    await open();
+    expect(wrapper.find('[data-sync-error]').text()).toBe(
+      'スマレジが受注を拒否しました: 商品が存在しません',
+    );
+    await button('再試行')?.trigger('click');
+    await settle();
+    expect(api.retry).toHaveBeenCalledWith({ id: 'o1' });
+    expect(api.get.mock.calls.length).toBeGreaterThan(1);
+  });
+
+  it('enters the 出荷日, and shows a refused date at the field', async () => {
+    api.setShippingDate
+      .mockRejectedValueOnce(
+        apiError('BAD_REQUEST', { ja: '入力内容に誤りがあります', en: 'Invalid input' }, [
+          { path: 'shippingDate', message: { ja: '出荷日は日付で入力してください', en: 'x' } },
+        ]),
+      )
+      .mockResolvedValueOnce({});
+    await open();
+    await wrapper.find('#order-shipping-date').setValue('2026-12-01');
+    await button('出荷日を保存する')?.trigger('click');
+    await settle();
+    expect(api.setShippingDate).toHaveBeenLastCalledWith({ id: 'o1', shippingDate: '2026-12-01' });
+    const item = wrapper
+      .findAll('.el-form-item')
+      .find((i) => i.find('label').attributes('for') === 'order-shipping-date');
+    await vi.waitFor(() =>
+      expect(item?.element.querySelector('.el-form-item__error')?.textContent?.trim()).toBe(
+        '出荷日は日付で入力してください',
+      ),
+    );
+    // Emptied: the date is cleared.
+    await wrapper.find('#order-shipping-date').setValue('');
+    await button('出荷日を保存する')?.trigger('click');
+    await settle();
+    expect(api.setShippingDate).toHaveBeenLastCalledWith({ id: 'o1', shippingDate: null });
+  });
+
+  it('changes the status, and cancels by moving to the cancelled status after asking', async () => {
+    api.changeStatus.mockResolvedValue({});
+    await open();
+    const status = wrapper
+      .findAllComponents(ElSelect)
+      .find((c) => c.find('input').attributes('aria-label') === '受注ステータス');
+    status?.vm.$emit('update:modelValue', 'st2');
+    await settle();
+    await button('ステータスを変更する')?.trigger('click');
+    await settle();
+    expect(api.changeStatus).toHaveBeenLastCalledWith({ id: 'o1', statusId: 'st2' });
+
+    const confirm = vi
+      .spyOn(ElMessageBox, 'confirm')
+      .mockRejectedValueOnce('cancel')
+      .mockResolvedValueOnce('confirm' as unknown as MessageBoxData);
+    await button('この受注をキャンセルする')?.trigger('click');
+    await settle();
+    expect(api.changeStatus).toHaveBeenCalledTimes(1);
+    await button('この受注をキャンセルする')?.trigger('click');
+    await settle();
+    expect(confirm.mock.calls[1]?.[0]).toContain(
+      '受注 RT-1001 を「キャンセル」にしてキャンセルします',
+    );
+    expect(api.changeStatus).toHaveBeenLastCalledWith({ id: 'o1', statusId: 'st9' });
+  });
+
+  it('says when the order cannot be read', async () => {
+    api.get.mockRejectedValue(
+      apiError('NOT_FOUND', { ja: '受注が見つかりません', en: 'Order not found' }),
+    );
+    await open();
+    expect(wrapper.text()).toContain('受注を読み込めませんでした');
+    expect(wrapper.text()).toContain('受注が見つかりません');
+  });
+});
