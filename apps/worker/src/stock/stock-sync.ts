@@ -1,9 +1,4 @@
-import {
-  CallPriority,
-  type AllocationSource,
-  computeEffectiveStock,
-  type StockRow,
-} from '@renkei/domain';
+import { CallPriority, type AllocationSource, computeEffectiveStock } from '@renkei/domain';
 import {
   driftNoteColumns,
   forkEm,
@@ -15,6 +10,7 @@ import { stopRequested, type WorkerDeps } from '../deps.js';
 import { readSettings } from '../orders/order-view.js';
 import type { ActiveTenant } from '../tenants/active-tenants.js';
 import { allocatedOnOrders, openDemand, stockKey } from './open-order-stock.js';
+import { posRowsByProduct, stockRowsOf, type PosStockRow } from './stock-rows.js';
 import { stockWarehouseOf } from './order-store-facts.js';
 
 /** Sync-event kind of a finished reconciliation pass (read by the API's dashboard summary). */
@@ -35,13 +31,6 @@ export interface StockRefreshResult {
   allocationSource: AllocationSource;
   /** True when nothing was computed because the warehouse is not set (sync log says so). */
   warehouseMissing: boolean;
-}
-
-/** One row of POS `GET /pos/stock` (a product without a row has never had a stock change). */
-interface PosStockRow {
-  storeId: string;
-  productId: string;
-  stockAmount: string;
 }
 
 /**
@@ -267,13 +256,7 @@ export class StockSync {
     let drifts = 0;
     let updated = 0;
     const wanted = new Set(smaregiProductIds);
-    const rowsByProduct = new Map<string, PosStockRow[]>();
-    for (const row of rows) {
-      if (!wanted.has(row.productId)) continue;
-      const list = rowsByProduct.get(row.productId) ?? [];
-      list.push(row);
-      rowsByProduct.set(row.productId, list);
-    }
+    const rowsByProduct = posRowsByProduct(rows, wanted);
     const allocatedOf = (storeId: string, productId: string) =>
       allocated.get(stockKey(storeId, productId)) ?? '0';
     const demand =
@@ -287,27 +270,11 @@ export class StockSync {
       const products = await repos.products.find({ smaregiProductId: { $in: chunk } });
       const levels = await repos.stockLevels.find({ product: { $in: products.map((p) => p.id) } });
       const levelBy = new Map(levels.map((l) => [`${l.product.id}:${l.smaregiStoreId}`, l]));
-      const stockRows: StockRow[] = chunk.flatMap((id) => {
-        const posRows = rowsByProduct.get(id) ?? [];
-        const listed: StockRow[] = posRows.map((r) => ({
-          storeId: r.storeId,
-          productId: r.productId,
-          stockAmount: r.stockAmount,
-          allocatedAmount: allocatedOf(r.storeId, r.productId),
-        }));
-        // An amount allocated where POS has no row yet still reserves stock.
-        for (const [k, amount] of allocated) {
-          const [storeId, productId] = k.split('\u0000') as [string, string];
-          if (productId === id && !posRows.some((r) => r.storeId === storeId))
-            listed.push({ storeId, productId, stockAmount: 0, allocatedAmount: amount });
-        }
-        return listed;
-      });
       const effective = computeEffectiveStock({
         stockBasis: settings.stockBasis,
         effectiveStockMode: settings.effectiveStockMode,
         warehouseStoreId: warehouse.storeId,
-        stock: stockRows,
+        stock: stockRowsOf(chunk, rowsByProduct, allocated),
         openOrderDemand: demand,
         productIds: chunk,
       });
