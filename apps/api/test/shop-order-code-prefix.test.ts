@@ -83,4 +83,45 @@ describe.each(testDialects())('shop order-code prefix (%s)', (dialect) => {
       (await caller.shops.update({ ...base, orderCodePrefix: '' })).orderCodePrefix,
     ).toBeNull();
   });
+
+  it('refuses a prefix another shop of the same 受注店舗 uses, naming the field and that shop, and keeps what was stored', async () => {
+    // The demo maps two shops to one 受注店舗 (the case the prefix exists for).
+    const shops = await caller.shops.list();
+    const byStore = new Map<string, typeof shops>();
+    for (const s of shops)
+      if (s.orderStoreId !== null)
+        byStore.set(s.orderStoreId, [...(byStore.get(s.orderStoreId) ?? []), s]);
+    const pair = [...byStore.values()].find((list) => list.length >= 2);
+    expect(pair).toBeDefined();
+    const [first, second] = pair as [(typeof shops)[number], (typeof shops)[number]];
+    const input = (s: (typeof shops)[number], orderCodePrefix: string | null) => ({
+      id: s.id,
+      name: s.name,
+      mallKind: s.mallKind as 'ownSite',
+      taxMode: s.taxMode as 'included',
+      orderStoreId: s.orderStoreId,
+      orderCodePrefix,
+    });
+    await caller.shops.update(input(first, 'RT-'));
+    await caller.shops.update(input(second, 'AZ-'));
+    const error = await trpcError(caller.shops.update(input(second, 'ＲＴ－')));
+    expect(error.code).toBe('BAD_REQUEST');
+    const said = JSON.stringify(error.cause ?? error.message);
+    expect(said).toContain('orderCodePrefix');
+    expect(said).toContain(first.name);
+    expect((await caller.shops.get({ id: second.id })).orderCodePrefix).toBe('AZ-');
+    // A new shop of that 受注店舗 cannot take it either; without a prefix it can.
+    const added = {
+      name: '別のモール店',
+      mallKind: 'ownSite' as const,
+      taxMode: first.taxMode as 'included',
+      orderStoreId: first.orderStoreId,
+    };
+    expect((await trpcError(caller.shops.create({ ...added, orderCodePrefix: 'RT-' }))).code).toBe(
+      'BAD_REQUEST',
+    );
+    expect(
+      (await caller.shops.create({ ...added, orderCodePrefix: null })).orderCodePrefix,
+    ).toBeNull();
+  });
 });

@@ -185,8 +185,41 @@ async function applyStoreSettings(
   }
 }
 
+/**
+ * A prefix exists to keep two shops' order codes apart in one 受注店舗: a prefix another shop of
+ * the same 受注店舗 already uses would defeat it, so it is refused at its field. (Two shops
+ * without a prefix are allowed: most malls' order numbers never meet; a collision is held and
+ * shown on the order.)
+ */
+async function assertPrefixFree(
+  scope: TenantScope,
+  shop: { id: string | null; orderStoreId: string | null; orderCodePrefix: string | null },
+): Promise<void> {
+  // Checked before the shop entity changes: the query must not flush a half-applied edit.
+  const prefix = shop.orderCodePrefix;
+  if (prefix === null || prefix === '' || shop.orderStoreId === null) return;
+  const other = await scope.repos.shops.findOne({
+    ...(shop.id === null ? {} : { id: { $ne: shop.id } }),
+    orderStoreId: shop.orderStoreId,
+    orderCodePrefix: prefix,
+  });
+  if (other === null) return;
+  throw invalid([
+    fieldError(
+      'orderCodePrefix',
+      `接頭辞「${prefix}」は同じ受注店舗の店舗「${other.name}」が使っています。別の接頭辞にしてください`,
+      `The prefix "${prefix}" is used by shop "${other.name}" of the same order store; choose another`,
+    ),
+  ]);
+}
+
 export async function createShop(scope: TenantScope, input: ShopInput): Promise<Shop> {
   const { warehouseStoreId, autoAllocation, orderCodePrefix, ...fields } = input;
+  await assertPrefixFree(scope, {
+    id: null,
+    orderStoreId: input.orderStoreId ?? null,
+    orderCodePrefix: orderCodePrefix ?? null,
+  });
   const store = await chosenOrderStore(scope, input.orderStoreId);
   const shop = scope.repos.shops.create({
     ...fields,
@@ -204,6 +237,12 @@ export async function updateShop(scope: TenantScope, id: string, input: ShopInpu
   const shop = await getShop(scope, id);
   const before = pick(shop, SHOP_FIELDS);
   const { warehouseStoreId, autoAllocation, orderCodePrefix, ...fields } = input;
+  await assertPrefixFree(scope, {
+    id: shop.id,
+    orderStoreId: input.orderStoreId ?? null,
+    orderCodePrefix:
+      orderCodePrefix === undefined ? (shop.orderCodePrefix ?? null) : orderCodePrefix,
+  });
   // A new prefix changes the order codes sent from now on (orders held by a code collision go
   // through with it by themselves); registered orders keep theirs.
   if (orderCodePrefix !== undefined) shop.orderCodePrefix = orderCodePrefix;

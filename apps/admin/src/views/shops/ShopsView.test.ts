@@ -326,6 +326,44 @@ describe('店舗 (モール) ごとの設定', () => {
     ).toBe('楽天-');
   });
 
+  it('店舗を追加 takes the 受注番号の接頭辞 with the new shop, and shows its refusal at that field', async () => {
+    api.create.mockRejectedValueOnce(
+      apiError('BAD_REQUEST', { ja: '入力内容に誤りがあります', en: 'Invalid input' }, [
+        {
+          path: 'orderCodePrefix',
+          message: {
+            ja: '接頭辞「RT-」は同じ受注店舗の店舗「楽天市場店」が使っています。別の接頭辞にしてください',
+            en: 'The prefix "RT-" is used by shop "楽天市場店" of the same order store; choose another',
+          },
+        },
+      ]),
+    );
+    api.create.mockResolvedValueOnce({
+      ...amazon,
+      id: 's9',
+      name: 'Qoo10店',
+      orderCodePrefix: 'QO-',
+    });
+    ({ wrapper } = await renderScreen(ShopsView, { route: 'shops' }));
+    const add = wrapper.find('section.shop-add');
+    await add.find('#shop-add-name').setValue('Qoo10店');
+    await add.find('#shop-add-prefix').setValue('RT-');
+    await add.find('form').trigger('submit');
+    await vi.waitFor(() =>
+      expect(add.text()).toContain('同じ受注店舗の店舗「楽天市場店」が使っています'),
+    );
+    expect(api.create).toHaveBeenLastCalledWith(
+      expect.objectContaining({ name: 'Qoo10店', orderCodePrefix: 'RT-' }),
+    );
+
+    await add.find('#shop-add-prefix').setValue('QO-');
+    await add.find('form').trigger('submit');
+    await vi.waitFor(() => expect(api.create).toHaveBeenCalledTimes(2));
+    expect(api.create).toHaveBeenLastCalledWith(
+      expect.objectContaining({ name: 'Qoo10店', orderCodePrefix: 'QO-' }),
+    );
+  });
+
   it('when the live list fails, shows the API message and [再試行]; tax mode still works', async () => {
     api.orderStores.mockRejectedValueOnce(
       apiError('PRECONDITION_FAILED', {
