@@ -77,6 +77,15 @@ test('the merchant finds an order in the list, opens it, moves its status and re
   await page.getByRole('link', { name: 'RT-E2E-0001' }).click();
   await expect(page.getByRole('heading', { level: 1, name: '受注 RT-E2E-0001' })).toBeVisible();
   await expect(page.locator('[data-line="1"]')).toContainText('Tシャツ 白');
+  // What would be sent: nothing yet — the shop, the payment method and the product each say why,
+  // with a link to where it is fixed.
+  const preview = page.locator('[data-part="payload-preview"]');
+  await expect(preview).toContainText('次の原因を直すと、自動で送られます');
+  await expect(preview.locator('[data-problem="shopNotMapped"]')).toContainText('楽天市場店');
+  await expect(
+    preview.locator('[data-problem="paymentMethodNotMapped"]').getByRole('link'),
+  ).toHaveText('支払方法の対応付けを開く');
+  await expect(preview.locator('[data-problem="productNotFound"]')).toContainText('TS-001');
   await choose(page, page.getByRole('combobox', { name: '受注ステータス' }), '引当待ち');
   await page.getByRole('button', { name: 'ステータスを変更する' }).click();
   await expect(page.getByText('受注ステータスを「引当待ち」に変更しました')).toBeVisible();

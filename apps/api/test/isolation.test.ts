@@ -66,6 +66,7 @@ describe.each(testDialects())('tenant isolation (%s)', (dialect) => {
     ],
     ['orderStatuses.delete', (c) => c.orderStatuses.delete({ id: a.otherStatusId })],
     ['orders.get', (c) => c.orders.get({ id: ids.order })],
+    ['orders.payloadPreview', (c) => c.orders.payloadPreview({ id: ids.order })],
     [
       'orders.changeStatus',
       (c) => c.orders.changeStatus({ id: ids.order, statusId: b.otherStatusId }),

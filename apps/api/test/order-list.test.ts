@@ -248,4 +248,34 @@ describe.each(testDialects())('order list and order actions (%s)', (dialect) => 
     expect(await queued()).toBe(0);
     await caller.settings.update({ bulkShippingTriggerStatus: null });
   });
+
+  it('an order not yet sent says it waits for the start while the integration is stopped, and stops saying so once it runs', async () => {
+    const created = await caller.orders.create(
+      validOrder(a, { orderNumber: 'RT-1009', orderedAt: '2026-01-04T10:00:00+09:00' }) as never,
+    );
+    const stopped = await caller.orders.get({ id: created.order.id });
+    expect(stopped.syncState).toBe('pending');
+    expect(stopped.syncReasonCode).toBe('orderWaitingIntegrationStopped');
+    expect(stopped.syncReason?.ja).toContain('連携が停止中のため');
+    const listed = await caller.orders.list({ page: 1, pageSize: 50, search: 'RT-1009' });
+    expect(listed.items[0]?.syncReasonCode).toBe('orderWaitingIntegrationStopped');
+    // An order held for its own reason keeps that reason.
+    const held = await caller.orders.get({ id: ids['RT-1002']! });
+    expect(held.syncReasonCode).toBe('orderHeld');
+
+    // Started (written as the switch does, without touching the settings' version).
+    const settings = tenantRepositories(forkEm(t.deps.orm), a.tenantId).settings;
+    await settings.update({}, { integrationEnabled: true });
+    try {
+      const running = await caller.orders.get({ id: created.order.id });
+      expect(running.syncReasonCode).toBeNull();
+      expect(running.syncReason).toBeNull();
+    } finally {
+      await settings.update({}, { integrationEnabled: false });
+      await tenantRepositories(forkEm(t.deps.orm), a.tenantId).orders.update(
+        { id: created.order.id },
+        { syncState: 'canceled' },
+      );
+    }
+  });
 });

@@ -16,6 +16,7 @@ import type { OrderPayloadContext, OrderPayloadResult } from './order-payload/ty
 export { ADJUSTMENT_LINE_NAME } from './order-payload/adjustment.js';
 export type {
   DetailSource,
+  DetailSourceKind,
   OrderPayloadContext,
   OrderPayloadResult,
   PayloadShop,
@@ -55,8 +56,9 @@ export type {
 
 /**
  * Builds Smaregi's order registration payload from an OMS order, or lists every reason it cannot.
- * `detailSources[i]` says which OMS line (or the adjustment) `payload.details[i]` came from, so
- * that allocation results can be mapped back to the merchant's lines.
+ * `detailSources[i]` says where `payload.details[i]` came from (an OMS line, a 封入物 line, the
+ * ダミー商品 for a line without codes, or the 調整額), so that the merchant can read the payload
+ * and allocation results can be mapped back to the merchant's lines. It is never sent.
  */
 export function buildSmaregiOrderPayload(
   order: OmsOrder,

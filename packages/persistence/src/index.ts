@@ -26,6 +26,7 @@ export * from './connection/smaregi-token.entity.js';
 export * from './orders/order-line.entity.js';
 export * from './orders/order.entity.js';
 export * from './orders/oms-order.js';
+export * from './orders/order-payload-context.js';
 export * from './products/listed-product.entity.js';
 export * from './products/product-import-run.entity.js';
 export * from './stock/stock-drift.entity.js';

@@ -4,6 +4,7 @@ import common from './messages/common';
 import connection from './messages/connection';
 import dashboard from './messages/dashboard';
 import orders from './messages/orders';
+import orderPayload from './messages/orderPayload';
 import orderStatuses from './messages/orderStatuses';
 import paymentMethods from './messages/paymentMethods';
 import products from './messages/products';
@@ -30,6 +31,7 @@ const features = {
   orderStatuses,
   products,
   orders,
+  orderPayload,
 };
 
 type Features = typeof features;

@@ -24,3 +24,9 @@ export function fixLocation(fixAt: string): RouteLocationRaw | null {
       return null;
   }
 }
+
+/**
+ * The message key of the link to `fixAt` (`orders.fixLinks`). The locations hold a dot
+ * (`settings.orderSync`), which vue-i18n would read as a nested key: the bracket form keeps it one.
+ */
+export const fixLinkKey = (fixAt: string): string => `orders.fixLinks['${fixAt}']`;

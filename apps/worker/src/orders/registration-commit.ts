@@ -244,7 +244,8 @@ export function applyLineAllocation(
   if (sources === null || sources.length !== remote.details.length) return;
   remote.details.forEach((detail, i) => {
     const source = sources[i];
-    if (source?.kind !== 'line') return;
+    // Every source but the 調整額 line is one of the merchant's lines (封入物, ダミー商品 too).
+    if (source === undefined || source.kind === 'adjustment') return;
     const line = lines[source.lineIndex];
     if (line !== undefined) line.allocatedQuantity = detail.allocatedQuantity;
   });

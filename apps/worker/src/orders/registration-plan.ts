@@ -1,22 +1,14 @@
-import {
-  buildSmaregiOrderPayload,
-  shopHoldProblems,
-  unsendableOutcome,
-  withShopHolds,
-  type MessageRef,
-  type OrderPayloadResult,
-  type Problem,
-  type ProblemRef,
-} from '@renkei/domain';
+import { unsendableOutcome, type MessageRef, type OrderPayloadResult } from '@renkei/domain';
 import {
   forkEm,
   orderRegistrationKey,
+  orderPayloadNow,
   lastSyncErrorColumns,
+  problemInMerchantWords,
   sameMessage,
   syncReasonColumns,
   syncReasonOf,
   tenantRepositories,
-  toOmsOrder,
   type Em,
   type LedgerEntry,
   type Order,
@@ -25,7 +17,7 @@ import {
 import type { Order as SmaregiOrder } from '@renkei/smaregi-client';
 import type { WorkerDeps } from '../deps.js';
 import type { ActiveTenant } from '../tenants/active-tenants.js';
-import { orderShopFactsOf, readSettings, payloadContextFor } from './order-view.js';
+import { readSettings } from './order-view.js';
 import { withdrawUnsent } from './withdraw-order.js';
 
 export type RegisterResult =
@@ -167,12 +159,9 @@ export async function planRegistration(
   const settings = await readSettings(em, tenant.tenantId);
   if (!settings.integrationEnabled) return 'skipped';
 
-  const oms = toOmsOrder(order);
-  // The shop's rules hold every order of it: inactive, or 税込 / 税別 unlike its 受注店舗's 販売区分.
-  const built = withShopHolds(
-    buildSmaregiOrderPayload(oms, await payloadContextFor(repos, order, oms, settings)),
-    shopHoldProblems(orderShopFactsOf(order.shop), order.orderNumber),
-  );
+  // The shop's rules hold every order of it: inactive, or 税込 / 税別 unlike its 受注店舗's 販売区分
+  // (the same payload the order page previews).
+  const built = await orderPayloadNow(repos, order, settings);
   const previous: Partial<RegistrationPayload> | null = entry.payload;
   const plan = (sent: RegistrationPayload): RegistrationPlan => ({
     entry,
@@ -239,7 +228,7 @@ export async function markUnsendable(
     code: waits ? 'orderHeld' : 'orderInvalid',
     params: {
       orderNumber: order.orderNumber,
-      problems: built.problems.map((p) => inMerchantWords(p, order)),
+      problems: built.problems.map((p) => problemInMerchantWords(p, order)),
     },
   };
   if (order.syncState !== state || !sameMessage(syncReasonOf(order), reason)) {
@@ -257,24 +246,6 @@ export async function markUnsendable(
   await em.flush();
   deps.metrics.operations.inc({ kind: REGISTER_KIND, result: state });
   return state;
-}
-
-/**
- * A problem as the merchant reads it: the payment method by its name and code, not by Renkei's
- * internal ID (the payload builder knows only the ID).
- */
-function inMerchantWords(p: Problem, order: Order): ProblemRef {
-  if (p.code !== 'paymentMethodNotMapped') return { code: p.code, params: p.params };
-  const method = order.paymentMethod;
-  if (typeof method.name !== 'string') return { code: p.code, params: p.params };
-  return {
-    code: p.code,
-    params: {
-      ...p.params,
-      paymentMethodName: method.name,
-      ...(method.code ? { paymentMethodCode: method.code } : {}),
-    },
-  };
 }
 
 /** Reloads the order and records why it cannot be sent (after a resolve found it absent). */

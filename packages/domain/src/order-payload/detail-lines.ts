@@ -82,8 +82,8 @@ function readLine(
   if ('code' in product) {
     report(product.code, product.field, product.params, lineIndex);
     valid = false;
-  } else if (!checkSmaregiProductCode(product.productCode).ok) {
-    report('productCodeInvalid', at('productCode'), { code: product.productCode }, lineIndex);
+  } else if (!checkSmaregiProductCode(product.ref.productCode).ok) {
+    report('productCodeInvalid', at('productCode'), { code: product.ref.productCode }, lineIndex);
     valid = false;
   }
 
@@ -93,13 +93,14 @@ function readLine(
   const amount = unitPrice * quantity;
   if (!valid || 'code' in product) return { amount, line: null };
   const detail = {
-    productId: product.productId,
-    productCode: product.productCode,
+    productId: product.ref.productId,
+    productCode: product.ref.productCode,
     productName: name,
     salesPrice: unitPrice,
     quantity,
   };
-  return { amount, line: { detail, source: { kind: 'line', lineIndex } } };
+  const kind = product.dummy ? 'dummyProduct' : fields.isEnclosure === true ? 'enclosure' : 'line';
+  return { amount, line: { detail, source: { kind, lineIndex } } };
 }
 
 /**

@@ -9,6 +9,12 @@ export interface LineProductFailure {
   params: MessageParams;
 }
 
+/** The Smaregi product of a line; `dummy` when it is the ダミー商品 (the line has no codes). */
+export interface LineProduct {
+  ref: SmaregiProductRef;
+  dummy: boolean;
+}
+
 /** The key a line is resolved by, in the merchant's words. */
 const keyNames = {
   managementNumber: { keyJa: '商品管理番号', keyEn: 'management number' },
@@ -25,10 +31,10 @@ export function lineProduct(
   lineIndex: number,
   dummyProductCode: string | null,
   products: ProductIndex,
-): SmaregiProductRef | LineProductFailure {
+): LineProduct | LineProductFailure {
   const lineNo = lineIndex + 1;
   const r = resolveLineProduct(products, line);
-  if (r.status === 'found') return r.ref;
+  if (r.status === 'found') return { ref: r.ref, dummy: false };
   if (r.status !== 'noCodes')
     return {
       code: r.status === 'notFound' ? 'productNotFound' : 'productAmbiguous',
@@ -41,11 +47,11 @@ export function lineProduct(
       field: 'settings.dummyProductCode',
       params: { line: lineNo },
     };
-  return (
-    settingProduct(products, dummyProductCode) ?? {
-      code: 'dummyProductNotFound',
-      field: 'settings.dummyProductCode',
-      params: { code: dummyProductCode },
-    }
-  );
+  const dummy = settingProduct(products, dummyProductCode);
+  if (dummy !== null) return { ref: dummy, dummy: true };
+  return {
+    code: 'dummyProductNotFound',
+    field: 'settings.dummyProductCode',
+    params: { code: dummyProductCode },
+  };
 }

@@ -33,8 +33,22 @@ export interface SmaregiOrderPayload {
   details: SmaregiOrderDetail[];
 }
 
-/** Where a payload detail line came from: an OMS line (by index) or the positive adjustment. */
-export type DetailSource = { kind: 'line'; lineIndex: number } | { kind: 'adjustment' };
+/**
+ * Where a payload detail line came from, so the merchant can read the payload (the order page's
+ * preview) and allocation results can be mapped back to the OMS lines (`lineIndex`, 0-based among
+ * all the order's lines). Not part of what is sent to Smaregi.
+ * - `line`: an OMS line, sent as the Smaregi product its 商品管理番号 or 商品番号 names;
+ * - `enclosure`: a 封入物 line (sent only when `syncEnclosures` is on), found the same way;
+ * - `dummyProduct`: an OMS line with neither code, sent as the ダミー商品番号 product under its own
+ *   name (a 封入物 line without codes too: the dummy product is what the merchant must know about);
+ * - `adjustment`: the extra line of a positive 調整額 (a negative one is no line: it is the
+ *   payload's `totalPromotionDiscount`).
+ */
+export type DetailSource =
+  { kind: 'line' | 'enclosure' | 'dummyProduct'; lineIndex: number } | { kind: 'adjustment' };
+
+/** What a detail line's source is called (the admin labels each). */
+export type DetailSourceKind = DetailSource['kind'];
 
 /** The shop (店舗) as the payload needs it. */
 export interface PayloadShop {

@@ -133,8 +133,6 @@ export default defineMessages({
       canceled: '受注をキャンセルしました',
       noCancelStatus:
         'キャンセルに使う受注ステータス (区分: キャンセル) がありません。受注ステータスの画面で追加してください。',
-      previewNote:
-        'スマレジに送る内容のプレビューは準備中です。送信済みの内容は連携の履歴で確認できます。',
       storyHeading: '連携の履歴',
       storyEmpty: 'まだ履歴はありません',
       storyOperation: 'スマレジへの処理: {kind}',
@@ -297,8 +295,6 @@ export default defineMessages({
       canceled: 'The order is cancelled',
       noCancelStatus:
         'There is no order status of the cancelled kind. Add one on the order status screen.',
-      previewNote:
-        'A preview of what would be sent to Smaregi is not available yet. What was sent shows in the sync history.',
       storyHeading: 'Sync history',
       storyEmpty: 'No history yet',
       storyOperation: 'Smaregi operation: {kind}',

@@ -85,6 +85,16 @@ export default defineMessages({
         recommended: '（推奨）',
         help: '有効在庫数（新しい受注に販売できる在庫数）の計算方法を選びます。[受注在庫引当数量で計算]は、スマレジの在庫数からスマレジで引当済みの数量を差し引きます。スマレジの引当結果に基づくため、通常はこちらをおすすめします。[受注購入数量で計算]は、在庫数から出荷前の受注の購入数量を差し引きます。',
       },
+      recompute: {
+        label: '在庫数の再計算',
+        queued: '在庫数合算設定・有効在庫数計算設定の変更を反映する準備をしています',
+        orders: '受注の引当状況を読み直しています ({done} / {total} 件)',
+        stock: '商品の有効在庫数を計算し直しています ({done} / {total} 件)',
+        plan: 'Renkei の引当を計画しています',
+        succeeded: '反映しました (商品 {total} 件)',
+        failed: '反映できませんでした: {error}',
+        canceled: 'より新しい変更の反映に引き継ぎました',
+      },
     },
     allocationInquiry: {
       heading: '在庫引当自動照会設定',
@@ -224,6 +234,16 @@ export default defineMessages({
         omsPurchase: 'Compute from ordered quantities',
         recommended: ' (recommended)',
         help: 'How the effective stock (what can still be sold) is computed. From allocated quantities: Smaregi stock minus what Smaregi has allocated; based on Smaregi’s own allocation, recommended. From ordered quantities: stock minus the quantities of orders not yet shipped.',
+      },
+      recompute: {
+        label: 'Stock recompute',
+        queued: 'Getting ready to apply the changed stock settings',
+        orders: 'Reading the allocation of the orders again ({done} / {total})',
+        stock: "Recomputing the products' effective stock ({done} / {total})",
+        plan: "Planning Renkei's allocation",
+        succeeded: 'Applied ({total} products)',
+        failed: 'Could not apply: {error}',
+        canceled: 'Taken over by a newer change',
       },
     },
     allocationInquiry: {

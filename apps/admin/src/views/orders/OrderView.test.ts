@@ -10,6 +10,7 @@ const api = vi.hoisted(() => ({
   changeStatus: vi.fn(),
   setShippingDate: vi.fn(),
   retry: vi.fn(),
+  preview: vi.fn(),
   statuses: vi.fn(),
 }));
 vi.mock('../../api/trpc', async (importOriginal) => ({
@@ -20,6 +21,7 @@ vi.mock('../../api/trpc', async (importOriginal) => ({
       changeStatus: { mutate: api.changeStatus },
       setShippingDate: { mutate: api.setShippingDate },
       retry: { mutate: api.retry },
+      payloadPreview: { query: api.preview },
     },
     orderStatuses: { list: { query: api.statuses } },
   },
@@ -96,10 +98,55 @@ const detail = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
+/** The payload Renkei would send for RT-1001 now (apps/api orders.payloadPreview). */
+const sendable = (over: Record<string, unknown> = {}) => ({
+  ok: true,
+  header: {
+    storeId: '1',
+    orderCode: 'RT-1001',
+    orderDateTime: '2026-11-30T10:00:00+09:00',
+    paymentMethodId: '3',
+    deliveryDate: null,
+    carriage: 550,
+    commission: 0,
+    giftWrapPrice: 0,
+    totalPointDiscount: 0,
+    totalCouponDiscount: 0,
+    subtotalCouponDiscount: 0,
+    totalPromotionDiscount: 0,
+    taxExclude: 0,
+    total: 7150,
+    ...over,
+  },
+  lines: [
+    {
+      productId: '8000001',
+      productCode: 'TS-001',
+      productName: 'Tシャツ',
+      salesPrice: 3300,
+      quantity: 2,
+      source: 'line',
+      lineNo: 1,
+      isEnclosure: false,
+    },
+    {
+      productId: '9000002',
+      productCode: 'DUMMY',
+      productName: '同梱チラシ',
+      salesPrice: 0,
+      quantity: 1,
+      source: 'dummyProduct',
+      lineNo: 2,
+      isEnclosure: true,
+    },
+  ],
+});
+
 let wrapper: VueWrapper;
 beforeEach(() => {
   vi.resetAllMocks();
   api.get.mockResolvedValue(detail());
+  api.preview.mockResolvedValue(sendable());
   api.statuses.mockResolvedValue([
     { id: 'st1', name: '新規受付', category: 'open' },
     { id: 'st2', name: '出荷待ち', category: 'open' },
@@ -244,5 +291,116 @@ describe('受注の画面', () => {
     await open();
     expect(wrapper.text()).toContain('受注を読み込めませんでした');
     expect(wrapper.text()).toContain('受注が見つかりません');
+  });
+
+  it('previews what is sent to Smaregi, each line with where it came from', async () => {
+    api.get.mockResolvedValue(detail({ syncState: 'pending', smaregiOrderHeadId: null }));
+    api.preview.mockResolvedValue({
+      ...sendable({ totalPromotionDiscount: 300, total: 6850 }),
+      lines: [
+        ...sendable().lines,
+        {
+          productId: '9000001',
+          productCode: 'ADJ',
+          productName: '調整額',
+          salesPrice: 0,
+          quantity: 1,
+          source: 'adjustment',
+          lineNo: null,
+          isEnclosure: false,
+        },
+      ],
+    });
+    await open();
+    expect(api.preview).toHaveBeenCalledWith({ id: 'o1' });
+    const section = wrapper.find('[data-part="payload-preview"]');
+    expect(section.find('[data-part="payload-note"]').text()).toContain('今の設定と対応付け');
+    const rows = section.findAll('[data-part="payload-lines"] tbody tr');
+    expect(rows.map((r) => r.attributes('data-source'))).toEqual([
+      'line',
+      'dummyProduct',
+      'adjustment',
+      'promotion',
+    ]);
+    const cells = (i: number) => rows[i]?.findAll('td').map((c) => c.text()) ?? [];
+    expect(cells(0)[0]).toContain('OMSの明細');
+    expect(cells(0)[0]).toContain('受注明細の1行目');
+    expect(cells(0).slice(1)).toEqual(['TS-001', 'Tシャツ', '￥3,300', '2', '￥6,600']);
+    // A 封入物 without codes goes out as the dummy product: both are said.
+    expect(cells(1)[0]).toContain('ダミー商品');
+    expect(cells(1)[0]).toContain('封入物');
+    expect(cells(1).slice(1, 3)).toEqual(['DUMMY', '同梱チラシ']);
+    expect(cells(2)[0]).toContain('調整額');
+    // The negative adjustment is the promotion discount, taken off the total.
+    expect(cells(3)[0]).toContain('調整額 (マイナス)');
+    expect(cells(3).slice(1)).toEqual(['—', '販促値引き', '—', '—', '-￥300']);
+    const header = section.find('[data-part="payload-header"]');
+    expect(header.find('[data-field="totalPromotionDiscount"] dd').text()).toBe('￥300');
+    expect(header.find('[data-field="total"] dd').text()).toBe('￥6,850');
+    expect(header.find('[data-field="orderCode"] dd').text()).toBe('RT-1001');
+  });
+
+  it('says that the payload sent is not kept once the order is in Smaregi', async () => {
+    await open();
+    const note = wrapper.find('[data-part="payload-note"]').text();
+    expect(note).toContain('送信した内容そのものは Renkei に保存されていない');
+  });
+
+  it('lists why a held order cannot be sent, each with a link to its fix', async () => {
+    api.get.mockResolvedValue(detail({ syncState: 'waiting', smaregiOrderHeadId: null }));
+    api.preview.mockResolvedValue({
+      ok: false,
+      outcome: 'waiting',
+      problems: [
+        {
+          code: 'paymentMethodNotMapped',
+          field: 'paymentMethodId',
+          lineNo: null,
+          message: { ja: '支払方法「代引き」が紐付けられていません', en: 'x' },
+          fixAt: 'paymentMethods',
+        },
+        {
+          code: 'adjustmentProductCodeNotSet',
+          field: 'settings.adjustmentProductCode',
+          lineNo: null,
+          message: { ja: '調整額用商品番号が設定されていません', en: 'y' },
+          fixAt: 'settings.orderSync',
+        },
+      ],
+    });
+    await open();
+    const section = wrapper.find('[data-part="payload-preview"]');
+    expect(section.text()).toContain('次の原因を直すと、自動で送られます');
+    expect(section.find('[data-part="payload-lines"]').exists()).toBe(false);
+    const items = section.findAll('[data-problem]');
+    expect(items.map((i) => i.attributes('data-problem'))).toEqual([
+      'paymentMethodNotMapped',
+      'adjustmentProductCodeNotSet',
+    ]);
+    expect(items[0]?.text()).toContain('支払方法「代引き」が紐付けられていません');
+    expect(items[0]?.find('a').attributes('href')).toBe('/paymentMethods');
+    expect(items[1]?.find('a').attributes('href')).toBe('/settings/integration#order-sync');
+    expect(items[1]?.find('a').text()).toBe('受注連携の設定を開く');
+  });
+
+  it('says when the order itself must be corrected', async () => {
+    api.preview.mockResolvedValue({
+      ok: false,
+      outcome: 'failed',
+      problems: [
+        {
+          code: 'totalMismatch',
+          field: 'total',
+          lineNo: null,
+          message: { ja: '請求金額が合いません', en: 'x' },
+          fixAt: null,
+        },
+      ],
+    });
+    await open();
+    const section = wrapper.find('[data-part="payload-preview"]');
+    expect(section.text()).toContain('受注を直してください');
+    expect(section.find('[data-problem="totalMismatch"]').text()).toBe('請求金額が合いません');
+    expect(section.find('[data-problem="totalMismatch"] a').exists()).toBe(false);
   });
 });

@@ -13,11 +13,16 @@ const api = vi.hoisted(() => ({
   shops: vi.fn(),
   orderStores: vi.fn(),
   readiness: vi.fn(),
+  stockRecompute: vi.fn(),
 }));
 vi.mock('../../api/trpc', async (importOriginal) => ({
   ...(await importOriginal<typeof TrpcModule>()),
   trpc: {
-    settings: { get: { query: api.settingsGet }, update: { mutate: api.settingsUpdate } },
+    settings: {
+      get: { query: api.settingsGet },
+      update: { mutate: api.settingsUpdate },
+      stockRecompute: { query: api.stockRecompute },
+    },
     orderStatuses: { list: { query: api.statuses } },
     shops: { list: { query: api.shops }, orderStores: { query: api.orderStores } },
     readiness: { get: { query: api.readiness } },
@@ -92,6 +97,7 @@ beforeEach(() => {
   api.statuses.mockResolvedValue(statuses);
   api.shops.mockResolvedValue([shop('a', '1', true), shop('b', '2', false)]);
   api.orderStores.mockResolvedValue([store('1', true), store('2', false)]);
+  api.stockRecompute.mockResolvedValue(null);
   // The API answers with what it saved.
   api.settingsUpdate.mockImplementation((update: Partial<IntegrationSettings>) => {
     stored = { ...stored, ...update };
@@ -265,6 +271,53 @@ describe('[設定を保存する]', () => {
     expect(input('ダミー商品番号').value).toBe('DUMMY-2');
     expect(input('調整額用商品番号').value).toBe('');
     expect(body()).not.toContain('保存されていない変更があります');
+  });
+
+  it('after a change of 在庫数合算設定, shows the recompute’s progress until it is done', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      const recompute = (over: Record<string, unknown>) => ({
+        id: 'run-1',
+        state: 'running',
+        phase: 'stock',
+        changes: { stockBasis: { from: 'allStores', to: 'orderStoreWarehouse' } },
+        ordersTotal: 0,
+        ordersDone: 0,
+        productsTotal: 120,
+        productsDone: 40,
+        lastError: null,
+        requestedBy: 'owner@example.com',
+        createdAt: '2026-11-30T08:00:00.000Z',
+        startedAt: '2026-11-30T08:00:01.000Z',
+        finishedAt: null,
+        ...over,
+      });
+      await render();
+      // No change of the stock settings yet: nothing to show.
+      expect(document.querySelector('[data-part="stock-recompute"]')).toBeNull();
+
+      api.stockRecompute
+        .mockResolvedValueOnce(recompute({ state: 'queued', phase: null, productsTotal: 0 }))
+        .mockResolvedValueOnce(recompute({}))
+        .mockResolvedValue(recompute({ state: 'succeeded', productsDone: 120 }));
+      await choose('在庫数合算設定', '受注店舗の在庫数を使用する');
+      await save();
+      const line = () =>
+        document.querySelector('[data-part="stock-recompute"] [role="status"]')?.textContent;
+      await vi.waitFor(() => expect(line()).toContain('反映する準備をしています'));
+      await vi.advanceTimersByTimeAsync(3000);
+      await settle();
+      expect(line()).toBe('商品の有効在庫数を計算し直しています (40 / 120 件)');
+      await vi.advanceTimersByTimeAsync(3000);
+      await settle();
+      expect(line()).toBe('反映しました (商品 120 件)');
+      // Done: no more reading.
+      const calls = api.stockRecompute.mock.calls.length;
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(api.stockRecompute.mock.calls.length).toBe(calls);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('shows a product code Smaregi does not have at its field, not at the other', async () => {

@@ -24,6 +24,11 @@ const PROBLEM_FIXES: Partial<Record<ProblemCode, ReadinessFixLocation>> = {
   adjustmentProductNotFound: 'settings.orderSync',
 };
 
+/** The screen where the cause of one problem of the payload is fixed (none: in the order itself). */
+export function fixLocationOfProblem(code: ProblemCode): ReadinessFixLocation | null {
+  return PROBLEM_FIXES[code] ?? null;
+}
+
 /** The screens where the cause of `reason` is fixed, first the most likely; none when unknown. */
 export function fixLocationsOf(reason: MessageRef | null): ReadinessFixLocation[] {
   if (reason === null) return [];

@@ -14,6 +14,26 @@ export async function getOrder(scope: TenantScope, id: string): Promise<Order> {
   return (await scope.repos.orders.findWithLines(id)) ?? Promise.reject(notFound('受注', 'Order'));
 }
 
+/** What the view of an order needs to know beyond the order itself. */
+export interface OrderViewFacts {
+  /**
+   * The tenant's integration is stopped: an order not yet sent says it waits for the start. This
+   * reason is not stored (it is the tenant's state, not the order's), so it goes the moment the
+   * integration starts.
+   */
+  integrationStopped?: boolean;
+}
+
+function waitingWhileStopped(order: Order): MessageRef {
+  return { code: 'orderWaitingIntegrationStopped', params: { orderNumber: order.orderNumber } };
+}
+
+/** The facts {@link orderView} needs, read once per request. */
+export async function orderViewFacts(scope: Pick<TenantScope, 'repos'>): Promise<OrderViewFacts> {
+  const settings = await scope.repos.settings.get();
+  return { integrationStopped: settings?.integrationEnabled !== true };
+}
+
 const both = (ref: MessageRef | null) => (ref === null ? null : renderMessageBoth(ref));
 
 /**
@@ -23,8 +43,12 @@ const both = (ref: MessageRef | null) => (ref === null ? null : renderMessageBot
  * both languages with their message code (the admin picks its language); the REST intake
  * answers in the language asked for ({@link orderViewIn}).
  */
-export function orderView(order: Order) {
-  const reason = syncReasonOf(order);
+export function orderView(order: Order, facts: OrderViewFacts = {}) {
+  const reason =
+    syncReasonOf(order) ??
+    (facts.integrationStopped === true && order.syncState === 'pending'
+      ? waitingWhileStopped(order)
+      : null);
   const error = lastSyncErrorOf(order);
   const { shipTo, total, ...content } = toOmsOrderWithoutLines(order);
   return {

@@ -2,6 +2,7 @@ import { omsOrderSchema, renderMessageBoth } from '@renkei/domain';
 import { syncEventMessage, syncReasonOf } from '@renkei/persistence';
 import { invalid } from '../../errors.js';
 import { fixLocationsOf } from '../../services/orders/fixes.js';
+import { payloadPreview } from '../../services/orders/payload-preview.js';
 import { setShippingDate } from '../../services/orders/shipping-date.js';
 import { decodeCsv, csvToOrders } from '../../services/csv-import.js';
 import { receiveOrder } from '../../services/orders/receive.js';
@@ -9,7 +10,12 @@ import { receiveOrders } from '../../services/orders/receive-file.js';
 import { retryOrder } from '../../services/orders/retry.js';
 import { exportShippingCsv } from '../../services/shipping-csv.js';
 import { changeOrderStatus, changeOrderStatuses } from '../../services/orders/status-change.js';
-import { getOrder, orderLinesView, orderView } from '../../services/orders/views.js';
+import {
+  getOrder,
+  orderLinesView,
+  orderView,
+  orderViewFacts,
+} from '../../services/orders/views.js';
 import {
   byId,
   csvImportInput,
@@ -72,10 +78,11 @@ export const ordersRouter = router({
       input.page,
       input.pageSize,
     );
+    const facts = await orderViewFacts(ctx);
     return {
       ...page,
       items: page.items.map((o) => ({
-        ...orderView(o),
+        ...orderView(o, facts),
         shopName: o.shop.name,
         statusName: o.status.name,
         statusCategory: o.status.category,
@@ -86,12 +93,13 @@ export const ordersRouter = router({
   /** The order with its lines, sync history and ledger operations. */
   get: authedProcedure.input(byId).query(async ({ ctx, input }) => {
     const order = await getOrder(scopeOf(ctx), input.id);
-    const [history, operations] = await Promise.all([
+    const [history, operations, facts] = await Promise.all([
       ctx.repos.syncEvents.history('order', order.id),
       ctx.repos.operations.forSubject('order', order.id),
+      orderViewFacts(ctx),
     ]);
     return {
-      ...orderView(order),
+      ...orderView(order, facts),
       shopName: order.shop.name,
       statusName: order.status.name,
       statusCategory: order.status.category,
@@ -116,6 +124,13 @@ export const ordersRouter = router({
       })),
     };
   }),
+  /**
+   * The payload Renkei would send for the order now (current settings and mappings), each detail
+   * line with where it came from; or, when it cannot be sent, every reason with where to fix it.
+   */
+  payloadPreview: authedProcedure
+    .input(byId)
+    .query(({ ctx, input }) => payloadPreview(scopeOf(ctx), input.id)),
   /** Manual entry from the admin (same rules as the REST intake). */
   create: authedProcedure.input(omsOrderSchema).mutation(async ({ ctx, input }) => {
     const result = await receiveOrder(scopeOf(ctx), input, 'admin');

@@ -1,0 +1,113 @@
+import { defineMessages } from '../define';
+
+/* The order page's preview of the payload sent to Smaregi (受注登録). */
+export default defineMessages({
+  ja: {
+    heading: 'スマレジに送る内容',
+    loading: 'スマレジに送る内容を作っています…',
+    loadFailed: 'スマレジに送る内容を作れませんでした',
+    notSent: '今の設定と対応付けでこの受注をスマレジに送ると、次の内容になります。',
+    sentNotKept:
+      'この受注は送信済みです。送信した内容そのものは Renkei に保存されていないため、ここには今の設定と対応付けで作った内容を表示しています (送信後に設定を変えた場合は、送信した内容と異なります)。送信の結果は連携の履歴で確認できます。',
+    linesHeading: '明細',
+    columns: {
+      source: '出所',
+      productCode: '商品番号',
+      productName: '商品名',
+      salesPrice: '単価',
+      quantity: '数量',
+      amount: '金額',
+    },
+    sources: {
+      line: 'OMSの明細',
+      enclosure: '封入物',
+      dummyProduct: 'ダミー商品',
+      adjustment: '調整額',
+      promotion: '調整額 (マイナス)',
+    },
+    sourceHelp: {
+      line: '受注明細の{line}行目',
+      enclosure: '受注明細の{line}行目 (封入物を連携する設定のため送ります)',
+      dummyProduct: '受注明細の{line}行目: 商品番号がないため、ダミー商品番号の商品で送ります',
+      adjustment: '受注の調整額 (プラス) を、調整額用商品番号の商品の明細として送ります',
+      promotion: '受注の調整額 (マイナス) を、販促値引き (totalPromotionDiscount) として送ります',
+    },
+    promotionName: '販促値引き',
+    headerHeading: '受注の内容',
+    header: {
+      storeId: '受注店舗ID',
+      orderCode: '受注番号',
+      orderDateTime: '受注日時',
+      paymentMethodId: 'スマレジの支払方法ID',
+      deliveryDate: '配達希望日',
+      carriage: '送料',
+      commission: '手数料',
+      giftWrapPrice: 'ギフト包装料',
+      taxExclude: '外税額',
+      totalPointDiscount: 'ポイント利用額',
+      totalCouponDiscount: 'クーポン値引き',
+      subtotalCouponDiscount: 'モールクーポン値引き',
+      totalPromotionDiscount: '販促値引き',
+      total: '合計金額',
+    },
+    held: 'この受注は今はスマレジに送れません (保留)。次の原因を直すと、自動で送られます。',
+    invalid: 'この受注は内容に誤りがあるため、スマレジに送れません。受注を直してください。',
+    problemsHeading: '送れない理由',
+  },
+  en: {
+    heading: 'What is sent to Smaregi',
+    loading: 'Building what would be sent to Smaregi…',
+    loadFailed: 'Could not build what would be sent to Smaregi',
+    notSent:
+      'With the current settings and mappings, this order would be sent to Smaregi as follows.',
+    sentNotKept:
+      'This order has been sent. Renkei does not keep the payload it sent, so this shows the payload built with the current settings and mappings (it differs from what was sent if settings changed since). The sync history shows the outcome.',
+    linesHeading: 'Lines',
+    columns: {
+      source: 'From',
+      productCode: 'Product code',
+      productName: 'Product name',
+      salesPrice: 'Unit price',
+      quantity: 'Quantity',
+      amount: 'Amount',
+    },
+    sources: {
+      line: 'OMS line',
+      enclosure: 'Enclosure',
+      dummyProduct: 'Dummy product',
+      adjustment: 'Adjustment',
+      promotion: 'Adjustment (negative)',
+    },
+    sourceHelp: {
+      line: 'Line {line} of the order',
+      enclosure: 'Line {line} of the order (enclosures are synced)',
+      dummyProduct:
+        'Line {line} of the order: it has no product code, so it goes out as the dummy product',
+      adjustment: "The order's positive adjustment, as a line of the adjustment product",
+      promotion:
+        "The order's negative adjustment, as the promotion discount (totalPromotionDiscount)",
+    },
+    promotionName: 'Promotion discount',
+    headerHeading: 'Order',
+    header: {
+      storeId: 'Order store ID',
+      orderCode: 'Order code',
+      orderDateTime: 'Ordered at',
+      paymentMethodId: 'Smaregi payment method ID',
+      deliveryDate: 'Delivery date',
+      carriage: 'Shipping fee',
+      commission: 'Commission',
+      giftWrapPrice: 'Gift-wrap fee',
+      taxExclude: 'External tax',
+      totalPointDiscount: 'Point use',
+      totalCouponDiscount: 'Coupon discount',
+      subtotalCouponDiscount: 'Mall coupon discount',
+      totalPromotionDiscount: 'Promotion discount',
+      total: 'Total',
+    },
+    held: 'This order cannot be sent to Smaregi now (held). Fix the causes below and it goes through by itself.',
+    invalid:
+      'This order cannot be sent to Smaregi: the order itself has errors. Correct the order.',
+    problemsHeading: 'Why it cannot be sent',
+  },
+});
