@@ -25,3 +25,4 @@ export * from './call-priority.js';
 export * from './shipping-csv.js';
 export * from './shift-jis.js';
 export * from './readiness.js';
+export * from './fix-locations.js';

@@ -1,7 +1,11 @@
-import { problemMessage, unsendableOutcome, type DetailSourceKind } from '@renkei/domain';
+import {
+  fixLocationOfProblem,
+  problemMessage,
+  unsendableOutcome,
+  type DetailSourceKind,
+} from '@renkei/domain';
 import { orderPayloadNow, parseSettings, problemInMerchantWords } from '@renkei/persistence';
 import type { TenantScope } from '../scope.js';
-import { fixLocationOfProblem } from './fixes.js';
 import { getOrder } from './views.js';
 
 /*

@@ -1,7 +1,6 @@
-import { omsOrderSchema, renderMessageBoth } from '@renkei/domain';
+import { fixLocationsOf, omsOrderSchema, renderMessageBoth } from '@renkei/domain';
 import { syncEventMessage, syncReasonOf } from '@renkei/persistence';
 import { invalid } from '../../errors.js';
-import { fixLocationsOf } from '../../services/orders/fixes.js';
 import { payloadPreview } from '../../services/orders/payload-preview.js';
 import { setShippingDate } from '../../services/orders/shipping-date.js';
 import { decodeCsv, csvToOrders } from '../../services/csv-import.js';

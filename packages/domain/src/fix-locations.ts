@@ -1,4 +1,6 @@
-import type { MessageRef, ProblemCode, ReadinessFixLocation } from '@renkei/domain';
+import type { MessageRef } from './message-catalog.js';
+import type { ProblemCode } from './messages.js';
+import type { ReadinessFixLocation } from './readiness.js';
 
 /*
  * Where the merchant fixes what holds an order (保留) or kept an automatic action from running:
