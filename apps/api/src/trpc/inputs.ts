@@ -20,6 +20,10 @@ export const idSchema = z.string(id).trim().min(1, id).max(64, id);
 
 export const byId = z.strictObject({ id: idSchema });
 
+const status = field('受注ステータス', 'Order status', 'statusId');
+/** The order status an order is moved to: a missing one is named as the status, not an ID. */
+export const statusIdSchema = z.string(status).trim().min(1, status).max(64, status);
+
 const page = field('ページ', 'Page', 'page');
 const pageSize = field('件数', 'Page size', 'pageSize');
 export const pagingShape = {

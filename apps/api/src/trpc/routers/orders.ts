@@ -24,6 +24,7 @@ import {
   orderListInput,
   orderListRangeErrors,
   startOfJapanDay,
+  statusIdSchema,
 } from '../inputs.js';
 import { authedProcedure, router } from '../trpc.js';
 import { scopeOf } from '../scope.js';
@@ -136,7 +137,7 @@ export const ordersRouter = router({
     return { outcome: result.outcome, order: orderView(result.order) };
   }),
   changeStatus: authedProcedure
-    .input(z.strictObject({ id: idSchema, statusId: idSchema }))
+    .input(z.strictObject({ id: idSchema, statusId: statusIdSchema }))
     .mutation(async ({ ctx, input }) =>
       orderView(await changeOrderStatus(scopeOf(ctx), input.id, input.statusId)),
     ),
@@ -145,7 +146,7 @@ export const ordersRouter = router({
    * result (changed, already there, or why it could not move).
    */
   changeStatusMany: authedProcedure
-    .input(z.strictObject({ ids: orderIdsSchema, statusId: idSchema }))
+    .input(z.strictObject({ ids: orderIdsSchema, statusId: statusIdSchema }))
     .mutation(async ({ ctx, input }) => {
       const results = await changeOrderStatuses(scopeOf(ctx), input.ids, input.statusId);
       return {
