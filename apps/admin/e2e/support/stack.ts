@@ -14,7 +14,8 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 export const API_DIR = `${REPO_ROOT}apps/api`;
 export const WORKER_DIR = `${REPO_ROOT}apps/worker`;
-export const ADMIN_DIST = `${REPO_ROOT}apps/admin/dist`;
+/** The built admin; RENKEI_E2E_ADMIN_DIST points elsewhere (two runs on one machine at once). */
+export const ADMIN_DIST = process.env.RENKEI_E2E_ADMIN_DIST ?? `${REPO_ROOT}apps/admin/dist`;
 /** Loaded into every service process so that it stops when the test runner dies (see the file). */
 const CHILD_GUARD = fileURLToPath(new URL('./child-guard.ts', import.meta.url));
 
