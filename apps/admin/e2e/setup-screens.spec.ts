@@ -236,9 +236,7 @@ test('starting while setup items are unmet is refused with the items listed, eac
   await refusal.getByRole('link', { name: '「出品商品一覧」で設定する' }).click();
   await expect(page).toHaveURL((url) => url.pathname === '/products');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('出品商品一覧');
-  await expect(page.getByRole('button', { name: 'スマレジから新規商品情報一括取得' })).toHaveCount(
-    0,
-  );
+  await expect(page.getByRole('button', { name: 'API連携する' })).toHaveCount(0);
   await expect(page.getByText('商品連携設定が[連携しない]のため')).toBeVisible();
   await page.getByRole('link', { name: '商品連携設定を変更する' }).click();
   await expect(page).toHaveURL((url) => url.pathname === '/settings/integration');
@@ -249,7 +247,8 @@ test('starting while setup items are unmet is refused with the items listed, eac
   await saveSettings(page);
   await expect(page.getByText('設定を保存しました')).toBeVisible();
   await openMenu(page, '出品商品一覧');
-  await page.getByRole('button', { name: 'スマレジから新規商品情報一括取得' }).click();
+  await page.getByText('スマレジ商品連携', { exact: true }).click();
+  await page.getByRole('button', { name: 'API連携する' }).click();
   await expect(page.getByText('(スマレジ商品ID)').first()).toBeVisible({ timeout: 30_000 });
   await toastsGone(page);
   await expectNoSeriousA11yViolations(page, { name: 'products' });

@@ -10,6 +10,8 @@ import {
   ProductImportRun,
   SyncEvent,
   Tenant,
+  tenantRepositories,
+  type ImportRunMode,
   type Orm,
 } from '@renkei/persistence';
 import { createTestDatabase, testDialects } from '@renkei/persistence/testing';
@@ -17,11 +19,24 @@ import { startSimulator, type RunningSimulator } from '@renkei/smaregi-simulator
 import { Worker } from '../src/worker.js';
 import { seedTenant, testClient, testDeps } from './support/fixture.js';
 
-async function queueImport(orm: Orm, tenantId: string): Promise<string> {
+async function queueImport(
+  orm: Orm,
+  tenantId: string,
+  mode: ImportRunMode = 'createAndUpdate',
+): Promise<string> {
   const em = forkEm(orm);
-  const run = em.create(ProductImportRun, { tenant: em.getReference(Tenant, tenantId) });
+  const run = em.create(ProductImportRun, { tenant: em.getReference(Tenant, tenantId), mode });
   await em.flush();
   return run.id;
+}
+
+/** How many product pages the worker has read from the simulator so far. */
+const productReads = (sim: RunningSimulator) =>
+  sim.control.journal({ method: 'GET' }).filter((e) => e.path.endsWith('/pos/products')).length;
+
+/** Ticks the product loop until it has nothing more to do (at most `max` ticks). */
+async function drain(worker: Worker, max = 20): Promise<void> {
+  for (let i = 0; i < max; i++) if (!(await worker.loop('products').tickOnce())) break;
 }
 
 describe.each(testDialects())('product import (%s)', (dialect) => {
@@ -69,6 +84,171 @@ describe.each(testDialects())('product import (%s)', (dialect) => {
       await db.close();
     }
   }, 60_000);
+
+  it('[スマレジから新規商品情報一括取得] creates only new products; 一括更新 also updates known ones; a taken code counts as failed', async () => {
+    const db = await createTestDatabase(dialect);
+    const sim = await startSimulator({ rateLimits: false, seed: 11 });
+    try {
+      const client = testClient(sim);
+      const t = await seedTenant(db.orm, client);
+      const categoryId = t.products[0]!.categoryId;
+      // Typed by hand in the OMS (no Smaregi ID yet), and a product linked to a Smaregi product
+      // that has since been replaced by another one with the same code.
+      const hand = sim.control.addProduct({
+        categoryId,
+        productCode: 'HAND-02',
+        productName: 'スマレジの名前',
+        price: '1200',
+      });
+      sim.control.addProduct({
+        categoryId,
+        productCode: 'DUP-01',
+        productName: '重複',
+        price: '500',
+      });
+      const em = forkEm(db.orm);
+      em.create(ListedProduct, {
+        tenant: t.tenantId,
+        productCode: 'HAND-02',
+        productCodeKey: 'HAND-02',
+        name: '手入力の名前',
+      });
+      em.create(ListedProduct, {
+        tenant: t.tenantId,
+        productCode: 'DUP-01',
+        productCodeKey: 'DUP-01',
+        name: '古いスマレジ商品',
+        smaregiProductId: '99999999',
+        syncState: 'synced',
+      });
+      await em.flush();
+      sim.control.seedProducts({ count: 30, codePrefix: 'NEW' });
+      const total = sim.control.summary().products!;
+      const known = await forkEm(db.orm).count(ListedProduct, { tenant: t.tenantId });
+      const worker = new Worker(testDeps(db.orm, client));
+
+      const createNew = await queueImport(db.orm, t.tenantId, 'createNew');
+      await drain(worker);
+      const first = await forkEm(db.orm).findOneOrFail(ProductImportRun, { id: createNew });
+      expect(first).toMatchObject({
+        state: 'succeeded',
+        processed: total,
+        created: 30,
+        updated: 0,
+        failed: 1,
+        skipped: total - 30 - 1,
+      });
+      const handAfterNew = await forkEm(db.orm).findOneOrFail(ListedProduct, {
+        tenant: t.tenantId,
+        productCodeKey: 'HAND-02',
+      });
+      // Known to Renkei: left as it is.
+      expect([handAfterNew.name, handAfterNew.smaregiProductId ?? null]).toEqual([
+        '手入力の名前',
+        null,
+      ]);
+      const dup = await forkEm(db.orm).findOneOrFail(ListedProduct, {
+        tenant: t.tenantId,
+        productCodeKey: 'DUP-01',
+      });
+      expect([dup.syncState, dup.lastErrorCode]).toEqual(['failed', 'productCodeTaken']);
+      expect(await forkEm(db.orm).count(ListedProduct, { tenant: t.tenantId })).toBe(known + 30);
+
+      const update = await queueImport(db.orm, t.tenantId, 'createAndUpdate');
+      await drain(worker);
+      const second = await forkEm(db.orm).findOneOrFail(ProductImportRun, { id: update });
+      expect(second).toMatchObject({
+        state: 'succeeded',
+        processed: total,
+        created: 0,
+        updated: total - 1,
+        failed: 1,
+        skipped: 0,
+      });
+      const handAfterUpdate = await forkEm(db.orm).findOneOrFail(ListedProduct, {
+        tenant: t.tenantId,
+        productCodeKey: 'HAND-02',
+      });
+      expect([handAfterUpdate.name, handAfterUpdate.smaregiProductId]).toEqual([
+        'スマレジの名前',
+        hand.productId,
+      ]);
+    } finally {
+      await sim.close();
+      await db.close();
+    }
+  }, 60_000);
+
+  /*
+   * [中止] while the worker imports: the run is cancelled through the repository the API uses.
+   * Between pages (after page 2's commit) the counters stay at page 2. During page 2's write
+   * (its products written, its commit not yet made): on PostgreSQL the cancel lands first and
+   * page 2 rolls back, the counters stay at page 1; SQLite has one writer, so there the cancel
+   * waits for page 2's commit and the counters stay at page 2. Either way no page after the one
+   * already asked for (page 3, read ahead while page 2 was written) is read, and the run stays
+   * cancelled however often the worker looks again.
+   */
+  it.each([
+    ['between pages', 'afterCommit'],
+    ['during a page write', 'afterRemoteCall'],
+  ] as const)(
+    'a cancel %s stops the run at its last committed page',
+    async (_when, hook) => {
+      const db = await createTestDatabase(dialect);
+      const sim = await startSimulator({ rateLimits: false, seed: 12 });
+      try {
+        const client = testClient(sim);
+        const t = await seedTenant(db.orm, client);
+        sim.control.seedProducts({ count: 5_500, codePrefix: 'CAN' });
+        const runId = await queueImport(db.orm, t.tenantId, 'createNew');
+        const cancel = () =>
+          tenantRepositories(forkEm(db.orm), t.tenantId).importRuns.cancel(
+            runId,
+            'owner@example.jp',
+            new Date(),
+          );
+        let canceled: Promise<boolean> | undefined;
+        const readsBefore = productReads(sim);
+        const worker = new Worker(
+          testDeps(
+            db.orm,
+            client,
+            {},
+            {
+              [hook]: async (kind: string, key: string) => {
+                if (kind !== 'importProducts' || key !== `${runId}:2`) return;
+                canceled = cancel();
+                // Inside SQLite's only write transaction the cancel can only wait for its commit.
+                if (hook === 'afterCommit' || dialect === 'postgresql') await canceled;
+              },
+            },
+          ),
+        );
+        await drain(worker);
+        expect(await canceled).toBe(true);
+        await drain(worker);
+        const run = await forkEm(db.orm).findOneOrFail(ProductImportRun, { id: runId });
+        const pages = hook === 'afterRemoteCall' && dialect === 'postgresql' ? 1 : 2;
+        expect(run).toMatchObject({
+          state: 'canceled',
+          canceledBy: 'owner@example.jp',
+          pagesDone: pages,
+          processed: pages * 1000,
+          cursor: String(pages + 1),
+        });
+        const imported = await forkEm(db.orm).count(ListedProduct, {
+          tenant: t.tenantId,
+          productCode: { $like: 'CAN%' },
+        });
+        expect(imported).toBe(run.created);
+        expect(productReads(sim) - readsBefore).toBe(3);
+      } finally {
+        await sim.close();
+        await db.close();
+      }
+    },
+    60_000,
+  );
 
   it('商品連携設定 [連携しない]: a queued import is cancelled with the reason, and no product is touched', async () => {
     const db = await createTestDatabase(dialect);

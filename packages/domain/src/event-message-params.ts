@@ -105,6 +105,8 @@ export interface EventMessageParams {
   productImported: { processed: number; created: number; updated: number };
   /** 商品連携設定 is [連携しない]: a queued import was not run. */
   productImportSyncOff: Record<string, never>;
+  /** The merchant cancelled an import ([中止]); `processed`: products taken before it stopped. */
+  productImportCanceled: { actor: string; processed: number };
   /**
    * Products created or changed in Smaregi (a `pos:products` notice) were taken into the product
    * list by themselves (商品連携設定 [連携する]).

@@ -228,6 +228,10 @@ export const eventTemplates: {
     ja: '商品連携設定が[連携しない]のため、商品の取り込みを中止しました。取り込むには、スマレジ連携設定の商品連携設定を[連携する]にしてください',
     en: 'Product sync (商品連携設定) is off ([連携しない]), so the product import was not run. Set it to [連携する] in the integration settings to import',
   }),
+  productImportCanceled: (p) => ({
+    ja: `${p.actor} が商品の取り込みを中止しました(中止までに ${p.processed}件を処理)`,
+    en: `Product import cancelled by ${p.actor} (${p.processed} processed before it stopped)`,
+  }),
   productsFollowedSmaregi: (p) => ({
     ja: `スマレジで登録・変更された商品を出品商品一覧に反映しました(新規 ${p.created}、更新 ${p.updated})`,
     en: `Products created or changed in Smaregi were taken into the product list (${p.created} new, ${p.updated} updated)`,

@@ -130,6 +130,10 @@ const examples: {
   productImportRequested: { params: { actor: 'admin' }, shows: ['admin'] },
   productImported: { params: { processed: 12, created: 5, updated: 7 }, shows: ['12', '5', '7'] },
   productImportSyncOff: { params: {}, shows: [] },
+  productImportCanceled: {
+    params: { actor: 'admin', processed: 2000 },
+    shows: ['admin', '2000'],
+  },
   productsFollowedSmaregi: { params: { created: 2, updated: 3 }, shows: ['2', '3'] },
   productChangeNotTaken: { params: { productIds: '8001,8002' }, shows: ['8001,8002'] },
   productCodeTaken: {

@@ -10,6 +10,11 @@ import { SmaregiToken, type TokenKind } from './connection/smaregi-token.entity.
 import { OrderLineRepository, OrderRepository } from './orders/order-repository.js';
 import { ListedProduct } from './products/listed-product.entity.js';
 import { ProductImportRun } from './products/product-import-run.entity.js';
+import {
+  productPage,
+  type ProductListPage,
+  type ProductListQuery,
+} from './products/product-list.js';
 import { StockDrift } from './stock/stock-drift.entity.js';
 import { StockLevel } from './stock/stock-level.entity.js';
 import { StockRecomputeMarks, StockRecomputeRunRepository } from './stock/stock-repositories.js';
@@ -24,7 +29,7 @@ import {
   SyncEventRepository,
   WebhookEventRepository,
 } from './sync/sync-repositories.js';
-import { likePattern, TenantScopedRepository, type Page } from './tenant-scoped.repository.js';
+import { TenantScopedRepository, type Page } from './tenant-scoped.repository.js';
 
 export { likePattern, type Page } from './tenant-scoped.repository.js';
 
@@ -110,26 +115,9 @@ export class ListedProductRepository extends TenantScopedRepository<ListedProduc
   findByCodeKeys(keys: string[]): Promise<ListedProduct[]> {
     return keys.length === 0 ? Promise.resolve([]) : this.find({ productCodeKey: { $in: keys } });
   }
-  /** Search by code, management number or name; ordered by code. */
-  async page(
-    search: string | undefined,
-    page: number,
-    pageSize: number,
-  ): Promise<Page<ListedProduct>> {
-    const where: FilterQuery<ListedProduct> = {};
-    if (search !== undefined && search !== '') {
-      const like = likePattern(search);
-      where.$or = [
-        { productCode: { $like: like } },
-        { productCodeKey: { $like: like } },
-        { managementNumber: { $like: like } },
-        { name: { $like: like } },
-        { smaregiProductId: search },
-      ];
-    }
-    return this.findPage(where, page, pageSize, {
-      orderBy: { productCodeKey: 'asc' },
-    });
+  /** One page of 出品商品一覧: searched, filtered and sorted (products/product-list.ts). */
+  page(query: ProductListQuery, page: number, pageSize: number): Promise<ProductListPage> {
+    return productPage(this.em, this.tenantId, query, page, pageSize);
   }
 }
 
@@ -143,6 +131,36 @@ export class ProductImportRunRepository extends TenantScopedRepository<ProductIm
   }
   latest(limit = 10): Promise<ProductImportRun[]> {
     return this.find({}, { orderBy: { createdAt: 'desc' }, limit });
+  }
+  /**
+   * How many products a new run will probably read (Smaregi does not say): the tenant's products
+   * already linked to a Smaregi product, or what the last finished run read, whichever is larger.
+   * Null when neither says anything (the first import).
+   */
+  async estimateTotal(): Promise<number | null> {
+    const linked = await this.em.count(ListedProduct, {
+      tenant: this.tenantId,
+      smaregiProductId: { $ne: null },
+    });
+    const last = await this.findLatestSucceeded();
+    const estimate = Math.max(linked, last?.processed ?? 0);
+    return estimate > 0 ? estimate : null;
+  }
+  findLatestSucceeded(): Promise<ProductImportRun | null> {
+    return this.em.findOne(ProductImportRun, this.scoped({ state: 'succeeded' }), {
+      orderBy: { finishedAt: 'desc' },
+    });
+  }
+  /**
+   * Cancels the run if it is still queued or running (one statement: a run the worker has just
+   * finished is not cancelled after the fact). False when it had already ended.
+   */
+  async cancel(id: string, actor: string, now: Date): Promise<boolean> {
+    const changed = await this.update(
+      { id, state: { $in: ['queued', 'running'] } },
+      { state: 'canceled', finishedAt: now, canceledBy: actor, updatedAt: now },
+    );
+    return changed === 1;
   }
 }
 
@@ -170,6 +188,24 @@ export class AuditRepository extends TenantScopedRepository<AuditEntry> {
   }
   latest(limit = 100): Promise<AuditEntry[]> {
     return this.find({}, { orderBy: { at: 'desc' }, limit });
+  }
+  /**
+   * One page of the 操作履歴, newest first, read from (tenant, at). Entries are people's changes
+   * (hundreds a month, not the sync log's millions): an action filter is applied along that
+   * index without an index of its own.
+   */
+  page(
+    filter: { action?: string | undefined; from?: Date | undefined; before?: Date | undefined },
+    page: number,
+    pageSize: number,
+  ): Promise<Page<AuditEntry>> {
+    const and: FilterQuery<AuditEntry>[] = [];
+    if (filter.action !== undefined) and.push({ action: filter.action });
+    if (filter.from !== undefined) and.push({ at: { $gte: filter.from } });
+    if (filter.before !== undefined) and.push({ at: { $lt: filter.before } });
+    return this.findPage(and.length === 0 ? {} : { $and: and }, page, pageSize, {
+      orderBy: { at: 'desc', id: 'desc' },
+    });
   }
 }
 

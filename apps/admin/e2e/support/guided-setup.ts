@@ -97,10 +97,9 @@ export async function walkGuidedSetup(
 
   // 手順6 商品取得: Smaregi is the master of products.
   await menu(page, act, '出品商品一覧');
-  await act.click(
-    page.getByRole('button', { name: 'スマレジから新規商品情報一括取得' }),
-    '[スマレジから新規商品情報一括取得]',
-  );
+  // The panel's pull-down starts at [スマレジから新規商品情報一括取得]: tick, then run it.
+  await act.click(page.getByText('スマレジ商品連携', { exact: true }), 'スマレジ商品連携');
+  await act.click(page.getByRole('button', { name: 'API連携する' }), '[API連携する]');
   await expect(page.getByText('(スマレジ商品ID)').first()).toBeVisible({ timeout: 30_000 });
 
   // 手順7 開始.

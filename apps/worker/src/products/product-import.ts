@@ -5,6 +5,7 @@ import {
   tenantRepositories,
   WorkerQueries,
   type Em,
+  type ImportRunMode,
   type ListedProduct,
 } from '@renkei/persistence';
 import type { Product } from '@renkei/smaregi-client';
@@ -19,13 +20,16 @@ export const IMPORT_PAGE_SIZE = 1000;
 class CursorMoved extends Error {}
 
 /**
- * スマレジから新規商品情報一括取得 (and update of known products): pages through every Smaregi
- * product, ordered by productId, and upserts the listed products — matched by Smaregi product ID,
- * then by normalised product code; new ones are created. Each page's upserts are committed in the
+ * スマレジから新規商品情報一括取得 (run mode `createNew`) and スマレジから商品情報一括更新
+ * (`createAndUpdate`): pages through every Smaregi product, ordered by productId, and matches each
+ * to the listed products — by Smaregi product ID, then by normalised product code; new ones are
+ * created, known ones updated or (createNew) skipped. Each page's upserts are committed in the
  * same transaction as the run's cursor (the next page) and counters, so a crashed run resumes at
- * the first page not yet committed and the admin's progress is always true. One page per tick:
- * memory stays flat and shutdown is never held up for long. Runs for connected tenants even while
- * the integration is off (importing products is a setup step before switching on), and only while
+ * the first page not yet committed and the admin's progress is always true. The commit is a
+ * compare-and-set on the cursor and on the run still running: a page in flight when the merchant
+ * cancels rolls back, and a cancelled run reads no further page. A few pages per step: memory
+ * stays flat and shutdown is never held up for long. Runs for connected tenants even while the
+ * integration is off (importing products is a setup step before switching on), and only while
  * 商品連携設定 is [連携する]: with [連携しない] a run is cancelled with that reason.
  */
 export class ProductImport {
@@ -67,10 +71,14 @@ export class ProductImport {
       return 'finished';
     }
     if (run.state === 'queued') {
-      run.state = 'running';
-      run.startedAt = new Date(this.deps.clock.now());
-      await em.flush();
+      // Compare-and-set: a run cancelled while queued stays cancelled.
+      const started = await tenantRepositories(em, tenant.tenantId).importRuns.update(
+        { id: runId, state: 'queued' },
+        { state: 'running', startedAt: new Date(this.deps.clock.now()) },
+      );
+      if (started !== 1) return 'finished';
     }
+    const mode = run.mode;
     const products = this.deps.smaregi.forContract(tenant.contractId).pos.products;
     const read = (page: number) =>
       products.list(
@@ -85,6 +93,7 @@ export class ProductImport {
       created: run.created,
       updated: run.updated,
       skipped: run.skipped,
+      failed: run.failed,
     };
     let next: Promise<Product[]> = read(page);
     for (let n = 0; n < maxPages; n++) {
@@ -94,7 +103,7 @@ export class ProductImport {
       } catch (error) {
         const failed = !isTransientRead(error);
         await tenantRepositories(em, tenant.tenantId).importRuns.update(
-          { id: runId },
+          { id: runId, state: 'running' },
           {
             lastError: smaregiReason(error),
             ...(failed ? { state: 'failed', finishedAt: new Date(this.deps.clock.now()) } : {}),
@@ -103,8 +112,10 @@ export class ProductImport {
         return 'retry';
       }
       const last = list.length < IMPORT_PAGE_SIZE;
-      // Read ahead while this page is written (a failed read-ahead is simply read again later).
+      // Read ahead while this page is written (a failed read-ahead is simply read again later),
+      // only while the run has not been cancelled: a cancelled run reads no further page.
       if (!last && n + 1 < maxPages && !stopRequested(this.deps, signal)) {
+        if (!(await this.#running(tenant, runId))) return 'finished';
         next = read(page + 1);
         next.catch(() => undefined);
       }
@@ -115,17 +126,22 @@ export class ProductImport {
             tenant.tenantId,
             list,
             new Date(this.deps.clock.now()),
+            mode,
           );
+          // Smaregi's page is in hand and written, not yet committed (crash and cancel tests).
+          await this.deps.hooks?.afterRemoteCall?.('importProducts', `${runId}:${page}`);
           const after = {
             pagesDone: totals.pagesDone + 1,
             processed: totals.processed + list.length,
             created: totals.created + counts.created,
             updated: totals.updated + counts.updated,
             skipped: totals.skipped + counts.skipped,
+            failed: totals.failed + counts.failed,
           };
-          // Compare-and-set on the cursor: if another worker committed this page first, roll back.
+          // Compare-and-set on the cursor and the state: if another worker committed this page
+          // first, or the merchant cancelled the run meanwhile, the page rolls back.
           const moved = await tenantRepositories(tx, tenant.tenantId).importRuns.update(
-            { id: runId, cursor },
+            { id: runId, cursor, state: 'running' },
             {
               cursor: String(page + 1),
               ...after,
@@ -153,7 +169,8 @@ export class ProductImport {
           }
         });
       } catch (error) {
-        if (error instanceof CursorMoved) return 'busy';
+        if (error instanceof CursorMoved)
+          return (await this.#running(tenant, runId)) ? 'busy' : 'finished';
         throw error;
       }
       await this.deps.hooks?.afterCommit?.('importProducts', `${runId}:${page}`);
@@ -166,11 +183,20 @@ export class ProductImport {
     return 'more';
   }
 
+  /** Whether the run is still running (not cancelled, nor ended by another worker). */
+  async #running(tenant: ActiveTenant, runId: string): Promise<boolean> {
+    const run = await tenantRepositories(
+      forkEm(this.deps.orm),
+      tenant.tenantId,
+    ).importRuns.findById(runId);
+    return run?.state === 'running';
+  }
+
   async #cancelSyncOff(tenant: ActiveTenant, runId: string): Promise<void> {
     await forkEm(this.deps.orm).transactional(async (tx) => {
       const repos = tenantRepositories(tx, tenant.tenantId);
       await repos.importRuns.update(
-        { id: runId },
+        { id: runId, state: { $in: ['queued', 'running'] } },
         {
           state: 'canceled',
           finishedAt: new Date(this.deps.clock.now()),
@@ -189,15 +215,19 @@ export class ProductImport {
 }
 
 /**
- * Upserts one page: match by Smaregi product ID, then by normalised code; create the rest. Two
- * queries per page whatever its size.
+ * Upserts one page: match by Smaregi product ID, then by normalised code; create the rest. Known
+ * products are updated (`createAndUpdate`) or left as they are and counted as skipped
+ * (`createNew`). A product whose code already belongs to another Smaregi product is not taken:
+ * it is marked failed with the reason, and counted as failed. Two queries per page whatever its
+ * size.
  */
 export async function upsertPage(
   em: Em,
   tenantId: string,
   products: readonly Product[],
   now: Date,
-): Promise<{ created: number; updated: number; skipped: number }> {
+  mode: ImportRunMode = 'createAndUpdate',
+): Promise<{ created: number; updated: number; skipped: number; failed: number }> {
   const repos = tenantRepositories(em, tenantId);
   const ids = products.map((p) => p.productId);
   const keys = products.map((p) => normalizeCode(p.productCode));
@@ -213,6 +243,7 @@ export async function upsertPage(
   }
   let updated = 0;
   let skipped = 0;
+  let failed = 0;
   const seenKeys = new Set<string>();
   // New products are drafts written with one multi-row insert: the unit of work's bookkeeping
   // for 1,000 new entities costs more than the insert itself and sets the import's pace.
@@ -255,6 +286,11 @@ export async function upsertPage(
           },
         }),
       );
+      failed++;
+      continue;
+    }
+    if (mode === 'createNew') {
+      // [スマレジから新規商品情報一括取得]: a product Renkei already has is left as it is.
       skipped++;
       continue;
     }
@@ -271,5 +307,5 @@ export async function upsertPage(
   await em.flush();
   await repos.products.insertAll(drafts);
   em.clear();
-  return { created: drafts.length, updated, skipped };
+  return { created: drafts.length, updated, skipped, failed };
 }

@@ -3,11 +3,9 @@ import {
   createProductIndex,
   type IntegrationSettings,
   type OmsOrder,
-  type OpenOrderDemand,
-  type OrderStatusCategory,
   type ProductIndexEntry,
 } from '@renkei/domain';
-import { toOmsOrder, type TenantRepositories } from '@renkei/persistence';
+import { openOrderDemand, toOmsOrder, type TenantRepositories } from '@renkei/persistence';
 import { sentLines, toIndexEntry } from '../orders/order-view.js';
 import { warehousesByShop } from './order-store-facts.js';
 
@@ -71,23 +69,11 @@ export async function allocatedOnOrders(
   return out;
 }
 
-/** Open-order demand per Smaregi product for the omsPurchase mode (domain rule). */
-export async function openDemand(
-  repos: TenantRepositories,
-  settings: IntegrationSettings,
-): Promise<OpenOrderDemand[]> {
-  const orders = await repos.orders.find(
-    { status: { category: 'open' }, syncState: { $ne: 'canceled' } },
-    { populate: ['lines', 'shop', 'paymentMethod', 'status'] },
-  );
-  const oms: OmsOrder[] = orders.map(toOmsOrder);
-  const statuses = await repos.orderStatuses.list();
-  return collectOpenOrderDemand(oms, {
-    products: await productIndex(repos),
-    syncEnclosures: settings.syncEnclosures,
-    statusCategories: new Map(statuses.map((s) => [s.id, s.category as OrderStatusCategory])),
-  }).demand;
-}
+/**
+ * Open-order demand per Smaregi product for the omsPurchase mode (domain rule), over the same
+ * stored facts as the API's figures on demand.
+ */
+export const openDemand = openOrderDemand;
 
 /** The imported products by code and Smaregi ID (the domain's product index). */
 export async function productIndex(repos: TenantRepositories) {

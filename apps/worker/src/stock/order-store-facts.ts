@@ -1,5 +1,10 @@
 import type { IntegrationSettings } from '@renkei/domain';
-import type { Order, Shop, TenantRepositories } from '@renkei/persistence';
+import {
+  warehouseStoreIdOf,
+  type Order,
+  type Shop,
+  type TenantRepositories,
+} from '@renkei/persistence';
 
 /*
  * The 受注店舗 facts the worker acts on: which POS store's stock serves it (倉庫) and whether it
@@ -22,10 +27,9 @@ export interface OrderStoreFacts {
 }
 
 export function orderStoreFactsOf(shop: Shop): OrderStoreFacts {
-  const warehouse = shop.warehouseStoreId?.trim() ?? '';
   return {
     orderStoreId: shop.orderStoreId ?? null,
-    warehouseStoreId: warehouse === '' ? null : warehouse,
+    warehouseStoreId: warehouseStoreIdOf(shop),
     autoAllocation: typeof shop.autoAllocation === 'boolean' ? shop.autoAllocation : null,
   };
 }
@@ -64,20 +68,10 @@ export async function allocationSettingFor(
 }
 
 /**
- * The warehouse the tenant's stock figures are computed from (在庫数合算: 受注店舗の倉庫): that of
- * the first active mapped shop by name, as before the setting moved into Renkei. null when that
- * shop has none set (the figures then wait, with a reason, until it is set).
+ * The warehouse the tenant's stock figures are computed from (在庫数合算: 受注店舗の倉庫), read where
+ * the API's figures on demand read it too.
  */
-export async function stockWarehouseOf(
-  repos: TenantRepositories,
-): Promise<{ storeId: string | null; shop: Shop | null }> {
-  const shops = await repos.shops.find(
-    { orderStoreId: { $ne: null }, active: true },
-    { orderBy: { name: 'asc', id: 'asc' } },
-  );
-  const shop = shops[0] ?? null;
-  return { storeId: shop === null ? null : orderStoreFactsOf(shop).warehouseStoreId, shop };
-}
+export { stockWarehouseOf } from '@renkei/persistence';
 
 /** Every active mapped shop with its warehouse (the allocated amounts Renkei knows go there). */
 export async function warehousesByShop(repos: TenantRepositories): Promise<Map<string, string>> {

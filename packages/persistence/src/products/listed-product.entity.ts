@@ -54,7 +54,23 @@ export const ListedProductSchema = new EntitySchema<ListedProduct>({
     },
   ],
   indexes: [
-    { name: 'listed_products_tenant_name_idx', properties: ['tenant', 'name'] },
+    // 出品商品一覧: each sort after the tenant, the ID breaking ties, and the sync state filter in
+    // 商品ID order (Migration20261202020000; products/product-list.ts).
+    { name: 'listed_products_tenant_name_idx', properties: ['tenant', 'name', 'id'] },
+    {
+      name: 'listed_products_tenant_stock_idx',
+      properties: ['tenant', 'effectiveStock', 'id'],
+    },
+    { name: 'listed_products_tenant_updated_idx', properties: ['tenant', 'updatedAt', 'id'] },
+    {
+      name: 'listed_products_tenant_sync_code_idx',
+      properties: ['tenant', 'syncState', 'productCodeKey'],
+    },
+    // Lines naming a product by 商品管理番号 (productIndexFor) and the list's search.
+    {
+      name: 'listed_products_tenant_management_number_idx',
+      properties: ['tenant', 'managementNumber'],
+    },
     {
       name: 'listed_products_tenant_stock_recompute_idx',
       properties: ['tenant', 'stockRecomputeRequests'],

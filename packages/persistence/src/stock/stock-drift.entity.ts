@@ -29,7 +29,14 @@ export class StockDrift {
 export const StockDriftSchema = new EntitySchema<StockDrift>({
   class: StockDrift,
   tableName: 'stock_drifts',
-  indexes: [{ name: 'stock_drifts_tenant_detected_idx', properties: ['tenant', 'detectedAt'] }],
+  indexes: [
+    { name: 'stock_drifts_tenant_detected_idx', properties: ['tenant', 'detectedAt'] },
+    // The products with a drift not resolved yet (出品商品一覧's filter; Migration20261202020000).
+    {
+      name: 'stock_drifts_tenant_open_idx',
+      properties: ['tenant', 'resolvedAt', 'product'],
+    },
+  ],
   properties: {
     id: { ...idColumn },
     tenant: { kind: 'm:1', entity: () => Tenant, deleteRule: 'cascade' },

@@ -1,11 +1,13 @@
 import type { LocationQuery, LocationQueryRaw } from 'vue-router';
 import type { trpc } from '../../api/trpc';
+import { pageFromQuery, queryOfFields, queryText } from '../list-query';
 
 /*
  * The 受注 list's state lives in the address (`/orders?syncState=held&page=2`), so a reload, the
  * browser's back button from an order and the dashboard's links all land on the same list. This
  * module turns the address into the filters and the filters into the API's input, dropping
- * anything it does not know (an old bookmark never breaks the list).
+ * anything it does not know (an old bookmark never breaks the list); the address itself is read
+ * and written by ../list-query.ts, as for the product list.
  */
 
 export type OrderListInput = NonNullable<Parameters<typeof trpc.orders.list.query>[0]>;
@@ -69,34 +71,22 @@ export const emptyFilters = (): OrderFilters => ({
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-function text(value: LocationQuery[string] | undefined): string {
-  const first = Array.isArray(value) ? value[0] : value;
-  return typeof first === 'string' ? first : '';
-}
-
 /** The filters and page the address asks for; values the list does not know are left out. */
 export function filtersFromQuery(query: LocationQuery): { filters: OrderFilters; page: number } {
   const filters = emptyFilters();
-  for (const key of FILTER_KEYS) filters[key] = text(query[key]).trim();
+  for (const key of FILTER_KEYS) filters[key] = queryText(query[key]);
   if (!SYNC_STATES.includes(filters.syncState)) filters.syncState = '';
   if (!(ALLOCATION_FILTERS as readonly string[]).includes(filters.allocation))
     filters.allocation = '';
   for (const key of ['shippingDateFrom', 'shippingDateTo', 'orderedFrom', 'orderedTo'] as const)
     if (!DATE.test(filters[key])) filters[key] = '';
   filters.search = filters.search.slice(0, 100);
-  const page = Number(text(query.page));
-  return { filters, page: Number.isInteger(page) && page >= 1 ? page : 1 };
+  return { filters, page: pageFromQuery(query) };
 }
 
 /** The address of the filters and page (empty filters and page 1 left out). */
 export function queryOf(filters: OrderFilters, page = 1): LocationQueryRaw {
-  const query: LocationQueryRaw = {};
-  for (const key of FILTER_KEYS) {
-    const value = filters[key].trim();
-    if (value !== '') query[key] = value;
-  }
-  if (page > 1) query.page = String(page);
-  return query;
+  return queryOfFields({ ...filters }, page);
 }
 
 /** The API's input for one page of the list under these filters. */

@@ -2,15 +2,16 @@ import type { VueWrapper } from '@vue/test-utils';
 import { ElPagination } from 'element-plus';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type * as TrpcModule from '../../api/trpc';
-import { apiError, renderScreen, settle } from '../../test/render-screen';
+import type { Router } from 'vue-router';
+import { renderScreen, settle } from '../../test/render-screen';
 import ProductsView from './ProductsView.vue';
-import type { ImportRunView } from './import-progress';
 
 const api = vi.hoisted(() => ({
   list: vi.fn(),
   startImport: vi.fn(),
   importRuns: vi.fn(),
   importRun: vi.fn(),
+  stockFigures: vi.fn(),
   settings: vi.fn(),
 }));
 vi.mock('../../api/trpc', async (importOriginal) => ({
@@ -21,6 +22,7 @@ vi.mock('../../api/trpc', async (importOriginal) => ({
       startImport: { mutate: api.startImport },
       importRuns: { query: api.importRuns },
       importRun: { query: api.importRun },
+      stockFigures: { query: api.stockFigures },
     },
     settings: { get: { query: api.settings } },
   },
@@ -40,23 +42,18 @@ const product = (i: number) => ({
   syncState: 'synced',
   lastSyncedAt: null,
   lastError: null,
+  lastErrorCode: null,
+  updatedAt: '2026-11-30T08:00:00.000Z',
+  openDrift: false,
 });
-const run = (state: ImportRunView['state'], processed: number): ImportRunView => ({
-  id: 'run1',
-  state,
-  pagesDone: Math.ceil(processed / 1000),
-  processed,
-  created: processed,
-  updated: 0,
-  skipped: 0,
-  failed: 0,
-  requestedBy: 'admin@example.com',
-  startedAt: '2026-11-30T08:00:00.000Z',
-  finishedAt: state === 'succeeded' ? '2026-11-30T08:01:00.000Z' : null,
-  lastError: null,
-  createdAt: '2026-11-30T08:00:00.000Z',
+/** The list's input for page 1 in 商品ID order, with `extra`. */
+const input = (extra: Record<string, unknown> = {}) => ({
+  page: 1,
+  pageSize: 50,
+  sort: 'code',
+  order: 'asc',
+  ...extra,
 });
-
 let wrapper: VueWrapper;
 beforeEach(() => {
   vi.resetAllMocks();
@@ -79,7 +76,7 @@ afterEach(() => {
 describe('出品商品一覧', () => {
   it('shows each product code with its Smaregi product ID under it, name and price', async () => {
     ({ wrapper } = await renderScreen(ProductsView, { route: 'products' }));
-    expect(api.list).toHaveBeenCalledWith({ search: undefined, page: 1, pageSize: 50 });
+    expect(api.list).toHaveBeenCalledWith(input());
     const first = wrapper.findAll('tbody tr')[0];
     expect(first?.findAll('td')[0]?.text()).toBe('4901234567001(8001)');
     expect(first?.text()).toContain('商品1');
@@ -110,79 +107,127 @@ describe('出品商品一覧', () => {
     expect(errors[0]?.text()).toContain('スマレジの2つの商品(商品ID 8001 と 8002)');
   });
 
-  it('searches and pages on the server', async () => {
-    ({ wrapper } = await renderScreen(ProductsView, { route: 'products' }));
+  it('searches, filters, sorts and pages on the server, keeping it all in the address', async () => {
+    let router: Router;
+    ({ wrapper, router } = await renderScreen(ProductsView, { route: 'products' }));
     expect(wrapper.find('label[for="product-search"]').text()).toBe('商品検索');
     await wrapper.find('#product-search').setValue(' 商品2 ');
     await wrapper.find('form[role="search"]').trigger('submit');
     await settle();
-    expect(api.list).toHaveBeenLastCalledWith({ search: '商品2', page: 1, pageSize: 50 });
+    expect(api.list).toHaveBeenLastCalledWith(input({ search: '商品2' }));
+    expect(router.currentRoute.value.query).toEqual({ search: '商品2' });
+
+    // 有効在庫数 ascending, then turned around by choosing it again.
+    await wrapper.find('button[data-sort="effectiveStock"]').trigger('click');
+    await settle();
+    expect(api.list).toHaveBeenLastCalledWith(input({ search: '商品2', sort: 'effectiveStock' }));
+    expect(wrapper.find('th[aria-sort="ascending"]').text()).toContain('有効在庫数');
+    await wrapper.find('button[data-sort="effectiveStock"]').trigger('click');
+    await settle();
+    expect(router.currentRoute.value.query).toEqual({
+      search: '商品2',
+      sort: 'effectiveStock',
+      order: 'desc',
+    });
 
     wrapper.findComponent(ElPagination).vm.$emit('update:current-page', 2);
     await settle();
-    expect(api.list).toHaveBeenLastCalledWith({ search: '商品2', page: 2, pageSize: 50 });
-  });
-
-  it('starts the import, polls the run every second while it runs, then refreshes the list', async () => {
-    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
-    api.startImport.mockResolvedValue({ run: run('queued', 0), alreadyRunning: false });
-    api.importRun
-      .mockResolvedValueOnce(run('running', 1000))
-      .mockResolvedValueOnce(run('succeeded', 1500));
-    ({ wrapper } = await renderScreen(ProductsView, { route: 'products' }));
-    expect(wrapper.text()).toContain('まだ商品を取り込んでいません');
-    const listCalls = api.list.mock.calls.length;
-
-    const button = wrapper
-      .findAll('button')
-      .find((b) => b.text() === 'スマレジから新規商品情報一括取得');
-    await button?.trigger('click');
-    await settle();
-    const bar = wrapper.find('[role="progressbar"]');
-    expect(bar.attributes('aria-label')).toBe('スマレジからの商品取得の進み具合');
-    expect(wrapper.text()).toContain('取得の開始を待っています');
-    expect(button?.attributes('disabled')).toBeDefined();
-
-    vi.advanceTimersByTime(1000);
-    await settle();
-    expect(wrapper.text()).toContain('取得中: 1ページ・1000件を処理しました');
-
-    vi.advanceTimersByTime(1000);
-    await settle();
-    expect(wrapper.text()).toContain('取得が完了しました: 1500件を処理');
-    expect(wrapper.find('[role="progressbar"]').attributes('aria-valuenow')).toBe('100');
-    expect(api.list.mock.calls.length).toBeGreaterThan(listCalls);
-
-    // Done: no more polling.
-    vi.advanceTimersByTime(3000);
-    await settle();
-    expect(api.importRun).toHaveBeenCalledTimes(2);
-  });
-
-  it('shows the latest run when the screen opens, and why an import cannot start', async () => {
-    api.importRuns.mockResolvedValue([run('succeeded', 1500)]);
-    api.startImport.mockRejectedValue(
-      apiError('PRECONDITION_FAILED', {
-        ja: '商品を取り込むには、先にスマレジと接続してください',
-        en: 'Connect Smaregi before importing products',
-      }),
+    expect(api.list).toHaveBeenLastCalledWith(
+      input({ search: '商品2', sort: 'effectiveStock', order: 'desc', page: 2 }),
     );
-    ({ wrapper } = await renderScreen(ProductsView, { route: 'products' }));
-    expect(wrapper.text()).toContain('取得が完了しました: 1500件を処理');
-    const button = wrapper
-      .findAll('button')
-      .find((b) => b.text() === 'スマレジから新規商品情報一括取得');
-    await button?.trigger('click');
+  });
+
+  it('opens filtered to the failed products from /products?sync=failed', async () => {
+    let router: Router;
+    ({ wrapper, router } = await renderScreen(ProductsView, { route: 'products' }));
+    await router.push({ name: 'products', query: { sync: 'failed', drift: 'open' } });
     await settle();
-    expect(wrapper.text()).toContain('商品を取り込むには、先にスマレジと接続してください');
+    expect(api.list).toHaveBeenLastCalledWith(input({ syncState: 'failed', drift: true }));
+    expect(wrapper.text()).toContain('条件をクリア');
+    api.list.mockResolvedValue({ items: [], total: 0, page: 1, pageSize: 50 });
+    await router.push({ name: 'products', query: { sync: 'notImported' } });
+    await settle();
+    expect(wrapper.find('[data-part="products-empty"]').text()).toBe(
+      '条件に該当する商品はありません',
+    );
+  });
+
+  it('marks a drift with text, and opens the figures the stock comes from on demand', async () => {
+    api.list.mockResolvedValue({
+      items: [{ ...product(1), effectiveStock: 3, openDrift: true }, product(2)],
+      total: 2,
+      page: 1,
+      pageSize: 50,
+    });
+    api.stockFigures.mockResolvedValue({
+      id: 'p1',
+      productCode: '4901234567001',
+      name: '商品1',
+      smaregiProductId: '8001',
+      stockBasis: 'orderStoreWarehouse',
+      effectiveStockMode: 'smaregiAllocation',
+      warehouse: { storeId: '1', shopName: '楽天市場店' },
+      rows: [
+        {
+          smaregiStoreId: '1',
+          stockAmount: 5,
+          allocatedAmount: 2,
+          counted: true,
+          source: 'reconciliation',
+          readAt: '2026-11-30T08:00:00.000Z',
+        },
+        {
+          smaregiStoreId: '2',
+          stockAmount: 9,
+          allocatedAmount: 0,
+          counted: false,
+          source: 'webhook',
+          readAt: '2026-11-30T08:00:00.000Z',
+        },
+      ],
+      openOrderQuantity: null,
+      computed: { stockAmount: 5, reserved: 2, effectiveStock: 3 },
+      problem: null,
+      listed: {
+        effectiveStock: 3,
+        stockUpdatedAt: '2026-11-30T08:00:00.000Z',
+        recomputeDue: false,
+      },
+      drifts: [
+        {
+          id: 'd1',
+          smaregiStoreId: '1',
+          expected: 7,
+          smaregi: 5,
+          detectedAt: '2026-11-30T07:00:00.000Z',
+        },
+      ],
+    });
+    ({ wrapper } = await renderScreen(ProductsView, { route: 'products' }));
+    const marks = wrapper.findAll('[data-part="drift-mark"]');
+    expect(marks).toHaveLength(1);
+    expect(marks[0]?.text()).toContain('在庫差異あり');
+    expect(api.stockFigures).not.toHaveBeenCalled();
+
+    const open = wrapper.find('button[aria-label="4901234567001 の有効在庫数の内訳"]');
+    await open.trigger('click');
+    await settle();
+    expect(api.stockFigures).toHaveBeenCalledWith({ id: 'p1' });
+    expect(open.attributes('aria-expanded')).toBe('true');
+    const figures = wrapper.find('[data-part="stock-figures"]');
+    expect(figures.find('[data-fact="stockBasis"]').text()).toBe('受注店舗の在庫数を使用する');
+    expect(figures.find('[data-fact="effectiveStockMode"]').text()).toBe('受注在庫引当数量で計算');
+    expect(figures.find('[data-fact="formula"]').text()).toContain(
+      '在庫数 5 − 引当数 2 = 有効在庫数 3',
+    );
+    expect(figures.find('tr[data-store="2"]').text()).toContain('使わない');
+    expect(figures.find('[data-part="drifts"] tbody').text()).toContain('7');
   });
 
   it('商品連携設定 [連携しない]: no import panel, the reason, and a link to the setting; the list stays', async () => {
     api.settings.mockResolvedValue({ productSyncEnabled: false });
     ({ wrapper } = await renderScreen(ProductsView, { route: 'products' }));
-    expect(wrapper.findAll('button').map((b) => b.text())).not.toContain(
-      'スマレジから新規商品情報一括取得',
-    );
+    expect(wrapper.findAll('button').map((b) => b.text())).not.toContain('API連携する');
     expect(wrapper.find('#product-import-heading').exists()).toBe(false);
     expect(api.importRuns).not.toHaveBeenCalled();
     expect(wrapper.text()).toContain(

@@ -8,6 +8,10 @@ import { Migration20261130215000 } from './Migration20261130215000.js';
 import { Migration20261201010000 } from './Migration20261201010000.js';
 import { Migration20261201060000 } from './Migration20261201060000.js';
 import { Migration20261201070000 } from './Migration20261201070000.js';
+import { Migration20261202010000 } from './Migration20261202010000.js';
+import { Migration20261202020000 } from './Migration20261202020000.js';
+import { Migration20261202030000 } from './Migration20261202030000.js';
+import { Migration20261202050000 } from './Migration20261202050000.js';
 import { Migration20261201020000 } from './Migration20261201020000.js';
 
 type MigrationEntry = MigrationObject;
@@ -28,4 +32,8 @@ export const sqliteMigrations: MigrationEntry[] = [
   { name: 'Migration20261201020000', class: Migration20261201020000 },
   { name: 'Migration20261201060000', class: Migration20261201060000 },
   { name: 'Migration20261201070000', class: Migration20261201070000 },
+  { name: 'Migration20261202010000', class: Migration20261202010000 },
+  { name: 'Migration20261202020000', class: Migration20261202020000 },
+  { name: 'Migration20261202030000', class: Migration20261202030000 },
+  { name: 'Migration20261202050000', class: Migration20261202050000 },
 ];
