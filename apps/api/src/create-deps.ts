@@ -15,6 +15,7 @@ import { scryptPasswords } from './auth/password.js';
 import type { AppDeps } from './deps.js';
 import type { Config } from './env.js';
 import { createMetrics } from './http/metrics.js';
+import { ApiKeyAuthenticator } from './http/api-key-auth.js';
 import { createLogger, type Logger } from './logger.js';
 
 /** Opens the configured database (SQLite under the data folder, or PostgreSQL) and migrates it. */
@@ -62,6 +63,7 @@ export function createDeps(
     loginLimiter: createLoginLimiter(config, orm),
     passwords: scryptPasswords,
     metrics: createMetrics(),
+    apiKeys: new ApiKeyAuthenticator(orm, () => now().getTime()),
     now,
   };
 }

@@ -5,6 +5,7 @@ import type { PasswordChecker } from './auth/password.js';
 import type { Config } from './env.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './http/metrics.js';
+import type { ApiKeyAuthenticator } from './http/api-key-auth.js';
 import type { TokenVault } from '@renkei/persistence';
 
 /** Everything a request handler needs, built once at start-up (or by a test). */
@@ -18,6 +19,8 @@ export interface AppDeps {
   /** Password verification (scrypt); tests wrap it to observe the checks. */
   passwords: PasswordChecker;
   metrics: Metrics;
+  /** The intake's API key lookup, shared so that revoking a key through the admin takes effect. */
+  apiKeys: ApiKeyAuthenticator;
   /** The clock (tests pass a fixed one). */
   now: () => Date;
 }

@@ -130,7 +130,7 @@ describe.each(testDialects())('tRPC routers (%s)', (dialect) => {
     await caller.settings.update({ bulkShippingTriggerStatus: null });
     await caller.orderStatuses.delete({ id: status.id });
 
-    const actions = (await caller.audit.list()).map((e) => e.action);
+    const actions = (await caller.audit.list({})).items.map((e) => e.action);
     expect(actions).toEqual(
       expect.arrayContaining([
         'shop.create',

@@ -1,15 +1,20 @@
 import { createI18n } from 'vue-i18n';
+import apiKeys from './messages/apiKeys';
+import audit from './messages/audit';
 import auth from './messages/auth';
 import common from './messages/common';
 import connection from './messages/connection';
 import dashboard from './messages/dashboard';
 import orders from './messages/orders';
+import orderImport from './messages/orderImport';
 import orderPayload from './messages/orderPayload';
 import orderStatuses from './messages/orderStatuses';
 import paymentMethods from './messages/paymentMethods';
 import products from './messages/products';
 import settings from './messages/settings';
+import shippingCsv from './messages/shippingCsv';
 import shops from './messages/shops';
+import syncLog from './messages/syncLog';
 
 /*
  * Every string the merchant reads goes through vue-i18n (no literal UI text in components).
@@ -32,6 +37,11 @@ const features = {
   products,
   orders,
   orderPayload,
+  shippingCsv,
+  orderImport,
+  syncLog,
+  audit,
+  apiKeys,
 };
 
 type Features = typeof features;

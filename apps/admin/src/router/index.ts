@@ -78,10 +78,40 @@ export function createAdminRouter(pinia: Pinia): Router {
             meta: { title: 'common.menu.orders' },
           },
           {
+            path: 'orders/import',
+            name: 'orderImport',
+            component: () => import('../views/order-import/OrderImportView.vue'),
+            meta: { title: 'common.menu.orderImport' },
+          },
+          {
+            path: 'shipping-csv',
+            name: 'shippingCsv',
+            component: () => import('../views/shipping-csv/ShippingCsvView.vue'),
+            meta: { title: 'common.menu.shippingCsv' },
+          },
+          {
             path: 'orders/:id',
             name: 'order',
             component: () => import('../views/orders/OrderView.vue'),
             meta: { title: 'common.menu.orders' },
+          },
+          {
+            path: 'sync-log',
+            name: 'syncLog',
+            component: () => import('../views/sync-log/SyncLogView.vue'),
+            meta: { title: 'common.menu.syncLog' },
+          },
+          {
+            path: 'audit',
+            name: 'audit',
+            component: () => import('../views/audit/AuditView.vue'),
+            meta: { title: 'common.menu.audit' },
+          },
+          {
+            path: 'api-keys',
+            name: 'apiKeys',
+            component: () => import('../views/api-keys/ApiKeysView.vue'),
+            meta: { title: 'common.menu.apiKeys' },
           },
           {
             path: ':pathMatch(.*)*',

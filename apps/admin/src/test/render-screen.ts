@@ -19,6 +19,9 @@ const ROUTE_NAMES = [
   'orderStatuses',
   'products',
   'orders',
+  'syncLog',
+  'audit',
+  'apiKeys',
 ];
 
 /** Routes with parameters: name → path. */

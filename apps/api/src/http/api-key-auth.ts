@@ -46,4 +46,12 @@ export class ApiKeyAuthenticator {
     });
     return row?.tenant.id ?? null;
   }
+
+  /**
+   * Forgets a key (by its SHA-256): the next request with it asks the database, so a key revoked
+   * through this process stops working at once (other processes: within their cache time).
+   */
+  forget(keyHash: string): void {
+    this.#cache.delete(keyHash);
+  }
 }

@@ -18,7 +18,7 @@ export const INTAKE_BODY_LIMIT = '5mb';
  */
 export function intakeRouter(deps: AppDeps): Router {
   const router = express.Router();
-  const keys = new ApiKeyAuthenticator(deps.orm, () => deps.now().getTime());
+  const keys = deps.apiKeys;
   // Orders arriving while others are being written are written together (group commit).
   const intake = new GroupCommitIntake(deps, 'api', { userId: null, label: 'api-key' });
   router.post('/api/v1/orders', async (req, res) => {

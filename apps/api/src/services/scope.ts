@@ -1,4 +1,4 @@
-import type { Em, TenantRepositories } from '@renkei/persistence';
+import type { AuditAction, Em, TenantRepositories } from '@renkei/persistence';
 import type { AppDeps } from '../deps.js';
 
 /** Who acts: an admin user, or a system actor (CLI, REST intake key, OAuth callback, webhook). */
@@ -20,7 +20,7 @@ export interface TenantScope {
 /** Appends an audit entry (who, when, before, after) in the current unit of work. */
 export function audit(
   scope: TenantScope,
-  action: string,
+  action: AuditAction,
   entityType: string,
   entityId: string | null,
   before: unknown,

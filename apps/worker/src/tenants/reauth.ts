@@ -1,4 +1,9 @@
-import { forkEm, markReauthRequired, tenantRepositories } from '@renkei/persistence';
+import {
+  forkEm,
+  markReauthRequired,
+  tenantRepositories,
+  type SyncEventKind,
+} from '@renkei/persistence';
 import type { MessageRef } from '@renkei/domain';
 import type { WorkerDeps } from '../deps.js';
 import type { ActiveTenant } from './active-tenants.js';
@@ -12,7 +17,7 @@ export interface ReauthCause {
   destroyTokens: boolean;
   /** What the merchant reads in the sync log; the destroyed token count is passed in. */
   event?: {
-    kind: string;
+    kind: SyncEventKind;
     message: (destroyed: number) => MessageRef;
     detail?: Record<string, unknown>;
   };

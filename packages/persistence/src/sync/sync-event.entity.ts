@@ -18,6 +18,52 @@ export const SYNC_OUTCOMES = ['info', 'success', 'warning', 'failure'] as const;
 export type SyncOutcome = (typeof SYNC_OUTCOMES)[number];
 
 /**
+ * Every kind of sync event Renkei records, by subject. Whoever records an event names one of
+ * these (`SyncEventInput.kind`), so the 連携ログ can offer each as a filter with words for it;
+ * rows written by another version may hold a kind not listed here and still read back.
+ */
+export const SYNC_EVENT_KINDS = [
+  'order.received',
+  'order.updated',
+  'order.waiting',
+  'order.invalid',
+  'order.statusChanged',
+  'order.retryRequested',
+  'order.registered',
+  'order.registrationFailed',
+  'order.codeCollision',
+  'order.needsCheck',
+  'order.withdrawn',
+  'order.allocated',
+  'order.allocationFailed',
+  'order.allocationShort',
+  'order.allocationSettingMissing',
+  'order.allocatedStatus',
+  'order.actionSkipped',
+  'order.shippingQueued',
+  'order.shipped',
+  'order.shippingFailed',
+  'order.canceled',
+  'order.cancelRetry',
+  'order.cancelRefused',
+  'order.reinstated',
+  'products.importRequested',
+  'product.imported',
+  'product.importCanceled',
+  'product.followedSmaregi',
+  'product.changeNotTaken',
+  'stock.reconciled',
+  'stock.allocationSourceOff',
+  'stock.warehouseMissing',
+  'stock.recomputed',
+  'stock.recomputeFailed',
+  'connection.reauthRequired',
+  'connection.subscriptionEnded',
+  'connection.subscriptionNoticeUnconfirmed',
+] as const;
+export type SyncEventKind = (typeof SYNC_EVENT_KINDS)[number];
+
+/**
  * One line of sync history: what happened to an order / product / import and why. The sync log
  * is these rows for the tenant; an order's history is these rows for that order.
  */
@@ -27,7 +73,7 @@ export class SyncEvent {
   tenant!: Tenant;
   subjectType!: SyncSubjectType;
   subjectId?: string | null;
-  /** e.g. `order.received`, `order.registered`, `order.retryRequested`, `product.imported`. */
+  /** One of {@link SYNC_EVENT_KINDS} (a row of another version may hold another). */
   kind!: string;
   outcome!: SyncOutcome;
   /**
@@ -45,8 +91,16 @@ export const SyncEventSchema = new EntitySchema<SyncEvent>({
   class: SyncEvent,
   tableName: 'sync_events',
   indexes: [
-    { name: 'sync_events_tenant_subject_idx', properties: ['tenant', 'subjectType', 'subjectId'] },
+    // One subject's story in time order: the order page (Migration20261202050000).
+    {
+      name: 'sync_events_tenant_subject_at_idx',
+      properties: ['tenant', 'subjectType', 'subjectId', 'at'],
+    },
     { name: 'sync_events_tenant_at_idx', properties: ['tenant', 'at'] },
+    // The 連携ログ's filters, newest first (Migration20261202030000).
+    { name: 'sync_events_tenant_kind_at_idx', properties: ['tenant', 'kind', 'at'] },
+    { name: 'sync_events_tenant_outcome_at_idx', properties: ['tenant', 'outcome', 'at'] },
+    { name: 'sync_events_tenant_subject_type_at_idx', properties: ['tenant', 'subjectType', 'at'] },
   ],
   properties: {
     id: { ...idColumn },

@@ -3,6 +3,35 @@ import { idColumn } from '../ids.js';
 import { dateTimeColumn } from '../columns.js';
 import { Tenant } from './tenant.entity.js';
 
+/**
+ * Every action the API records in the 操作履歴, by what it changes. `audit()` takes only these,
+ * so the admin can offer each as a filter with words for it.
+ */
+export const AUDIT_ACTIONS = [
+  'settings.update',
+  'connection.start',
+  'connection.callbackRejected',
+  'connection.connected',
+  'connection.disconnect',
+  'demo.autoConnect',
+  'shop.create',
+  'shop.update',
+  'shop.delete',
+  'paymentMethod.create',
+  'paymentMethod.update',
+  'paymentMethod.delete',
+  'orderStatus.create',
+  'orderStatus.update',
+  'orderStatus.delete',
+  'order.statusChange',
+  'order.shippingDate',
+  'products.importStart',
+  'products.importCancel',
+  'apiKey.create',
+  'apiKey.revoke',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
 /** Who changed which setting or mapping, when, from what to what. Append-only. */
 export class AuditEntry {
   [OptionalProps]?: 'at';
@@ -12,7 +41,7 @@ export class AuditEntry {
   actorUserId?: string | null;
   /** Human-readable actor: the user's email, `cli`, `system`... */
   actorLabel!: string;
-  /** e.g. `settings.update`, `shop.create`, `connection.callbackRejected`. */
+  /** One of {@link AUDIT_ACTIONS} (a row of another version may hold another). */
   action!: string;
   entityType!: string;
   entityId?: string | null;

@@ -16,6 +16,11 @@ export default defineMessages({
       orderStatuses: '受注ステータス',
       products: '出品商品一覧',
       orders: '受注',
+      shippingCsv: '送り状・出荷CSV',
+      orderImport: '受注CSV取込',
+      syncLog: '連携ログ',
+      audit: '操作履歴',
+      apiKeys: 'APIキー',
     },
     actions: {
       save: '保存する',
@@ -71,6 +76,11 @@ export default defineMessages({
       orderStatuses: 'Order statuses',
       products: 'Listed products',
       orders: 'Orders',
+      shippingCsv: 'Shipping CSV',
+      orderImport: 'Order CSV import',
+      syncLog: 'Sync log',
+      audit: 'Audit log',
+      apiKeys: 'API keys',
     },
     actions: {
       save: 'Save',

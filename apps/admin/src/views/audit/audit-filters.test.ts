@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import {
+  actionGroups,
+  activeAuditFilterCount,
+  AUDIT_ACTIONS,
+  auditInput,
+  auditQuery,
+  auditStateFromQuery,
+  emptyAuditFilters,
+  entityLink,
+} from './audit-filters';
+
+describe('the audit log state in the address', () => {
+  it('reads the action, the days and the page, and writes them back the same', () => {
+    const query = { action: 'apiKey.revoke', from: '2026-12-01', to: '2026-12-02', page: '2' };
+    const { filters, page } = auditStateFromQuery(query);
+    expect(filters).toEqual({ action: 'apiKey.revoke', from: '2026-12-01', to: '2026-12-02' });
+    expect(page).toBe(2);
+    expect(auditQuery(filters, page)).toEqual(query);
+    expect(activeAuditFilterCount(filters)).toBe(3);
+    expect(auditInput(filters, page, 50)).toEqual({ page: 2, pageSize: 50, ...filters });
+  });
+
+  it('drops an action or a day it does not know', () => {
+    const { filters } = auditStateFromQuery({ action: 'shop.explode', to: 'yesterday' });
+    expect(filters).toEqual(emptyAuditFilters());
+    expect(auditInput(filters, 1, 50)).toEqual({ page: 1, pageSize: 50 });
+  });
+
+  it('offers every recorded action once, grouped by what it changes', () => {
+    expect(actionGroups().flatMap((g) => g.actions)).toEqual([...AUDIT_ACTIONS]);
+    expect(actionGroups().find((g) => g.group === 'apiKey')?.actions).toEqual([
+      'apiKey.create',
+      'apiKey.revoke',
+    ]);
+  });
+});
+
+describe("an audit entry's subject", () => {
+  it('links an order to its page, other things to their screen, and nothing else', () => {
+    expect(entityLink({ entityType: 'order', entityId: 'o-1', orderNumber: 'RT-1' })).toEqual({
+      to: { name: 'order', params: { id: 'o-1' } },
+      label: 'order',
+      params: { number: 'RT-1' },
+    });
+    expect(entityLink({ entityType: 'order', entityId: 'o-1', orderNumber: null })).toEqual({
+      to: null,
+      label: 'orderGone',
+      params: {},
+    });
+    expect(entityLink({ entityType: 'apiKey', entityId: 'k', orderNumber: null })?.to).toEqual({
+      name: 'apiKeys',
+    });
+    expect(entityLink({ entityType: 'shop', entityId: 's', orderNumber: null })?.to).toEqual({
+      name: 'shops',
+    });
+    expect(entityLink({ entityType: 'somethingNew', entityId: 'x', orderNumber: null })).toBeNull();
+  });
+});
