@@ -65,7 +65,19 @@ describe.each(testDialects())('CSV import, shipping CSV and the demo seed (%s)',
       contentBase64: iconv.encode(text, 'Shift_JIS').toString('base64'),
       encoding: 'auto',
     });
-    expect(result).toEqual({ orders: 2, created: 2, unchanged: 0, updated: 0 });
+    expect(result.encoding).toBe('shift_jis');
+    expect(result.summary).toEqual({
+      orders: 2,
+      rows: 3,
+      created: 2,
+      updated: 0,
+      unchanged: 0,
+      refused: 0,
+    });
+    expect(result.results.map((r) => [r.orderNumber, r.rows, r.outcome])).toEqual([
+      ['ＣＳＶ－１', [2, 3], 'created'],
+      ['CSV-2', [4], 'created'],
+    ]);
     const list = await caller.orders.list({ search: 'ＣＳＶ' });
     const detail = await caller.orders.get({ id: list.items[0]!.id });
     expect(detail.orderCode).toBe('CSV-1');
@@ -80,34 +92,44 @@ describe.each(testDialects())('CSV import, shipping CSV and the demo seed (%s)',
       contentBase64: Buffer.from('\ufeff' + text, 'utf8').toString('base64'),
       encoding: 'utf-8',
     });
-    expect(again).toMatchObject({ created: 0, unchanged: 2 });
+    expect(again.encoding).toBe('utf-8');
+    expect(again.summary).toMatchObject({ created: 0, unchanged: 2 });
   });
 
-  it('rejects a file with any bad row as a whole, naming each row and field, storing nothing', async () => {
+  it('takes the good orders of a file and refuses each bad row, naming its row and column', async () => {
     const before = await forkEm(t.deps.orm).count(Order, {});
     const text = csv(a, [
       '{shop},OK-1,2026-01-10T09:00:00+09:00,{pay},{status},0,山田,TS-001,Tシャツ,3300,1,',
       '{shop},受注１,2026-01-10T09:00:00+09:00,{pay},{status},0,山田,TS-001,Tシャツ,3300,1,',
       '{shop},BAD-2,2026-01-10T09:00:00+09:00,{pay},{status},0,山田,TS-001,Tシャツ,3300,-1,',
-      '{shop},BAD-3,2026-01-10T09:00:00+09:00,{pay},{status},0,山田,TS-001,Tシャツ,3300,1.5,',
+      '{shop},BAD-3,2026-01-10T09:00:00+09:00,{pay},{status},0,山田,TS-001,Tシャツ,3300,1,',
+      '{shop},BAD-3,2026-01-10T09:00:00+09:00,{pay},{status},0,山田,TS-002,パーカー,5500,1.5,',
     ]);
-    const error = (await caller.orders
-      .importCsv({ contentBase64: Buffer.from(text).toString('base64') })
-      .catch((e: unknown) => e)) as TRPCError;
-    expect(error.code).toBe('BAD_REQUEST');
-    const paths = (error.cause as unknown as { fieldErrors: { path: string }[] }).fieldErrors.map(
-      (f) => f.path,
-    );
-    expect(paths).toEqual([
-      'row 3.orderNumber',
-      'row 4.lines.0.quantity',
-      'row 5.lines.0.quantity',
+    const report = await caller.orders.importCsv({
+      contentBase64: Buffer.from(text).toString('base64'),
+    });
+    expect(report.summary).toMatchObject({ orders: 4, created: 1, refused: 3 });
+    const where = report.results.map((r) => [
+      r.orderNumber,
+      r.outcome,
+      r.errors.map((e) => `${e.row}:${e.column?.ja ?? ''}:${e.field}`),
     ]);
-    expect(await forkEm(t.deps.orm).count(Order, {})).toBe(before);
+    expect(where).toEqual([
+      ['OK-1', 'created', []],
+      ['受注１', 'refused', ['3:受注番号:orderNumber']],
+      ['BAD-2', 'refused', ['4:数量:lines.0.quantity']],
+      // The second row of BAD-3 is wrong: the whole order is refused, its first line not taken.
+      ['BAD-3', 'refused', ['6:数量:lines.1.quantity']],
+    ]);
+    expect(report.results[2]?.errors[0]?.column).toEqual({ ja: '数量', en: 'quantity' });
+    expect(report.results[2]?.errors[0]?.message.ja).toContain('数量');
+    // Only OK-1 was stored; a refused order stores nothing.
+    expect(await forkEm(t.deps.orm).count(Order, {})).toBe(before + 1);
+    expect((await caller.orders.list({ search: 'BAD-' })).total).toBe(0);
     const unknownColumn = (await caller.orders
       .importCsv({ contentBase64: Buffer.from('受注番号,色\r\nA,赤\r\n').toString('base64') })
       .catch((e: unknown) => e)) as TRPCError;
-    expect(unknownColumn.message).toContain('Unknown columns: 色');
+    expect(unknownColumn.message).toContain('Unknown columns in the header row: 色');
   });
 
   it('exports the shipping CSV in Shift_JIS honouring shippingCsvUnallocated', async () => {
@@ -121,7 +143,8 @@ describe.each(testDialects())('CSV import, shipping CSV and the demo seed (%s)',
     expect(text.split('\r\n')[0]).toContain('受注番号');
     expect(text).toContain('ﾔﾏﾀﾞ ﾀﾛｳ');
     expect(text).toContain('"佐藤, 花子"');
-    expect(Number(included.headers['x-renkei-orders-included'])).toBe(2);
+    // The two orders of the first file and OK-1, the good order of the file with bad rows.
+    expect(Number(included.headers['x-renkei-orders-included'])).toBe(3);
     expect((await request(t.app).get('/api/admin/shipping.csv')).status).toBe(401);
   });
 

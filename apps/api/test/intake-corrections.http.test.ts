@@ -84,14 +84,16 @@ describe.each(testDialects())('intake corrections (%s)', (dialect) => {
           `${a.shopId},CSVT-1,2026-01-10T09:00:00+09:00,${a.paymentMethodId},${a.statusId},550,TS-001,Tシャツ,3300,1,3850`,
           `${a.shopId},CSVT-2,2026-01-10T09:00:00+09:00,${a.paymentMethodId},${a.statusId},550,TS-001,Tシャツ,3300,1,3300`,
         ].join('\r\n') + '\r\n';
-      const error = (await caller.orders
-        .importCsv({ contentBase64: Buffer.from(text).toString('base64') })
-        .catch((e: unknown) => e)) as TRPCError;
-      expect(error.code).toBe('BAD_REQUEST');
-      const paths = (error.cause as unknown as { fieldErrors: { path: string }[] }).fieldErrors.map(
-        (f) => f.path,
-      );
-      expect(paths).toEqual(['row 3.total']);
+      const report = await caller.orders.importCsv({
+        contentBase64: Buffer.from(text).toString('base64'),
+      });
+      expect(report.results.map((r) => [r.orderNumber, r.outcome])).toEqual([
+        ['CSVT-1', 'created'],
+        ['CSVT-2', 'refused'],
+      ]);
+      expect(report.results[1]?.errors.map((e) => [e.row, e.field, e.column?.ja])).toEqual([
+        [3, 'total', '請求金額'],
+      ]);
     });
   });
 
@@ -133,14 +135,14 @@ describe.each(testDialects())('intake corrections (%s)', (dialect) => {
           '店舗ID,受注番号,受注日時,支払方法ID,受注ステータスID,商品名,単価,数量',
           `${inactiveShopId},CSVI-1,2026-01-10T09:00:00+09:00,${a.paymentMethodId},${a.statusId},Tシャツ,3300,1`,
         ].join('\r\n') + '\r\n';
-      const error = (await caller.orders
-        .importCsv({ contentBase64: Buffer.from(text).toString('base64') })
-        .catch((e: unknown) => e)) as TRPCError;
-      expect(error.code).toBe('BAD_REQUEST');
-      const paths = (error.cause as unknown as { fieldErrors: { path: string }[] }).fieldErrors.map(
-        (f) => f.path,
-      );
-      expect(paths).toEqual(['row 2.shopId']);
+      const report = await caller.orders.importCsv({
+        contentBase64: Buffer.from(text).toString('base64'),
+      });
+      expect(report.summary).toMatchObject({ orders: 1, refused: 1 });
+      expect(report.results[0]?.errors.map((e) => [e.row, e.field, e.column?.ja])).toEqual([
+        [2, 'shopId', '店舗ID'],
+      ]);
+      expect(report.results[0]?.errors[0]?.message.ja).toContain('閉店したAmazon店');
     });
   });
 

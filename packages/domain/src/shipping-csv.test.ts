@@ -82,6 +82,28 @@ describe('selectShippingCsvRows', () => {
       expect(reasons).toMatchObject({ 'P-1': 'notAllocated', 'U-1': 'notAllocated' });
   });
 
+  it('says why each held order is held (引当未完了 or unknown) and echoes its reference', () => {
+    const result = selectShippingCsvRows(
+      [
+        make('P-2', {}, { allocation: 'partial', ref: 'id-p' }),
+        make('N-2', {}, { allocation: 'unallocated', ref: 'id-n' }),
+        make('U-2', {}, { allocation: null }),
+      ],
+      { settings: { shippingCsvUnallocated: 'exclude' } },
+    );
+    expect(result.included).toEqual([]);
+    expect(result.excluded.map((e) => [e.orderNumber, e.ref, e.allocation])).toEqual([
+      ['P-2', 'id-p', 'partial'],
+      ['N-2', 'id-n', 'unallocated'],
+      ['U-2', null, null],
+    ]);
+    expect(result.excluded[0]?.message.ja).toContain('引当未完了');
+    expect(result.excluded[0]?.message.ja).toContain('一部の明細');
+    expect(result.excluded[1]?.message.ja).toContain('引当未完了');
+    expect(result.excluded[2]?.message.ja).toContain('引当状態が不明');
+    for (const e of result.excluded) expect(e.message.ja).toContain('送り状・出荷CSV出力制御');
+  });
+
   it('filters by status when asked', () => {
     const result = selectShippingCsvRows(orders, {
       settings: { shippingCsvUnallocated: 'include' },

@@ -56,6 +56,8 @@ export interface ShippingCsvOrder {
   statusCategory: OrderStatusCategory;
   /** Allocation in Smaregi; null when unknown. */
   allocation: SmaregiAllocationStatus | null;
+  /** The caller's reference of the order (the stored order's ID), echoed in `excluded`. */
+  ref?: string;
 }
 
 export interface ShippingCsvOptions {
@@ -73,7 +75,15 @@ export interface ShippingCsvSelection {
   rows: string[][];
   /** Order numbers exported, in file order. */
   included: string[];
-  excluded: { orderNumber: string; reason: ShippingCsvExclusion; message: LocalizedMessage }[];
+  excluded: {
+    orderNumber: string;
+    /** The order's `ref`, so the screen can link the order (null when none was given). */
+    ref: string | null;
+    reason: ShippingCsvExclusion;
+    /** The allocation the order was read with (why `notAllocated` holds it back). */
+    allocation: SmaregiAllocationStatus | null;
+    message: LocalizedMessage;
+  }[];
 }
 
 const allocationLabel: Record<SmaregiAllocationStatus | 'unknown', string> = {
@@ -93,6 +103,27 @@ const exclusionText: Record<ShippingCsvExclusion, LocalizedMessage> = {
     ja: '在庫が引当されていないため出力しません(送り状・出荷CSV出力制御)。',
     en: 'Stock is not allocated, so the order is left out (shipping CSV setting).',
   },
+};
+
+/**
+ * Why `notAllocated` holds an order back, in the merchant's words: 引当未完了 when Smaregi
+ * allocated none or only some of its lines, or not known yet when Smaregi has not answered (the
+ * order is not registered there, or its allocation was never asked).
+ */
+const notAllocatedText: Record<SmaregiAllocationStatus | 'unknown', LocalizedMessage> = {
+  unallocated: {
+    ja: '引当未完了: スマレジで在庫が引当されていないため出力しません(送り状・出荷CSV出力制御)。',
+    en: 'Allocation not complete: Smaregi has not allocated its stock, so the order is left out (shipping CSV setting).',
+  },
+  partial: {
+    ja: '引当未完了: 一部の明細しか引当されていないため出力しません(送り状・出荷CSV出力制御)。',
+    en: 'Allocation not complete: only some lines are allocated, so the order is left out (shipping CSV setting).',
+  },
+  unknown: {
+    ja: '引当状態が不明: スマレジに未登録か、引当をまだ照会していないため出力しません(送り状・出荷CSV出力制御)。',
+    en: 'Allocation unknown: the order is not in Smaregi yet or its allocation was not asked, so it is left out (shipping CSV setting).',
+  },
+  allocated: exclusionText.notAllocated,
 };
 
 /**
@@ -120,8 +151,18 @@ export function selectShippingCsvRows(
     const order = entry?.order;
     if (typeof order !== 'object' || order === null) continue;
     const orderNumber = typeof order.orderNumber === 'string' ? order.orderNumber : '';
+    const allocation = entry.allocation ?? null;
     const exclude = (reason: ShippingCsvExclusion) =>
-      excluded.push({ orderNumber, reason, message: exclusionText[reason] });
+      excluded.push({
+        orderNumber,
+        ref: typeof entry.ref === 'string' ? entry.ref : null,
+        reason,
+        allocation,
+        message:
+          reason === 'notAllocated'
+            ? notAllocatedText[allocation ?? 'unknown']
+            : exclusionText[reason],
+      });
     if (entry.statusCategory !== 'open') exclude('closed');
     else if (statusFilter !== null && !statusFilter.has(order.statusId))
       exclude('notInSelectedStatus');

@@ -171,9 +171,21 @@ export class OrderRepository extends TenantScopedRepository<Order> {
   private onSqlite(): boolean {
     return this.em.getDriver() instanceof BetterSqliteDriver;
   }
-  /** Orders in the given statuses (with lines), oldest first: the shipping CSV's candidates. */
-  findInStatuses(statusIds: string[]): Promise<Order[]> {
-    return this.em.find(Order, this.scoped({ status: { $in: statusIds } }), {
+  /**
+   * Orders in the given statuses (with lines), oldest first: the shipping CSV's candidates,
+   * narrowed to one shop and a 出荷日 range (YYYY-MM-DD, both included) when the merchant asks.
+   */
+  findInStatuses(
+    statusIds: string[],
+    filter: Pick<OrderFilter, 'shopId' | 'shippingDateFrom' | 'shippingDateTo'> = {},
+  ): Promise<Order[]> {
+    const and: FilterQuery<Order>[] = [{ status: { $in: statusIds } }];
+    if (filter.shopId !== undefined) and.push({ shop: filter.shopId });
+    if (filter.shippingDateFrom !== undefined)
+      and.push({ shippingDate: { $gte: filter.shippingDateFrom } });
+    if (filter.shippingDateTo !== undefined)
+      and.push({ shippingDate: { $lte: filter.shippingDateTo } });
+    return this.em.find(Order, this.scoped({ $and: and }), {
       populate: ['lines', 'shop', 'status', 'paymentMethod'],
       orderBy: { orderedAt: 'asc', id: 'asc' },
     });

@@ -12,9 +12,9 @@ export type GroupOutcome = { ok: true; result: IntakeResult } | { ok: false; err
 /**
  * Receives independent orders of one tenant together (the REST intake's group commit): they are
  * validated with one query per kind of reference, looked up by idempotency key in one query, and
- * written in ONE transaction. Unlike the CSV import (`receiveOrders`) each order is answered on
- * its own: a malformed or conflicting order gets its error (found before anything is written) and
- * the others are stored. Each order still gets its order, lines, history line and job in the same
+ * written in ONE transaction. Each order is answered on its own (the CSV import's `receiveOrders`
+ * relies on it too): a malformed or conflicting order gets its error (found before anything is
+ * written) and the others are stored. Each order still gets its order, lines, history line and job in the same
  * transaction, exactly as with {@link receiveOrder}.
  *
  * - A second order with the same idempotency key as an earlier one of the group is received

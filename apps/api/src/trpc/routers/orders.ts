@@ -1,13 +1,13 @@
 import { fixLocationsOf, omsOrderSchema, renderMessageBoth } from '@renkei/domain';
-import { syncEventMessage, syncReasonOf } from '@renkei/persistence';
+import { forkEm, syncEventMessage, syncReasonOf, tenantRepositories } from '@renkei/persistence';
 import { invalid } from '../../errors.js';
 import { payloadPreview } from '../../services/orders/payload-preview.js';
 import { setShippingDate } from '../../services/orders/shipping-date.js';
-import { decodeCsv, csvToOrders } from '../../services/csv-import.js';
+import { orderCsvTemplate } from '../../services/csv-import.js';
+import { importOrderCsv } from '../../services/order-csv-import.js';
 import { receiveOrder } from '../../services/orders/receive.js';
-import { receiveOrders } from '../../services/orders/receive-file.js';
 import { retryOrder } from '../../services/orders/retry.js';
-import { exportShippingCsv } from '../../services/shipping-csv.js';
+import { previewShippingCsv } from '../../services/shipping-csv.js';
 import { changeOrderStatus, changeOrderStatuses } from '../../services/orders/status-change.js';
 import {
   getOrder,
@@ -23,6 +23,7 @@ import {
   orderIdsSchema,
   orderListInput,
   orderListRangeErrors,
+  shippingCsvInput,
   startOfJapanDay,
   statusIdSchema,
 } from '../inputs.js';
@@ -32,29 +33,17 @@ import { z } from 'zod';
 
 export const ordersRouter = router({
   /**
-   * What the 送り状・出荷CSV download would hold, without the file: the orders in and out (with
-   * the reason) and the characters Shift_JIS cannot carry as typed — folded to their customary
-   * equivalent, or written as 〓 (record, column, order number), so the merchant can fix the order
-   * or the label before printing.
+   * What the 送り状・出荷CSV download would hold under the same filters, without the file: how
+   * many orders and rows go out, the orders ■送り状・出荷CSV出力制御 holds back (each with why
+   * and its ID for a link), and the characters Shift_JIS cannot carry as typed — folded to their
+   * customary equivalent, or written as 〓 (record, column, order number), so the merchant can
+   * fix the order or the label before printing.
    */
-  shippingCsvReport: authedProcedure
-    .input(
-      z.strictObject({
-        statusIds: z.array(idSchema).max(100).optional(),
-        language: z.enum(['ja', 'en']).optional(),
-      }),
-    )
-    .query(async ({ ctx, input }) => {
-      const { selection, encoding } = await exportShippingCsv(scopeOf(ctx), {
-        ...(input.statusIds === undefined ? {} : { statusIds: input.statusIds }),
-        ...(input.language === undefined ? {} : { language: input.language }),
-      });
-      return {
-        included: selection.included,
-        excluded: selection.excluded,
-        encoding,
-      };
-    }),
+  shippingCsvReport: authedProcedure.input(shippingCsvInput).query(async ({ ctx, input }) => {
+    const rangeErrors = orderListRangeErrors(input);
+    if (rangeErrors.length > 0) throw invalid(rangeErrors);
+    return previewShippingCsv(scopeOf(ctx), input);
+  }),
   /**
    * Paged, newest order date first, filtered by shop, status, sync state (未連携 / 連携待ち / 保留
    * ...), allocation, 出荷日 and 受注日 (days in Japan time) and the beginning of the order number.
@@ -167,10 +156,44 @@ export const ordersRouter = router({
   retry: authedProcedure
     .input(byId)
     .mutation(async ({ ctx, input }) => orderView(await retryOrder(scopeOf(ctx), input.id))),
-  /** 受注CSV import (UTF-8 or Shift_JIS): all-or-nothing, every bad row reported. */
-  importCsv: authedProcedure.input(csvImportInput).mutation(async ({ ctx, input }) => {
-    const text = decodeCsv(Buffer.from(input.contentBase64, 'base64'), input.encoding);
-    const orders = csvToOrders(text);
-    return { orders: orders.length, ...(await receiveOrders(scopeOf(ctx), orders, 'csv')) };
+  /**
+   * 受注CSV取込 (UTF-8 or Shift_JIS, 6 MB): each order received on its own — a refused one stores
+   * nothing and does not stop the others — and reported with its rows, its outcome and, when
+   * refused, each reason with its row and column. A file that is not an order CSV is refused
+   * whole, naming what is wrong.
+   */
+  importCsv: authedProcedure.input(csvImportInput).mutation(({ ctx, input }) => {
+    const scope = scopeOf(ctx);
+    // One unit of work per transaction of the import (the intake's group commit).
+    const newScope = () => {
+      const em = forkEm(ctx.deps.orm);
+      return { ...scope, em, repos: tenantRepositories(em, scope.tenantId) };
+    };
+    return importOrderCsv(newScope, {
+      bytes: Buffer.from(input.contentBase64, 'base64'),
+      encoding: input.encoding,
+    });
   }),
+  /**
+   * The 受注CSV template: every column's header and an example order, with the merchant's first
+   * shop, payment method and order status filled in (the IDs a merchant cannot guess).
+   */
+  csvTemplate: authedProcedure
+    .input(z.strictObject({ language: z.enum(['ja', 'en']).default('ja') }))
+    .query(async ({ ctx, input }) => {
+      const [shops, methods, statuses] = await Promise.all([
+        ctx.repos.shops.find({ active: true }, { orderBy: { createdAt: 'asc' }, limit: 1 }),
+        ctx.repos.paymentMethods.find({}, { orderBy: { createdAt: 'asc' }, limit: 1 }),
+        ctx.repos.orderStatuses.list(),
+      ]);
+      const ids = {
+        ...(shops[0] === undefined ? {} : { shopId: shops[0].id }),
+        ...(methods[0] === undefined ? {} : { paymentMethodId: methods[0].id }),
+        ...(statuses[0] === undefined ? {} : { statusId: statuses[0].id }),
+      };
+      return {
+        fileName: input.language === 'ja' ? '受注CSV見本.csv' : 'order-csv-sample.csv',
+        content: orderCsvTemplate(input.language, ids),
+      };
+    }),
 });
