@@ -1,11 +1,15 @@
 import {
   forkEm,
   ListedProduct,
+  OperationLedger,
+  orderRegistrationKey,
   PaymentMethod,
+  sentRegistration,
   Shop,
   Tenant,
   tenantRepositories,
 } from '@renkei/persistence';
+import { orderRegistrationBody } from '@renkei/smaregi-client';
 import { testDialects } from '@renkei/persistence/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -180,5 +184,109 @@ describe.each(testDialects())('orders.payloadPreview (%s)', (dialect) => {
     const next = await caller.orders.payloadPreview({ id: order.id });
     expect(next.ok && next.lines.map((l) => l.productCode)).toEqual(['TS-001', 'DUMMY']);
     expect(next.ok && next.header.total).toBe(3300 * 2 + 1000 + 550 - 300);
+  });
+
+  /**
+   * What the worker does when it sends (apps/worker registration-plan.ts): the body of the
+   * payload built now, recorded with the in-flight mark through the ledger, then the outcome.
+   */
+  async function send(orderId: string, outcome: 'succeeded' | 'failed' | 'handedBack') {
+    const preview = await caller.orders.payloadPreview({ id: orderId });
+    if (!preview.ok) throw new Error('expected a sendable order');
+    const ledger = new OperationLedger(t.deps.orm, {
+      clock: { now: () => Date.now() },
+      leaseMs: 60_000,
+      backoffMs: () => 0,
+      holder: 'test',
+    });
+    const entry = await ledger.open(a.tenantId, 'registerOrder', orderRegistrationKey(orderId), {
+      type: 'order',
+      id: orderId,
+    });
+    const body = orderRegistrationBody({
+      ...preview.header,
+      details: preview.lines.map(
+        ({ productId, productCode, productName, salesPrice, quantity }) => ({
+          productId,
+          productCode,
+          productName,
+          salesPrice,
+          quantity,
+        }),
+      ),
+    });
+    const sources = preview.lines.map((l, i) =>
+      l.source === 'adjustment'
+        ? { kind: 'adjustment' as const }
+        : { kind: l.source!, lineIndex: (l.lineNo ?? i + 1) - 1 },
+    );
+    const claim = await ledger.claim(entry, {
+      storeId: body.storeId,
+      orderCode: body.orderCode,
+      sent: sentRegistration(body, sources, new Date('2026-12-01T01:02:03Z')),
+    });
+    if (claim === null) throw new Error('not claimed');
+    if (outcome === 'handedBack') return ledger.handBack(claim, 'worker stopping: not sent');
+    await forkEm(t.deps.orm).transactional((tx) =>
+      outcome === 'succeeded'
+        ? ledger.succeed(tx, claim, '5001').then(() => undefined)
+        : ledger.fail(tx, claim, 'refused'),
+    );
+  }
+
+  it('shows what was sent, labelled like the preview, and what differs from what would go now', async () => {
+    await mapPayment('3');
+    await setSettings({ syncEnclosures: true });
+    const { order } = await caller.orders.create(
+      validOrder(a, { orderNumber: 'SENT-1', lines, adjustment: -300 }) as never,
+    );
+    const before = await caller.orders.payloadPreview({ id: order.id });
+    expect(before.sent).toBeNull();
+    expect(before.differences).toBeNull();
+
+    await send(order.id, 'succeeded');
+    const same = await caller.orders.payloadPreview({ id: order.id });
+    if (!same.ok || same.sent === null) throw new Error('expected what was sent');
+    expect(same.sent.at).toBe('2026-12-01T01:02:03.000Z');
+    expect(same.sent.outcome).toBe('registered');
+    expect(same.sent.lines).toEqual(same.lines);
+    expect(same.sent.header.totalPromotionDiscount).toBe(300);
+    expect(same.differences).toEqual([]);
+
+    // 封入物 no longer synced, payment method mapped elsewhere: what differs is named.
+    await setSettings({ syncEnclosures: false });
+    await mapPayment('4');
+    const later = await caller.orders.payloadPreview({ id: order.id });
+    if (!later.ok || later.sent === null) throw new Error('expected what was sent');
+    expect(later.sent.lines.map((l) => [l.source, l.lineNo, l.productCode])).toEqual([
+      ['line', 1, 'TS-001'],
+      ['enclosure', 2, 'FLYER'],
+      ['dummyProduct', 3, 'DUMMY'],
+    ]);
+    expect(later.differences?.map((d) => [d.field, d.line, d.sent, d.now])).toEqual([
+      ['paymentMethodId', null, '3', '4'],
+      ['productId', 2, '8000010', '9000002'],
+      ['productCode', 2, 'FLYER', 'DUMMY'],
+      ['productName', 2, 'チラシ', '手書きの商品'],
+      ['salesPrice', 2, 0, 1000],
+      ['line', 3, 'DUMMY', null],
+    ]);
+    await setSettings({ syncEnclosures: true });
+  });
+
+  it('a refused body is shown as refused; a body handed back unsent is not shown as sent', async () => {
+    await mapPayment('3');
+    const { order: refused } = await caller.orders.create(
+      validOrder(a, { orderNumber: 'SENT-2', lines }) as never,
+    );
+    await send(refused.id, 'failed');
+    const shown = await caller.orders.payloadPreview({ id: refused.id });
+    expect(shown.sent?.outcome).toBe('refused');
+
+    const { order: unsent } = await caller.orders.create(
+      validOrder(a, { orderNumber: 'SENT-3', lines }) as never,
+    );
+    await send(unsent.id, 'handedBack');
+    expect((await caller.orders.payloadPreview({ id: unsent.id })).sent).toBeNull();
   });
 });

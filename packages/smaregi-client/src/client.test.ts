@@ -7,6 +7,7 @@ import type { AppToken, TokenStore } from './auth.js';
 import { createSmaregiClient, toQueryName, type SmaregiClientOptions } from './client.js';
 import { smaregiEnvironment } from './auth.js';
 import { isSmaregiApiError, SmaregiApiError } from './errors.js';
+import { orderRegistrationBody } from './resources/order-shipment-modeled.js';
 import { RENKEI_APP_SCOPES, RENKEI_OPERATIONS, scopeOf } from './scopes.js';
 import type { FetchLike, SmaregiLogger } from './http.js';
 import { createFakeClock } from './testing.js';
@@ -734,6 +735,20 @@ describe('受注登録 answer (docs/smaregi-wire.md §11)', () => {
     expect(failure.kind).toBe('bad_response');
     expect(failure.remoteId).toBe('77');
     expect(failure.message).toContain('orderHeadId 77');
+  });
+
+  it('sends exactly orderRegistrationBody(input): what the worker keeps as sent', async () => {
+    const smaregi = fakeSmaregi(() => json(200, { orderHeadId: 79, message: 'OK' }));
+    // IDs given as numbers go out as strings; the header amounts left out go out as 0.
+    const given = { ...input, storeId: 5, details: [{ ...input.details[0]!, productId: 8000001 }] };
+    await caught(makeClient(smaregi.fetch).contract.orderShipment.orders.register(given));
+    const wire = smaregi.apiRequests()[0]?.body;
+    expect(wire).toBe(JSON.stringify(orderRegistrationBody(given)));
+    expect(JSON.parse(wire ?? '{}')).toMatchObject({ storeId: '5', carriage: 0, total: 1000 });
+    // Checking the body again changes nothing: sending the kept body sends the same bytes.
+    expect(orderRegistrationBody(orderRegistrationBody(given))).toEqual(
+      orderRegistrationBody(given),
+    );
   });
 
   it('reads an answer without the optional header amounts as the order', async () => {

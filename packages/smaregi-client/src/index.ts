@@ -88,6 +88,7 @@ export type {
 } from './resources/pos.js';
 export {
   ORDER_SHIPMENT_MODELED,
+  orderRegistrationBody,
   type OrderCodeLookup,
   type OrderCodeLookupInput,
   type OrderShipmentResources,

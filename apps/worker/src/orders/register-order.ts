@@ -26,6 +26,7 @@ import {
   planRegistration,
   REGISTER_KIND,
   sameOrder,
+  sentNow,
   type RegisterResult,
   type RegistrationPayload,
   type RegistrationPlan,
@@ -113,6 +114,9 @@ export class OrderRegistrar {
       const remote = await this.#resolveOrSend(tenant, plan, claim, signal);
       if (typeof remote === 'string') return remote;
       await hooks?.afterRemoteCall?.(REGISTER_KIND, claim.businessKey);
+      // The sources of the body that went (found by a lookup: the earlier attempt's), so that
+      // Smaregi's allocation lands on the lines it was sent for.
+      const sent = (claim.payload as RegistrationPayload | null)?.sent;
       await commitRegistered(
         this.deps,
         this.ledger,
@@ -120,7 +124,7 @@ export class OrderRegistrar {
         orderId,
         claim,
         remote,
-        plan.built.ok ? plan.built.detailSources : null,
+        sent?.detailSources ?? (plan.built.ok ? plan.built.detailSources : null),
       );
       await hooks?.afterCommit?.(REGISTER_KIND, claim.businessKey);
       return 'registered';
@@ -159,6 +163,9 @@ export class OrderRegistrar {
       orderCode: payload.orderCode,
       fingerprint: fingerprintOf(payload),
       orderDateTime: payload.orderDateTime,
+      // The body `register` puts on the wire for `payload` (the same function, the same bytes),
+      // claimed with the in-flight mark — or recorded below, still in flight, before the call.
+      sent: claim.mustResolve ? sentNow(this.deps, plan.built) : plan.sent.sent,
     };
     // Absent: what is sent now may differ from the earlier attempt (mapping changed meanwhile).
     if (claim.mustResolve) await this.ledger.remember(claim, now);

@@ -7,14 +7,20 @@ import {
   problemInMerchantWords,
   sameMessage,
   syncReasonColumns,
+  sentRegistration,
   syncReasonOf,
   tenantRepositories,
   type Em,
   type LedgerEntry,
   type Order,
   type OperationLedger,
+  type SentRegistration,
 } from '@renkei/persistence';
-import type { Order as SmaregiOrder } from '@renkei/smaregi-client';
+import {
+  isSmaregiApiError,
+  orderRegistrationBody,
+  type Order as SmaregiOrder,
+} from '@renkei/smaregi-client';
 import type { WorkerDeps } from '../deps.js';
 import type { ActiveTenant } from '../tenants/active-tenants.js';
 import { readSettings } from './order-view.js';
@@ -92,6 +98,11 @@ export interface RegistrationPayload {
   /** The 受注日時 sent: bounds the lookup when Smaregi ignores the order-code filter. */
   orderDateTime?: string | undefined;
   collision?: CodeCollision | undefined;
+  /**
+   * The exact body of the latest attempt that went on the wire, when, and its lines' sources
+   * (persistence's `SentRegistration`): written with the in-flight mark, shown on the order page.
+   */
+  sent?: SentRegistration | undefined;
   [key: string]: unknown;
 }
 
@@ -177,6 +188,7 @@ export async function planRegistration(
       orderCode: previous.orderCode,
       fingerprint: previous.fingerprint ?? null,
       orderDateTime: previous.orderDateTime,
+      sent: previous.sent,
     });
   }
   if (!built.ok) {
@@ -189,6 +201,7 @@ export async function planRegistration(
       orderCode: order.orderCode,
       fingerprint: null,
       orderDateTime: order.orderedAt.toISOString(),
+      sent: previous?.sent,
     });
   }
   const collision = previous?.collision;
@@ -210,7 +223,32 @@ export async function planRegistration(
     orderCode: built.payload.orderCode,
     fingerprint: entry.mustResolve ? null : fingerprintOf(built.payload),
     orderDateTime: built.payload.orderDateTime,
+    // Claimed with the in-flight mark, in the same statement: what is about to go on the wire.
+    // (When an earlier attempt must be resolved first, the claim keeps that one's record, and
+    // the new body is recorded only once the earlier one is known absent.)
+    sent: entry.mustResolve ? previous?.sent : sentNow(deps, built),
   });
+}
+
+/**
+ * The record of the body 受注登録 sends for `built` now: exactly what the client puts on the
+ * wire. Undefined when the client would refuse it before sending (nothing goes on the wire; the
+ * call reports why).
+ */
+export function sentNow(
+  deps: Pick<WorkerDeps, 'clock'>,
+  built: Extract<OrderPayloadResult, { ok: true }>,
+): SentRegistration | undefined {
+  try {
+    return sentRegistration(
+      orderRegistrationBody(built.payload),
+      built.detailSources,
+      new Date(deps.clock.now()),
+    );
+  } catch (error) {
+    if (isSmaregiApiError(error) && error.kind === 'invalid_request') return undefined;
+    throw error;
+  }
 }
 
 /** Records why the order cannot be sent; a sync event only when the reason changed. */

@@ -37,6 +37,7 @@ import {
   type BulkShipResult,
   type Order,
   type OrderListInput,
+  type OrderRegisterBody,
   type OrderRegisterInput,
   type OrderShipmentStockListInput,
   type OrderShipmentStockRow,
@@ -77,6 +78,16 @@ export interface OrderStoresResource {
   get(storeId: string | number, options?: CallOptions): Promise<OrderStore>;
   /** Registers a 受注店舗 (`storeCode` unique per contract). */
   register(input: OrderStoreRegisterInput, options?: CallOptions): Promise<OrderStore>;
+}
+
+/**
+ * The JSON body 受注登録 sends for `input`, exactly (defaults filled in, IDs as strings): the
+ * worker keeps it as what was sent, and `register` sends it as it is (checking it again changes
+ * nothing). An input the client refuses fails here with the `invalid_request` error `register`
+ * would give, before anything is sent.
+ */
+export function orderRegistrationBody(input: OrderRegisterInput): OrderRegisterBody {
+  return validateInput('orderShipment.orders.register', orderRegisterInputSchema, input);
 }
 
 export interface OrdersResource {
@@ -264,7 +275,7 @@ export function createOrderShipmentResources(request: RequestFn): OrderShipmentR
             operation,
             method: 'POST',
             path: `${BASE}/orders`,
-            body: validateInput(operation, orderRegisterInputSchema, input),
+            body: orderRegistrationBody(input),
             schema: orderRegistrationAnswerSchema,
           },
           options,

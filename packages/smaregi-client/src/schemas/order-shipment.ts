@@ -184,6 +184,8 @@ export const orderRegisterInputSchema = z
     }
   });
 export type OrderRegisterInput = z.input<typeof orderRegisterInputSchema>;
+/** What 受注登録 puts on the wire for an input (see `orderRegistrationBody`). */
+export type OrderRegisterBody = z.output<typeof orderRegisterInputSchema>;
 
 /**
  * The official total formula of 受注登録: Σ(salesPrice × quantity) + taxExclude + carriage +

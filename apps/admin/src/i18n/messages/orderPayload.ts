@@ -8,10 +8,30 @@ export default defineMessages({
     loadFailed: 'スマレジに送る内容を作れませんでした',
     notSent: '今の設定と対応付けでこの受注をスマレジに送ると、次の内容になります。',
     sentNotKept:
-      'この受注は送信済みです。送信した内容そのものは Renkei に保存されていないため、ここには今の設定と対応付けで作った内容を表示しています (送信後に設定を変えた場合は、送信した内容と異なります)。送信の結果は連携の履歴で確認できます。',
+      'この受注は送信済みですが、送信した内容は記録されていません (送信した内容を記録する前に送信されました)。ここには今の設定と対応付けで作った内容を表示しています (送信後に設定を変えた場合は、送信した内容と異なります)。送信の結果は連携の履歴で確認できます。',
+    sentHeading: '送信した内容',
+    sentAt: '{at} に送信',
+    sentOutcomes: {
+      registered: 'スマレジに登録されました。',
+      refused: 'スマレジが受け付けませんでした (理由は連携の履歴にあります)。',
+      codeInUse:
+        '受注番号が他の受注で使われていたため、スマレジが受け付けませんでした。受注番号が変わると送り直します。',
+      unknown:
+        'スマレジの応答を受け取れませんでした。送り直す前に、スマレジに登録されたかを確認します。',
+      inFlight: '送信中です。',
+    },
+    sameNow: '今の設定と対応付けで送っても、送信した内容と同じです。',
+    nowHeading: '今の設定で送る内容',
+    differsNote: '送信した後に設定・対応付け・受注が変わったため、今送ると次の項目が異なります。',
+    differsFromTo: '送信: {sent} → 今: {now}',
+    lineField: '明細{line}の{field}',
+    lineOnOneSide: '明細{line}',
+    differs: '異なる',
+    nowUnsendable: '今の設定と対応付けでは、この受注の送る内容を作れません。',
     linesHeading: '明細',
     columns: {
       source: '出所',
+      productId: 'スマレジ商品ID',
       productCode: '商品番号',
       productName: '商品名',
       salesPrice: '単価',
@@ -24,15 +44,17 @@ export default defineMessages({
       dummyProduct: 'ダミー商品',
       adjustment: '調整額',
       promotion: '調整額 (マイナス)',
+      unknown: '出所の記録なし',
     },
     sourceHelp: {
       line: '受注明細の{line}行目',
       enclosure: '受注明細の{line}行目 (封入物を連携する設定のため送ります)',
       dummyProduct: '受注明細の{line}行目: 商品番号がないため、ダミー商品番号の商品で送ります',
       adjustment: '受注の調整額 (プラス) を、調整額用商品番号の商品の明細として送ります',
-      promotion: '受注の調整額 (マイナス) を、販促値引き (totalPromotionDiscount) として送ります',
+      promotion:
+        '受注の調整額 (マイナス) を、プロモーション値引き (totalPromotionDiscount) として送ります',
     },
-    promotionName: '販促値引き',
+    promotionName: 'プロモーション値引き',
     headerHeading: '受注の内容',
     header: {
       storeId: '受注店舗ID',
@@ -47,7 +69,7 @@ export default defineMessages({
       totalPointDiscount: 'ポイント利用額',
       totalCouponDiscount: 'クーポン値引き',
       subtotalCouponDiscount: 'モールクーポン値引き',
-      totalPromotionDiscount: '販促値引き',
+      totalPromotionDiscount: 'プロモーション値引き',
       total: '合計金額',
     },
     held: 'この受注は今はスマレジに送れません (保留)。次の原因を直すと、自動で送られます。',
@@ -61,10 +83,31 @@ export default defineMessages({
     notSent:
       'With the current settings and mappings, this order would be sent to Smaregi as follows.',
     sentNotKept:
-      'This order has been sent. Renkei does not keep the payload it sent, so this shows the payload built with the current settings and mappings (it differs from what was sent if settings changed since). The sync history shows the outcome.',
+      'This order has been sent, but what was sent is not on record (it was sent before Renkei kept what it sends). This shows the payload built with the current settings and mappings (it differs from what was sent if settings changed since). The sync history shows the outcome.',
+    sentHeading: 'What was sent',
+    sentAt: 'Sent {at}',
+    sentOutcomes: {
+      registered: 'Smaregi registered it.',
+      refused: 'Smaregi refused it (the sync history says why).',
+      codeInUse:
+        'Smaregi refused it: another order uses the order code. It is sent again once the code changes.',
+      unknown:
+        'No answer was received from Smaregi. Renkei checks whether it was registered before sending again.',
+      inFlight: 'Being sent.',
+    },
+    sameNow: 'Sent now with the current settings and mappings, it would be the same.',
+    nowHeading: 'What would be sent now',
+    differsNote:
+      'Settings, mappings or the order changed since it was sent; sent now, these fields would differ.',
+    differsFromTo: 'sent: {sent} → now: {now}',
+    lineField: '{field} of line {line}',
+    lineOnOneSide: 'Line {line}',
+    differs: 'differs',
+    nowUnsendable: 'With the current settings and mappings, this order could not be built now.',
     linesHeading: 'Lines',
     columns: {
       source: 'From',
+      productId: 'Smaregi product ID',
       productCode: 'Product code',
       productName: 'Product name',
       salesPrice: 'Unit price',
@@ -77,6 +120,7 @@ export default defineMessages({
       dummyProduct: 'Dummy product',
       adjustment: 'Adjustment',
       promotion: 'Adjustment (negative)',
+      unknown: 'Source not recorded',
     },
     sourceHelp: {
       line: 'Line {line} of the order',

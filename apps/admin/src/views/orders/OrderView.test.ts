@@ -140,7 +140,20 @@ const sendable = (over: Record<string, unknown> = {}) => ({
       isEnclosure: true,
     },
   ],
+  sent: null as unknown,
+  differences: null as unknown,
 });
+
+/** What was sent for RT-1001 (the body Renkei kept), as the API labels it. */
+const sentBody = (over: Record<string, unknown> = {}) => {
+  const { header, lines } = sendable();
+  return {
+    at: '2026-11-30T01:00:04.000Z',
+    outcome: 'registered',
+    header: { ...header, ...over },
+    lines,
+  };
+};
 
 let wrapper: VueWrapper;
 beforeEach(() => {
@@ -333,23 +346,103 @@ describe('受注の画面', () => {
     expect(cells(2)[0]).toContain('調整額');
     // The negative adjustment is the promotion discount, taken off the total.
     expect(cells(3)[0]).toContain('調整額 (マイナス)');
-    expect(cells(3).slice(1)).toEqual(['—', '販促値引き', '—', '—', '-￥300']);
+    expect(cells(3).slice(1)).toEqual(['—', 'プロモーション値引き', '—', '—', '-￥300']);
     const header = section.find('[data-part="payload-header"]');
     expect(header.find('[data-field="totalPromotionDiscount"] dd').text()).toBe('￥300');
     expect(header.find('[data-field="total"] dd').text()).toBe('￥6,850');
     expect(header.find('[data-field="orderCode"] dd').text()).toBe('RT-1001');
   });
 
-  it('says that the payload sent is not kept once the order is in Smaregi', async () => {
+  it('says when the body of an order sent earlier is not on record', async () => {
     await open();
     const note = wrapper.find('[data-part="payload-note"]').text();
-    expect(note).toContain('送信した内容そのものは Renkei に保存されていない');
+    expect(note).toContain('送信した内容は記録されていません');
+    expect(wrapper.find('[data-part="payload-sent"]').exists()).toBe(false);
+  });
+
+  it('shows what was sent, when and how it fared; nothing beside it when now is the same', async () => {
+    api.preview.mockResolvedValue({
+      ...sendable({ totalPromotionDiscount: 300, total: 6850 }),
+      sent: sentBody({ totalPromotionDiscount: 300, total: 6850 }),
+      differences: [],
+    });
+    await open();
+    const sent = wrapper.find('[data-part="payload-sent"]');
+    expect(sent.find('h3').text()).toBe('送信した内容');
+    const note = sent.find('[data-part="payload-sent-note"]');
+    expect(note.text()).toContain('2026/11/30 10:00 に送信');
+    expect(note.text()).toContain('スマレジに登録されました');
+    const rows = sent.findAll('[data-part="payload-lines"] tbody tr');
+    expect(rows.map((r) => r.attributes('data-source'))).toEqual([
+      'line',
+      'dummyProduct',
+      'promotion',
+    ]);
+    expect(rows[2]?.text()).toContain('プロモーション値引き');
+    expect(sent.find('[data-field="totalPromotionDiscount"] dd').text()).toBe('￥300');
+    expect(sent.find('[data-part="payload-same"]').text()).toContain('送信した内容と同じです');
+    expect(wrapper.find('[data-part="payload-now"]').exists()).toBe(false);
+    expect(sent.find('[data-changed]').exists()).toBe(false);
+  });
+
+  it('puts what would be sent now beside what was sent when they differ, naming each field', async () => {
+    const now = sendable({ paymentMethodId: '4' });
+    api.preview.mockResolvedValue({
+      ...now,
+      lines: [now.lines[0]!, { ...now.lines[1]!, quantity: 2 }],
+      sent: sentBody(),
+      differences: [
+        { field: 'paymentMethodId', line: null, sent: '3', now: '4' },
+        { field: 'quantity', line: 2, sent: 1, now: 2 },
+      ],
+    });
+    await open();
+    const items = wrapper.findAll('[data-part="payload-differences"] li').map((li) => li.text());
+    expect(items).toEqual(['スマレジの支払方法ID送信: 3 → 今: 4', '明細2の数量送信: 1 → 今: 2']);
+    for (const part of ['payload-sent', 'payload-now']) {
+      const block = wrapper.find(`[data-part="${part}"]`);
+      expect(block.find('[data-field="paymentMethodId"]').attributes('data-changed')).toBe('true');
+      const rows = block.findAll('[data-part="payload-lines"] tbody tr');
+      expect(rows.map((r) => r.attributes('data-changed') ?? null)).toEqual([null, 'true']);
+      expect(rows[1]?.text()).toContain('異なる');
+    }
+    expect(wrapper.find('[data-part="payload-now"] h3').text()).toBe('今の設定で送る内容');
+  });
+
+  it('says when a sent order could not be built now, without promising it goes by itself', async () => {
+    api.preview.mockResolvedValue({
+      ok: false,
+      outcome: 'waiting',
+      problems: [
+        {
+          code: 'paymentMethodNotMapped',
+          field: 'paymentMethodId',
+          lineNo: null,
+          message: { ja: '支払方法「代引き」が紐付けられていません', en: 'x' },
+          fixAt: 'paymentMethods',
+        },
+      ],
+      sent: { ...sentBody(), outcome: 'refused' },
+      differences: null,
+    });
+    await open();
+    expect(wrapper.find('[data-part="payload-sent-note"]').text()).toContain(
+      'スマレジが受け付けませんでした',
+    );
+    const now = wrapper.find('[data-part="payload-now"]');
+    expect(now.text()).toContain('今の設定と対応付けでは、この受注の送る内容を作れません');
+    expect(now.text()).not.toContain('自動で送られます');
+    expect(now.find('[data-problem="paymentMethodNotMapped"] a').attributes('href')).toBe(
+      '/paymentMethods',
+    );
   });
 
   it('lists why a held order cannot be sent, each with a link to its fix', async () => {
     api.get.mockResolvedValue(detail({ syncState: 'waiting', smaregiOrderHeadId: null }));
     api.preview.mockResolvedValue({
       ok: false,
+      sent: null,
+      differences: null,
       outcome: 'waiting',
       problems: [
         {
@@ -386,6 +479,8 @@ describe('受注の画面', () => {
   it('says when the order itself must be corrected', async () => {
     api.preview.mockResolvedValue({
       ok: false,
+      sent: null,
+      differences: null,
       outcome: 'failed',
       problems: [
         {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createAdminI18n } from '../../i18n';
 import {
+  DETAIL_FIELDS,
+  differenceKeys,
+  isMoneyField,
   PREVIEW_HEADER_FIELDS,
   previewRows,
   SOURCE_TAGS,
@@ -39,10 +42,12 @@ const preview = (lines: Line[], totalPromotionDiscount = 0): SendablePreview => 
     total: 0,
   },
   lines,
+  sent: null,
+  differences: null,
 });
 
 describe('the payload preview rows', () => {
-  it.each<[string, Line[], number, [PreviewSource, number | null, boolean, number][]]>([
+  it.each<[string, Line[], number, [PreviewSource | null, number | null, boolean, number][]]>([
     ['an OMS line', [line({})], 0, [['line', 1, false, 2000]]],
     [
       'a 封入物 line is labelled once',
@@ -64,6 +69,12 @@ describe('the payload preview rows', () => {
         ['line', 1, false, 2000],
         ['adjustment', null, false, 500],
       ],
+    ],
+    [
+      'a line of a kept body without its sources is shown unlabelled, never guessed',
+      [line({ source: null, lineNo: null })],
+      0,
+      [[null, null, false, 2000]],
     ],
     [
       'a negative 調整額 shows as the promotion discount, last and subtracted',
@@ -93,9 +104,37 @@ describe('the payload preview rows', () => {
       }
       for (const field of PREVIEW_HEADER_FIELDS)
         expect(i18n.te(`orderPayload.header.${field.key}`, locale)).toBe(true);
+      for (const field of DETAIL_FIELDS)
+        expect(i18n.te(`orderPayload.columns.${field}`, locale)).toBe(true);
+      for (const outcome of ['registered', 'refused', 'codeInUse', 'unknown', 'inFlight'])
+        expect(i18n.te(`orderPayload.sentOutcomes.${outcome}`, locale)).toBe(true);
+      expect(i18n.te('orderPayload.sources.unknown', locale)).toBe(true);
     }
     const ja = createAdminI18n('ja').global;
     expect(ja.t('orderPayload.sourceHelp.dummyProduct', { line: 4 })).toContain('4行目');
     expect(ja.t('orderPayload.sources.promotion')).toBe('調整額 (マイナス)');
+    // The glossary's word for totalPromotionDiscount.
+    expect(ja.t('orderPayload.header.totalPromotionDiscount')).toBe('プロモーション値引き');
+  });
+});
+
+describe('what differs between what was sent and what would be sent now', () => {
+  it('marks header fields by name and detail lines by their position', () => {
+    const keys = differenceKeys([
+      { field: 'paymentMethodId', line: null, sent: '3', now: '4' },
+      { field: 'quantity', line: 2, sent: 1, now: 2 },
+      { field: 'productCode', line: 2, sent: 'A', now: 'B' },
+      { field: 'line', line: 3, sent: 'DUMMY', now: null },
+    ]);
+    expect([...keys]).toEqual(['header:paymentMethodId', 'line:2', 'line:3']);
+    expect(differenceKeys(null).size).toBe(0);
+  });
+
+  it('shows amounts in yen: money header fields and a line’s price, not IDs or quantities', () => {
+    expect(isMoneyField('total', null)).toBe(true);
+    expect(isMoneyField('totalPromotionDiscount', null)).toBe(true);
+    expect(isMoneyField('paymentMethodId', null)).toBe(false);
+    expect(isMoneyField('salesPrice', 1)).toBe(true);
+    expect(isMoneyField('quantity', 1)).toBe(false);
   });
 });
