@@ -12,6 +12,7 @@ import { csrfGuard } from './http/csrf.js';
 import { INTAKE_BODY_LIMIT, intakeRouter } from './http/intake.js';
 import { bodyErrorOf, jsonBody, unbatched } from './http/json-body.js';
 import { openApiRouter } from './http/openapi.js';
+import { ordersV1Router } from './http/orders-v1.js';
 import { sendProblem } from './http/problem.js';
 import { webhookRouter } from './http/webhooks.js';
 import { createContext, SESSION_COOKIE, type CookieJar } from './trpc/context.js';
@@ -77,6 +78,7 @@ export function createApp(deps: AppDeps): Express {
   // Strict decoding (UTF-8, or Shift_JIS when declared): see http/json-body.ts.
   app.use('/api/v1', jsonBody(INTAKE_BODY_LIMIT));
   app.use(intakeRouter(deps));
+  app.use(ordersV1Router(deps));
   app.use(adminRoutes(deps));
 
   app.use(

@@ -18,6 +18,7 @@ import { SyncEventSchema } from './sync/sync-event.entity.js';
 import { WebhookEventSchema } from './sync/webhook-event.entity.js';
 import { AdminSessionSchema } from './tenancy/admin-session.entity.js';
 import { AdminUserSchema } from './tenancy/admin-user.entity.js';
+import { ApiIdempotencyKeySchema } from './tenancy/api-idempotency-key.entity.js';
 import { ApiKeySchema } from './tenancy/api-key.entity.js';
 import { AuditEntrySchema } from './tenancy/audit-entry.entity.js';
 import { TenantSchema } from './tenancy/tenant.entity.js';
@@ -28,6 +29,7 @@ export const ENTITY_SCHEMAS = [
   AdminUserSchema,
   AdminSessionSchema,
   ApiKeySchema,
+  ApiIdempotencyKeySchema,
   AuditEntrySchema,
   OAuthStateSchema,
   SmaregiConnectionSchema,

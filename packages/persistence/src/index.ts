@@ -44,6 +44,7 @@ export * from './sync/sync-event.entity.js';
 export * from './sync/webhook-event.entity.js';
 export * from './tenancy/admin-session.entity.js';
 export * from './tenancy/admin-user.entity.js';
+export * from './tenancy/api-idempotency-key.entity.js';
 export * from './tenancy/api-key.entity.js';
 export * from './tenancy/audit-entry.entity.js';
 export * from './tenancy/tenant.entity.js';

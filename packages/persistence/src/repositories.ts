@@ -20,6 +20,7 @@ import { StockLevel } from './stock/stock-level.entity.js';
 import { StockRecomputeMarks, StockRecomputeRunRepository } from './stock/stock-repositories.js';
 import { AdminSession } from './tenancy/admin-session.entity.js';
 import { AdminUser } from './tenancy/admin-user.entity.js';
+import { ApiIdempotencyKey } from './tenancy/api-idempotency-key.entity.js';
 import { ApiKey } from './tenancy/api-key.entity.js';
 import { AuditEntry } from './tenancy/audit-entry.entity.js';
 import { Tenant } from './tenancy/tenant.entity.js';
@@ -250,6 +251,24 @@ export class ApiKeyRepository extends TenantScopedRepository<ApiKey> {
   }
 }
 
+/** The answers kept under `Idempotency-Key` headers of the REST API v1 (per tenant). */
+export class ApiIdempotencyKeyRepository extends TenantScopedRepository<ApiIdempotencyKey> {
+  constructor(em: Em, tenantId: string) {
+    super(em, tenantId, ApiIdempotencyKey);
+  }
+  /** The answer kept under this key, unless it has expired. */
+  current(idempotencyKey: string, now: Date): Promise<ApiIdempotencyKey | null> {
+    return this.findOne({ idempotencyKey, expiresAt: { $gt: now } });
+  }
+  /**
+   * Deletes the tenant's expired answers (one statement, on the (tenant, expiry) index), so an
+   * expired key can be used again and the table holds only live keys.
+   */
+  deleteExpired(now: Date): Promise<number> {
+    return this.em.nativeDelete(ApiIdempotencyKey, this.scoped({ expiresAt: { $lte: now } }));
+  }
+}
+
 export class AdminSessionRepository extends TenantScopedRepository<AdminSession> {
   constructor(em: Em, tenantId: string) {
     super(em, tenantId, AdminSession);
@@ -282,6 +301,7 @@ export function tenantRepositories(em: Em, tenantId: string) {
     oauthStates: new OAuthStateRepository(em, tenantId),
     users: new AdminUserRepository(em, tenantId),
     apiKeys: new ApiKeyRepository(em, tenantId),
+    idempotencyKeys: new ApiIdempotencyKeyRepository(em, tenantId),
     sessions: new AdminSessionRepository(em, tenantId),
   };
 }

@@ -1,20 +1,35 @@
-import { forkEm, TenantResolver, type Orm } from '@renkei/persistence';
-import type { Request } from 'express';
+import { forkEm, scopesOf, TenantResolver, type ApiKeyScope, type Orm } from '@renkei/persistence';
+import type { Request, Response } from 'express';
+import { AppError } from '../errors.js';
 import { sha256Hex } from '../security/secrets.js';
+import { sendProblem } from './problem.js';
 
 /** How long a resolved key is trusted before the database is asked again (revocation delay). */
 const CACHE_MS = 30_000;
 
+/** The API key a request was made with: its tenant, which key, and what it may do. */
+export interface ApiPrincipal {
+  tenantId: string;
+  keyId: string;
+  name: string;
+  keyPrefix: string;
+  scopes: readonly ApiKeyScope[];
+}
+
 /**
- * Resolves the intake API key (`Authorization: Bearer <key>` or `X-API-Key`) to its tenant. Keys
- * are compared by SHA-256 (unique index). A short cache keeps the hot intake path to one lookup
- * per key per 30 s; a revoked key stops working within that time.
+ * The audit actor label of a key's changes: `api-key` (the intake's label, which the admin's
+ * 操作履歴 shows as APIキー) followed by the key's name and prefix, so the merchant can tell
+ * which integration made the change.
+ */
+export const apiKeyActorLabel = (p: ApiPrincipal): string => `api-key ${p.name} (${p.keyPrefix})`;
+
+/**
+ * Resolves the REST API key (`Authorization: Bearer <key>` or `X-API-Key`) to its tenant and
+ * scopes. Keys are compared by SHA-256 (unique index). A short cache keeps the hot intake path to
+ * one lookup per key per 30 s; a revoked key stops working within that time.
  */
 export class ApiKeyAuthenticator {
-  readonly #cache = new Map<
-    string,
-    { tenantId: string | null; keyId: string | null; until: number }
-  >();
+  readonly #cache = new Map<string, { principal: ApiPrincipal | null; until: number }>();
   constructor(
     private readonly orm: Orm,
     private readonly now: () => number = Date.now,
@@ -28,23 +43,71 @@ export class ApiKeyAuthenticator {
     return header === undefined || header.trim() === '' ? null : header.trim();
   }
 
-  async tenantFor(key: string): Promise<string | null> {
+  /** The key's tenant, scopes and name, or null for an unknown or revoked key. */
+  async principalFor(key: string): Promise<ApiPrincipal | null> {
     const hash = sha256Hex(key);
     const cached = this.#cache.get(hash);
-    if (cached !== undefined && cached.until > this.now()) return cached.tenantId;
+    if (cached !== undefined && cached.until > this.now()) return cached.principal;
     const em = forkEm(this.orm);
     const row = await new TenantResolver(em).apiKeyByHash(hash);
     if (row !== null) {
       row.lastUsedAt = new Date(this.now());
       await em.flush();
     }
+    const principal =
+      row === null
+        ? null
+        : {
+            tenantId: row.tenant.id,
+            keyId: row.id,
+            name: row.name,
+            keyPrefix: row.keyPrefix,
+            scopes: scopesOf(row),
+          };
     if (this.#cache.size > 10_000) this.#cache.clear();
-    this.#cache.set(hash, {
-      tenantId: row?.tenant.id ?? null,
-      keyId: row?.id ?? null,
-      until: this.now() + CACHE_MS,
-    });
-    return row?.tenant.id ?? null;
+    this.#cache.set(hash, { principal, until: this.now() + CACHE_MS });
+    return principal;
+  }
+
+  async tenantFor(key: string): Promise<string | null> {
+    return (await this.principalFor(key))?.tenantId ?? null;
+  }
+
+  /**
+   * The request's key when it holds `scope`; otherwise answers 401 (no or unknown key) or 403
+   * naming the missing scope (problem+json, `WWW-Authenticate` as RFC 6750 says) and returns null.
+   */
+  async authorize(req: Request, res: Response, scope: ApiKeyScope): Promise<ApiPrincipal | null> {
+    const key = ApiKeyAuthenticator.keyOf(req);
+    const principal = key === null ? null : await this.principalFor(key);
+    if (principal === null) {
+      res.set('WWW-Authenticate', 'Bearer');
+      sendProblem(
+        res,
+        new AppError('UNAUTHORIZED', {
+          ja: 'APIキーが正しくありません',
+          en: 'Missing or invalid API key',
+        }),
+      );
+      return null;
+    }
+    if (!principal.scopes.includes(scope)) {
+      res.set('WWW-Authenticate', `Bearer error="insufficient_scope", scope="${scope}"`);
+      sendProblem(
+        res,
+        new AppError(
+          'FORBIDDEN',
+          {
+            ja: `このAPIキーには権限 ${scope} がありません。管理画面のAPIキーで権限を持つキーを発行してください`,
+            en: `This API key lacks the scope ${scope}; issue a key with it in the admin's API keys`,
+          },
+          [],
+          { missingScope: scope, scopes: principal.scopes },
+        ),
+      );
+      return null;
+    }
+    return principal;
   }
 
   /**

@@ -3,7 +3,6 @@ import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { GroupCommitIntake } from '../services/group-commit.js';
 import { orderViewIn } from '../services/orders/views.js';
-import { ApiKeyAuthenticator } from './api-key-auth.js';
 import { bodyErrorOf } from './json-body.js';
 import { requestLocale, sendProblem } from './problem.js';
 
@@ -11,7 +10,8 @@ import { requestLocale, sendProblem } from './problem.js';
 export const INTAKE_BODY_LIMIT = '5mb';
 
 /**
- * `POST /api/v1/orders`: the REST intake for integrators. Authenticated by the tenant's API key;
+ * `POST /api/v1/orders`: the REST intake for integrators. Authenticated by the tenant's API key
+ * holding `orders:write` (403 naming the scope otherwise);
  * the tenant comes from the key, never from the body. 201 for a new order, 200 for a repeat, a
  * documented update (status / shipping date) or a corrected version of an order not yet in
  * Smaregi, 409 for different content once it is (or may be), 400 naming the fields.
@@ -22,19 +22,9 @@ export function intakeRouter(deps: AppDeps): Router {
   // Orders arriving while others are being written are written together (group commit).
   const intake = new GroupCommitIntake(deps, 'api', { userId: null, label: 'api-key' });
   router.post('/api/v1/orders', async (req, res) => {
-    const key = ApiKeyAuthenticator.keyOf(req);
-    const tenantId = key === null ? null : await keys.tenantFor(key);
-    if (tenantId === null) {
-      res.set('WWW-Authenticate', 'Bearer');
-      sendProblem(
-        res,
-        new AppError('UNAUTHORIZED', {
-          ja: 'APIキーが正しくありません',
-          en: 'Missing or invalid API key',
-        }),
-      );
-      return;
-    }
+    const principal = await keys.authorize(req, res, 'orders:write');
+    if (principal === null) return;
+    const tenantId = principal.tenantId;
     if (!req.is('application/json')) {
       sendProblem(
         res,

@@ -24,13 +24,19 @@ async function example(deps: AppDeps): Promise<Record<string, unknown>> {
   };
 }
 
-/** Builds the OpenAPI 3.1 document of the REST intake; the order schema comes from packages/domain. */
+/**
+ * Builds the OpenAPI 3.1 document of the REST API v1 (intake, reading and changing an order); the
+ * order schema comes from packages/domain.
+ */
 export async function openApiDocument(deps: AppDeps): Promise<Record<string, unknown>> {
   const orderSchema = z.toJSONSchema(omsOrderSchema, {
     io: 'input',
     unrepresentable: 'any',
     target: 'draft-2020-12',
   });
+  // The OMS fields of a stored order are the intake's (every optional one present, null when unset).
+  const { lines: _omsLines, ...omsHeader } =
+    (orderSchema as { properties?: Record<string, unknown> }).properties ?? {};
   const problem = {
     type: 'object',
     properties: {
@@ -42,6 +48,11 @@ export async function openApiDocument(deps: AppDeps): Promise<Record<string, unk
         description: 'In the language of Accept-Language: Japanese (default) or English (en)',
       },
       detail_en: { type: 'string', description: 'English message' },
+      details: {
+        type: 'object',
+        description:
+          'Machine-readable facts: `missingScope` (403), `version` (the current version; 412, 428)',
+      },
       errors: {
         type: 'array',
         items: {
@@ -58,19 +69,154 @@ export async function openApiDocument(deps: AppDeps): Promise<Record<string, unk
       },
     },
   };
-  const problemResponse = (description: string) => ({
+  const problemResponse = (description: string, example?: Record<string, unknown>) => ({
     description,
-    content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+    content: {
+      'application/problem+json': {
+        schema: { $ref: '#/components/schemas/Problem' },
+        ...(example === undefined ? {} : { example }),
+      },
+    },
   });
+  const problemExample = (
+    status: number,
+    title: string,
+    detail: string,
+    detailEn: string,
+    errors: { field: string; ja: string; en: string }[] = [],
+    details?: Record<string, unknown>,
+  ) => ({
+    type: 'about:blank',
+    title,
+    status,
+    detail,
+    detail_en: detailEn,
+    errors: errors.map((e) => ({ field: e.field, detail: e.ja, message: { ja: e.ja, en: e.en } })),
+    ...(details === undefined ? {} : { details }),
+  });
+  const forbidden = (scope: string) =>
+    problemResponse(
+      `The API key lacks the scope \`${scope}\` (named in \`detail\` and \`details.missingScope\`)`,
+      problemExample(
+        403,
+        'Forbidden',
+        `このAPIキーには権限 ${scope} がありません。管理画面のAPIキーで権限を持つキーを発行してください`,
+        `This API key lacks the scope ${scope}; issue a key with it in the admin's API keys`,
+        [],
+        { missingScope: scope, scopes: ['orders:read'] },
+      ),
+    );
+  const notFoundResponse = problemResponse(
+    "No order with this number in the key's tenant (another tenant's order is not found either)",
+    problemExample(
+      404,
+      'Not Found',
+      '受注番号 R-0001 の受注が見つかりません',
+      'Order R-0001 not found',
+    ),
+  );
+  const ambiguous = problemResponse(
+    'Several shops have an order with this number: add `?shopId=`',
+    problemExample(
+      409,
+      'Conflict',
+      '受注番号 R-0001 の受注が複数の店舗にあります。shopId で店舗を指定してください',
+      'Several shops have an order R-0001; choose one with the shopId query parameter',
+      [
+        {
+          field: 'shopId',
+          ja: '受注番号が複数の店舗にあるため、店舗IDの指定が必要です',
+          en: 'Several shops have this order number: shopId is required',
+        },
+      ],
+    ),
+  );
+  const orderParameters = [
+    {
+      name: 'orderNumber',
+      in: 'path',
+      required: true,
+      description: 'The order number as the mall wrote it (URL-encoded)',
+      schema: { type: 'string' },
+      example: 'R-0001',
+    },
+    {
+      name: 'shopId',
+      in: 'query',
+      required: false,
+      description: 'Which shop, when several shops have an order with this number',
+      schema: { type: 'string' },
+    },
+    {
+      name: 'Accept-Language',
+      in: 'header',
+      required: false,
+      description:
+        'ja (default) or en: the language of `syncReason`, `lastSyncError` and problem details',
+      schema: { type: 'string' },
+      example: 'en',
+    },
+  ];
+  const etagHeader = {
+    ETag: {
+      description: "The order's `version`, quoted (send it back in If-Match)",
+      schema: { type: 'string' },
+      example: '"Zm9vYmFyYmF6cXV4cXV1eA"',
+    },
+  };
+  const orderExample = {
+    id: '0193a1b2-0000-7000-8000-000000000001',
+    shopId: '00000000-0000-4000-8000-000000000101',
+    orderNumber: 'R-0001',
+    orderCode: 'R-0001',
+    orderedAt: '2026-01-05T01:00:00.000Z',
+    paymentMethodId: '00000000-0000-4000-8000-000000000201',
+    statusId: '00000000-0000-4000-8000-000000000303',
+    statusName: '出荷待ち',
+    statusCategory: 'open',
+    shippingDate: '2026-01-07',
+    syncState: 'registered',
+    syncReason: null,
+    syncReasonCode: null,
+    smaregiOrderHeadId: '1234',
+    allocationStatus: 'allocated',
+    lastSyncError: null,
+    lastSyncErrorCode: null,
+    lines: [
+      {
+        lineNo: 1,
+        productCode: 'TS-001',
+        name: 'Tシャツ',
+        unitPrice: 3300,
+        quantity: 2,
+        allocatedQuantity: 2,
+      },
+    ],
+    shipping: {
+      shippingDate: '2026-01-07',
+      slipNumber: null,
+      shipped: false,
+      smaregiShipment: null,
+    },
+    version: 'Zm9vYmFyYmF6cXV4cXV1eA',
+  };
   return {
     openapi: '3.1.0',
     info: {
-      title: 'Renkei order intake API',
+      title: 'Renkei REST API v1',
       version: '1.0.0',
       description: [
         '受注をRenkeiに登録します。店舗・支払方法・受注ステータスのIDは管理画面で確認できます。',
         'Registers OMS orders in Renkei. Idempotent on (shop, order number): the same content again returns the same order (200);',
         'posting an existing order with a different `statusId` and/or `shippingDate` updates those (200); any other difference is 409.',
+        '',
+        '`GET /api/v1/orders/{orderNumber}` reads an order as Renkei holds it (sync state, Smaregi 受注 ID, allocation per line, shipping);',
+        '`PATCH` changes its status, shipping date (出荷日) or cancels it exactly as the admin does (在庫引当自動照会, 受注一括出荷 and the cancel in Smaregi follow).',
+        'A PATCH names the version it was made against in `If-Match` (428 without, 412 when stale) and may carry an `Idempotency-Key`',
+        '(the same key and body replay the first answer for 24 hours; the same key with another body is 422).',
+        '',
+        'API keys hold scopes: `orders:write` (POST and PATCH), `orders:read` (GET), `stock:read`. Keys made before scopes existed hold all three;',
+        'a key without the scope an operation needs gets 403 naming it.',
         deps.config.demo
           ? `Demo mode: the API key \`${DEMO_INTAKE_KEY}\` belongs to the demo tenant (public, demo only).`
           : '',
@@ -109,17 +255,200 @@ export async function openApiDocument(deps: AppDeps): Promise<Record<string, unk
               'Invalid order; `errors` names each field (Japanese and English)',
             ),
             '401': problemResponse('Missing or invalid API key'),
+            '403': forbidden('orders:write'),
             '409': problemResponse(
               'The order is (or may be) in Smaregi and this content differs; before that a new version replaces it (200 updated)',
             ),
             '413': problemResponse('Body larger than 5 MB'),
+          },
+          'x-required-scopes': ['orders:write'],
+        },
+      },
+      '/api/v1/orders/{orderNumber}': {
+        get: {
+          operationId: 'getOrder',
+          summary: '受注を読む / Read an order',
+          description:
+            'Requires the scope `orders:read`. The order as Renkei holds it, with its `version` (also the `ETag`; `If-None-Match` answers 304 when unchanged).',
+          'x-required-scopes': ['orders:read'],
+          parameters: orderParameters,
+          responses: {
+            '200': {
+              description: 'The order',
+              headers: etagHeader,
+              content: {
+                'application/json': {
+                  schema: { $ref: '#/components/schemas/OrderEnvelope' },
+                  example: { order: orderExample },
+                },
+              },
+            },
+            '304': { description: 'Not modified (If-None-Match named the current version)' },
+            '400': problemResponse('Invalid `shopId`'),
+            '401': problemResponse('Missing or invalid API key'),
+            '403': forbidden('orders:read'),
+            '404': notFoundResponse,
+            '409': ambiguous,
+          },
+        },
+        patch: {
+          operationId: 'updateOrder',
+          summary: '受注ステータス・出荷日を変更する、キャンセルする / Change an order',
+          description: [
+            'Requires the scope `orders:write`. Changes the status, the shipping date (null clears it) or cancels the order',
+            '(`cancel: true`: into the first active status of category cancelled, or into `statusId` when it names one),',
+            "through the admin's own services: 在庫引当自動照会, 受注一括出荷 and the cancel in Smaregi follow as from the admin.",
+            'The shipping date is applied before the status. A body that changes nothing already true answers 200 `unchanged`.',
+          ].join(' '),
+          'x-required-scopes': ['orders:write'],
+          parameters: [
+            ...orderParameters,
+            {
+              name: 'If-Match',
+              in: 'header',
+              required: true,
+              description: "The order's version (the ETag of GET), quoted; `*` matches any",
+              schema: { type: 'string' },
+              example: '"Zm9vYmFyYmF6cXV4cXV1eA"',
+            },
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              description:
+                '1-255 printable ASCII characters (a UUID). Kept per tenant for 24 hours with the first successful answer: the same key and request replay it (header `Idempotent-Replayed: true`); the same key with another request is 422. Refused requests keep nothing.',
+              schema: { type: 'string', maxLength: 255 },
+              example: '5f0c6c1e-8d0b-4b7e-9d55-0a4f4a1c2b3d',
+            },
+          ],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/OrderPatch' },
+                examples: {
+                  status: { value: { statusId: '00000000-0000-4000-8000-000000000303' } },
+                  shippingDate: { value: { shippingDate: '2026-01-07' } },
+                  cancel: { value: { cancel: true } },
+                },
+              },
+            },
+          },
+          responses: {
+            '200': {
+              description:
+                'Changed (`updated`) or already so (`unchanged`); or the replay of an Idempotency-Key',
+              headers: {
+                ...etagHeader,
+                'Idempotent-Replayed': {
+                  description: '`true` when this is the first answer to the Idempotency-Key again',
+                  schema: { type: 'string' },
+                },
+              },
+              content: {
+                'application/json': {
+                  schema: { $ref: '#/components/schemas/OrderChangeResult' },
+                  example: { outcome: 'updated', order: orderExample },
+                },
+              },
+            },
+            '400': problemResponse(
+              'Invalid body (`errors` names each field: unknown fields, statusId, shippingDate, cancel), a malformed Idempotency-Key, or an unknown status',
+              problemExample(
+                400,
+                'Bad Request',
+                '入力内容に誤りがあります: 出荷日は日付(YYYY-MM-DD)で指定してください',
+                'Invalid input: Shipping date (shippingDate) must be a date (YYYY-MM-DD)',
+                [
+                  {
+                    field: 'shippingDate',
+                    ja: '出荷日は日付(YYYY-MM-DD)で指定してください',
+                    en: 'Shipping date (shippingDate) must be a date (YYYY-MM-DD)',
+                  },
+                ],
+              ),
+            ),
+            '401': problemResponse('Missing or invalid API key'),
+            '403': forbidden('orders:write'),
+            '404': notFoundResponse,
+            '409': problemResponse(
+              'Several shops have this order number (add `?shopId=`), a concurrent request with the same Idempotency-Key (retry), or `cancel` without a status of category cancelled',
+              problemExample(
+                409,
+                'Conflict',
+                '区分がキャンセルの受注ステータスがありません。管理画面の受注ステータスで作成してください',
+                'There is no order status of category cancelled; create one in the admin (order statuses)',
+                [
+                  {
+                    field: 'cancel',
+                    ja: '区分がキャンセルの受注ステータスがありません',
+                    en: 'No order status of category cancelled',
+                  },
+                ],
+              ),
+            ),
+            '412': {
+              ...problemResponse(
+                'The order changed since the version in If-Match; the current version is in the ETag (and `details.version`)',
+                problemExample(
+                  412,
+                  'Precondition Failed',
+                  '受注はこの version の後に変更されています。GET で読み直してから、新しい version で送ってください',
+                  'The order has changed since this version; GET it again and send the new version in If-Match',
+                  [
+                    {
+                      field: 'If-Match',
+                      ja: '受注の現在の version ではありません',
+                      en: "Not the order's current version",
+                    },
+                  ],
+                  { version: 'Zm9vYmFyYmF6cXV4cXV1eA' },
+                ),
+              ),
+              headers: etagHeader,
+            },
+            '422': problemResponse(
+              'The Idempotency-Key was used with a different request',
+              problemExample(
+                422,
+                'Unprocessable Content',
+                'この Idempotency-Key は別の内容のリクエストで使われています。別の変更には新しいキーを使ってください',
+                'This Idempotency-Key was used with a different request; use a new key for another change',
+                [
+                  {
+                    field: 'Idempotency-Key',
+                    ja: '別の内容のリクエストで使用済みのキーです',
+                    en: 'Already used with a different request',
+                  },
+                ],
+              ),
+            ),
+            '428': {
+              ...problemResponse(
+                'If-Match is missing; the current version is in the ETag',
+                problemExample(
+                  428,
+                  'Precondition Required',
+                  'If-Match ヘッダーに受注の version(GET で返る ETag)を指定してください',
+                  "Send the order's version (the ETag of GET) in the If-Match header",
+                  [{ field: 'If-Match', ja: 'If-Match がありません', en: 'If-Match is missing' }],
+                  { version: 'Zm9vYmFyYmF6cXV4cXV1eA' },
+                ),
+              ),
+              headers: etagHeader,
+            },
           },
         },
       },
     },
     components: {
       securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <API key>' },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'Authorization: Bearer <API key>. Each key holds scopes (orders:write, orders:read, stock:read; chosen when the key is made, all three by default); an operation names the one it needs in `x-required-scopes`.',
+        },
         apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
       },
       schemas: {
@@ -133,6 +462,103 @@ export async function openApiDocument(deps: AppDeps): Promise<Record<string, unk
               type: 'object',
               description: 'The stored order (id, orderCode, syncState, ...)',
             },
+          },
+        },
+        OrderPatch: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          properties: {
+            statusId: { type: 'string', description: 'An order status of the tenant' },
+            shippingDate: {
+              type: ['string', 'null'],
+              format: 'date',
+              description: '出荷日 (YYYY-MM-DD); null clears it',
+            },
+            cancel: {
+              const: true,
+              description:
+                'Cancel: into the first active status of category cancelled (or `statusId`, which must be one)',
+            },
+          },
+        },
+        RestOrder: {
+          type: 'object',
+          description:
+            'The order as Renkei holds it: its OMS fields, where it stands towards Smaregi, its lines with what Smaregi allocated, its shipping and its version',
+          required: [
+            'id',
+            'orderNumber',
+            'statusId',
+            'syncState',
+            'smaregiOrderHeadId',
+            'lines',
+            'shipping',
+            'version',
+          ],
+          properties: {
+            ...omsHeader,
+            id: { type: 'string' },
+            orderCode: { type: 'string', description: 'The Smaregi order code' },
+            statusName: { type: 'string' },
+            statusCategory: { enum: ['open', 'shipped', 'cancelled'] },
+            syncState: {
+              enum: ['waiting', 'pending', 'registered', 'failed', 'needsCheck', 'canceled'],
+            },
+            syncReason: {
+              type: ['string', 'null'],
+              description: 'Why it waits or needs the merchant, in the language of Accept-Language',
+            },
+            syncReasonCode: { type: ['string', 'null'] },
+            smaregiOrderHeadId: { type: ['string', 'null'], description: 'Smaregi 受注 ID' },
+            allocationStatus: { enum: ['unallocated', 'partial', 'allocated', null] },
+            lastSyncError: { type: ['string', 'null'] },
+            lastSyncErrorCode: { type: ['string', 'null'] },
+            lines: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  lineNo: { type: 'integer' },
+                  quantity: { type: 'integer' },
+                  allocatedQuantity: {
+                    type: 'integer',
+                    description: 'Allocated in Smaregi (引当数)',
+                  },
+                },
+              },
+            },
+            shipping: {
+              type: 'object',
+              properties: {
+                shippingDate: { type: ['string', 'null'], format: 'date' },
+                slipNumber: { type: ['string', 'null'] },
+                shipped: {
+                  type: 'boolean',
+                  description: 'In a status of category shipped, or shipped in Smaregi',
+                },
+                smaregiShipment: {
+                  enum: ['pending', 'in_flight', 'succeeded', 'failed', 'unknown', null],
+                  description: 'Its shipment in Smaregi (受注一括出荷), null when none',
+                },
+              },
+            },
+            version: { type: 'string', description: 'Changes whenever the order does; the ETag' },
+            createdAt: { type: 'string', format: 'date-time' },
+            updatedAt: { type: 'string', format: 'date-time' },
+          },
+        },
+        OrderEnvelope: {
+          type: 'object',
+          required: ['order'],
+          properties: { order: { $ref: '#/components/schemas/RestOrder' } },
+        },
+        OrderChangeResult: {
+          type: 'object',
+          required: ['outcome', 'order'],
+          properties: {
+            outcome: { enum: ['updated', 'unchanged'] },
+            order: { $ref: '#/components/schemas/RestOrder' },
           },
         },
       },

@@ -25,6 +25,8 @@ export function sendProblem(res: Response, error: unknown): void {
     412: 'Precondition Failed',
     413: 'Payload Too Large',
     415: 'Unsupported Media Type',
+    422: 'Unprocessable Content',
+    428: 'Precondition Required',
     429: 'Too Many Requests',
     500: 'Internal Server Error',
     502: 'Bad Gateway',

@@ -3,9 +3,11 @@ import {
   AdminUser,
   ApiKey,
   IntegrationSettings,
+  scopesColumn,
   OrderStatus,
   SmaregiConnection,
   Tenant,
+  type ApiKeyScope,
   type Em,
 } from '@renkei/persistence';
 import { hashPassword } from '../auth/password.js';
@@ -72,12 +74,12 @@ export async function createAdminUser(
 export const API_KEY_PREFIX = 'rk_';
 
 /**
- * Creates an intake API key and returns its plaintext once. `plaintext` may be given (the demo
- * seed's documented key); otherwise 32 random bytes.
+ * Creates an API key and returns its plaintext once. `plaintext` may be given (the demo seed's
+ * documented key); otherwise 32 random bytes. `scopes`: what it may do (default: all).
  */
 export async function createApiKey(
   em: Em,
-  input: { tenantId: string; name: string; plaintext?: string },
+  input: { tenantId: string; name: string; plaintext?: string; scopes?: readonly ApiKeyScope[] },
 ): Promise<{ key: ApiKey; plaintext: string }> {
   const plaintext = input.plaintext ?? `${API_KEY_PREFIX}${randomToken(32)}`;
   const key = em.create(ApiKey, {
@@ -85,6 +87,7 @@ export async function createApiKey(
     name: input.name,
     keyHash: sha256Hex(plaintext),
     keyPrefix: plaintext.slice(0, 8),
+    ...(input.scopes === undefined ? {} : { scopes: scopesColumn(input.scopes) }),
   });
   await em.flush();
   return { key, plaintext };

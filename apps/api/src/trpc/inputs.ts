@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { fieldError, type FieldError, type FieldLabel } from '@renkei/domain';
 import { fieldError as fieldErrorOf } from '../errors.js';
 import {
+  API_KEY_SCOPES,
   AUDIT_ACTIONS,
   IMPORT_RUN_MODES,
   ORDER_ALLOCATION_FILTERS,
@@ -207,8 +208,11 @@ export const csvImportInput = z.strictObject({
 });
 
 const name = field('名前', 'Name', 'name');
+const scopes = field('権限', 'Scopes', 'scopes');
 export const apiKeyCreateInput = z.strictObject({
   name: z.string(name).trim().min(1, name).max(100, name),
+  /** What the key may do on the REST API v1; without it, all three (as keys made before). */
+  scopes: z.array(z.enum(API_KEY_SCOPES, scopes), scopes).min(1, scopes).optional(),
 });
 
 const importMode = field('操作', 'Operation', 'mode');

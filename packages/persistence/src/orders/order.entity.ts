@@ -136,6 +136,8 @@ export const OrderSchema = new EntitySchema<Order>({
       properties: ['tenant', 'allocationStatus', 'orderedAt'],
     },
     { name: 'orders_tenant_shipping_date_idx', properties: ['tenant', 'shippingDate'] },
+    // Smaregi's order webhooks name the order by its 受注 ID (Migration20261202070000).
+    { name: 'orders_tenant_smaregi_head_idx', properties: ['tenant', 'smaregiOrderHeadId'] },
   ],
   properties: {
     id: { ...idColumn },

@@ -75,8 +75,8 @@ export function orderView(order: Order, facts: OrderViewFacts = {}) {
 }
 
 /** The order for a REST client: its reason and last refusal in the reader's language. */
-export function orderViewIn(order: Order, locale: Locale) {
-  const view = orderView(order);
+export function orderViewIn(order: Order, locale: Locale, facts: OrderViewFacts = {}) {
+  const view = orderView(order, facts);
   return {
     ...view,
     syncReason: view.syncReason?.[locale] ?? null,

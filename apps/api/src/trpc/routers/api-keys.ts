@@ -1,3 +1,4 @@
+import { scopesOf } from '@renkei/persistence';
 import { createApiKey } from '../../services/tenancy.js';
 import { audit } from '../../services/scope.js';
 import { notFound } from '../../errors.js';
@@ -12,6 +13,7 @@ export const apiKeysRouter = router({
       id: k.id,
       name: k.name,
       keyPrefix: k.keyPrefix,
+      scopes: scopesOf(k),
       createdAt: k.createdAt.toISOString(),
       lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
       revokedAt: k.revokedAt?.toISOString() ?? null,
@@ -23,13 +25,21 @@ export const apiKeysRouter = router({
     const { key, plaintext } = await createApiKey(ctx.em, {
       tenantId: scope.tenantId,
       name: input.name,
+      ...(input.scopes === undefined ? {} : { scopes: input.scopes }),
     });
     audit(scope, 'apiKey.create', 'apiKey', key.id, null, {
       name: key.name,
       keyPrefix: key.keyPrefix,
+      scopes: scopesOf(key),
     });
     await ctx.em.flush();
-    return { id: key.id, name: key.name, keyPrefix: key.keyPrefix, key: plaintext };
+    return {
+      id: key.id,
+      name: key.name,
+      keyPrefix: key.keyPrefix,
+      scopes: scopesOf(key),
+      key: plaintext,
+    };
   }),
   /**
    * Revokes a key: the intake refuses it from now on (this process forgets it at once; another

@@ -12,6 +12,9 @@ import { Migration20261202010000 } from './Migration20261202010000.js';
 import { Migration20261202020000 } from './Migration20261202020000.js';
 import { Migration20261202030000 } from './Migration20261202030000.js';
 import { Migration20261202050000 } from './Migration20261202050000.js';
+import { Migration20261202060000 } from './Migration20261202060000.js';
+import { Migration20261202070000 } from './Migration20261202070000.js';
+import { Migration20261202080000 } from './Migration20261202080000.js';
 import { Migration20261201020000 } from './Migration20261201020000.js';
 
 type MigrationEntry = MigrationObject;
@@ -36,4 +39,7 @@ export const sqliteMigrations: MigrationEntry[] = [
   { name: 'Migration20261202020000', class: Migration20261202020000 },
   { name: 'Migration20261202030000', class: Migration20261202030000 },
   { name: 'Migration20261202050000', class: Migration20261202050000 },
+  { name: 'Migration20261202060000', class: Migration20261202060000 },
+  { name: 'Migration20261202070000', class: Migration20261202070000 },
+  { name: 'Migration20261202080000', class: Migration20261202080000 },
 ];
