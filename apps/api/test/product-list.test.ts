@@ -121,6 +121,11 @@ describe.each(testDialects())('product list and stock figures (%s)', (dialect) =
       ['TS-002', false],
     ]);
     expect(all.total).toBe(3);
+    expect(all.totalCapped).toBe(false);
+    // A search counts every match, on a page past the first too.
+    const second = await caller.products.list({ search: 'Tシャツ', page: 2, pageSize: 1 });
+    expect(second).toMatchObject({ total: 2, totalCapped: false });
+    expect(second.items.map((p) => [p.productCode, p.openDrift])).toEqual([['TS-002', false]]);
     expect(await codes({ syncState: 'failed' })).toEqual(['BAG-1']);
     expect(await codes({ drift: true })).toEqual(['TS-001']);
     expect(await codes({ stock: 'out' })).toEqual(['TS-002']);

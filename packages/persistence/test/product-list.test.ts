@@ -6,6 +6,7 @@ import {
   type ListedProduct,
   type ProductListQuery,
 } from '../src/index.js';
+import { COUNT_LIMIT } from '../src/capped-count.js';
 import { createTestDatabase, testDialects, type TestDatabase } from '../src/testing.js';
 
 /*
@@ -195,6 +196,122 @@ describe.each(testDialects())('product list (%s)', (dialect) => {
       'TS-001',
       'TS-010',
     ]);
+  });
+
+  it('counts the matches of a search on a page past the first, and past the last', async () => {
+    const repo = tenantRepositories(forkEm(db.orm), tenantA).products;
+    const second = await repo.page({ search: 'Tシャツ', sort: 'name' }, 2, 2);
+    expect(second).toMatchObject({ total: 3, totalCapped: false });
+    expect(second.items.map((p) => p.productCode)).toEqual(['TS-002']);
+    expect([...second.withOpenDrift]).toEqual([ids['TS-002']]);
+    const past = await repo.page({ search: 'Tシャツ' }, 3, 2);
+    expect(past).toMatchObject({ items: [], total: 3, totalCapped: false });
+    expect(await repo.page({ search: 'Tシャツ', stock: 'out' }, 2, 1)).toMatchObject({
+      total: 2,
+      totalCapped: false,
+    });
+    expect(await repo.page({ search: 'ZZ' }, 1, 2)).toMatchObject({ items: [], total: 0 });
+  });
+
+  it('sorts the matches of a search as the whole list, without a figure lowest', async () => {
+    // 'M': two names (Tシャツ … M) and a code (MUG_50%, no 有効在庫数).
+    expect(await codes({ search: 'M', sort: 'effectiveStock' })).toEqual([
+      'MUG_50%',
+      'TS-002',
+      'TS-001',
+    ]);
+    expect(await codes({ search: 'M', sort: 'effectiveStock', order: 'desc' })).toEqual([
+      'TS-001',
+      'TS-002',
+      'MUG_50%',
+    ]);
+    expect(await codes({ search: 'M', sort: 'updatedAt', order: 'desc' })).toEqual([
+      'MUG_50%',
+      'TS-002',
+      'TS-001',
+    ]);
+  });
+
+  it('sorts スマレジ商品ID by number, products without one lowest', async () => {
+    const em = forkEm(db.orm);
+    const tenant = em.create(Tenant, { name: 'D' });
+    await em.flush();
+    const repos = tenantRepositories(em, tenant.id);
+    for (const [code, smaregiId] of [
+      ['A', '10'],
+      ['B', '9'],
+      ['C', null],
+      ['D', '100'],
+      ['E', '8000001'],
+      ['F', '11'],
+    ] as const)
+      repos.products.create({
+        productCode: code,
+        productCodeKey: code,
+        name: `数字 ${code}`,
+        smaregiProductId: smaregiId,
+      });
+    await em.flush();
+    const asc = ['C', 'B', 'A', 'F', 'D', 'E'];
+    for (const search of [undefined, '数字']) {
+      expect(await codes({ sort: 'smaregiId', search }, 1, 50, tenant.id)).toEqual(asc);
+      expect(await codes({ sort: 'smaregiId', order: 'desc', search }, 1, 50, tenant.id)).toEqual(
+        [...asc].reverse(),
+      );
+      expect(await codes({ sort: 'smaregiId', search }, 2, 4, tenant.id)).toEqual(['D', 'E']);
+    }
+  });
+
+  it('counts a search up to COUNT_LIMIT matches, and still pages past them', async () => {
+    const em = forkEm(db.orm);
+    const tenant = em.create(Tenant, { name: 'C' });
+    await em.flush();
+    const repos = tenantRepositories(em, tenant.id);
+    const n = COUNT_LIMIT + 5;
+    const code = (i: number) => `BULK-${String(i).padStart(5, '0')}`;
+    await repos.products.insertAll(
+      Array.from({ length: n }, (_, i) =>
+        repos.products.draft({
+          productCode: code(i),
+          productCodeKey: code(i),
+          // Names in the opposite order of the codes.
+          name: `大量 ${String(n - i).padStart(5, '0')}`,
+          effectiveStock: i % 7,
+        }),
+      ),
+    );
+    const page = (query: ProductListQuery, p: number, size: number) =>
+      tenantRepositories(forkEm(db.orm), tenant.id).products.page(query, p, size);
+    const codesOf = (found: { items: ListedProduct[] }) => found.items.map((p) => p.productCode);
+
+    // Every product matches: the total stops at the limit, the page is still the first in order.
+    const first = await page({ search: '大量' }, 1, 3);
+    expect(first).toMatchObject({ total: COUNT_LIMIT, totalCapped: true });
+    expect(codesOf(first)).toEqual([code(0), code(1), code(2)]);
+    expect(codesOf(await page({ search: '大量', sort: 'name' }, 1, 2))).toEqual([
+      code(n - 1),
+      code(n - 2),
+    ]);
+    // The products past the limit are still there, page by page.
+    const past = await page({ search: '大量' }, COUNT_LIMIT / 50 + 1, 50);
+    expect(past).toMatchObject({ total: COUNT_LIMIT, totalCapped: true });
+    expect(codesOf(past)).toEqual([0, 1, 2, 3, 4].map((i) => code(COUNT_LIMIT + i)));
+    // Past the last page: nothing, and still "more than COUNT_LIMIT".
+    expect(await page({ search: '大量' }, COUNT_LIMIT / 50 + 2, 50)).toMatchObject({
+      items: [],
+      total: COUNT_LIMIT,
+      totalCapped: true,
+    });
+    // A search finding fewer is counted exactly, as is a filter whatever it finds.
+    expect(await page({ search: 'BULK-0000' }, 2, 3)).toMatchObject({
+      total: 10,
+      totalCapped: false,
+    });
+    expect(await page({}, 1, 1)).toMatchObject({ total: n, totalCapped: false });
+    expect(await page({ stock: 'in' }, 1, 1)).toMatchObject({
+      total: n - Math.ceil(n / 7),
+      totalCapped: false,
+    });
   });
 
   it('pages through equal keys without losing or repeating a product', async () => {

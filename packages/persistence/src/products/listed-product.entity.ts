@@ -62,6 +62,13 @@ export const ListedProductSchema = new EntitySchema<ListedProduct>({
       properties: ['tenant', 'effectiveStock', 'id'],
     },
     { name: 'listed_products_tenant_updated_idx', properties: ['tenant', 'updatedAt', 'id'] },
+    // スマレジ商品ID by number: by length, then by text (Migration20261202080000; on PostgreSQL
+    // with nulls first, which the migration says).
+    {
+      name: 'listed_products_tenant_smaregi_number_idx',
+      expression: (table, columns, name) =>
+        `create index ${name} on ${table.name} (${columns.tenant}, length(${columns.smaregiProductId}), ${columns.smaregiProductId}, ${columns.id})`,
+    },
     {
       name: 'listed_products_tenant_sync_code_idx',
       properties: ['tenant', 'syncState', 'productCodeKey'],

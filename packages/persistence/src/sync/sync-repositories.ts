@@ -1,7 +1,8 @@
-import { raw, type FilterQuery } from '@mikro-orm/core';
+import type { FilterQuery } from '@mikro-orm/core';
 import type { MessageRef } from '@renkei/domain';
+import { COUNT_LIMIT, countUpToLimit, type CappedPage } from '../capped-count.js';
 import type { Em } from '../config.js';
-import { TenantScopedRepository, type Page } from '../tenant-scoped.repository.js';
+import { TenantScopedRepository } from '../tenant-scoped.repository.js';
 import { Job, type JobName } from './job.entity.js';
 import { Operation, type OperationKind } from './operation.entity.js';
 import {
@@ -141,12 +142,10 @@ export interface SyncEventFilter {
 }
 
 /** The 連携ログ counts its matches up to this many (200 pages of 50). */
-export const SYNC_LOG_COUNT_LIMIT = 10_000;
+export const SYNC_LOG_COUNT_LIMIT = COUNT_LIMIT;
 
 /** A page of the 連携ログ; `totalCapped`: more than `total` events match. */
-export interface SyncEventPage extends Page<SyncEvent> {
-  totalCapped: boolean;
-}
+export type SyncEventPage = CappedPage<SyncEvent>;
 
 export class SyncEventRepository extends TenantScopedRepository<SyncEvent> {
   constructor(em: Em, tenantId: string) {
@@ -180,16 +179,10 @@ export class SyncEventRepository extends TenantScopedRepository<SyncEvent> {
     if (filter.from !== undefined) and.push({ at: { $gte: filter.from } });
     if (filter.before !== undefined) and.push({ at: { $lt: filter.before } });
     const where: FilterQuery<SyncEvent> = and.length === 0 ? {} : { $and: and };
-    const matching = this.em
-      .createQueryBuilder(SyncEvent, 'e')
-      .select(raw('1'))
-      .where(this.scoped(where))
-      .limit(SYNC_LOG_COUNT_LIMIT + 1)
-      .getKnexQuery();
-    const [counted] = await this.em.execute<{ count: number | string }[]>(
-      this.em.getKnex().count({ count: '*' }).from(matching.as('matching')),
+    const counted = await countUpToLimit(
+      this.em,
+      this.em.createQueryBuilder(SyncEvent, 'e').where(this.scoped(where)),
     );
-    const count = Number(counted?.count ?? 0);
     const items = await this.find(where, {
       orderBy: { at: 'desc', id: 'desc' },
       limit: pageSize,
@@ -197,8 +190,7 @@ export class SyncEventRepository extends TenantScopedRepository<SyncEvent> {
     });
     return {
       items,
-      total: Math.min(count, SYNC_LOG_COUNT_LIMIT),
-      totalCapped: count > SYNC_LOG_COUNT_LIMIT,
+      ...counted,
       page,
       pageSize,
     };

@@ -29,6 +29,7 @@ export default defineMessages({
     loadFailed: '商品の一覧を読み込めませんでした',
     pagination: '商品一覧のページ',
     total: '{count}件',
+    totalCapped: '{count}件以上 (検索語や条件で絞り込んでください)',
     noMatchFilters: '条件に該当する商品はありません',
     searchHelp:
       '商品ID・商品管理番号は先頭から (全角の英数字・記号も可)、スマレジ商品IDは全体、商品名は一部で探します。',
@@ -186,6 +187,7 @@ export default defineMessages({
     loadFailed: 'Could not load the products',
     pagination: 'Product list pages',
     total: '{count}',
+    totalCapped: 'More than {count} (narrow by search or filter)',
     noMatchFilters: 'No product matches these conditions',
     searchHelp:
       'Finds the beginning of a product ID or management number (full-width characters too), a whole Smaregi product ID, or any part of a product name.',

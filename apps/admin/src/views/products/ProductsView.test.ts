@@ -137,6 +137,24 @@ describe('出品商品一覧', () => {
     );
   });
 
+  it('says 「10,000件以上」 when a search finds more than the server counts', async () => {
+    ({ wrapper } = await renderScreen(ProductsView, { route: 'products' }));
+    expect(wrapper.find('.list-head__count').text()).toBe('120件');
+    api.list.mockResolvedValue({
+      items: [product(1), product(2)],
+      total: 10_000,
+      totalCapped: true,
+      page: 1,
+      pageSize: 50,
+    });
+    await wrapper.find('#product-search').setValue('商品');
+    await wrapper.find('form[role="search"]').trigger('submit');
+    await settle();
+    expect(wrapper.find('.list-head__count').text()).toBe(
+      '10,000件以上 (検索語や条件で絞り込んでください)',
+    );
+  });
+
   it('opens filtered to the failed products from /products?sync=failed', async () => {
     let router: Router;
     ({ wrapper, router } = await renderScreen(ProductsView, { route: 'products' }));

@@ -20,6 +20,8 @@ export const productsRouter = router({
     return {
       items: result.items.map((p) => productView(p, result.withOpenDrift.has(p.id))),
       total: result.total,
+      // A search counts up to COUNT_LIMIT matches (persistence's capped-count): more than `total`.
+      totalCapped: result.totalCapped,
       page: result.page,
       pageSize: result.pageSize,
     };
