@@ -463,6 +463,13 @@ const ENGLISH_SCREENS = [
   { menu: 'Shop (mall) settings', h2: 'OMS shops' },
   { menu: 'Payment methods', h2: 'OMS payment methods' },
   { menu: 'Order statuses', h2: 'Statuses' },
+  { menu: 'Orders', h2: 'Orders' },
+  { menu: 'Shipping CSV', h2: 'Orders to export' },
+  { menu: 'Order CSV import', h2: 'Choose a file' },
+  { menu: 'Sync log', h2: 'Sync log' },
+  { menu: 'Audit log', h2: 'Audit log' },
+  { menu: 'API keys', h2: 'API keys' },
+  // Last: the language switch below is checked on this screen.
   { menu: 'Listed products', h2: 'Products' },
 ] as const;
 
@@ -486,7 +493,9 @@ test('English: chosen on the login page, every screen speaks it, and it survives
   for (const screen of ENGLISH_SCREENS) {
     await page.getByRole('navigation').getByRole('menuitem', { name: screen.menu }).click();
     await expect(main.getByRole('heading', { level: 1 })).toHaveText(screen.menu);
-    await expect(main.getByRole('heading', { name: screen.h2, exact: true })).toBeVisible();
+    await expect(
+      main.getByRole('heading', { level: 2, name: screen.h2, exact: true }),
+    ).toBeVisible();
     // No heading of the screen is left in Japanese only (a Japanese term in brackets is fine).
     for (const heading of await main.getByRole('heading').allInnerTexts())
       expect(heading, `a heading on "${screen.menu}"`).toMatch(/[A-Za-z]/);
