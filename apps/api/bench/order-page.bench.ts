@@ -15,16 +15,12 @@
  *   BENCH_ORDERS=100000 BENCH_RUNS=40 BENCH_DIALECTS=sqlite,postgresql \
  *     RENKEI_TEST_PG_URL=postgresql://... pnpm bench
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { formatSmaregiDateTime, type DetailSource } from '@renkei/domain';
 import {
   forkEm,
   IntegrationSettings,
   ListedProduct,
-  openDatabase,
   type Operation,
   orderRegistrationKey,
   OrderStatus,
@@ -40,14 +36,10 @@ import {
   type SentOrderBody,
   type SyncEvent,
 } from '@renkei/persistence';
-import { createTestDatabase } from '@renkei/persistence/testing';
-import { pino } from 'pino';
-import { createDeps } from '../src/create-deps.js';
-import type { AppDeps } from '../src/deps.js';
-import { loadConfig } from '../src/env.js';
 import { createAdminUser, createTenant } from '../src/services/tenancy.js';
 import { createContext } from '../src/trpc/context.js';
 import { createCaller } from '../src/trpc/root.js';
+import { benchDialects, measure as measureWith, openBenchStack, sessionOf } from './admin-bench.js';
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 100_000);
 const OTHER_TENANT_ORDERS = Math.round(ORDERS / 5);
@@ -55,6 +47,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 40);
 // A running API has compiled its hot paths long before; the first calls of a fresh process
 // measure the JIT, not the page (the orders list bench warms up over its many scenarios).
 const WARMUP = 20;
+const measure = (run: () => Promise<unknown>) => measureWith(run, { warmup: WARMUP, runs: RUNS });
 const BOUND_P95_MS = 100;
 const STORY_EVENTS = 200;
 const PRODUCTS = 200;
@@ -294,32 +287,6 @@ async function seedTenant(orm: Orm, name: string, orders: number): Promise<Seede
   return { email, password, storyOrderId, bodies, payloadBytes };
 }
 
-async function sessionOf(deps: AppDeps, seeded: Seeded): Promise<string> {
-  let token = '';
-  const anonymous = createCaller(
-    await createContext(deps, {
-      cookies: { setSession: (t) => (token = t), clearSession: () => undefined },
-    }),
-  );
-  await anonymous.auth.login({ email: seeded.email, password: seeded.password });
-  return token;
-}
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? NaN;
-
-async function measure(run: () => Promise<unknown>): Promise<{ p50: number; p95: number }> {
-  for (let i = 0; i < WARMUP; i++) await run();
-  const samples: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const start = performance.now();
-    await run();
-    samples.push(performance.now() - start);
-  }
-  samples.sort((x, y) => x - y);
-  return { p50: percentile(samples, 0.5), p95: percentile(samples, 0.95) };
-}
-
 /** The space the ledger's payloads take in the database, as the database reports it. */
 async function ledgerSpace(orm: Orm, dialect: Dialect): Promise<string> {
   const connection = forkEm(orm).getConnection();
@@ -339,26 +306,9 @@ async function ledgerSpace(orm: Orm, dialect: Dialect): Promise<string> {
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 async function benchDialect(dialect: Dialect): Promise<boolean> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'renkei-bench-order-page-'));
-  const db =
-    dialect === 'sqlite'
-      ? await (async () => {
-          const orm = await openDatabase({
-            location: { dialect: 'sqlite', path: join(dataDir, 'bench.sqlite') },
-          });
-          return { orm, close: () => orm.close(true) };
-        })()
-      : await createTestDatabase('postgresql');
+  const db = await openBenchStack(dialect, 'order-page');
+  const { deps } = db;
   try {
-    const config = loadConfig({
-      RENKEI_DATA_DIR: dataDir,
-      RENKEI_TOKEN_KEYS: `bench:${randomBytes(32).toString('base64')}`,
-      SMAREGI_ID_BASE_URL: 'http://127.0.0.1:9',
-      SMAREGI_API_BASE_URL: 'http://127.0.0.1:9',
-      SMAREGI_WEBHOOK_SECRET: 'bench-webhook-secret-0123456789',
-      LOG_LEVEL: 'silent',
-    });
-    const deps = createDeps(config, db.orm, { logger: pino({ level: 'silent' }) });
     const seedStart = performance.now();
     const other = await seedTenant(db.orm, 'ほかの商店', OTHER_TENANT_ORDERS);
     const seeded = await seedTenant(db.orm, 'ベンチ商店', ORDERS);
@@ -411,17 +361,7 @@ async function benchDialect(dialect: Dialect): Promise<boolean> {
     return met;
   } finally {
     await db.close();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-const only = process.env.BENCH_DIALECTS?.split(',');
-const dialects: Dialect[] = [];
-if (only === undefined || only.includes('sqlite')) dialects.push('sqlite');
-if (only === undefined || only.includes('postgresql')) {
-  if ((process.env.RENKEI_TEST_PG_URL ?? '') !== '') dialects.push('postgresql');
-  else console.log('order page on postgresql: skipped (set RENKEI_TEST_PG_URL to a server)');
-}
-let allMet = true;
-for (const dialect of dialects) allMet = (await benchDialect(dialect)) && allMet;
-if (!allMet) process.exitCode = 1;
+await benchDialects('order page', benchDialect);
