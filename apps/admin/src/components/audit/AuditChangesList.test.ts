@@ -1,0 +1,19 @@
+import { mount } from '@vue/test-utils';
+import { describe, expect, it } from 'vitest';
+import { createAdminI18n } from '../../i18n';
+import AuditChangesList from './AuditChangesList.vue';
+
+describe('操作履歴: what one entry changed', () => {
+  it('names a shop’s mall and tax handling in the merchant’s words, not the stored codes', () => {
+    const wrapper = mount(AuditChangesList, {
+      props: {
+        before: { name: '楽天市場店', mallKind: 'rakuten', taxMode: 'included' },
+        after: { name: '楽天市場店', mallKind: 'amazon', taxMode: 'excluded' },
+        names: new Map(),
+      },
+      global: { plugins: [createAdminI18n('ja')] },
+    });
+    expect(wrapper.find('[data-field="mallKind"]').text()).toBe('モール:楽天市場→Amazon');
+    expect(wrapper.find('[data-field="taxMode"]').text()).toBe('税の扱い:税込→税別');
+  });
+});
