@@ -37,6 +37,7 @@ export default defineMessages({
       system: 'システム',
       'api-key': 'APIキー',
     },
+    apiKeyActor: 'APIキー「{name}」({prefix}…)',
     actionGroups: {
       settings: '連携設定',
       connection: 'スマレジ連携',
@@ -166,6 +167,7 @@ export default defineMessages({
       system: 'System',
       'api-key': 'API key',
     },
+    apiKeyActor: 'API key “{name}” ({prefix}…)',
     actionGroups: {
       settings: 'Integration settings',
       connection: 'Smaregi connection',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  auditActor,
   actionGroups,
   activeAuditFilterCount,
   AUDIT_ACTIONS,
@@ -55,5 +56,30 @@ describe("an audit entry's subject", () => {
       name: 'shops',
     });
     expect(entityLink({ entityType: 'somethingNew', entityId: 'x', orderNumber: null })).toBeNull();
+  });
+});
+
+describe('who made an audit entry', () => {
+  const words = ['cli', 'system', 'api-key'];
+  it('reads a REST change as the API key, by its name and prefix', () => {
+    expect(auditActor('api-key 基幹OMS (rk_ab12cd)', words)).toEqual({
+      kind: 'apiKey',
+      name: '基幹OMS',
+      prefix: 'rk_ab12cd',
+    });
+    // A name may hold parentheses itself; the prefix is the last pair.
+    expect(auditActor('api-key OMS (本番) (rk_x)', words)).toEqual({
+      kind: 'apiKey',
+      name: 'OMS (本番)',
+      prefix: 'rk_x',
+    });
+  });
+  it('keeps the fixed actors as words and anyone else as recorded', () => {
+    expect(auditActor('api-key', words)).toEqual({ kind: 'word', word: 'api-key' });
+    expect(auditActor('system', words)).toEqual({ kind: 'word', word: 'system' });
+    expect(auditActor('owner@example.com', words)).toEqual({
+      kind: 'other',
+      label: 'owner@example.com',
+    });
   });
 });

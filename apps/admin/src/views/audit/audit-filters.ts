@@ -109,3 +109,22 @@ export function entityLink(
   const to = ENTITY_SCREENS[row.entityType];
   return to === undefined ? null : { to, label: row.entityType, params: {} };
 }
+
+/**
+ * Who made an entry, as the table words it. A change made through the REST API is recorded as
+ * `api-key <key name> (<key prefix>)` (apps/api/src/http/api-key-auth.ts), so the merchant can
+ * tell which integration made it; the other actors are a fixed word (`cli`, `system`) or a user.
+ */
+export type AuditActor =
+  | { kind: 'apiKey'; name: string; prefix: string }
+  | { kind: 'word'; word: string }
+  | { kind: 'other'; label: string };
+
+const API_KEY_ACTOR = /^api-key (.*) \(([^()]*)\)$/s;
+
+export function auditActor(label: string, knownWords: readonly string[]): AuditActor {
+  const key = API_KEY_ACTOR.exec(label);
+  if (key !== null) return { kind: 'apiKey', name: key[1]!, prefix: key[2]! };
+  if (knownWords.includes(label)) return { kind: 'word', word: label };
+  return { kind: 'other', label };
+}
