@@ -335,6 +335,17 @@ describe.each(testDialects())('REST orders v1 (%s)', (dialect) => {
     expect(replay.headers['idempotent-replayed']).toBe('true');
     expect(replay.body).toEqual(first.body);
     expect(replay.headers.etag).toBe(first.headers.etag);
+    // Asked in English, the replay is still the first answer, and says it is in Japanese.
+    const replayEn = await patch(
+      'V1-IDEM',
+      { statusId: a.otherStatusId },
+      {
+        ...headers,
+        'Accept-Language': 'en',
+      },
+    );
+    expect(replayEn.body).toEqual(first.body);
+    expect(replayEn.headers['content-language']).toBe('ja');
     expect(await audits()).toBe(1);
     // Another change under the same key.
     const other = await patch('V1-IDEM', { statusId: a.statusId }, headers);

@@ -128,6 +128,7 @@ export function ordersV1Router(deps: AppDeps): Router {
             // The first answer as it was given (its language too), marked as a replay.
             res.set('Idempotent-Replayed', 'true');
             if (kept.etag !== null) res.set('ETag', kept.etag);
+            if (kept.language !== null) res.set('Content-Language', kept.language);
             res.status(kept.status).json(kept.body);
             return;
           }
@@ -166,7 +167,12 @@ export function ordersV1Router(deps: AppDeps): Router {
         const after = await restOrder(scope, order, locale);
         const body = { outcome: changed ? 'updated' : 'unchanged', order: after };
         if (key !== undefined)
-          keepAnswer(scope, key, fingerprint, { status: 200, body, etag: etagOf(after.version) });
+          keepAnswer(scope, key, fingerprint, {
+            status: 200,
+            body,
+            etag: etagOf(after.version),
+            language: locale,
+          });
         await scope.em.commit();
         answer(req, res, 200, body, etagOf(after.version));
       } catch (error) {

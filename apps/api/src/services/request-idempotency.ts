@@ -52,6 +52,8 @@ export interface KeptAnswer {
   status: number;
   body: unknown;
   etag: string | null;
+  /** The `Content-Language` it was given in (null: kept before languages were kept). */
+  language: string | null;
 }
 
 /**
@@ -82,7 +84,12 @@ export async function keptAnswer(
         ),
       ],
     );
-  return { status: kept.responseStatus, body: kept.responseBody, etag: kept.responseEtag ?? null };
+  return {
+    status: kept.responseStatus,
+    body: kept.responseBody,
+    etag: kept.responseEtag ?? null,
+    language: kept.responseLanguage ?? null,
+  };
 }
 
 /** Keeps the answer under the key, in the caller's unit of work (with the change it answers). */
@@ -99,6 +106,7 @@ export function keepAnswer(
     responseStatus: answer.status,
     responseBody: answer.body,
     responseEtag: answer.etag,
+    responseLanguage: answer.language,
     createdAt: now,
     expiresAt: new Date(now.getTime() + IDEMPOTENCY_KEY_TTL_MS),
   });

@@ -22,6 +22,8 @@ export class ApiIdempotencyKey {
   responseBody!: unknown;
   /** The answer's `ETag`, when it had one. */
   responseEtag?: string | null;
+  /** The answer's `Content-Language` (null on keys kept before Migration20261203040000). */
+  responseLanguage?: string | null;
   createdAt: Date = new Date();
   expiresAt!: Date;
 }
@@ -46,6 +48,7 @@ export const ApiIdempotencyKeySchema = new EntitySchema<ApiIdempotencyKey>({
     responseStatus: { type: 'integer' },
     responseBody: { type: 'json' },
     responseEtag: { type: 'string', length: 100, nullable: true },
+    responseLanguage: { type: 'string', length: 10, nullable: true },
     createdAt: { ...dateTimeColumn, onCreate: () => new Date() },
     expiresAt: { ...dateTimeColumn },
   },
