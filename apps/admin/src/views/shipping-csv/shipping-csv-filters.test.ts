@@ -5,6 +5,8 @@ import {
   heldReason,
   previewInput,
   shippableStatuses,
+  shippingCsvFiltersFromQuery,
+  shippingCsvQuery,
 } from './shipping-csv-filters';
 
 describe('the shipping CSV filters', () => {
@@ -50,5 +52,35 @@ describe('the shipping CSV filters', () => {
       { id: 'd', category: 'open' },
     ];
     expect(shippableStatuses(statuses).map((s) => s.id)).toEqual(['a', 'd']);
+  });
+});
+
+describe('the shipping CSV filters in the address', () => {
+  it('come back from the address as they were applied (statusId repeats)', () => {
+    const filters = {
+      shopId: 'shop-1',
+      statusIds: ['st-a', 'st-b'],
+      shippingDateFrom: '2026-12-01',
+      shippingDateTo: '2026-12-02',
+    };
+    const query = shippingCsvQuery(filters);
+    expect(query).toEqual({
+      shopId: 'shop-1',
+      statusId: ['st-a', 'st-b'],
+      shippingDateFrom: '2026-12-01',
+      shippingDateTo: '2026-12-02',
+    });
+    expect(shippingCsvFiltersFromQuery(query as never)).toEqual(filters);
+    expect(shippingCsvQuery(emptyShippingCsvFilters())).toEqual({});
+  });
+
+  it('take one status as well as several, once each, and drop what cannot be a filter', () => {
+    expect(shippingCsvFiltersFromQuery({ statusId: 'st-a' }).statusIds).toEqual(['st-a']);
+    expect(
+      shippingCsvFiltersFromQuery({ statusId: ['st-a', 'st-a', ' ', null] }).statusIds,
+    ).toEqual(['st-a']);
+    expect(
+      shippingCsvFiltersFromQuery({ shippingDateFrom: '12/01', shippingDateTo: '2026-1-2' }),
+    ).toEqual(emptyShippingCsvFilters());
   });
 });

@@ -1,4 +1,6 @@
+import type { LocationQuery, LocationQueryRaw } from 'vue-router';
 import type { trpc } from '../../api/trpc';
+import { queryText } from '../list-query';
 
 /*
  * 送り状・出荷CSV: which orders the merchant asks for. The same filters feed the preview (tRPC
@@ -26,6 +28,43 @@ export const emptyShippingCsvFilters = (): ShippingCsvFilters => ({
   shippingDateFrom: '',
   shippingDateTo: '',
 });
+
+/** A day as the filters take it (the date inputs' value); anything else is not a filter. */
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The filters the address asks for (`/shipping-csv?shopId=…&statusId=a&statusId=b&shippingDateFrom=…`):
+ * a reload, the back button and a link shared with whoever prints the labels land on the same
+ * orders. Values that cannot be filters are dropped, as the lists do (views/list-query.ts); an ID
+ * the merchant no longer has is left to the preview, which names the field.
+ */
+export function shippingCsvFiltersFromQuery(query: LocationQuery): ShippingCsvFilters {
+  const raw = query.statusId;
+  const list = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
+  const statusIds = [
+    ...new Set(list.filter((v): v is string => typeof v === 'string').map((v) => v.trim())),
+  ].filter((v) => v !== '');
+  const day = (value: LocationQuery[string] | undefined) => {
+    const text = queryText(value);
+    return DAY.test(text) ? text : '';
+  };
+  return {
+    shopId: queryText(query.shopId),
+    statusIds,
+    shippingDateFrom: day(query.shippingDateFrom),
+    shippingDateTo: day(query.shippingDateTo),
+  };
+}
+
+/** The address of the filters: only those in use (`statusId` repeats). */
+export function shippingCsvQuery(filters: ShippingCsvFilters): LocationQueryRaw {
+  const query: LocationQueryRaw = {};
+  if (filters.shopId.trim() !== '') query.shopId = filters.shopId.trim();
+  if (filters.statusIds.length > 0) query.statusId = [...filters.statusIds];
+  if (filters.shippingDateFrom !== '') query.shippingDateFrom = filters.shippingDateFrom;
+  if (filters.shippingDateTo !== '') query.shippingDateTo = filters.shippingDateTo;
+  return query;
+}
 
 /** The download's address: the API path that serves the file. */
 export const SHIPPING_CSV_PATH = '/api/admin/shipping.csv';
