@@ -98,7 +98,12 @@ export function operation(
         return;
       }
 
-      const fault = ctx.faults.decide('api', req.method, req.originalUrl.split('?')[0] ?? '');
+      const fault = ctx.faults.decide(
+        'api',
+        req.method,
+        req.originalUrl.split('?')[0] ?? '',
+        contractId,
+      );
       if (fault.latencyMs > 0) {
         n.fault = 'latency';
         await sleep(fault.latencyMs);

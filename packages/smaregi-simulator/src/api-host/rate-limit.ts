@@ -17,18 +17,27 @@ const WINDOW_MS = 1000;
 export type RateDecision =
   { allowed: true; release: () => void } | { allowed: false; retryAfterSeconds: number };
 
+function validate(limits: RateLimits | false): void {
+  if (!limits) return;
+  for (const name of ['readsPerSecond', 'writesPerSecond'] as const) {
+    const n = limits[name];
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`${name} must be a positive integer`);
+  }
+}
+
 export class RateLimiter {
   private readonly windows = new Map<string, number[]>();
+  /**
+   * Contracts with limits of their own (a plan, a bench tenant): they win over the default,
+   * which applies to every other contract.
+   */
+  private readonly perContract = new Map<string, RateLimits | false>();
 
   constructor(private limits: RateLimits | false) {}
 
+  /** The default limits, for every contract without its own. */
   setLimits(limits: RateLimits | false): void {
-    if (limits) {
-      for (const [name, n] of Object.entries(limits)) {
-        if (!Number.isInteger(n) || n < 1)
-          throw new RangeError(`${name} must be a positive integer`);
-      }
-    }
+    validate(limits);
     this.limits = limits;
     this.windows.clear();
   }
@@ -37,11 +46,29 @@ export class RateLimiter {
     return this.limits;
   }
 
+  /** One contract's own limits (every app on it); `null` returns it to the default. */
+  setContractLimits(contractId: string, limits: RateLimits | false | null): void {
+    if (limits === null) this.perContract.delete(contractId);
+    else {
+      validate(limits);
+      this.perContract.set(contractId, limits && { ...limits });
+    }
+    for (const key of this.windows.keys())
+      if (key.split('\u0000')[1] === contractId) this.windows.delete(key);
+  }
+
+  /** The limits that apply to a contract: its own, else the default. */
+  limitsFor(contractId: string): RateLimits | false {
+    const own = this.perContract.get(contractId);
+    return own === undefined ? this.limits : own;
+  }
+
   /** Admits or refuses a request arriving at `nowMs`. */
   check(clientId: string, contractId: string, method: string, nowMs: number): RateDecision {
-    if (!this.limits) return { allowed: true, release: () => undefined };
+    const limits = this.limitsFor(contractId);
+    if (!limits) return { allowed: true, release: () => undefined };
     const write = method !== 'GET' && method !== 'HEAD';
-    const limit = write ? this.limits.writesPerSecond : this.limits.readsPerSecond;
+    const limit = write ? limits.writesPerSecond : limits.readsPerSecond;
     const key = `${clientId}\u0000${contractId}\u0000${write ? 'w' : 'r'}`;
     let times = this.windows.get(key);
     if (!times) {

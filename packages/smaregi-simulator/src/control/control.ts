@@ -23,9 +23,11 @@ import {
 import {
   addApp,
   addContract,
+  addContracts,
   sendAppSubscription,
   uninstallApp,
   type AddContractInput,
+  type AddContractsInput,
 } from './platform-setup.js';
 import {
   adjustStock,
@@ -37,7 +39,7 @@ import {
 
 export { ControlError } from './control-error.js';
 export type { OrderStoreUpdate, SeedProductsInput } from './merchant-data.js';
-export type { AddContractInput } from './platform-setup.js';
+export type { AddContractInput, AddContractsInput } from './platform-setup.js';
 export type { PosSaleInput, StockAdjustmentInput } from './pos-activity.js';
 
 const sleepImmediate = (): Promise<void> => new Promise((r) => setImmediate(r));
@@ -84,30 +86,54 @@ export class SimulatorControl {
 
   // --- faults, limits, tokens --------------------------------------------------------------
 
-  setFaults(settings: FaultSettings): void {
-    asControlError(() => this.ctx.faults.set(settings));
+  /**
+   * Sets the faults of every contract, or with `contractId` one contract's own (they replace the
+   * default for its requests, e.g. one merchant whose Smaregi answers slowly).
+   */
+  setFaults(settings: FaultSettings & { contractId?: string }): void {
+    const { contractId, ...rest } = settings;
+    if (contractId !== undefined) this.contract(contractId);
+    asControlError(() => this.ctx.faults.set(rest, contractId));
   }
 
-  faults(): FaultSettings {
-    return this.ctx.faults.get();
+  /** The faults that apply to a contract, or the default ones. */
+  faults(contractId?: string): FaultSettings {
+    return this.ctx.faults.get(contractId);
   }
 
-  clearFaults(): void {
-    this.ctx.faults.clear();
+  /** Clears one contract's own faults, or (no argument) every fault. */
+  clearFaults(contractId?: string): void {
+    this.ctx.faults.clear(contractId);
   }
 
-  /** Sets the per (app, contract) limits, or `false` to switch rate limiting off. */
-  setRateLimits(limits: RateLimits | false): void {
-    asControlError(() => this.ctx.rateLimiter.setLimits(limits));
+  /**
+   * Sets the per (app, contract) limits of every contract without its own, or `false` to switch
+   * rate limiting off; with `contractId`, that contract's own limits (`null`: back to the default).
+   */
+  setRateLimits(limits: RateLimits | false | null, contractId?: string): void {
+    if (contractId === undefined) {
+      if (limits === null) throw new ControlError('rate limits: null needs a contractId');
+      asControlError(() => this.ctx.rateLimiter.setLimits(limits));
+      return;
+    }
+    this.contract(contractId);
+    asControlError(() => this.ctx.rateLimiter.setContractLimits(contractId, limits));
   }
 
-  rateLimits(): RateLimits | false {
-    return this.ctx.rateLimiter.getLimits();
+  /** The limits that apply to a contract (its own, else the default), or the default ones. */
+  rateLimits(contractId?: string): RateLimits | false {
+    return contractId === undefined
+      ? this.ctx.rateLimiter.getLimits()
+      : this.ctx.rateLimiter.limitsFor(this.contract(contractId).contractId);
   }
 
-  /** Fault "token expiry now": every access token issued so far stops working. Returns how many. */
-  expireTokens(): number {
-    return this.ctx.tokens.expireAll();
+  /**
+   * Fault "token expiry now": every access token issued so far (of one contract when given) stops
+   * working. Returns how many.
+   */
+  expireTokens(contractId?: string): number {
+    if (contractId !== undefined) this.contract(contractId);
+    return this.ctx.tokens.expireAll(contractId);
   }
 
   // --- webhooks ----------------------------------------------------------------------------
@@ -261,6 +287,11 @@ export class SimulatorControl {
   /** Creates another contract that subscribed to an app (tenant-isolation tests). */
   addContract(input: AddContractInput): void {
     addContract(this.ctx, input, this.seedShop);
+  }
+
+  /** Many contracts, each its own installation, limits, data and faults (benchmarks). */
+  addContracts(input: AddContractsInput): string[] {
+    return addContracts(this.ctx, input, this.seedShop);
   }
 
   /** The contract stops using the app: its tokens are revoked and `AppSubscription` end is sent. */

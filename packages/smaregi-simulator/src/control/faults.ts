@@ -35,13 +35,19 @@ export type FaultDecision =
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** Decides per request whether to inject a fault. */
+/**
+ * Decides per request whether to inject a fault. Settings are either the default (every
+ * contract) or one contract's own, which replace the default for that contract's requests —
+ * one merchant's Smaregi answering slowly while the others answer normally.
+ */
 export class FaultInjector {
   private settings: FaultSettings = {};
+  private readonly perContract = new Map<string, FaultSettings>();
 
   constructor(private readonly rng: Prng) {}
 
-  set(settings: FaultSettings): void {
+  /** Sets the default settings, or one contract's own when `contractId` is given. */
+  set(settings: FaultSettings, contractId?: string): void {
     for (const [status, rate] of Object.entries(settings.errorRates ?? {})) {
       if (!(rate >= 0 && rate <= 1))
         throw new RangeError(`errorRates.${status} must be within 0..1`);
@@ -51,19 +57,32 @@ export class FaultInjector {
       if (v !== undefined && !(v >= 0 && v <= 1))
         throw new RangeError(`${name} must be within 0..1`);
     }
-    this.settings = { ...settings };
+    if (contractId === undefined) this.settings = { ...settings };
+    else this.perContract.set(contractId, { ...settings });
   }
 
-  get(): FaultSettings {
-    return { ...this.settings };
+  /** The settings that apply to a contract (its own, else the default), or the default. */
+  get(contractId?: string): FaultSettings {
+    return { ...((contractId && this.perContract.get(contractId)) || this.settings) };
   }
 
-  clear(): void {
+  /** Clears one contract's own settings, or (no argument) every setting. */
+  clear(contractId?: string): void {
+    if (contractId !== undefined) {
+      this.perContract.delete(contractId);
+      return;
+    }
     this.settings = {};
+    this.perContract.clear();
   }
 
-  decide(host: 'api' | 'id', method: string, path: string): FaultDecision {
-    const s = this.settings;
+  decide(
+    host: 'api' | 'id',
+    method: string,
+    path: string,
+    contractId?: string | null,
+  ): FaultDecision {
+    const s = (contractId ? this.perContract.get(contractId) : undefined) ?? this.settings;
     const latencyMs = s.latencyMs ?? 0;
     const hosts = s.hosts ?? ['api'];
     if (!hosts.includes(host)) return { kind: 'none', latencyMs: 0 };

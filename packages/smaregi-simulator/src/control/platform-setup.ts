@@ -1,9 +1,10 @@
 import { DEMO_CLIENT_ID, DEMO_CONTRACT_ID } from '../constants.js';
 import type { SimulatorContext } from '../context.js';
 import { formatJstDate } from '../lib/time.js';
+import type { RateLimits } from '../api-host/rate-limit.js';
 import type { AppRegistration, ContractState } from '../state/contract.js';
 import { emitAppSubscription, type AppSubscriptionAction } from '../webhooks/events.js';
-import { ControlError, controlContract } from './control-error.js';
+import { asControlError, ControlError, controlContract } from './control-error.js';
 
 /*
  * The platform around the merchant: apps registered on the developer portal and the contracts that
@@ -20,6 +21,15 @@ export interface AddContractInput {
   user?: { loginId: string; password: string; name?: string };
   /** Give the contract the demo shop's data too. */
   withDemoShop?: boolean;
+  /** The contract's own rate limits (`false`: none); default the simulator's limits. */
+  rateLimits?: RateLimits | false;
+}
+
+export interface AddContractsInput extends Omit<AddContractInput, 'contractId' | 'user'> {
+  /** How many contracts (1..10,000). */
+  count: number;
+  /** Contract IDs are the prefix and a 4-digit number from 0001 (default `sb_tenant_`). */
+  contractIdPrefix?: string;
 }
 
 /** Registers another app (developer portal). */
@@ -50,6 +60,10 @@ export function addContract(
   const app = ctx.platform.apps.get(clientId);
   if (!app) throw new ControlError(`clientId[${clientId}]のアプリが見つかりません`);
   const scopes = input.scopes ?? [...app.scopes];
+  if (input.rateLimits !== undefined) {
+    const limits = input.rateLimits;
+    asControlError(() => ctx.rateLimiter.setContractLimits(input.contractId, limits));
+  }
   const contract = ctx.platform.addContract(input.contractId);
   ctx.platform.install(input.contractId, clientId, scopes);
   if (input.user) {
@@ -64,6 +78,26 @@ export function addContract(
   }
   if (input.withDemoShop) seedShop(contract);
   notify(ctx, input.contractId, clientId, 'start');
+}
+
+/**
+ * Many contracts at once (benchmarks of a hosted Renkei): each its own installation of the app,
+ * token, limits, data (`withDemoShop`) and faults. Returns their IDs in order.
+ */
+export function addContracts(
+  ctx: SimulatorContext,
+  input: AddContractsInput,
+  seedShop: (contract: ContractState) => void,
+): string[] {
+  const { count, contractIdPrefix = 'sb_tenant_', ...each } = input;
+  if (!Number.isInteger(count) || count < 1 || count > 10_000)
+    throw new ControlError('count は1〜10000の整数で指定してください');
+  const ids = Array.from(
+    { length: count },
+    (_, i) => `${contractIdPrefix}${String(i + 1).padStart(4, '0')}`,
+  );
+  for (const contractId of ids) addContract(ctx, { ...each, contractId }, seedShop);
+  return ids;
 }
 
 /** The contract stops using the app: its tokens are revoked and `AppSubscription` end is sent. */

@@ -26,6 +26,7 @@ const faultSchema = z.strictObject({
   hosts: z.array(z.enum(['api', 'id'])).optional(),
   methods: z.array(z.string()).optional(),
   pathIncludes: z.string().optional(),
+  contractId: z.string().optional(),
 });
 const rateLimitSchema = z.union([
   z.strictObject({
@@ -110,7 +111,17 @@ const contractSchema = z.strictObject({
     .strictObject({ loginId: z.string(), password: z.string(), name: z.string().optional() })
     .optional(),
   withDemoShop: z.boolean().optional(),
+  rateLimits: rateLimitSchema.optional(),
 });
+const contractsSchema = z.strictObject({
+  count: z.number().int(),
+  contractIdPrefix: z.string().optional(),
+  clientId: z.string().optional(),
+  scopes: z.array(z.string()).optional(),
+  withDemoShop: z.boolean().optional(),
+  rateLimits: rateLimitSchema.optional(),
+});
+const limitsOf = (body: z.output<typeof rateLimitSchema>) => ('enabled' in body ? false : body);
 const subscriptionSchema = z.strictObject({
   contractId: contractIdField,
   clientId: z.string().optional(),
@@ -164,30 +175,37 @@ export function createControlRouter(control: SimulatorControl): Router {
     res.status(204).end();
   });
 
-  r.get('/faults', (_req, res) => {
-    res.json(control.faults());
+  r.get('/faults', (req, res) => {
+    res.json(control.faults(q(req, 'contractId')));
   });
   r.put('/faults', (req, res) => {
-    control.setFaults(parse(faultSchema, req.body));
-    res.json(control.faults());
+    const body = parse(faultSchema, req.body);
+    control.setFaults(body);
+    res.json(control.faults(body.contractId));
   });
-  r.delete('/faults', (_req, res) => {
-    control.clearFaults();
+  r.delete('/faults', (req, res) => {
+    control.clearFaults(q(req, 'contractId'));
     res.status(204).end();
   });
 
-  r.post('/tokens/expire', (_req, res) => {
-    res.json({ expired: control.expireTokens() });
+  r.post('/tokens/expire', (req, res) => {
+    res.json({ expired: control.expireTokens(q(req, 'contractId')) });
   });
 
-  r.get('/rate-limits', (_req, res) => {
-    const limits = control.rateLimits();
+  r.get('/rate-limits', (req, res) => {
+    const limits = control.rateLimits(q(req, 'contractId'));
     res.json(limits === false ? { enabled: false } : limits);
   });
   r.put('/rate-limits', (req, res) => {
     const body = parse(rateLimitSchema, req.body);
-    control.setRateLimits('enabled' in body ? false : body);
+    control.setRateLimits(limitsOf(body), q(req, 'contractId'));
     res.json(body);
+  });
+  r.delete('/rate-limits', (req, res) => {
+    const contractId = q(req, 'contractId');
+    if (contractId === undefined) throw new ControlError('contractId: 指定してください');
+    control.setRateLimits(null, contractId);
+    res.status(204).end();
   });
 
   r.get('/webhooks/endpoint', (_req, res) => {
@@ -273,8 +291,20 @@ export function createControlRouter(control: SimulatorControl): Router {
     res.json(control.updateOrderStore({ ...body, storeId: req.params.storeId }));
   });
   r.post('/contracts', (req, res) => {
-    control.addContract(parse(contractSchema, req.body));
-    res.status(201).json({ contractId: (req.body as { contractId: string }).contractId });
+    const { rateLimits, ...body } = parse(contractSchema, req.body);
+    control.addContract({
+      ...body,
+      ...(rateLimits === undefined ? {} : { rateLimits: limitsOf(rateLimits) }),
+    });
+    res.status(201).json({ contractId: body.contractId });
+  });
+  r.post('/contracts/batch', (req, res) => {
+    const { rateLimits, ...body } = parse(contractsSchema, req.body);
+    const contractIds = control.addContracts({
+      ...body,
+      ...(rateLimits === undefined ? {} : { rateLimits: limitsOf(rateLimits) }),
+    });
+    res.status(201).json({ contractIds });
   });
   r.post('/app-subscription', (req, res) => {
     control.sendAppSubscription(parse(subscriptionSchema, req.body));

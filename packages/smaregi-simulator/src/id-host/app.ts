@@ -24,7 +24,9 @@ export function createIdHost(ctx: SimulatorContext): Express {
 
   /** Injected faults on the token endpoints (only when the fault settings include the ID host). */
   const faults = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    const decision = ctx.faults.decide('id', req.method, req.path);
+    // The contract of an app-token request is in its path; the user flow's token has none.
+    const contract = /^\/app\/([^/]+)\/token$/.exec(req.path)?.[1];
+    const decision = ctx.faults.decide('id', req.method, req.path, contract);
     if (decision.latencyMs > 0) {
       notes(res).fault = 'latency';
       await sleep(decision.latencyMs);

@@ -157,12 +157,12 @@ export class TokenService {
       if (t.expMs < nowMs - 24 * 3600 * 1000) this.issued.delete(jti);
   }
 
-  /** Fault "token expiry now": every token issued so far is expired from this instant. */
-  expireAll(): number {
+  /** Fault "token expiry now": every token issued so far (of one contract) expires now. */
+  expireAll(contractId?: string): number {
     const nowMs = this.now().getTime();
     let n = 0;
     for (const t of this.issued.values()) {
-      if (t.expMs > nowMs) {
+      if (t.expMs > nowMs && (contractId === undefined || t.contractId === contractId)) {
         t.expMs = nowMs;
         n++;
       }
