@@ -24,8 +24,15 @@ export interface BenchStack {
   close(): Promise<void>;
 }
 
-/** The API's dependencies on an empty database: a SQLite file, or a PostgreSQL test database. */
-export async function openBenchStack(dialect: Dialect, name: string): Promise<BenchStack> {
+/**
+ * The API's dependencies on an empty database: a SQLite file, or a PostgreSQL test database;
+ * `env` overrides the configuration (a REST bench lifts the per-key request budget).
+ */
+export async function openBenchStack(
+  dialect: Dialect,
+  name: string,
+  env: Record<string, string> = {},
+): Promise<BenchStack> {
   const dataDir = mkdtempSync(join(tmpdir(), `renkei-bench-${name}-`));
   const db =
     dialect === 'sqlite'
@@ -43,6 +50,7 @@ export async function openBenchStack(dialect: Dialect, name: string): Promise<Be
     SMAREGI_API_BASE_URL: 'http://127.0.0.1:9',
     SMAREGI_WEBHOOK_SECRET: 'bench-webhook-secret-0123456789',
     LOG_LEVEL: 'silent',
+    ...env,
   });
   return {
     orm: db.orm,

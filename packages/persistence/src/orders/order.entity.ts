@@ -112,6 +112,13 @@ export class Order {
   lastSyncErrorParams?: Record<string, unknown> | null;
   createdAt: Date = new Date();
   updatedAt: Date = new Date();
+  /**
+   * Where the order's last change stands in the change feed (`GET /api/v1/orders`) and when it
+   * was made: set by database triggers on every write to the order, its lines or its shipment
+   * (Migration20261203010000), never by the application; not loaded unless asked for.
+   */
+  feedPosition?: string | null;
+  feedChangedAt?: Date | null;
 }
 
 export const OrderSchema = new EntitySchema<Order>({
@@ -138,6 +145,12 @@ export const OrderSchema = new EntitySchema<Order>({
     { name: 'orders_tenant_shipping_date_idx', properties: ['tenant', 'shippingDate'] },
     // Smaregi's order webhooks name the order by its 受注 ID (Migration20261202070000).
     { name: 'orders_tenant_smaregi_head_idx', properties: ['tenant', 'smaregiOrderHeadId'] },
+    // The change feed reads a tenant's orders in position order, `updatedSince` checked on the
+    // index itself (changes/change-feed.ts).
+    {
+      name: 'orders_tenant_feed_idx',
+      properties: ['tenant', 'feedPosition', 'id', 'feedChangedAt'],
+    },
   ],
   properties: {
     id: { ...idColumn },
@@ -177,6 +190,8 @@ export const OrderSchema = new EntitySchema<Order>({
     lastSyncErrorParams: { type: 'json', nullable: true },
     createdAt: { ...dateTimeColumn, onCreate: () => new Date() },
     updatedAt: { ...dateTimeColumn, onCreate: () => new Date(), onUpdate: () => new Date() },
+    feedPosition: { type: 'bigint', nullable: true, lazy: true },
+    feedChangedAt: { ...dateTimeColumn, nullable: true, lazy: true },
   },
 });
 

@@ -41,6 +41,14 @@ export class ListedProduct {
   lastErrorParams?: Record<string, unknown> | null;
   createdAt: Date = new Date();
   updatedAt: Date = new Date();
+  /**
+   * Where the product's last change of stock figures stands in the stock feed
+   * (`GET /api/v1/stock`) and when it was made: set by database triggers when a figure the feed
+   * shows or one of its stock rows changes (Migration20261203010000), never by the application;
+   * not loaded unless asked for.
+   */
+  stockFeedPosition?: string | null;
+  stockFeedChangedAt?: Date | null;
 }
 
 export const ListedProductSchema = new EntitySchema<ListedProduct>({
@@ -82,6 +90,12 @@ export const ListedProductSchema = new EntitySchema<ListedProduct>({
       name: 'listed_products_tenant_stock_recompute_idx',
       properties: ['tenant', 'stockRecomputeRequests'],
     },
+    // The stock feed reads a tenant's products in position order, `updatedSince` checked on the
+    // index itself (changes/change-feed.ts).
+    {
+      name: 'listed_products_tenant_stock_feed_idx',
+      properties: ['tenant', 'stockFeedPosition', 'id', 'stockFeedChangedAt'],
+    },
   ],
   properties: {
     id: { ...idColumn },
@@ -103,6 +117,8 @@ export const ListedProductSchema = new EntitySchema<ListedProduct>({
     lastErrorParams: { type: 'json', nullable: true },
     createdAt: { ...dateTimeColumn, onCreate: () => new Date() },
     updatedAt: { ...dateTimeColumn, onCreate: () => new Date(), onUpdate: () => new Date() },
+    stockFeedPosition: { type: 'bigint', nullable: true, lazy: true },
+    stockFeedChangedAt: { ...dateTimeColumn, nullable: true, lazy: true },
   },
 });
 

@@ -12,7 +12,7 @@ import { toOmsOrder } from '../orders/oms-order.js';
 import { productIndexFor } from '../orders/order-payload-context.js';
 import type { ListedProduct } from '../products/listed-product.entity.js';
 import type { TenantRepositories } from '../repositories.js';
-import type { StockSource } from './stock-level.entity.js';
+import type { StockLevel, StockSource } from './stock-level.entity.js';
 
 /*
  * The stored facts a product's 有効在庫数 is computed from, read in one place: the worker computes
@@ -71,6 +71,28 @@ export async function openOrderDemand(
   }).demand;
 }
 
+/**
+ * The stored stock rows of products (Smaregi's stock per store as Renkei last read it), by
+ * product ID, each product's in store order; one query for all of them (the stock feed's page).
+ */
+export async function stockLevelsByProduct(
+  repos: TenantRepositories,
+  productIds: readonly string[],
+): Promise<Map<string, StockLevel[]>> {
+  const byProduct = new Map<string, StockLevel[]>();
+  if (productIds.length === 0) return byProduct;
+  const levels = await repos.stockLevels.find(
+    { product: { $in: [...productIds] } },
+    { orderBy: { product: 'asc', smaregiStoreId: 'asc' } },
+  );
+  for (const level of levels) {
+    const list = byProduct.get(level.product.id);
+    if (list === undefined) byProduct.set(level.product.id, [level]);
+    else list.push(level);
+  }
+  return byProduct;
+}
+
 /** One stored stock row of the product: Smaregi's stock in one store as Renkei last read it. */
 export interface StockFiguresRow {
   smaregiStoreId: string;
@@ -114,10 +136,7 @@ export async function productStockFigures(
   const { stockBasis, effectiveStockMode } = settings;
   const byWarehouse = stockBasis === 'orderStoreWarehouse';
   const warehouse = byWarehouse ? await stockWarehouseOf(repos) : null;
-  const levels = await repos.stockLevels.find(
-    { product: product.id },
-    { orderBy: { smaregiStoreId: 'asc' } },
-  );
+  const levels = (await stockLevelsByProduct(repos, [product.id])).get(product.id) ?? [];
   const rows: StockFiguresRow[] = levels.map((l) => ({
     smaregiStoreId: l.smaregiStoreId,
     stockAmount: l.stockAmount,

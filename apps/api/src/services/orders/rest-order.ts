@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { fieldError as fieldErrorOf, omsOrderSchema, type Locale } from '@renkei/domain';
-import type { Order } from '@renkei/persistence';
+import type { Operation, Order } from '@renkei/persistence';
 import { z } from 'zod';
 import { AppError, fieldError, invalid, notFound } from '../../errors.js';
 import { statusIdSchema } from '../../trpc/inputs.js';
@@ -55,11 +55,7 @@ export async function orderByNumber(
  * or by Renkei when Smaregi shipped it), and how its shipment in Smaregi stands — the ledger row
  * `ship:<orderId>` that 受注一括出荷 and Smaregi's shipped event share (docs/reliability.md item 1).
  */
-async function shippingOf(scope: TenantScope, order: Order) {
-  const shipment = await scope.repos.operations.findOne({
-    kind: 'shipOrders',
-    businessKey: `ship:${order.id}`,
-  });
+function shippingOf(order: Order, shipment: Operation | undefined) {
   return {
     shippingDate: order.shippingDate ?? null,
     slipNumber: order.slipNumber ?? null,
@@ -68,13 +64,26 @@ async function shippingOf(scope: TenantScope, order: Order) {
   };
 }
 
+/** The shipments of these orders in the ledger, by order ID (one query for all of them). */
+async function shipmentsOf(scope: TenantScope, orders: readonly Order[]) {
+  const byKey = new Map(orders.map((o) => [`ship:${o.id}`, o.id]));
+  const found =
+    orders.length === 0
+      ? []
+      : await scope.repos.operations.find({
+          kind: 'shipOrders',
+          businessKey: { $in: [...byKey.keys()] },
+        });
+  return new Map(found.map((op) => [byKey.get(op.businessKey) ?? '', op]));
+}
+
 /**
  * The order's version: a digest of everything the API shows of it (in both languages, so the
  * version does not depend on the reader's), which changes whenever the order, a line's
  * allocation or its shipment changes — whoever changed it (admin, OMS, worker). Sent as the
  * `ETag`; a `PATCH` must name it in `If-Match`.
  */
-function versionOf(order: Order, shipping: Awaited<ReturnType<typeof shippingOf>>): string {
+function versionOf(order: Order, shipping: ReturnType<typeof shippingOf>): string {
   const represented = {
     order: orderView(order),
     statusId: order.status.id,
@@ -86,17 +95,28 @@ function versionOf(order: Order, shipping: Awaited<ReturnType<typeof shippingOf>
 
 /** What `GET` answers for an order, with its version. */
 export async function restOrder(scope: TenantScope, order: Order, locale: Locale) {
-  const [shipping, facts] = await Promise.all([shippingOf(scope, order), orderViewFacts(scope)]);
-  return {
-    ...orderViewIn(order, locale, facts),
-    statusName: order.status.name,
-    statusCategory: order.status.category,
-    lines: orderLinesView(order),
-    shipping,
-    version: versionOf(order, shipping),
-  };
+  return (await restOrders(scope, [order], locale))[0]!;
 }
-export type RestOrder = Awaited<ReturnType<typeof restOrder>>;
+
+/**
+ * {@link restOrder} for many orders at once (the change feed's page): the tenant's facts and the
+ * shipments read once for all of them. The orders must have their lines and status loaded.
+ */
+export async function restOrders(scope: TenantScope, orders: readonly Order[], locale: Locale) {
+  const [shipments, facts] = await Promise.all([shipmentsOf(scope, orders), orderViewFacts(scope)]);
+  return orders.map((order) => {
+    const shipping = shippingOf(order, shipments.get(order.id));
+    return {
+      ...orderViewIn(order, locale, facts),
+      statusName: order.status.name,
+      statusCategory: order.status.category,
+      lines: orderLinesView(order),
+      shipping,
+      version: versionOf(order, shipping),
+    };
+  });
+}
+export type RestOrder = Awaited<ReturnType<typeof restOrders>>[number];
 
 const patchShape = z.strictObject({
   statusId: statusIdSchema.optional(),
