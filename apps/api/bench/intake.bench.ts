@@ -30,6 +30,9 @@ async function runServer(): Promise<void> {
     PORT: '0',
     LOG_LEVEL: 'silent',
     RENKEI_DEMO: 'true',
+    // One key sends every order here: the bench measures the intake's capacity, not the per-key
+    // budget (still taken on every request, so its cost is in the figures).
+    RENKEI_API_KEY_RATE_PER_SECOND: process.env.RENKEI_API_KEY_RATE_PER_SECOND ?? '1000000',
   });
   const orm = await openConfiguredDatabase(config);
   const deps = createDeps(config, orm, { logger: pino({ level: 'silent' }) });

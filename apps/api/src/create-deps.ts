@@ -10,6 +10,7 @@ import {
   type Orm,
 } from '@renkei/persistence';
 import { createSmaregiClient, RENKEI_APP_SCOPES } from '@renkei/smaregi-client';
+import { ApiKeyRateLimiter } from './auth/api-key-rate-limiter.js';
 import { LoginLimiter, type LoginLimits } from './auth/login-limiter.js';
 import { scryptPasswords } from './auth/password.js';
 import type { AppDeps } from './deps.js';
@@ -63,9 +64,25 @@ export function createDeps(
     loginLimiter: createLoginLimiter(config, orm),
     passwords: scryptPasswords,
     metrics: createMetrics(),
-    apiKeys: new ApiKeyAuthenticator(orm, () => now().getTime()),
+    apiKeys: new ApiKeyAuthenticator(orm, createApiKeyRateLimiter(config, orm), () =>
+      now().getTime(),
+    ),
     now,
   };
+}
+
+/** Whether the API runs on PostgreSQL (limits are then shared by every API process). */
+function onPostgres(orm: Orm): boolean {
+  const url = orm.config.get('clientUrl');
+  return typeof url === 'string' && /^postgres(ql)?:/i.test(url);
+}
+
+/** The per-key request budget: shared through PostgreSQL when the API runs on it, as the login limits. */
+function createApiKeyRateLimiter(config: Config, orm: Orm): ApiKeyRateLimiter {
+  const perSecond = config.apiKeyRatePerSecond;
+  return onPostgres(orm)
+    ? ApiKeyRateLimiter.postgres(forkEm(orm).getConnection().getKnex(), perSecond)
+    : ApiKeyRateLimiter.memory(perSecond);
 }
 
 /**
@@ -79,8 +96,7 @@ function createLoginLimiter(config: Config, orm: Orm): LoginLimiter {
     addressMaxFailures: config.login.ipMaxFailures,
     addressWindowSeconds: config.login.ipWindowSeconds,
   };
-  const url = orm.config.get('clientUrl');
-  return typeof url === 'string' && /^postgres(ql)?:/i.test(url)
+  return onPostgres(orm)
     ? LoginLimiter.postgres(forkEm(orm).getConnection().getKnex(), limits)
     : LoginLimiter.memory(limits);
 }

@@ -66,6 +66,11 @@ export const envSchema = z.object({
   LOGIN_IP_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).default(12),
   /**
+   * Requests one API key may make per second over the REST API (all its routes together; shared
+   * by every API process on PostgreSQL); more are answered 429 with Retry-After.
+   */
+  RENKEI_API_KEY_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  /**
    * Which proxies' X-Forwarded-For to believe for the client address (login limits per address,
    * audit): `false`, `true`, a hop count, or a comma-separated list of addresses, subnets or
    * Express's names (`loopback`, `linklocal`, `uniquelocal`). Default: `loopback` in production
@@ -109,6 +114,8 @@ export interface Config extends SharedConfig {
     ipWindowSeconds: number;
   };
   sessionTtlMs: number;
+  /** Requests per second per API key (RENKEI_API_KEY_RATE_PER_SECOND). */
+  apiKeyRatePerSecond: number;
   /** Cookies get `Secure` unless the public URL is a loopback http URL. */
   secureCookies: boolean;
 }
@@ -174,6 +181,7 @@ export function loadConfig(source: EnvSource = processEnv()): Config {
       ipWindowSeconds: env.LOGIN_IP_WINDOW_SECONDS,
     },
     sessionTtlMs: env.SESSION_TTL_HOURS * 3600_000,
+    apiKeyRatePerSecond: env.RENKEI_API_KEY_RATE_PER_SECOND,
     secureCookies: !(pub.protocol === 'http:' && loopback),
   };
 }

@@ -20,6 +20,7 @@ import { loadConfig } from '../src/env.js';
 import { createAdminUser, createApiKey, createTenant } from '../src/services/tenancy.js';
 import { createContext } from '../src/trpc/context.js';
 import { createCaller } from '../src/trpc/root.js';
+import { registerContractApp } from './openapi-contract.js';
 
 export interface TestApp {
   db: TestDatabase;
@@ -45,7 +46,10 @@ export async function createTestApp(
     ...env,
   });
   const deps = createDeps(config, db.orm, { logger: pino({ level: 'silent' }) });
-  return { db, deps, app: createApp(deps), close: () => db.close() };
+  const app = createApp(deps);
+  // Its REST answers are checked against the document it serves (openapi-contract.setup.ts).
+  await registerContractApp(app, deps);
+  return { db, deps, app, close: () => db.close() };
 }
 
 export interface SeededTenant {
