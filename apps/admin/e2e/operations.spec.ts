@@ -24,11 +24,16 @@ test('an intake key is shown once, takes orders, shows in the sync log, and stop
   await expect(page.getByRole('heading', { level: 1, name: 'APIキー' })).toBeVisible();
   await expect(page.getByText('APIキーはまだありません。')).toBeVisible();
 
-  // A key needs a name: refused at the field, nothing sent.
+  // A key needs a name and at least one scope: each refused at its field, nothing sent.
   const name = page.getByLabel('キーの名前');
+  const orderWrite = page.getByRole('checkbox', { name: '受注の登録・変更' });
   await page.getByRole('button', { name: 'APIキーを発行する' }).click();
   await expect(fieldMessage(name)).toHaveText('キーの名前を入力してください');
+  await expect(fieldMessage(orderWrite)).toHaveText('権限を1つ以上選んでください');
   await name.fill('基幹OMS');
+  // Element Plus check boxes are ticked by their label (the input itself has no size).
+  await orderWrite.locator('xpath=ancestor::label[1]').click();
+  await expect(orderWrite).toBeChecked();
   await page.getByRole('button', { name: 'APIキーを発行する' }).click();
 
   // Shown once, with the warning and a copy button.
@@ -52,6 +57,7 @@ test('an intake key is shown once, takes orders, shows in the sync log, and stop
   await expect(row).toContainText('基幹OMS');
   await expect(row).toContainText('未使用');
   await expect(row).toContainText('有効');
+  await expect(row.locator('[data-scope]')).toHaveText(['受注の登録・変更']);
   expect(await page.content()).not.toContain(key);
 
   // The OMS sends an order with it (the real REST intake).
@@ -149,6 +155,7 @@ test('an intake key is shown once, takes orders, shows in the sync log, and stop
   const createdEntry = page.locator('tbody tr[data-action="apiKey.create"]');
   await expect(createdEntry).toContainText('APIキーを発行');
   await expect(createdEntry).toContainText('基幹OMS');
+  await expect(createdEntry).toContainText('スコープ:受注の登録・変更');
   expect(await page.content()).not.toContain(key);
   await toastsGone(page);
   await expectNoSeriousA11yViolations(page, { name: 'audit' });

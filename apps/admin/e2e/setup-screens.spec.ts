@@ -469,6 +469,7 @@ const ENGLISH_SCREENS = [
   { menu: 'Sync log', h2: 'Sync log' },
   { menu: 'Audit log', h2: 'Audit log' },
   { menu: 'API keys', h2: 'API keys' },
+  { menu: 'Webhooks', h2: 'Endpoints' },
   // Last: the language switch below is checked on this screen.
   { menu: 'Listed products', h2: 'Products' },
 ] as const;

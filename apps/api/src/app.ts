@@ -13,7 +13,10 @@ import { INTAKE_BODY_LIMIT, intakeRouter } from './http/intake.js';
 import { bodyErrorOf, jsonBody, unbatched } from './http/json-body.js';
 import { openApiRouter } from './http/openapi.js';
 import { ordersV1Router } from './http/orders-v1.js';
+import { feedsV1Router } from './http/feeds-v1.js';
+import { stockV1Router } from './http/stock-v1.js';
 import { sendProblem } from './http/problem.js';
+import { webhookEndpointsV1Router } from './http/webhook-endpoints-v1.js';
 import { webhookRouter } from './http/webhooks.js';
 import { createContext, SESSION_COOKIE, type CookieJar } from './trpc/context.js';
 import { toTRPCError } from './trpc/errors.js';
@@ -79,6 +82,9 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1', jsonBody(INTAKE_BODY_LIMIT));
   app.use(intakeRouter(deps));
   app.use(ordersV1Router(deps));
+  app.use(feedsV1Router(deps));
+  app.use(stockV1Router(deps));
+  app.use(webhookEndpointsV1Router(deps));
   app.use(adminRoutes(deps));
 
   app.use(

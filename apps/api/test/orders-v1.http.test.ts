@@ -467,10 +467,10 @@ describe.each(testDialects())('REST orders v1 (%s)', (dialect) => {
     const doc = (await request(t.app).get('/api/v1/openapi.json')).body;
     const path = doc.paths['/api/v1/orders/{orderNumber}'];
     expect(Object.keys(path.get.responses).sort()).toEqual(
-      ['200', '304', '400', '401', '403', '404', '409'].sort(),
+      ['200', '304', '400', '401', '403', '404', '409', '429'].sort(),
     );
     expect(Object.keys(path.patch.responses).sort()).toEqual(
-      ['200', '400', '401', '403', '404', '409', '412', '422', '428'].sort(),
+      ['200', '400', '401', '403', '404', '409', '412', '422', '428', '429'].sort(),
     );
     expect(path.get['x-required-scopes']).toEqual(['orders:read']);
     expect(path.patch['x-required-scopes']).toEqual(['orders:write']);

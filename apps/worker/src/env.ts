@@ -11,6 +11,7 @@ import {
   type EnvSource,
   type SharedConfig,
 } from '@renkei/config';
+import { webhookUrlPolicy, type WebhookUrlPolicy } from '@renkei/domain';
 import { SMAREGI_ENVIRONMENTS } from '@renkei/smaregi-client';
 import { z } from 'zod';
 
@@ -51,6 +52,12 @@ export const envSchema = z.object({
   WORKER_TICK_TIMEOUT_MS: ms(600_000),
   /** An in-flight operation whose worker vanished is taken over after this long (> request timeout). */
   WORKER_LEASE_MS: ms(60_000),
+  /** Outbound webhook deliveries in flight in one worker process, all endpoints (docs/webhooks.md). */
+  WORKER_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(512).default(32),
+  /** Outbound webhook deliveries in flight to one endpoint, per worker process. */
+  WORKER_WEBHOOK_ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).max(512).default(16),
+  /** One outbound webhook attempt's timeout (connection to last byte of the answer). */
+  WORKER_WEBHOOK_TIMEOUT_MS: ms(10_000),
   /** Set to use several worker processes on PostgreSQL through pg-boss (default on with PostgreSQL). */
   WORKER_QUEUE: z.enum(['inprocess', 'pgboss']).optional(),
 });
@@ -77,6 +84,13 @@ export interface WorkerConfig extends SharedConfig {
   tokenUpkeepMs: number;
   tickTimeoutMs: number;
   leaseMs: number;
+  webhooks: {
+    concurrency: number;
+    endpointConcurrency: number;
+    timeoutMs: number;
+    /** The domain's `WebhookUrlPolicy` of NODE_ENV and RENKEI_WEBHOOK_ALLOW_PRIVATE_URLS. */
+    urlPolicy: WebhookUrlPolicy;
+  };
 }
 
 /**
@@ -123,6 +137,15 @@ export function loadConfig(
     smaregi: { ...shared.smaregi, requestTimeoutMs: env.SMAREGI_REQUEST_TIMEOUT_MS },
     shutdownDeadlineMs: env.WORKER_SHUTDOWN_DEADLINE_MS,
     orderConcurrency: env.WORKER_ORDER_CONCURRENCY,
+    webhooks: {
+      concurrency: env.WORKER_WEBHOOK_CONCURRENCY,
+      endpointConcurrency: env.WORKER_WEBHOOK_ENDPOINT_CONCURRENCY,
+      timeoutMs: env.WORKER_WEBHOOK_TIMEOUT_MS,
+      urlPolicy: webhookUrlPolicy({
+        production: env.NODE_ENV === 'production',
+        allowPrivateUrls: env.RENKEI_WEBHOOK_ALLOW_PRIVATE_URLS === true,
+      }),
+    },
     pollMs: env.WORKER_POLL_MS,
     waitingRecheckMs: env.WORKER_WAITING_RECHECK_MS,
     reconcileMs: env.WORKER_RECONCILE_MS,

@@ -79,6 +79,7 @@ async function main(): Promise<void> {
         // Only the single worker of a SQLite file may treat leftover in-flight marks as dead.
         singleProcess: distributed === undefined && location.dialect === 'sqlite',
       },
+      outbound: { vault, ...config.webhooks },
     },
     {
       pollMs: config.pollMs,

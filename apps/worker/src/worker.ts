@@ -15,6 +15,7 @@ import { activeTenants } from './tenants/active-tenants.js';
 import { TokenUpkeep } from './tenants/token-upkeep.js';
 import { applySubscriptionNotice, WebhookProcessor } from './webhooks/webhook-processor.js';
 import { JOB_NAMES } from '@renkei/persistence';
+import { OutboundDeliveries } from './outbound/outbound-deliveries.js';
 import type { Distributed, OrderTask } from './queue/distributed.js';
 
 /** Loop intervals (config in production; small in tests). */
@@ -86,6 +87,8 @@ export class Worker {
   readonly shipping: BulkShipping;
   readonly products: ProductImport;
   readonly tokens: TokenUpkeep;
+  /** The outbound webhook lane (absent when the deps carry no outbound settings). */
+  readonly outbound: OutboundDeliveries | undefined;
   readonly loops: Loop[];
   #state: WorkerState = 'created';
   #stopped: Promise<{ clean: boolean }> | undefined;
@@ -195,6 +198,27 @@ export class Worker {
       loop('products', intervals.pollMs * 2, (ctx) => this.products.tick(ctx)),
       loop('tokens', intervals.tokenUpkeepMs, (ctx) => this.tokens.tick(ctx)),
     ];
+    this.outbound = deps.outbound
+      ? new OutboundDeliveries(deps, deps.outbound, this.id)
+      : undefined;
+    if (this.outbound) {
+      const outbound = this.outbound;
+      // Outbound webhooks in a lane of their own (outbound/outbound-deliveries.ts). Not one
+      // process at a time: every process claims deliveries, each by its job row's lock.
+      const lane = new Loop({
+        name: 'outbound',
+        intervalMs: Math.min(intervals.pollMs, 100),
+        tickTimeoutMs: intervals.tickTimeoutMs ?? DEFAULT_TICK_TIMEOUT_MS,
+        tick: (ctx) => outbound.tick(ctx),
+        orm: deps.orm,
+        clock: deps.clock,
+        logger: deps.logger,
+        onTick: (n, d, ok) => deps.metrics.observeTick(n, d, ok),
+      });
+      this.loops.push(lane);
+      // A stock change is sent at once when no event went out within the last second.
+      this.stock.onStockChanges = () => lane.wake();
+    }
   }
 
   /** Distributed mode: one queued order registration, in whatever process picked it up. */
@@ -295,6 +319,7 @@ export class Worker {
         this.deps.logger.error({ err: error }, 'queue stop failed');
       });
     }
+    this.outbound?.close();
     this.#state = 'stopped';
     return { clean };
   }

@@ -56,6 +56,35 @@ describe('loadConfig', () => {
     expect(startupWarnings(real)).toEqual([]);
   });
 
+  it('refuses private webhook URLs in production unless the self-hosted switch is on', () => {
+    const production = {
+      NODE_ENV: 'production',
+      SMAREGI_CLIENT_ID: 'id',
+      SMAREGI_CLIENT_SECRET: 'secret',
+      RENKEI_TOKEN_KEYS: `k1:${Buffer.alloc(32).toString('base64')}`,
+    };
+    expect(loadConfig(production).webhooks).toEqual({
+      concurrency: 32,
+      endpointConcurrency: 16,
+      timeoutMs: 10_000,
+      urlPolicy: { allowPrivateAddresses: false, requireHttps: true },
+    });
+    expect(
+      loadConfig({ ...production, RENKEI_WEBHOOK_ALLOW_PRIVATE_URLS: 'true' }).webhooks.urlPolicy,
+    ).toEqual({ allowPrivateAddresses: true, requireHttps: false });
+    // Development (and the local demo) allows a receiver on localhost without the switch.
+    expect(loadConfig({}).webhooks.urlPolicy).toEqual({
+      allowPrivateAddresses: true,
+      requireHttps: false,
+    });
+    expect(() => loadConfig({ RENKEI_WEBHOOK_ALLOW_PRIVATE_URLS: 'maybe' })).toThrow(
+      /RENKEI_WEBHOOK_ALLOW_PRIVATE_URLS/,
+    );
+    expect(() => loadConfig({ WORKER_WEBHOOK_CONCURRENCY: '0' })).toThrow(
+      /WORKER_WEBHOOK_CONCURRENCY/,
+    );
+  });
+
   it('refuses a lease shorter than the request timeout (an expired lease must mean the call is over)', () => {
     expect(() =>
       loadConfig({ WORKER_LEASE_MS: '1000', SMAREGI_REQUEST_TIMEOUT_MS: '5000' }),

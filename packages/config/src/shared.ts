@@ -79,6 +79,12 @@ export const sharedEnvShape = {
   SMAREGI_READS_PER_SECOND: optional(perSecond),
   SMAREGI_WRITES_PER_SECOND: optional(perSecond),
   LOG_LEVEL: logLevel,
+  /**
+   * Self-hosted: outbound webhooks may go to private and loopback addresses and plain http: URLs
+   * even with NODE_ENV=production (refused there otherwise: docs/webhooks.md). Default off. The
+   * rule itself is the domain's `webhookUrlPolicy`.
+   */
+  RENKEI_WEBHOOK_ALLOW_PRIVATE_URLS: optional(bool),
 };
 
 export type SharedEnv = z.output<z.ZodObject<typeof sharedEnvShape>>;

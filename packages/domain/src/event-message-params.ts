@@ -150,6 +150,13 @@ export interface EventMessageParams {
   connectionForceStopped: { destroyed: number };
   connectionNoticeUnconfirmed: { action: string };
   /**
+   * An outbound webhook endpoint's deliveries kept failing for the whole retry window: `hours`
+   * of the window, `lastError` what the last attempt got (status or network error).
+   */
+  webhookEndpointFailing: { url: string; hours: number; lastError: string };
+  /** A failing endpoint answered again: deliveries go on. */
+  webhookEndpointRecovered: { url: string };
+  /**
    * A message stored before messages had codes: its text as it was written, split once into its
    * Japanese and English halves (Migration20261130214000).
    */

@@ -287,5 +287,13 @@ export const eventTemplates: {
     ja: `アプリの利用終了通知(${p.action})を受け取りましたが、スマレジではこの契約のアプリ利用が続いているため、連携は停止していません`,
     en: `An app subscription notice (${p.action}) arrived, but Smaregi still serves the app for this contract: syncing continues`,
   }),
+  webhookEndpointFailing: (p) => ({
+    ja: `Webhook の送信先 ${p.url} への通知が ${p.hours} 時間失敗し続けたため、送信先を「失敗中」にしました(最後のエラー: ${p.lastError})。受信側を直すと次の通知から自動で戻ります。届かなかった通知は[Webhook]の送信履歴から再送できます`,
+    en: `Deliveries to the webhook endpoint ${p.url} kept failing for ${p.hours} hours, so it is marked failing (last error: ${p.lastError}). It recovers by itself with the next delivery once the receiver answers; undelivered events can be re-sent from its delivery log`,
+  }),
+  webhookEndpointRecovered: (p) => ({
+    ja: `Webhook の送信先 ${p.url} が再び応答したため、「有効」に戻しました`,
+    en: `The webhook endpoint ${p.url} answers again and is active once more`,
+  }),
   legacyText: (p) => ({ ja: p.ja, en: p.en }),
 };

@@ -26,3 +26,5 @@ export * from './shipping-csv.js';
 export * from './shift-jis.js';
 export * from './readiness.js';
 export * from './fix-locations.js';
+export * from './outbound-events.js';
+export * from './webhook-url.js';

@@ -171,6 +171,14 @@ const examples: {
   connectionSubscriptionEnded: { params: { destroyed: 2 }, shows: ['2'] },
   connectionForceStopped: { params: { destroyed: 1 }, shows: ['1'] },
   connectionNoticeUnconfirmed: { params: { action: 'end' }, shows: ['end'] },
+  webhookEndpointFailing: {
+    params: { url: 'https://oms.example.com/hooks', hours: 24, lastError: 'HTTP 500' },
+    shows: ['https://oms.example.com/hooks', '24', 'HTTP 500'],
+  },
+  webhookEndpointRecovered: {
+    params: { url: 'https://oms.example.com/hooks' },
+    shows: ['https://oms.example.com/hooks'],
+  },
   legacyText: { params: { ja: '古い文', en: 'Old text' }, shows: [] },
   fieldRequired: { params: { field }, shows: [] },
   fieldWrongType: { params: { field, expected: 'int' }, shows: [] },

@@ -6,6 +6,7 @@ import type { SqlEntityManager } from '@mikro-orm/knex';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { ENTITY_SCHEMAS } from './entities.js';
+import { OutboundEventFanout } from './webhooks/outbound-fanout.js';
 import { postgresqlMigrations } from './migrations/postgresql/index.js';
 import { sqliteMigrations } from './migrations/sqlite/index.js';
 
@@ -53,6 +54,8 @@ export function ormOptions(options: DatabaseOptions): Options {
     // esbuild do not emit it), and no folder discovery at run time.
     discovery: { warnWhenNoEntities: true, requireEntitiesArray: true },
     extensions: [Migrator],
+    // Outbound webhook events of 連携ログ events, written in the same flush (webhooks/).
+    subscribers: [new OutboundEventFanout()],
     // Transactions are explicit (em.transactional) wherever several rows must change together.
     implicitTransactions: true,
     forceUtcTimezone: true,
@@ -75,6 +78,8 @@ export function ormOptions(options: DatabaseOptions): Options {
         silent: true,
       },
       pool: { afterCreate: sqlitePragmas },
+      // The change feeds' position counters, written only by triggers (Migration20261203010000).
+      schemaGenerator: { skipTables: ['change_counters'] },
     };
   }
   return {

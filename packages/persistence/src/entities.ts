@@ -16,6 +16,13 @@ import { JobSchema } from './sync/job.entity.js';
 import { OperationSchema } from './sync/operation.entity.js';
 import { SyncEventSchema } from './sync/sync-event.entity.js';
 import { WebhookEventSchema } from './sync/webhook-event.entity.js';
+import { OutboundEventSchema } from './webhooks/outbound-event.entity.js';
+import { OutboundStockChangeSchema } from './webhooks/outbound-stock-change.entity.js';
+import {
+  WebhookDeliveryAttemptSchema,
+  WebhookDeliverySchema,
+} from './webhooks/webhook-delivery.entity.js';
+import { WebhookEndpointSchema } from './webhooks/webhook-endpoint.entity.js';
 import { AdminSessionSchema } from './tenancy/admin-session.entity.js';
 import { AdminUserSchema } from './tenancy/admin-user.entity.js';
 import { ApiIdempotencyKeySchema } from './tenancy/api-idempotency-key.entity.js';
@@ -49,4 +56,9 @@ export const ENTITY_SCHEMAS = [
   JobSchema,
   WebhookEventSchema,
   SyncEventSchema,
+  WebhookEndpointSchema,
+  OutboundEventSchema,
+  WebhookDeliverySchema,
+  WebhookDeliveryAttemptSchema,
+  OutboundStockChangeSchema,
 ];

@@ -31,6 +31,12 @@ import {
   WebhookEventRepository,
 } from './sync/sync-repositories.js';
 import { TenantScopedRepository, type Page } from './tenant-scoped.repository.js';
+import {
+  OutboundEventRepository,
+  WebhookDeliveryRepository,
+  WebhookEndpointRepository,
+} from './webhooks/webhook-repositories.js';
+import { OutboundStockChangeRepository } from './webhooks/outbound-stock-changes.js';
 
 export { likePattern, type Page } from './tenant-scoped.repository.js';
 
@@ -303,6 +309,10 @@ export function tenantRepositories(em: Em, tenantId: string) {
     apiKeys: new ApiKeyRepository(em, tenantId),
     idempotencyKeys: new ApiIdempotencyKeyRepository(em, tenantId),
     sessions: new AdminSessionRepository(em, tenantId),
+    webhookEndpoints: new WebhookEndpointRepository(em, tenantId),
+    outboundEvents: new OutboundEventRepository(em, tenantId),
+    webhookDeliveries: new WebhookDeliveryRepository(em, tenantId),
+    outboundStockChanges: new OutboundStockChangeRepository(em, tenantId),
   };
 }
 export type TenantRepositories = ReturnType<typeof tenantRepositories>;

@@ -240,6 +240,68 @@ export class WorkerQueries {
   }
 
   /**
+   * Claims up to `limit` due jobs of one name, oldest first, without regard to priority: a
+   * queue of its own inside the `jobs` table (the outbound webhook lane, with thousands of
+   * deliveries due at once). Read in the order of the (name, state, run_at, id) index
+   * (Migration20261203020000), so a claim costs the rows it takes, not a sort of every due row.
+   */
+  async claimJobsNamed(
+    holder: string,
+    now: Date,
+    lockMs: number,
+    limit: number,
+    name: string,
+    /** Also jobs of a process that died (running, lock ended): taken before new ones. */
+    expired = true,
+  ): Promise<ClaimedJob[]> {
+    const dead = !expired
+      ? []
+      : await this.em.find(
+          Job,
+          { name, state: 'running', lockedUntil: { $lt: now } },
+          { orderBy: { runAt: 'asc', id: 'asc' }, limit },
+        );
+    const queued =
+      dead.length >= limit
+        ? []
+        : await this.em.find(
+            Job,
+            { name, state: 'queued', runAt: { $lte: now } },
+            { orderBy: { runAt: 'asc', id: 'asc' }, limit: limit - dead.length },
+          );
+    const due = [...dead, ...queued].map(dueJob);
+    this.em.clear();
+    if (due.length === 0) return [];
+    // One compare-and-set for the batch (each row still only if it is as read: same state and
+    // attempts), then one read of which rows this claim got.
+    const lockedUntil = new Date(now.getTime() + lockMs);
+    for (const group of groupBy(due, (j) => `${j.state}:${j.attempts}`))
+      await this.em.nativeUpdate(
+        Job,
+        {
+          id: { $in: group.map((j) => j.id) },
+          state: group[0]!.state,
+          attempts: group[0]!.attempts,
+        },
+        {
+          state: 'running',
+          attempts: group[0]!.attempts + 1,
+          lockedBy: holder,
+          lockedUntil,
+          updatedAt: now,
+        },
+      );
+    const mine = await this.em.find(
+      Job,
+      { id: { $in: due.map((j) => j.id) }, state: 'running', lockedBy: holder, lockedUntil },
+      { fields: ['id'] },
+    );
+    this.em.clear();
+    const got = new Set(mine.map((j) => j.id));
+    return due.filter((j) => got.has(j.id)).map(claimedJob);
+  }
+
+  /**
    * Claims one job by its ID if it may run now (the same compare-and-set): undefined when it is
    * not due, finished, or already running under a live lock (another process has it).
    */
@@ -328,4 +390,11 @@ export class WorkerQueries {
           },
     );
   }
+}
+
+/** Items grouped by key, in first-seen order. */
+function groupBy<T>(items: readonly T[], key: (item: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return [...groups.values()];
 }

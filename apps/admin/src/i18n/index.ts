@@ -15,6 +15,7 @@ import settings from './messages/settings';
 import shippingCsv from './messages/shippingCsv';
 import shops from './messages/shops';
 import syncLog from './messages/syncLog';
+import webhooks from './messages/webhooks';
 
 /*
  * Every string the merchant reads goes through vue-i18n (no literal UI text in components).
@@ -42,6 +43,7 @@ const features = {
   syncLog,
   audit,
   apiKeys,
+  webhooks,
 };
 
 type Features = typeof features;

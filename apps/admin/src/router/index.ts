@@ -114,6 +114,12 @@ export function createAdminRouter(pinia: Pinia): Router {
             meta: { title: 'common.menu.apiKeys' },
           },
           {
+            path: 'webhooks',
+            name: 'webhooks',
+            component: () => import('../views/webhooks/WebhooksView.vue'),
+            meta: { title: 'common.menu.webhooks' },
+          },
+          {
             path: ':pathMatch(.*)*',
             name: 'notFound',
             component: () => import('../views/NotFoundView.vue'),

@@ -22,6 +22,7 @@ const ROUTE_NAMES = [
   'syncLog',
   'audit',
   'apiKeys',
+  'webhooks',
 ];
 
 /** Routes with parameters: name → path. */

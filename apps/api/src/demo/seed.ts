@@ -1,4 +1,5 @@
 import {
+  API_KEY_SCOPES,
   forkEm,
   IntegrationSettings,
   OrderStatus,
@@ -48,6 +49,9 @@ export async function seedDemo(deps: AppDeps): Promise<void> {
     tenantId: DEMO_TENANT_ID,
     name: 'デモ用キー (demo only)',
     plaintext: DEMO_INTAKE_KEY,
+    // Every scope, so the README's commands and examples/oms-client can try the whole API
+    // (webhook endpoints included) with the one documented key.
+    scopes: API_KEY_SCOPES,
   });
 
   const t = em.getReference(Tenant, DEMO_TENANT_ID);

@@ -1,5 +1,6 @@
 import { forkEm, scopesOf, TenantResolver, type ApiKeyScope, type Orm } from '@renkei/persistence';
 import type { Request, Response } from 'express';
+import type { ApiKeyRateLimiter, KeyRateDecision } from '../auth/api-key-rate-limiter.js';
 import { AppError } from '../errors.js';
 import { sha256Hex } from '../security/secrets.js';
 import { sendProblem } from './problem.js';
@@ -25,13 +26,15 @@ export const apiKeyActorLabel = (p: ApiPrincipal): string => `api-key ${p.name} 
 
 /**
  * Resolves the REST API key (`Authorization: Bearer <key>` or `X-API-Key`) to its tenant and
- * scopes. Keys are compared by SHA-256 (unique index). A short cache keeps the hot intake path to
- * one lookup per key per 30 s; a revoked key stops working within that time.
+ * scopes, and holds each key to its per-second budget (auth/api-key-rate-limiter.ts). Keys are
+ * compared by SHA-256 (unique index). A short cache keeps the hot intake path to one lookup per
+ * key per 30 s; a revoked key stops working within that time.
  */
 export class ApiKeyAuthenticator {
   readonly #cache = new Map<string, { principal: ApiPrincipal | null; until: number }>();
   constructor(
     private readonly orm: Orm,
+    private readonly rate: ApiKeyRateLimiter,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -74,8 +77,11 @@ export class ApiKeyAuthenticator {
   }
 
   /**
-   * The request's key when it holds `scope`; otherwise answers 401 (no or unknown key) or 403
-   * naming the missing scope (problem+json, `WWW-Authenticate` as RFC 6750 says) and returns null.
+   * The request's key when it holds `scope` and has budget left; otherwise answers 401 (no or
+   * unknown key), 429 (over the key's per-second budget, with `Retry-After`) or 403 naming the
+   * missing scope (problem+json, `WWW-Authenticate` as RFC 6750 says) and returns null. Every
+   * request of a known key takes from its budget, and every answer to it carries the
+   * `RateLimit-*` headers: every keyed route passes here, so none escapes the limit.
    */
   async authorize(req: Request, res: Response, scope: ApiKeyScope): Promise<ApiPrincipal | null> {
     const key = ApiKeyAuthenticator.keyOf(req);
@@ -91,6 +97,7 @@ export class ApiKeyAuthenticator {
       );
       return null;
     }
+    if (!withinBudget(res, await this.rate.take(principal.keyId))) return null;
     if (!principal.scopes.includes(scope)) {
       res.set('WWW-Authenticate', `Bearer error="insufficient_scope", scope="${scope}"`);
       sendProblem(
@@ -117,4 +124,33 @@ export class ApiKeyAuthenticator {
   forget(keyHash: string): void {
     this.#cache.delete(keyHash);
   }
+}
+
+/**
+ * Writes the key's budget into the answer (RateLimit header fields, IETF httpapi draft 07:
+ * `RateLimit-Limit`, `-Remaining`, `-Reset` in seconds, `RateLimit-Policy: <limit>;w=<seconds>`);
+ * over the budget, answers 429 with `Retry-After` and returns false.
+ */
+function withinBudget(res: Response, d: KeyRateDecision): boolean {
+  res.set({
+    'RateLimit-Limit': String(d.limit),
+    'RateLimit-Remaining': String(d.remaining),
+    'RateLimit-Reset': String(d.resetSeconds),
+    'RateLimit-Policy': `${d.limit};w=${d.windowSeconds}`,
+  });
+  if (d.allowed) return true;
+  res.set('Retry-After', String(d.resetSeconds));
+  sendProblem(
+    res,
+    new AppError(
+      'TOO_MANY_REQUESTS',
+      {
+        ja: `このAPIキーのリクエストが多すぎます(毎秒${d.limit}件まで)。${d.resetSeconds}秒後にもう一度送ってください`,
+        en: `Too many requests with this API key (at most ${d.limit} per second); retry in ${d.resetSeconds} s`,
+      },
+      [],
+      { limit: d.limit, retryAfterSeconds: d.resetSeconds },
+    ),
+  );
+  return false;
 }

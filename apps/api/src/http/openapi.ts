@@ -4,6 +4,12 @@ import express, { type Router } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../deps.js';
 import { DEMO_INTAKE_KEY, DEMO_ORDER_EXAMPLE, DEMO_TENANT_ID } from '../demo/constants.js';
+import {
+  webhookEndpointPaths,
+  webhookEndpointSchemas,
+  webhookEndpointsTag,
+} from './openapi-webhooks.js';
+import { feedSchemas, orderFeedOperation, stockPaths, stockTag } from './openapi-feeds.js';
 
 /**
  * The request example: the demo order, with its first line pointing at an imported demo product
@@ -37,6 +43,59 @@ export async function openApiDocument(deps: AppDeps): Promise<Record<string, unk
   // The OMS fields of a stored order are the intake's (every optional one present, null when unset).
   const { lines: _omsLines, ...omsHeader } =
     (orderSchema as { properties?: Record<string, unknown> }).properties ?? {};
+  // What the API answers of a stored order (the intake's answer and the base of RestOrder): the
+  // OMS fields with every optional one present (null when unset) and where it stands towards
+  // Smaregi (services/orders/views.ts).
+  const nullableString = (description?: string) => ({
+    type: ['string', 'null'],
+    ...(description === undefined ? {} : { description }),
+  });
+  const storedOrderProperties = {
+    ...omsHeader,
+    id: { type: 'string' },
+    total: {
+      type: ['integer', 'null'],
+      minimum: 0,
+      description: 'The total as the OMS sent it; null when it sent none',
+    },
+    shipTo: {
+      type: 'object',
+      required: ['name', 'postalCode', 'address', 'phone'],
+      properties: {
+        name: nullableString(),
+        postalCode: nullableString(),
+        address: nullableString(),
+        phone: nullableString(),
+      },
+    },
+    orderCode: { type: 'string', description: 'The Smaregi order code' },
+    syncState: {
+      enum: ['waiting', 'pending', 'registered', 'failed', 'needsCheck', 'canceled'],
+    },
+    syncReason: nullableString(
+      'Why it waits or needs the merchant, in the language of Accept-Language',
+    ),
+    syncReasonCode: nullableString(),
+    smaregiOrderHeadId: nullableString('Smaregi 受注 ID'),
+    allocationStatus: { enum: ['unallocated', 'partial', 'allocated', null] },
+    lastSyncError: nullableString(
+      'Why Smaregi refused it last, in the language of Accept-Language',
+    ),
+    lastSyncErrorCode: nullableString(),
+    createdAt: { type: 'string', format: 'date-time' },
+    updatedAt: { type: 'string', format: 'date-time' },
+  };
+  const storedOrderRequired = [
+    'id',
+    'shopId',
+    'orderNumber',
+    'orderedAt',
+    'paymentMethodId',
+    'statusId',
+    'orderCode',
+    'syncState',
+    'smaregiOrderHeadId',
+  ];
   const problem = {
     type: 'object',
     properties: {
@@ -186,9 +245,11 @@ export async function openApiDocument(deps: AppDeps): Promise<Record<string, unk
       {
         lineNo: 1,
         productCode: 'TS-001',
+        managementNumber: null,
         name: 'Tシャツ',
         unitPrice: 3300,
         quantity: 2,
+        isEnclosure: false,
         allocatedQuantity: 2,
       },
     ],
@@ -200,11 +261,12 @@ export async function openApiDocument(deps: AppDeps): Promise<Record<string, unk
     },
     version: 'Zm9vYmFyYmF6cXV4cXV1eA',
   };
-  return {
+  const document = {
     openapi: '3.1.0',
     info: {
       title: 'Renkei REST API v1',
       version: '1.0.0',
+      license: { name: 'MIT', identifier: 'MIT' },
       description: [
         '受注をRenkeiに登録します。店舗・支払方法・受注ステータスのIDは管理画面で確認できます。',
         'Registers OMS orders in Renkei. Idempotent on (shop, order number): the same content again returns the same order (200);',
@@ -215,19 +277,37 @@ export async function openApiDocument(deps: AppDeps): Promise<Record<string, unk
         'A PATCH names the version it was made against in `If-Match` (428 without, 412 when stale) and may carry an `Idempotency-Key`',
         '(the same key and body replay the first answer for 24 hours; the same key with another body is 422).',
         '',
-        'API keys hold scopes: `orders:write` (POST and PATCH), `orders:read` (GET), `stock:read`. Keys made before scopes existed hold all three;',
+        '`GET /api/v1/orders` and `GET /api/v1/stock` are change feeds: pages in commit order from a cursor (`nextCursor`), nothing skipped or repeated;',
+        "`GET /api/v1/stock/{productCode}` reads one product's 有効在庫数 with the figures it comes from.",
+        '',
+        'API keys hold scopes: `orders:write` (POST and PATCH), `orders:read` (GET), `stock:read`, `webhooks:manage` (the webhook endpoints). Keys made before scopes existed hold the first three;',
         'a key without the scope an operation needs gets 403 naming it.',
+        '',
+        'Each API key may make a number of requests per second over all its operations (100 unless the operator sets RENKEI_API_KEY_RATE_PER_SECOND);',
+        'every answer to a key says what is left (`RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset`, `RateLimit-Policy`), and a request over it is 429 with `Retry-After`.',
         deps.config.demo
           ? `Demo mode: the API key \`${DEMO_INTAKE_KEY}\` belongs to the demo tenant (public, demo only).`
           : '',
       ].join('\n'),
     },
-    servers: [{ url: deps.config.publicUrl }],
+    servers: [{ url: deps.config.publicUrl, description: 'This Renkei (PUBLIC_URL)' }],
+    tags: [
+      {
+        name: 'orders',
+        description: '受注: register, read and change orders / Orders',
+      },
+      webhookEndpointsTag,
+      stockTag,
+    ],
     security: [{ bearer: [] }, { apiKey: [] }],
     paths: {
+      ...webhookEndpointPaths({ problemResponse, problemExample, forbidden }),
+      ...stockPaths({ problemResponse, problemExample, forbidden }),
       '/api/v1/orders': {
+        get: orderFeedOperation({ problemResponse, problemExample, forbidden }, orderExample),
         post: {
           operationId: 'createOrder',
+          tags: ['orders'],
           summary: '受注を登録する / Register an order',
           requestBody: {
             required: true,
@@ -267,6 +347,7 @@ export async function openApiDocument(deps: AppDeps): Promise<Record<string, unk
       '/api/v1/orders/{orderNumber}': {
         get: {
           operationId: 'getOrder',
+          tags: ['orders'],
           summary: '受注を読む / Read an order',
           description:
             'Requires the scope `orders:read`. The order as Renkei holds it, with its `version` (also the `ETag`; `If-None-Match` answers 304 when unchanged).',
@@ -293,6 +374,7 @@ export async function openApiDocument(deps: AppDeps): Promise<Record<string, unk
         },
         patch: {
           operationId: 'updateOrder',
+          tags: ['orders'],
           summary: '受注ステータス・出荷日を変更する、キャンセルする / Change an order',
           description: [
             'Requires the scope `orders:write`. Changes the status, the shipping date (null clears it) or cancels the order',
@@ -447,21 +529,28 @@ export async function openApiDocument(deps: AppDeps): Promise<Record<string, unk
           type: 'http',
           scheme: 'bearer',
           description:
-            'Authorization: Bearer <API key>. Each key holds scopes (orders:write, orders:read, stock:read; chosen when the key is made, all three by default); an operation names the one it needs in `x-required-scopes`.',
+            'Authorization: Bearer <API key>. Each key holds scopes (orders:write, orders:read, stock:read, webhooks:manage; chosen when the key is made; without a choice the first three); an operation names the one it needs in `x-required-scopes`.',
         },
         apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
       },
       schemas: {
+        ...webhookEndpointSchemas,
+        ...feedSchemas,
         OmsOrder: orderSchema,
         Problem: problem,
+        StoredOrder: {
+          type: 'object',
+          description:
+            'The order as stored: its OMS fields (every optional one present, null when unset) and where it stands towards Smaregi',
+          required: storedOrderRequired,
+          properties: storedOrderProperties,
+        },
         IntakeResult: {
           type: 'object',
+          required: ['outcome', 'order'],
           properties: {
             outcome: { enum: ['created', 'unchanged', 'updated'] },
-            order: {
-              type: 'object',
-              description: 'The stored order (id, orderCode, syncState, ...)',
-            },
+            order: { $ref: '#/components/schemas/StoredOrder' },
           },
         },
         OrderPatch: {
@@ -487,40 +576,39 @@ export async function openApiDocument(deps: AppDeps): Promise<Record<string, unk
           description:
             'The order as Renkei holds it: its OMS fields, where it stands towards Smaregi, its lines with what Smaregi allocated, its shipping and its version',
           required: [
-            'id',
-            'orderNumber',
-            'statusId',
-            'syncState',
-            'smaregiOrderHeadId',
+            ...storedOrderRequired,
+            'statusName',
+            'statusCategory',
             'lines',
             'shipping',
             'version',
           ],
           properties: {
-            ...omsHeader,
-            id: { type: 'string' },
-            orderCode: { type: 'string', description: 'The Smaregi order code' },
+            ...storedOrderProperties,
             statusName: { type: 'string' },
             statusCategory: { enum: ['open', 'shipped', 'cancelled'] },
-            syncState: {
-              enum: ['waiting', 'pending', 'registered', 'failed', 'needsCheck', 'canceled'],
-            },
-            syncReason: {
-              type: ['string', 'null'],
-              description: 'Why it waits or needs the merchant, in the language of Accept-Language',
-            },
-            syncReasonCode: { type: ['string', 'null'] },
-            smaregiOrderHeadId: { type: ['string', 'null'], description: 'Smaregi 受注 ID' },
-            allocationStatus: { enum: ['unallocated', 'partial', 'allocated', null] },
-            lastSyncError: { type: ['string', 'null'] },
-            lastSyncErrorCode: { type: ['string', 'null'] },
             lines: {
               type: 'array',
               items: {
                 type: 'object',
+                required: [
+                  'lineNo',
+                  'productCode',
+                  'managementNumber',
+                  'name',
+                  'unitPrice',
+                  'quantity',
+                  'isEnclosure',
+                  'allocatedQuantity',
+                ],
                 properties: {
-                  lineNo: { type: 'integer' },
-                  quantity: { type: 'integer' },
+                  lineNo: { type: 'integer', minimum: 1 },
+                  productCode: nullableString('商品コード; null for a line sent without one'),
+                  managementNumber: nullableString("商品管理番号 (the mall's)"),
+                  name: { type: 'string' },
+                  unitPrice: { type: 'integer' },
+                  quantity: { type: 'integer', minimum: 1 },
+                  isEnclosure: { type: 'boolean', description: '同梱物 (enclosure)' },
                   allocatedQuantity: {
                     type: 'integer',
                     description: 'Allocated in Smaregi (引当数)',
@@ -530,6 +618,7 @@ export async function openApiDocument(deps: AppDeps): Promise<Record<string, unk
             },
             shipping: {
               type: 'object',
+              required: ['shippingDate', 'slipNumber', 'shipped', 'smaregiShipment'],
               properties: {
                 shippingDate: { type: ['string', 'null'], format: 'date' },
                 slipNumber: { type: ['string', 'null'] },
@@ -544,8 +633,6 @@ export async function openApiDocument(deps: AppDeps): Promise<Record<string, unk
               },
             },
             version: { type: 'string', description: 'Changes whenever the order does; the ETag' },
-            createdAt: { type: 'string', format: 'date-time' },
-            updatedAt: { type: 'string', format: 'date-time' },
           },
         },
         OrderEnvelope: {
@@ -564,6 +651,79 @@ export async function openApiDocument(deps: AppDeps): Promise<Record<string, unk
       },
     },
   };
+  return withKeyBudget(document);
+}
+
+/**
+ * Every operation an API key calls (it names its `x-required-scopes`) is under the key's
+ * per-second budget (auth/api-key-rate-limiter.ts): its answers carry the `RateLimit-*` headers
+ * (not the 401, which has no key to count), and it may answer 429. Added here once, so that no
+ * keyed operation can forget them.
+ */
+function withKeyBudget<T extends { paths: Record<string, Record<string, unknown>> }>(
+  document: T,
+): T {
+  const header = (description: string, required: boolean, example: number | string) => ({
+    description,
+    required,
+    schema: typeof example === 'number' ? { type: 'integer', minimum: 0 } : { type: 'string' },
+    example,
+  });
+  const budget = (required: boolean) => ({
+    'RateLimit-Limit': header(
+      'Requests the API key may make per window (one second)',
+      required,
+      100,
+    ),
+    'RateLimit-Remaining': header('Requests the key has left in the current window', required, 99),
+    'RateLimit-Reset': header('Seconds until the current window ends', required, 1),
+    'RateLimit-Policy': header(
+      'The quota: `<requests>;w=<window in seconds>` (IETF RateLimit header fields, draft 07)',
+      required,
+      '100;w=1',
+    ),
+  });
+  const tooMany = {
+    description:
+      "Over the API key's budget (RENKEI_API_KEY_RATE_PER_SECOND requests per second, every route of the key together): wait `Retry-After` seconds",
+    headers: {
+      'Retry-After': header('Seconds to wait before the next request', true, 1),
+      ...budget(true),
+    },
+    content: {
+      'application/problem+json': {
+        schema: { $ref: '#/components/schemas/Problem' },
+        example: {
+          type: 'about:blank',
+          title: 'Too Many Requests',
+          status: 429,
+          detail:
+            'このAPIキーのリクエストが多すぎます(毎秒100件まで)。1秒後にもう一度送ってください',
+          detail_en: 'Too many requests with this API key (at most 100 per second); retry in 1 s',
+          errors: [],
+          details: { limit: 100, retryAfterSeconds: 1 },
+        },
+      },
+    },
+  };
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item) as {
+      'x-required-scopes'?: unknown;
+      responses?: Record<string, { headers?: Record<string, unknown> }>;
+    }[]) {
+      if (!Array.isArray(operation?.['x-required-scopes']) || operation.responses === undefined)
+        continue;
+      const responses = operation.responses;
+      for (const [code, response] of Object.entries(responses)) {
+        if (code === '401') continue;
+        // A body the JSON parser refuses (400, 413) is answered before the key is looked at.
+        const always = !['400', '413', '500'].includes(code);
+        responses[code] = { ...response, headers: { ...response.headers, ...budget(always) } };
+      }
+      responses['429'] ??= tooMany;
+    }
+  }
+  return document;
 }
 
 export function openApiRouter(deps: AppDeps): Router {

@@ -75,7 +75,7 @@ export const API_KEY_PREFIX = 'rk_';
 
 /**
  * Creates an API key and returns its plaintext once. `plaintext` may be given (the demo seed's
- * documented key); otherwise 32 random bytes. `scopes`: what it may do (default: all).
+ * documented key); otherwise 32 random bytes. `scopes`: what it may do (default: DEFAULT_API_KEY_SCOPES, never `webhooks:manage` unasked).
  */
 export async function createApiKey(
   em: Em,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fieldError, type FieldError, type FieldLabel } from '@renkei/domain';
+import { fieldError, OUTBOUND_EVENT_TYPES, type FieldError, type FieldLabel } from '@renkei/domain';
 import { fieldError as fieldErrorOf } from '../errors.js';
 import {
   API_KEY_SCOPES,
@@ -211,7 +211,10 @@ const name = field('名前', 'Name', 'name');
 const scopes = field('権限', 'Scopes', 'scopes');
 export const apiKeyCreateInput = z.strictObject({
   name: z.string(name).trim().min(1, name).max(100, name),
-  /** What the key may do on the REST API v1; without it, all three (as keys made before). */
+  /**
+   * What the key may do on the REST API v1 (the admin always sends the merchant's choice); without
+   * it, DEFAULT_API_KEY_SCOPES, as keys made before scopes existed (never `webhooks:manage`).
+   */
   scopes: z.array(z.enum(API_KEY_SCOPES, scopes), scopes).min(1, scopes).optional(),
 });
 
@@ -229,3 +232,34 @@ const origin = field('オリジン', 'Origin', 'origin');
 export const connectionStartInput = z
   .strictObject({ origin: z.string(origin).max(200, origin).optional() })
   .optional();
+
+const webhookUrl = field('URL', 'URL', 'url');
+const webhookDescription = field('説明', 'Description', 'description');
+const webhookEvents = field('イベント', 'Events', 'events');
+const webhookState = field('状態', 'State', 'state');
+/** A webhook endpoint's fields (the admin's form and the REST API v1 take the same). */
+const webhookEndpointShape = {
+  /** Checked further by the URL rule (services/webhook-url.ts). */
+  url: z.string(webhookUrl).trim().min(1, webhookUrl).max(2000, webhookUrl),
+  description: z
+    .string(webhookDescription)
+    .trim()
+    .max(500, webhookDescription)
+    .nullable()
+    .optional(),
+  events: z
+    .array(z.enum(OUTBOUND_EVENT_TYPES, webhookEvents), webhookEvents)
+    .min(1, webhookEvents)
+    .max(OUTBOUND_EVENT_TYPES.length, webhookEvents)
+    .transform((events) => OUTBOUND_EVENT_TYPES.filter((t) => events.includes(t))),
+};
+export const webhookEndpointCreateInput = z.strictObject(webhookEndpointShape);
+/** A change: any of the fields, and `state` to pause (`paused`) or resume (`active`). */
+export const webhookEndpointChangeShape = z.strictObject({
+  url: webhookEndpointShape.url.optional(),
+  description: webhookEndpointShape.description,
+  events: webhookEndpointShape.events.optional(),
+  state: z.enum(['active', 'paused'], webhookState).optional(),
+});
+export const webhookEndpointUpdateInput = webhookEndpointChangeShape.extend({ id: idSchema });
+export const webhookDeliveriesInput = z.strictObject({ endpointId: idSchema, ...pagingShape });

@@ -11,6 +11,7 @@ import { productsRouter } from './routers/products.js';
 import { settingsRouter } from './routers/settings.js';
 import { shopsRouter } from './routers/shops.js';
 import { syncLogRouter } from './routers/sync-log.js';
+import { webhookEndpointsRouter } from './routers/webhook-endpoints.js';
 import { createCallerFactory, router } from './trpc.js';
 
 /** The admin's API. The SPA imports only its type: `import type { AppRouter } from '@renkei/api'`. */
@@ -28,6 +29,7 @@ export const appRouter = router({
   syncLog: syncLogRouter,
   apiKeys: apiKeysRouter,
   audit: auditRouter,
+  webhookEndpoints: webhookEndpointsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,4 +1,9 @@
-import { CallPriority, type AllocationSource, computeEffectiveStock } from '@renkei/domain';
+import {
+  CallPriority,
+  type AllocationSource,
+  computeEffectiveStock,
+  type StockChange,
+} from '@renkei/domain';
 import {
   driftNoteColumns,
   forkEm,
@@ -48,6 +53,8 @@ export interface StockRefreshResult {
 export class StockSync {
   /** contractId → when 受注管理's stock endpoint last answered 404. */
   readonly #optionalSourceOff = new Map<string, number>();
+  /** Called after changes of figures were recorded for `stock.changed` (wakes the outbound lane). */
+  onStockChanges: (() => void) | undefined;
 
   constructor(private readonly deps: WorkerDeps) {}
 
@@ -263,6 +270,9 @@ export class StockSync {
       settings.effectiveStockMode === 'omsPurchase'
         ? await openDemand(tenantRepositories(em, tenant.tenantId), settings)
         : [];
+    // Whether the figures' changes are sent as `stock.changed` (docs/webhooks.md): one read per
+    // pass, nothing more when no endpoint receives them.
+    const sendsChanges = await repos.webhookEndpoints.receives('stock.changed');
     const CHUNK = 500;
     const all = [...wanted];
     for (let i = 0; i < all.length; i += CHUNK) {
@@ -279,6 +289,7 @@ export class StockSync {
         productIds: chunk,
       });
       const now = new Date(this.deps.clock.now());
+      const changes: StockChange[] = [];
       for (const product of products) {
         const pid = product.smaregiProductId ?? '';
         for (const row of rowsByProduct.get(pid) ?? []) {
@@ -321,15 +332,41 @@ export class StockSync {
         }
         const entry = effective.byProductId.get(pid);
         if (entry !== undefined) {
-          product.stockAmount = entry.stockAmount;
-          product.allocatedAmount =
+          const allocatedAmount =
             settings.effectiveStockMode === 'smaregiAllocation' ? entry.reserved : null;
+          if (
+            sendsChanges &&
+            (product.effectiveStock !== entry.effectiveStock ||
+              product.stockAmount !== entry.stockAmount ||
+              (product.allocatedAmount ?? null) !== allocatedAmount)
+          )
+            changes.push({
+              productCode: product.productCode,
+              smaregiProductId: pid,
+              effectiveStock: entry.effectiveStock,
+              stockAmount: entry.stockAmount,
+              allocatedAmount,
+              changedAt: now.toISOString(),
+            });
+          product.stockAmount = entry.stockAmount;
+          product.allocatedAmount = allocatedAmount;
           product.effectiveStock = entry.effectiveStock;
           product.stockUpdatedAt = now;
           updated++;
         }
       }
-      await em.flush();
+      if (changes.length > 0) {
+        // The changes to send are written in the transaction of the figures.
+        await em.begin();
+        try {
+          await repos.outboundStockChanges.record(changes, now);
+          await em.commit();
+        } catch (error) {
+          await em.rollback();
+          throw error;
+        }
+        this.onStockChanges?.();
+      } else await em.flush();
       em.clear();
       await progress?.(chunk[chunk.length - 1] ?? '', chunk.length);
     }

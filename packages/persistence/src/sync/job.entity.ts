@@ -25,6 +25,17 @@ export const JOB_NAMES = {
    * (it died in between): the follow-up of a registration is never lost.
    */
   orderRegistered: 'order.registered',
+  /**
+   * `{ deliveryId }`: send one outbound webhook delivery (docs/webhooks.md). One job row per
+   * delivery (its ID as `dedupKey`), retried with its backoff until delivered or failed. Run by
+   * the worker's webhook lane, never by the sync loop.
+   */
+  deliverWebhook: 'webhook.deliver',
+  /**
+   * `{}`: gather the tenant's pending stock changes into `stock.changed` events (one queued per
+   * tenant, `dedupKey` 'stock.changed', due one coalescing second after the first change).
+   */
+  sendStockChanges: 'webhook.stockChanged',
 } as const;
 export type JobName = (typeof JOB_NAMES)[keyof typeof JOB_NAMES];
 
@@ -58,7 +69,11 @@ export const JobSchema = new EntitySchema<Job>({
   class: Job,
   tableName: 'jobs',
   uniques: [{ name: 'jobs_tenant_name_dedup_unique', properties: ['tenant', 'name', 'dedupKey'] }],
-  indexes: [{ name: 'jobs_claim_idx', properties: ['state', 'priority', 'runAt'] }],
+  indexes: [
+    { name: 'jobs_claim_idx', properties: ['state', 'priority', 'runAt'] },
+    // One name's due jobs in order (`WorkerQueries.claimJobsNamed`: the outbound webhook lane).
+    { name: 'jobs_name_state_run_at_idx', properties: ['name', 'state', 'runAt', 'id'] },
+  ],
   properties: {
     id: { ...idColumn },
     tenant: { kind: 'm:1', entity: () => Tenant, deleteRule: 'cascade' },

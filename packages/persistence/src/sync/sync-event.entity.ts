@@ -12,6 +12,8 @@ export const SYNC_SUBJECT_TYPES = [
   'stock',
   'connection',
   'webhook',
+  /** An outbound webhook endpoint of the tenant (docs/webhooks.md). */
+  'webhookEndpoint',
 ] as const;
 export type SyncSubjectType = (typeof SYNC_SUBJECT_TYPES)[number];
 export const SYNC_OUTCOMES = ['info', 'success', 'warning', 'failure'] as const;
@@ -60,6 +62,8 @@ export const SYNC_EVENT_KINDS = [
   'connection.reauthRequired',
   'connection.subscriptionEnded',
   'connection.subscriptionNoticeUnconfirmed',
+  'webhookEndpoint.failing',
+  'webhookEndpoint.recovered',
 ] as const;
 export type SyncEventKind = (typeof SYNC_EVENT_KINDS)[number];
 

@@ -4,12 +4,23 @@ import { dateTimeColumn } from '../columns.js';
 import { Tenant } from './tenant.entity.js';
 
 /**
- * What a key may do on the REST API v1: create and change orders, read them, read stock. A key
- * holds any of them; keys made before scopes existed hold all three (Migration20261202060000), so
- * no integrator's key stopped working.
+ * What a key may do on the REST API v1: create and change orders, read them, read stock, manage
+ * the tenant's outbound webhook endpoints. A key holds any of them, chosen when it is made.
  */
-export const API_KEY_SCOPES = ['orders:write', 'orders:read', 'stock:read'] as const;
+export const API_KEY_SCOPES = ['orders:write', 'orders:read', 'stock:read', 'webhooks:manage'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+/**
+ * The scopes of a key made without a choice, which every key made before scopes existed was given
+ * (Migration20261202060000). `webhooks:manage` came later and is never given unasked: a key can
+ * register URLs that receive the tenant's orders only when the merchant chose so. The column's
+ * default stays this text, so no stored key gains the new scope and no migration is needed.
+ */
+export const DEFAULT_API_KEY_SCOPES = [
+  'orders:write',
+  'orders:read',
+  'stock:read',
+] as const satisfies readonly ApiKeyScope[];
 
 /** The `scopes` column of a key holding these scopes (space-separated, as OAuth's `scope`). */
 export const scopesColumn = (scopes: readonly ApiKeyScope[]): string =>
@@ -21,7 +32,7 @@ export function scopesOf(key: Pick<ApiKey, 'scopes'>): ApiKeyScope[] {
   return API_KEY_SCOPES.filter((s) => words.has(s));
 }
 
-const ALL_SCOPES = scopesColumn(API_KEY_SCOPES);
+const DEFAULT_SCOPES = scopesColumn(DEFAULT_API_KEY_SCOPES);
 
 /**
  * Per-tenant key for the REST API v1. Only the SHA-256 of the key is stored: keys are 32+
@@ -37,7 +48,7 @@ export class ApiKey {
   /** First characters of the key, shown in the admin so the merchant can tell keys apart. */
   keyPrefix!: string;
   /** {@link API_KEY_SCOPES} held, space-separated (read with {@link scopesOf}). */
-  scopes: string = ALL_SCOPES;
+  scopes: string = DEFAULT_SCOPES;
   createdAt: Date = new Date();
   lastUsedAt?: Date | null;
   revokedAt?: Date | null;
@@ -52,7 +63,7 @@ export const ApiKeySchema = new EntitySchema<ApiKey>({
     name: { type: 'string', length: 200 },
     keyHash: { type: 'string', length: 64, unique: 'api_keys_key_hash_unique' },
     keyPrefix: { type: 'string', length: 16 },
-    scopes: { type: 'string', length: 200, default: ALL_SCOPES },
+    scopes: { type: 'string', length: 200, default: DEFAULT_SCOPES },
     createdAt: { ...dateTimeColumn, onCreate: () => new Date() },
     lastUsedAt: { ...dateTimeColumn, nullable: true },
     revokedAt: { ...dateTimeColumn, nullable: true },

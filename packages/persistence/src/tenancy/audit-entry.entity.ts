@@ -29,6 +29,12 @@ export const AUDIT_ACTIONS = [
   'products.importCancel',
   'apiKey.create',
   'apiKey.revoke',
+  'webhook.create',
+  'webhook.update',
+  'webhook.pause',
+  'webhook.resume',
+  'webhook.delete',
+  'webhook.redeliver',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

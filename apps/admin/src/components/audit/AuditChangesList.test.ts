@@ -16,4 +16,20 @@ describe('操作履歴: what one entry changed', () => {
     expect(wrapper.find('[data-field="mallKind"]').text()).toBe('モール:楽天市場→Amazon');
     expect(wrapper.find('[data-field="taxMode"]').text()).toBe('税の扱い:税込→税別');
   });
+
+  it('names an API key’s scopes in words, and leaves a Smaregi connection’s scopes as they are', () => {
+    const mountWith = (after: unknown) =>
+      mount(AuditChangesList, {
+        props: { before: null, after, names: new Map() },
+        global: { plugins: [createAdminI18n('ja')] },
+      });
+    const key = mountWith({ name: '基幹OMS', scopes: ['orders:write', 'webhooks:manage'] });
+    expect(key.find('[data-field="scopes"]').text()).toBe(
+      'スコープ:受注の登録・変更、Webhook の管理',
+    );
+    const connection = mountWith({ scopes: ['pos.products:read', 'pos.orders:write'] });
+    expect(connection.find('[data-field="scopes"]').text()).toBe(
+      'スコープ:pos.products:read、pos.orders:write',
+    );
+  });
 });

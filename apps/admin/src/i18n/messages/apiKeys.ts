@@ -1,10 +1,10 @@
 import { defineMessages } from '../define';
 
-/* APIキー: the keys an OMS uses to send orders to Renkei (`POST /api/v1/orders`). */
+/* APIキー: the keys an OMS uses with Renkei's REST API v1, each with the scopes chosen for it. */
 export default defineMessages({
   ja: {
     intro:
-      'OMS から Renkei に受注を送る (受注取込API `POST /api/v1/orders`) ときに使うキーです。OMS ごとに発行し、使わなくなったキーは無効化してください。',
+      'OMS などが Renkei の REST API (受注の登録・参照、在庫の参照、Webhook の管理) を使うときのキーです。連携するシステムごとに必要な権限だけを選んで発行し、使わなくなったキーは無効化してください。',
     create: {
       heading: 'APIキーを発行',
       name: 'キーの名前',
@@ -12,6 +12,10 @@ export default defineMessages({
       nameHelp: 'どの OMS で使うキーか分かる名前を付けてください (100文字まで)。',
       nameRequired: 'キーの名前を入力してください',
       nameTooLong: 'キーの名前は100文字以内で入力してください',
+      scopes: '権限',
+      scopesHelp:
+        'このキーでできることを選んでください。必要なものだけを選ぶと、キーが漏れたときの影響を小さくできます。',
+      scopesRequired: '権限を1つ以上選んでください',
       submit: 'APIキーを発行する',
       failed: 'APIキーを発行できませんでした',
     },
@@ -32,10 +36,24 @@ export default defineMessages({
     columns: {
       name: '名前',
       prefix: 'キーの先頭',
+      scopes: '権限',
       createdAt: '発行日時',
       lastUsedAt: '最終利用日時',
       state: '状態',
       actions: '操作',
+    },
+    /** The words of each scope (views/api-keys/api-keys.ts maps `orders:write` to ordersWrite). */
+    scopes: {
+      ordersWrite: '受注の登録・変更',
+      ordersRead: '受注の参照',
+      stockRead: '在庫の参照',
+      webhooksManage: 'Webhook の管理',
+    },
+    scopeHints: {
+      ordersWrite: '受注を送る・受注ステータスや出荷日を変える (POST / PATCH /api/v1/orders)',
+      ordersRead: '受注と連携の状態を読む (GET /api/v1/orders)',
+      stockRead: '有効在庫数を読む (GET /api/v1/stock)',
+      webhooksManage: 'Webhook の送信先を登録・変更する (/api/v1/webhook-endpoints)',
     },
     never: '未使用',
     active: '有効',
@@ -51,7 +69,7 @@ export default defineMessages({
   },
   en: {
     intro:
-      'Keys an OMS uses to send orders to Renkei (the order intake API `POST /api/v1/orders`). Create one per OMS and revoke keys no longer used.',
+      "Keys an OMS or another system uses with Renkei's REST API (sending and reading orders, reading stock, managing webhooks). Create one per system with only the scopes it needs, and revoke keys no longer used.",
     create: {
       heading: 'Create an API key',
       name: 'Key name',
@@ -59,6 +77,10 @@ export default defineMessages({
       nameHelp: 'A name that tells which OMS uses the key (up to 100 characters).',
       nameRequired: 'Enter a name for the key',
       nameTooLong: 'The key name must be at most 100 characters',
+      scopes: 'Scopes',
+      scopesHelp:
+        'Choose what this key may do. Choosing only what is needed limits the harm if the key leaks.',
+      scopesRequired: 'Choose at least one scope',
       submit: 'Create API key',
       failed: 'The API key could not be created',
     },
@@ -79,10 +101,24 @@ export default defineMessages({
     columns: {
       name: 'Name',
       prefix: 'Key begins with',
+      scopes: 'Scopes',
       createdAt: 'Created',
       lastUsedAt: 'Last used',
       state: 'State',
       actions: 'Actions',
+    },
+    scopes: {
+      ordersWrite: 'Create and change orders',
+      ordersRead: 'Read orders',
+      stockRead: 'Read stock',
+      webhooksManage: 'Manage webhooks',
+    },
+    scopeHints: {
+      ordersWrite:
+        'Send orders, change their status or shipping date (POST / PATCH /api/v1/orders)',
+      ordersRead: 'Read orders and where they stand (GET /api/v1/orders)',
+      stockRead: 'Read effective stock (GET /api/v1/stock)',
+      webhooksManage: 'Register and change webhook endpoints (/api/v1/webhook-endpoints)',
     },
     never: 'Never',
     active: 'Active',

@@ -21,6 +21,7 @@ export default defineMessages({
       syncLog: '連携ログ',
       audit: '操作履歴',
       apiKeys: 'APIキー',
+      webhooks: 'Webhook',
     },
     actions: {
       save: '保存する',
@@ -81,6 +82,7 @@ export default defineMessages({
       syncLog: 'Sync log',
       audit: 'Audit log',
       apiKeys: 'API keys',
+      webhooks: 'Webhooks',
     },
     actions: {
       save: 'Save',

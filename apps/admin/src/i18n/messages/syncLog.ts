@@ -54,6 +54,7 @@ export default defineMessages({
       stock: '在庫',
       connection: 'スマレジ連携',
       webhook: 'スマレジからの通知',
+      webhookEndpoint: 'Webhook の送信先',
     },
     subjects: {
       order: '受注 {number}',
@@ -63,6 +64,7 @@ export default defineMessages({
       productImport: '商品取込',
       stock: '出品商品一覧',
       connection: 'スマレジ連携',
+      webhookEndpoint: 'Webhook の送信先',
     },
     kindGroups: {
       order: '受注',
@@ -70,6 +72,7 @@ export default defineMessages({
       product: '商品',
       stock: '在庫',
       connection: 'スマレジ連携',
+      webhookEndpoint: 'Webhook',
     },
     kinds: {
       order: {
@@ -118,6 +121,10 @@ export default defineMessages({
         reauthRequired: 'スマレジの再認証が必要になった',
         subscriptionEnded: 'スマレジのアプリ契約が終了した',
         subscriptionNoticeUnconfirmed: 'アプリ契約の通知を確認できなかった',
+      },
+      webhookEndpoint: {
+        failing: 'Webhook の配信が失敗し続けている',
+        recovered: 'Webhook の配信が回復した',
       },
     },
     toOrderLog: '連携ログを見る',
@@ -170,6 +177,7 @@ export default defineMessages({
       stock: 'Stock',
       connection: 'Smaregi connection',
       webhook: 'Smaregi notification',
+      webhookEndpoint: 'Webhook endpoint',
     },
     subjects: {
       order: 'Order {number}',
@@ -179,6 +187,7 @@ export default defineMessages({
       productImport: 'Product import',
       stock: 'Listed products',
       connection: 'Smaregi connection',
+      webhookEndpoint: 'Webhook endpoint',
     },
     kindGroups: {
       order: 'Orders',
@@ -186,6 +195,7 @@ export default defineMessages({
       product: 'Products',
       stock: 'Stock',
       connection: 'Smaregi connection',
+      webhookEndpoint: 'Webhooks',
     },
     kinds: {
       order: {
@@ -234,6 +244,10 @@ export default defineMessages({
         reauthRequired: 'Smaregi needs re-authorisation',
         subscriptionEnded: 'Smaregi app subscription ended',
         subscriptionNoticeUnconfirmed: 'Subscription notice could not be confirmed',
+      },
+      webhookEndpoint: {
+        failing: 'Webhook deliveries keep failing',
+        recovered: 'Webhook deliveries recovered',
       },
     },
     toOrderLog: 'Open the sync log',

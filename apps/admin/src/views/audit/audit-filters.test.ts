@@ -57,6 +57,39 @@ describe("an audit entry's subject", () => {
     });
     expect(entityLink({ entityType: 'somethingNew', entityId: 'x', orderNumber: null })).toBeNull();
   });
+
+  it('names a webhook endpoint or delivery by the URL the entry recorded, linked to its log', () => {
+    expect(
+      entityLink({
+        entityType: 'webhookEndpoint',
+        entityId: 'e-1',
+        orderNumber: null,
+        before: null,
+        after: { url: 'https://oms.example.com/hooks', paused: true },
+      }),
+    ).toEqual({
+      to: { name: 'webhooks', query: { endpoint: 'e-1' } },
+      label: 'webhookEndpointAt',
+      params: { url: 'https://oms.example.com/hooks' },
+    });
+    // A deletion recorded it before; a delivery links to the screen.
+    expect(
+      entityLink({
+        entityType: 'webhookDelivery',
+        entityId: 'd-1',
+        orderNumber: null,
+        before: { url: 'https://oms.example.com/hooks', result: 'failed' },
+        after: null,
+      }),
+    ).toEqual({
+      to: { name: 'webhooks', query: {} },
+      label: 'webhookDeliveryAt',
+      params: { url: 'https://oms.example.com/hooks' },
+    });
+    expect(
+      entityLink({ entityType: 'webhookEndpoint', entityId: 'e-2', orderNumber: null })?.label,
+    ).toBe('webhookEndpoint');
+  });
 });
 
 describe('who made an audit entry', () => {

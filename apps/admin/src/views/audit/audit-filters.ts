@@ -89,13 +89,35 @@ const ENTITY_SCREENS: Record<string, RouteLocationRaw> = {
   apiKey: { name: 'apiKeys' },
 };
 
+/** The URL an entry of a webhook endpoint or delivery recorded (either side), or ''. */
+function recordedUrl(row: { before?: unknown; after?: unknown }): string {
+  for (const side of [row.after, row.before]) {
+    const url = (side as { url?: unknown } | null | undefined)?.url;
+    if (typeof url === 'string') return url;
+  }
+  return '';
+}
+
 /**
  * The thing an entry changed, with the screen that shows it (null: no screen): an order's own
- * page, else the screen of its kind. `label` is a key of audit.entities.
+ * page, a webhook endpoint's delivery log (named by its URL), else the screen of its kind.
+ * `label` is a key of audit.entities.
  */
 export function entityLink(
-  row: Pick<AuditRow, 'entityType' | 'entityId' | 'orderNumber'>,
+  row: Pick<AuditRow, 'entityType' | 'entityId' | 'orderNumber'> & {
+    before?: unknown;
+    after?: unknown;
+  },
 ): { to: RouteLocationRaw | null; label: string; params: Record<string, string> } | null {
+  if (row.entityType === 'webhookEndpoint' || row.entityType === 'webhookDelivery') {
+    const url = recordedUrl(row);
+    const endpoint = row.entityType === 'webhookEndpoint' ? row.entityId : null;
+    return {
+      to: { name: 'webhooks', query: endpoint === null ? {} : { endpoint } },
+      label: url === '' ? row.entityType : `${row.entityType}At`,
+      params: { url },
+    };
+  }
   if (row.entityType === 'order') {
     if (row.entityId === null) return null;
     return row.orderNumber === null

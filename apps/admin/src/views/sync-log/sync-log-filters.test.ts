@@ -71,6 +71,7 @@ describe('the sync log state in the address', () => {
       'product',
       'stock',
       'connection',
+      'webhookEndpoint',
     ]);
     expect(groups.flatMap((g) => g.kinds)).toEqual([...SYNC_EVENT_KINDS]);
     expect(new Set(SYNC_EVENT_KINDS).size).toBe(SYNC_EVENT_KINDS.length);
@@ -112,5 +113,13 @@ describe("a sync event's subject", () => {
       name: 'settings.connection',
     });
     expect(subjectLink({ ...row, subjectType: 'webhook' })).toBeNull();
+  });
+
+  it('links a webhook endpoint to its delivery log on the Webhook screen', () => {
+    expect(subjectLink({ ...row, subjectType: 'webhookEndpoint', subjectId: 'e-1' })).toEqual({
+      to: { name: 'webhooks', query: { endpoint: 'e-1' } },
+      label: 'webhookEndpoint',
+      params: {},
+    });
   });
 });

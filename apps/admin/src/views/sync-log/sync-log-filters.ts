@@ -40,6 +40,7 @@ export const SYNC_SUBJECT_TYPES = [
   'stock',
   'connection',
   'webhook',
+  'webhookEndpoint',
 ] as const satisfies readonly SyncSubjectType[];
 
 export interface SyncLogFilters {
@@ -181,6 +182,12 @@ export function subjectLink(
       return { to: { name: 'products' }, label: 'stock', params: {} };
     case 'connection':
       return { to: { name: 'settings.connection' }, label: 'connection', params: {} };
+    case 'webhookEndpoint':
+      return {
+        to: { name: 'webhooks', query: row.subjectId === null ? {} : { endpoint: row.subjectId } },
+        label: 'webhookEndpoint',
+        params: {},
+      };
     default:
       return null;
   }

@@ -15,8 +15,10 @@ import { Migration20261202050000 } from './Migration20261202050000.js';
 import { Migration20261202060000 } from './Migration20261202060000.js';
 import { Migration20261202070000 } from './Migration20261202070000.js';
 import { Migration20261202080000 } from './Migration20261202080000.js';
+import { Migration20261203010000 } from './Migration20261203010000.js';
 import { Migration20261203040000 } from './Migration20261203040000.js';
 import { Migration20261201020000 } from './Migration20261201020000.js';
+import { Migration20261203020000 } from './Migration20261203020000.js';
 
 type MigrationEntry = MigrationObject;
 
@@ -43,5 +45,7 @@ export const sqliteMigrations: MigrationEntry[] = [
   { name: 'Migration20261202060000', class: Migration20261202060000 },
   { name: 'Migration20261202070000', class: Migration20261202070000 },
   { name: 'Migration20261202080000', class: Migration20261202080000 },
+  { name: 'Migration20261203010000', class: Migration20261203010000 },
+  { name: 'Migration20261203020000', class: Migration20261203020000 },
   { name: 'Migration20261203040000', class: Migration20261203040000 },
 ];
