@@ -2,6 +2,7 @@ import type { Orm } from '@renkei/persistence';
 import type { Clock, SmaregiClient } from '@renkei/smaregi-client';
 import type { Logger } from './logger.js';
 import type { WorkerMetrics } from './metrics.js';
+import type { OutboundSettings } from './outbound/outbound-deliveries.js';
 
 /**
  * Points in the life of a remote operation where tests kill the process (crash-point tests). In
@@ -24,6 +25,12 @@ export interface EngineSettings {
   retryBaseMs: number;
   retryMaxMs: number;
   orderConcurrency: number;
+  /**
+   * Registrations of one tenant running (and, on PostgreSQL, queued) at a time in a process
+   * (default {@link DEFAULT_TENANT_ORDER_CAP}): a tenant's calls wait for its own contract's rate
+   * budget, so a tenant with a large backlog must not take every slot while the others wait.
+   */
+  tenantOrderCap?: number;
   /** Orders waiting for a fix are evaluated again at this interval. */
   waitingRecheckMs: number;
   /**
@@ -39,6 +46,12 @@ export interface EngineSettings {
    */
   orderLookupMaxPages?: number;
 }
+
+/**
+ * See {@link EngineSettings.tenantOrderCap}: two seconds' worth at the sandbox's 4 writes/s, and
+ * enough in flight to keep a 20 writes/s contract at its limit with calls of about 400 ms.
+ */
+export const DEFAULT_TENANT_ORDER_CAP = 8;
 
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   leaseMs: 60_000,
@@ -59,6 +72,11 @@ export interface WorkerDeps {
   metrics: WorkerMetrics;
   settings: EngineSettings;
   hooks?: OperationHooks;
+  /**
+   * Outbound webhooks (docs/webhooks.md): absent, their jobs wait in the queue (tests of other
+   * parts); the process always sets it.
+   */
+  outbound?: OutboundSettings;
   /** Jitter source (default Math.random). */
   random?: () => number;
   /**

@@ -1,0 +1,60 @@
+/**
+ * Preloaded into a process under measurement (`node --import tsx --import <this file>`): counts
+ * its PostgreSQL round trips — every `Client.prototype.query` of each copy of `pg` in the
+ * workspace, which the ORM (knex), pg-boss and the rate-budget pool all end in — and writes them
+ * with `process.cpuUsage()` and the memory figures to `$RENKEI_BENCH_STATS` every 250 ms and at
+ * exit. PostgreSQL itself cannot say this: pg_stat_statements is not installed and
+ * pg_stat_database counts transactions, not statements.
+ */
+import { readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+const out = process.env.RENKEI_BENCH_STATS;
+const require = createRequire(import.meta.url);
+let queries = 0;
+const store = join(import.meta.dirname, '../../../../node_modules/.pnpm');
+for (const dir of readdirSync(store).filter((d) => /^pg@\d/.test(d))) {
+  const pg = require(join(store, dir, 'node_modules/pg')) as {
+    Client: { prototype: { query: (...args: unknown[]) => unknown } };
+  };
+  const original = pg.Client.prototype.query;
+  pg.Client.prototype.query = function counted(this: unknown, ...args: unknown[]) {
+    queries++;
+    return original.apply(this, args);
+  };
+}
+
+export interface ProcessStats {
+  pid: number;
+  at: number;
+  cpuUserUs: number;
+  cpuSystemUs: number;
+  rss: number;
+  heapUsed: number;
+  maxRss: number;
+  queries: number;
+}
+
+let maxRss = 0;
+function write(): void {
+  if (out === undefined) return;
+  const cpu = process.cpuUsage();
+  const mem = process.memoryUsage();
+  maxRss = Math.max(maxRss, mem.rss);
+  const stats: ProcessStats = {
+    pid: process.pid,
+    at: Date.now(),
+    cpuUserUs: cpu.user,
+    cpuSystemUs: cpu.system,
+    rss: mem.rss,
+    heapUsed: mem.heapUsed,
+    maxRss,
+    queries,
+  };
+  // Written aside and renamed: a reader never sees half a file.
+  writeFileSync(`${out}.tmp`, JSON.stringify(stats));
+  renameSync(`${out}.tmp`, out);
+}
+setInterval(write, 250).unref();
+process.on('exit', write);
