@@ -12,7 +12,8 @@ import { testClient, testDeps } from './support/fixture.js';
  * The whole path of issue 6's "End to end", with the real API process: the demo tenant (seeded
  * and connected by apps/api), the OpenAPI example order posted to the REST intake, this worker,
  * the simulator's 受注 — once, even when posted again; then a cancel in Smaregi travels back as a
- * webhook through the API's receiver and the worker cancels the order in Renkei.
+ * webhook through the API's receiver and the worker cancels the order in Renkei. A cancel made in
+ * the admin and one made by the OMS through the REST API reach Smaregi the same way.
  */
 const API_MAIN = join(import.meta.dirname, '../../api/src/main.ts');
 
@@ -190,6 +191,86 @@ describe('REST intake -> API -> worker -> simulator (demo tenant, real API proce
     }
     expect(sim.control.order(headId)?.status).toBe('canceled');
     expect((await mine())?.status.id).toBe(cancel!.id);
+    const calls = sim.control
+      .journal({ method: 'POST' })
+      .filter((e) => e.path.endsWith(`/orders/${headId}/cancel`));
+    expect(calls.map((e) => e.status)).toEqual([200]);
+    expect((await worker.stop(5_000)).clean).toBe(true);
+  }, 120_000);
+
+  it('asks Smaregi to allocate and then cancels the 受注 when the OMS moves the order through PATCH /api/v1/orders, as the admin does', async () => {
+    const base = await api.url;
+    const openapi = await (await fetch(`${base}/api/v1/openapi.json`)).json();
+    const code = `${String(findExample(openapi)?.orderNumber)}-REST`;
+    const key = { authorization: 'Bearer renkei-demo-intake-key' };
+    const created = await fetch(`${base}/api/v1/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...key },
+      body: JSON.stringify({ ...findExample(openapi), orderNumber: code }),
+    });
+    expect(created.status, await created.clone().text()).toBeLessThan(300);
+    worker = new Worker(testDeps(orm, testClient(sim), { waitingRecheckMs: 500 }), {
+      pollMs: 100,
+      reconcileMs: 600_000,
+      tokenUpkeepMs: 600_000,
+    });
+    await worker.start();
+    const deadline = Date.now() + 45_000;
+    const read = async () => {
+      const res = await fetch(`${base}/api/v1/orders/${encodeURIComponent(code)}`, {
+        headers: key,
+      });
+      expect(res.status, await res.clone().text()).toBe(200);
+      return {
+        etag: res.headers.get('etag')!,
+        order: ((await res.json()) as { order: { syncState: string } }).order,
+      };
+    };
+    while ((await read()).order.syncState !== 'registered') {
+      expect(Date.now(), api.output()).toBeLessThan(deadline);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const headId = (await forkEm(orm).findOneOrFail(Order, { orderNumber: code }))
+      .smaregiOrderHeadId!;
+
+    // The OMS moves it to 引当待ち (the demo's 在庫引当自動照会 trigger): the worker asks
+    // Smaregi to allocate, as it does when the merchant picks that status in the admin.
+    const allocationCalls = () =>
+      sim.control
+        .journal({ method: 'POST' })
+        .filter((e) => e.path.endsWith(`/orders/${headId}/allocation`)).length;
+    const before = allocationCalls();
+    const moved = await fetch(`${base}/api/v1/orders/${encodeURIComponent(code)}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', 'if-match': (await read()).etag, ...key },
+      body: JSON.stringify({ statusId: '00000000-0000-4000-8000-000000000302' }),
+    });
+    expect(moved.status, await moved.clone().text()).toBe(200);
+    while (allocationCalls() === before) {
+      expect(Date.now(), api.output()).toBeLessThan(deadline);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+
+    // Then cancels it: against the version it read, retry-safe.
+    const { etag } = await read();
+    const patched = await fetch(`${base}/api/v1/orders/${encodeURIComponent(code)}`, {
+      method: 'PATCH',
+      headers: {
+        'content-type': 'application/json',
+        'if-match': etag,
+        'idempotency-key': `cancel-${code}`,
+        ...key,
+      },
+      body: JSON.stringify({ cancel: true }),
+    });
+    expect(patched.status, await patched.clone().text()).toBe(200);
+
+    while ((await read()).order.syncState !== 'canceled') {
+      expect(Date.now(), api.output()).toBeLessThan(deadline + 20_000);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // Exactly what the admin's cancel leaves in Smaregi: the 受注 cancelled by one call.
+    expect(sim.control.order(headId)?.status).toBe('canceled');
     const calls = sim.control
       .journal({ method: 'POST' })
       .filter((e) => e.path.endsWith(`/orders/${headId}/cancel`));
