@@ -1,8 +1,17 @@
-import { forkEm, scopesOf, TenantResolver, type ApiKeyScope, type Orm } from '@renkei/persistence';
+import {
+  forkEm,
+  scopesOf,
+  tenantRepositories,
+  TenantResolver,
+  type ApiKeyScope,
+  type Orm,
+} from '@renkei/persistence';
 import type { Request, Response } from 'express';
+import type { AppDeps } from '../deps.js';
 import type { ApiKeyRateLimiter, KeyRateDecision } from '../auth/api-key-rate-limiter.js';
 import { AppError } from '../errors.js';
 import { sha256Hex } from '../security/secrets.js';
+import type { TenantScope } from '../services/scope.js';
 import { sendProblem } from './problem.js';
 
 /** How long a resolved key is trusted before the database is asked again (revocation delay). */
@@ -23,6 +32,21 @@ export interface ApiPrincipal {
  * which integration made the change.
  */
 export const apiKeyActorLabel = (p: ApiPrincipal): string => `api-key ${p.name} (${p.keyPrefix})`;
+
+/**
+ * A unit of work of the key's tenant for one REST request: the services the admin uses then read
+ * and change only that tenant's rows, and record changes under the key's name.
+ */
+export function apiKeyScope(deps: AppDeps, principal: ApiPrincipal, req: Request): TenantScope {
+  const em = forkEm(deps.orm);
+  return {
+    deps,
+    em,
+    tenantId: principal.tenantId,
+    repos: tenantRepositories(em, principal.tenantId),
+    actor: { userId: null, label: apiKeyActorLabel(principal), ip: req.ip ?? null },
+  };
+}
 
 /**
  * Resolves the REST API key (`Authorization: Bearer <key>` or `X-API-Key`) to its tenant and

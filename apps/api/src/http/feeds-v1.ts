@@ -1,24 +1,10 @@
-import { forkEm, tenantRepositories } from '@renkei/persistence';
 import express, { type Request, type Response, type Router } from 'express';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { readFeedQuery } from '../services/feeds/feed-query.js';
 import { orderFeedPage } from '../services/feeds/order-feed.js';
-import type { TenantScope } from '../services/scope.js';
-import { apiKeyActorLabel, type ApiPrincipal } from './api-key-auth.js';
+import { apiKeyScope } from './api-key-auth.js';
 import { requestLocale, sendProblem } from './problem.js';
-
-/** A read-only unit of work of the key's tenant. */
-export function readScopeOf(deps: AppDeps, principal: ApiPrincipal, req: Request): TenantScope {
-  const em = forkEm(deps.orm);
-  return {
-    deps,
-    em,
-    tenantId: principal.tenantId,
-    repos: tenantRepositories(em, principal.tenantId),
-    actor: { userId: null, label: apiKeyActorLabel(principal), ip: req.ip ?? null },
-  };
-}
 
 /** A 200 JSON answer in the reader's language (the views carry reasons rendered in it). */
 export function answerJson(req: Request, res: Response, body: unknown): void {
@@ -49,7 +35,7 @@ export function feedsV1Router(deps: AppDeps): Router {
     if (principal === null) return;
     try {
       const query = readFeedQuery(principal.tenantId, 'orders', req.query);
-      const scope = readScopeOf(deps, principal, req);
+      const scope = apiKeyScope(deps, principal, req);
       answerJson(req, res, await orderFeedPage(scope, query, requestLocale(req)));
     } catch (error) {
       failWith(deps, res, error, 'order feed');

@@ -2,7 +2,8 @@ import express, { type Router } from 'express';
 import type { AppDeps } from '../deps.js';
 import { readFeedQuery } from '../services/feeds/feed-query.js';
 import { stockFeedPage, stockOfProduct } from '../services/stock/rest-stock.js';
-import { answerJson, failWith, readScopeOf } from './feeds-v1.js';
+import { apiKeyScope } from './api-key-auth.js';
+import { answerJson, failWith } from './feeds-v1.js';
 
 /**
  * `GET /api/v1/stock` (the stock change feed) and `GET /api/v1/stock/{productCode}` (one
@@ -17,7 +18,7 @@ export function stockV1Router(deps: AppDeps): Router {
     if (principal === null) return;
     try {
       const query = readFeedQuery(principal.tenantId, 'stock', req.query);
-      answerJson(req, res, await stockFeedPage(readScopeOf(deps, principal, req), query));
+      answerJson(req, res, await stockFeedPage(apiKeyScope(deps, principal, req), query));
     } catch (error) {
       failWith(deps, res, error, 'stock feed');
     }
@@ -27,7 +28,7 @@ export function stockV1Router(deps: AppDeps): Router {
     const principal = await deps.apiKeys.authorize(req, res, 'stock:read');
     if (principal === null) return;
     try {
-      const scope = readScopeOf(deps, principal, req);
+      const scope = apiKeyScope(deps, principal, req);
       answerJson(req, res, await stockOfProduct(scope, req.params.productCode));
     } catch (error) {
       failWith(deps, res, error, 'stock API');

@@ -1,4 +1,3 @@
-import { forkEm, tenantRepositories } from '@renkei/persistence';
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../deps.js';
@@ -15,7 +14,7 @@ import {
   redeliver,
 } from '../services/webhook-endpoints.js';
 import { webhookEndpointChangeShape, webhookEndpointCreateInput } from '../trpc/inputs.js';
-import { apiKeyActorLabel, type ApiPrincipal } from './api-key-auth.js';
+import { apiKeyScope, type ApiPrincipal } from './api-key-auth.js';
 import { bodyErrorOf } from './json-body.js';
 import { requestLocale, sendProblem } from './problem.js';
 
@@ -32,16 +31,8 @@ export function webhookEndpointsV1Router(deps: AppDeps): Router {
   const router = express.Router();
   const keys = deps.apiKeys;
 
-  const scopeFor = (principal: ApiPrincipal, req: Request): TenantScope => {
-    const em = forkEm(deps.orm);
-    return {
-      deps,
-      em,
-      tenantId: principal.tenantId,
-      repos: tenantRepositories(em, principal.tenantId),
-      actor: { userId: null, label: apiKeyActorLabel(principal), ip: req.ip ?? null },
-    };
-  };
+  const scopeFor = (principal: ApiPrincipal, req: Request): TenantScope =>
+    apiKeyScope(deps, principal, req);
 
   const answer = (req: Request, res: Response, status: number, body: unknown) => {
     res
