@@ -8,7 +8,15 @@ export default [
   {
     files: ['**/*.vue'],
     languageOptions: {
-      parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'] },
+      parserOptions: {
+        parser: tseslint.parser,
+        extraFileExtensions: ['.vue'],
+        // One program for all .vue files (the tsconfig lists them). With the project service the
+        // program was rebuilt for each .vue file: the admin's lint took 6+ minutes, now < 1.
+        projectService: false,
+        project: './tsconfig.json',
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     // vue-tsc checks every identifier with the DOM types; ESLint's no-undef knows no browser
     // globals in .vue files (typescript-eslint advises it off for typed code).
