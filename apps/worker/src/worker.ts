@@ -11,7 +11,7 @@ import { ProductImport } from './products/product-import.js';
 import { BulkShipping } from './shipping/bulk-shipping.js';
 import { StockRecompute } from './stock/stock-recompute.js';
 import { StockSync } from './stock/stock-sync.js';
-import { activeTenants } from './tenants/active-tenants.js';
+import { activeTenant, activeTenants } from './tenants/active-tenants.js';
 import { TokenUpkeep } from './tenants/token-upkeep.js';
 import { applySubscriptionNotice, WebhookProcessor } from './webhooks/webhook-processor.js';
 import { JOB_NAMES } from '@renkei/persistence';
@@ -226,8 +226,8 @@ export class Worker {
     // Taken from the queue as the stop came: not started (the order stays due).
     if (stopRequested(this.deps)) return;
     const em = forkEm(this.deps.orm);
-    const tenant = (await activeTenants(em)).find((t) => t.tenantId === task.tenantId);
-    if (tenant === undefined) return;
+    const tenant = await activeTenant(em, task.tenantId);
+    if (tenant === null) return;
     await this.orderSync.registerOne(tenant, task.orderId, this.#abort.signal);
     await this.orderActions.flushPlans(this.#abort.signal);
   }

@@ -17,6 +17,7 @@ import {
   type RunningSimulator,
 } from '@renkei/smaregi-simulator';
 import type { SmaregiClient } from '@renkei/smaregi-client';
+import { activeTenant } from '../src/tenants/active-tenants.js';
 import { Worker } from '../src/worker.js';
 import {
   allocationProtocolBreaches,
@@ -291,5 +292,15 @@ describe.each(testDialects())('while the integration is stopped (%s)', (dialect)
     expect(order.allocationStatus).toBe('allocated');
     expect(order.status.id).toBe(t.statuses.allocated);
     expect(allocationCalls(order.smaregiOrderHeadId!)).toBe(1);
+  });
+
+  it('a queued order task finds its tenant only while the integration runs', async () => {
+    const active = () => activeTenant(forkEm(db.orm), t.tenantId);
+    expect(await active()).toEqual({ tenantId: t.tenantId, contractId: DEMO_CONTRACT_ID });
+    await stop();
+    expect(await active()).toBeNull();
+    await start();
+    expect((await active())?.tenantId).toBe(t.tenantId);
+    expect(await activeTenant(forkEm(db.orm), '00000000-0000-4000-8000-00000000dead')).toBeNull();
   });
 });

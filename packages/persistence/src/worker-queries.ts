@@ -90,6 +90,20 @@ export class WorkerQueries {
     return this.#connected({ tenant: { $in: enabled.map((s) => s.tenant.id) } });
   }
 
+  /**
+   * One tenant when it is active (as {@link activeTenants} says), else null: a queued order task
+   * names its tenant, and reading every active tenant for each task cost a row per tenant per
+   * order (measured by `pnpm bench:scale`).
+   */
+  async activeTenant(tenantId: string): Promise<ActiveTenant | null> {
+    const enabled = await this.em.count(IntegrationSettings, {
+      tenant: tenantId,
+      integrationEnabled: true,
+    });
+    if (enabled === 0) return null;
+    return (await this.#connected({ tenant: { $in: [tenantId] } }))[0] ?? null;
+  }
+
   /** Tenants connected to Smaregi (whatever the switch): token upkeep, imports, notices. */
   connectedTenants(): Promise<ActiveTenant[]> {
     return this.#connected({});

@@ -9,3 +9,8 @@ export type { ActiveTenant } from '@renkei/persistence';
 export function activeTenants(em: Em): Promise<ActiveTenant[]> {
   return new WorkerQueries(em).activeTenants();
 }
+
+/** The tenant when it is active (see {@link activeTenants}), else null. */
+export function activeTenant(em: Em, tenantId: string): Promise<ActiveTenant | null> {
+  return new WorkerQueries(em).activeTenant(tenantId);
+}
