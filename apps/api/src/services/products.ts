@@ -7,6 +7,7 @@ import {
   type ImportRunMode,
   type ListedProduct,
   type ProductImportRun,
+  type ProductStockFigures,
 } from '@renkei/persistence';
 import { AppError, notFound } from '../errors.js';
 import { audit, type TenantScope } from './scope.js';
@@ -39,6 +40,23 @@ export function productView(p: ListedProduct, openDrift: boolean | null = null) 
 }
 
 /**
+ * The figures behind a product's 有効在庫数 as the API answers them (the admin's [内訳] and
+ * `GET /api/v1/stock/{productCode}` alike): the settings, the warehouse, each stock row, open
+ * order demand, the computed figure and what stopped it.
+ */
+export function stockFiguresView(figures: ProductStockFigures) {
+  return {
+    stockBasis: figures.stockBasis,
+    effectiveStockMode: figures.effectiveStockMode,
+    warehouse: figures.warehouse,
+    rows: figures.rows.map((r) => ({ ...r, readAt: r.readAt.toISOString() })),
+    openOrderQuantity: figures.openOrderQuantity,
+    computed: figures.computed,
+    problem: figures.problem,
+  };
+}
+
+/**
  * 出品商品一覧's [内訳]: what the product's 有効在庫数 comes from under the current settings, the
  * figure the worker's rule gives over it now (`productStockFigures`, the same facts and domain
  * rule as the worker), and the differences reconciliation found that are not resolved yet.
@@ -57,13 +75,7 @@ export async function productStockFiguresView(scope: Pick<TenantScope, 'repos'>,
     productCode: product.productCode,
     name: product.name,
     smaregiProductId: product.smaregiProductId ?? null,
-    stockBasis: figures.stockBasis,
-    effectiveStockMode: figures.effectiveStockMode,
-    warehouse: figures.warehouse,
-    rows: figures.rows.map((r) => ({ ...r, readAt: r.readAt.toISOString() })),
-    openOrderQuantity: figures.openOrderQuantity,
-    computed: figures.computed,
-    problem: figures.problem,
+    ...stockFiguresView(figures),
     listed: {
       ...figures.listed,
       stockUpdatedAt: figures.listed.stockUpdatedAt?.toISOString() ?? null,

@@ -11,6 +11,7 @@ import {
 import { AppError, fieldError } from '../../errors.js';
 import { cursorAfter, type FeedQuery } from '../feeds/feed-query.js';
 import type { FeedPage } from '../feeds/order-feed.js';
+import { stockFiguresView } from '../products.js';
 import type { TenantScope } from '../scope.js';
 
 /*
@@ -126,14 +127,6 @@ export async function stockOfProduct(scope: TenantScope, productCode: string) {
   const figures = await productStockFigures(scope.repos, product, settings);
   return {
     product: stockItemOf(product, figures.rows),
-    figures: {
-      stockBasis: figures.stockBasis,
-      effectiveStockMode: figures.effectiveStockMode,
-      warehouse: figures.warehouse,
-      rows: figures.rows.map((r) => ({ ...r, readAt: r.readAt.toISOString() })),
-      openOrderQuantity: figures.openOrderQuantity,
-      computed: figures.computed,
-      problem: figures.problem,
-    },
+    figures: stockFiguresView(figures),
   };
 }
