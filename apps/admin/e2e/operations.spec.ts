@@ -155,7 +155,7 @@ test('an intake key is shown once, takes orders, shows in the sync log, and stop
   const createdEntry = page.locator('tbody tr[data-action="apiKey.create"]');
   await expect(createdEntry).toContainText('APIキーを発行');
   await expect(createdEntry).toContainText('基幹OMS');
-  await expect(createdEntry).toContainText('スコープ:受注の登録・変更');
+  await expect(createdEntry).toContainText('権限:受注の登録・変更');
   expect(await page.content()).not.toContain(key);
   await toastsGone(page);
   await expectNoSeriousA11yViolations(page, { name: 'audit' });

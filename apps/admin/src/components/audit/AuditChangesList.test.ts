@@ -18,16 +18,21 @@ describe('操作履歴: what one entry changed', () => {
   });
 
   it('names an API key’s scopes in words, and leaves a Smaregi connection’s scopes as they are', () => {
-    const mountWith = (after: unknown) =>
+    const mountWith = (after: unknown, entityType: string) =>
       mount(AuditChangesList, {
-        props: { before: null, after, names: new Map() },
+        props: { before: null, after, names: new Map(), entityType },
         global: { plugins: [createAdminI18n('ja')] },
       });
-    const key = mountWith({ name: '基幹OMS', scopes: ['orders:write', 'webhooks:manage'] });
-    expect(key.find('[data-field="scopes"]').text()).toBe(
-      'スコープ:受注の登録・変更、Webhook の管理',
+    // A key's scopes are 権限, as the APIキー screen says; スコープ stays Smaregi's word.
+    const key = mountWith(
+      { name: '基幹OMS', scopes: ['orders:write', 'webhooks:manage'] },
+      'apiKey',
     );
-    const connection = mountWith({ scopes: ['pos.products:read', 'pos.orders:write'] });
+    expect(key.find('[data-field="scopes"]').text()).toBe('権限:受注の登録・変更、Webhook の管理');
+    const connection = mountWith(
+      { scopes: ['pos.products:read', 'pos.orders:write'] },
+      'smaregiConnection',
+    );
     expect(connection.find('[data-field="scopes"]').text()).toBe(
       'スコープ:pos.products:read、pos.orders:write',
     );

@@ -107,6 +107,11 @@ export default defineMessages({
       no: 'いいえ',
       more: 'ほか {count} 項目',
     },
+    /** A field named by what it belongs to, where the general word would mislead. */
+    entityFields: {
+      // The APIキー screen calls a key's scopes 権限 (スコープ is Smaregi's word for its own).
+      apiKey: { scopes: '権限' },
+    },
     fields: {
       name: '名前',
       code: 'コード',
@@ -258,6 +263,9 @@ export default defineMessages({
       yes: 'Yes',
       no: 'No',
       more: '{count} more fields',
+    },
+    entityFields: {
+      apiKey: { scopes: 'Permissions' },
     },
     fields: {
       name: 'Name',
