@@ -365,6 +365,12 @@ describe.each(testDialects())('REST change feeds v1 (%s)', (dialect) => {
     expect(notB.status).toBe(404);
     expect(notB.body.errors.map((e: { field: string }) => e.field)).toEqual(['productCode']);
     expect(notB.body.detail).toContain('ONLY-A');
+    // A "code" longer than any product code is refused as such, not echoed back in a 404.
+    const huge = await request(t.app)
+      .get(`/api/v1/stock/${'A'.repeat(5000)}`)
+      .set('Authorization', `Bearer ${b.apiKey}`);
+    expect(huge.status).toBe(400);
+    expect(huge.body.errors.map((e: { field: string }) => e.field)).toEqual(['productCode']);
   });
 
   it('answers stock with the figures stock-figures.ts gives, and the feed moves a product when its figures change', async () => {

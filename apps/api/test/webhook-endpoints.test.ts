@@ -419,6 +419,33 @@ describe.each(testDialects())('webhook endpoints (%s)', (dialect) => {
     expect(listed.body.endpoints.map((e: { id: string }) => e.id)).toContain(id);
     expect(JSON.stringify(listed.body)).not.toContain(created.body.secret);
 
+    // One endpoint per URL: registering it again, or moving another endpoint onto it, is a 409
+    // naming url, and nothing is stored.
+    const again = await api('post', '/api/v1/webhook-endpoints').send({
+      url: 'https://rest.example.com/hooks',
+      events: ['order.synced'],
+    });
+    expect(again.status).toBe(409);
+    expect(again.body.errors.map((e: { field: string }) => e.field)).toEqual(['url']);
+    const other = await api('post', '/api/v1/webhook-endpoints').send({
+      url: 'https://rest.example.com/other',
+      events: ['order.synced'],
+    });
+    expect(other.status).toBe(201);
+    const moved = await api('patch', `/api/v1/webhook-endpoints/${other.body.endpoint.id}`).send({
+      url: 'https://rest.example.com/hooks',
+    });
+    expect(moved.status).toBe(409);
+    expect(moved.body.errors.map((e: { field: string }) => e.field)).toEqual(['url']);
+    const urls = (await api('get', '/api/v1/webhook-endpoints')).body.endpoints.map(
+      (e: { url: string }) => e.url,
+    );
+    expect(urls.filter((u: string) => u === 'https://rest.example.com/hooks')).toHaveLength(1);
+    expect(urls).toContain('https://rest.example.com/other');
+    expect(
+      (await api('delete', `/api/v1/webhook-endpoints/${other.body.endpoint.id}`)).status,
+    ).toBe(204);
+
     const paused = await api('patch', `/api/v1/webhook-endpoints/${id}`).send({ state: 'paused' });
     expect(paused.status).toBe(200);
     expect(paused.body.endpoint.state).toBe('paused');

@@ -237,6 +237,22 @@ export function stockPaths(h: ProblemHelpers): Record<string, Json> {
               },
             },
           },
+          '400': h.problemResponse(
+            '`productCode` is longer than any product code (100 characters); `errors` names it',
+            h.problemExample(
+              400,
+              'Bad Request',
+              '入力内容に誤りがあります: 商品番号は100文字以下で指定してください',
+              'Invalid input: productCode must be at most 100 characters',
+              [
+                {
+                  field: 'productCode',
+                  ja: '商品番号は100文字以下で指定してください',
+                  en: 'productCode must be at most 100 characters',
+                },
+              ],
+            ),
+          ),
           '401': h.problemResponse('Missing or invalid API key'),
           '403': h.forbidden('stock:read'),
           '404': h.problemResponse(

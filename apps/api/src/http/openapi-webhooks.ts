@@ -366,6 +366,15 @@ export function webhookEndpointPaths({
           '400': invalid,
           '401': unauthorized,
           '403': forbidden(SCOPE),
+          '409': problemResponse(
+            'Another endpoint of the tenant already has this URL (named at `url`)',
+            problemExample(
+              409,
+              'Conflict',
+              'この URL の送信先はすでに登録されています。受け取るイベントは登録済みの送信先を編集して変えてください',
+              'An endpoint with this URL is already registered; change the events it receives by editing it',
+            ),
+          ),
         },
       },
     },
@@ -433,6 +442,15 @@ export function webhookEndpointPaths({
           '401': unauthorized,
           '403': forbidden(SCOPE),
           '404': notFound,
+          '409': problemResponse(
+            'Another endpoint of the tenant already has this URL (named at `url`)',
+            problemExample(
+              409,
+              'Conflict',
+              'この URL の送信先はすでに登録されています。受け取るイベントは登録済みの送信先を編集して変えてください',
+              'An endpoint with this URL is already registered; change the events it receives by editing it',
+            ),
+          ),
         },
       },
       delete: {

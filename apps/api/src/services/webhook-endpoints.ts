@@ -1,6 +1,6 @@
 import { OUTBOUND_EVENT_TYPES, type OutboundEventType } from '@renkei/domain';
 import type { WebhookDelivery, WebhookDeliveryAttempt, WebhookEndpoint } from '@renkei/persistence';
-import { AppError, notFound } from '../errors.js';
+import { AppError, fieldError, notFound } from '../errors.js';
 import { audit, type TenantScope } from './scope.js';
 import { checkWebhookUrl } from './webhook-url.js';
 
@@ -113,6 +113,7 @@ export async function createEndpoint(
   input: WebhookEndpointCreate,
 ): Promise<{ endpoint: WebhookEndpointView; secret: string }> {
   const url = await checkWebhookUrl(scope.deps, input.url);
+  await refuseRegisteredUrl(scope, url, null);
   const { endpoint, secret } = scope.repos.webhookEndpoints.register(
     { url, description: emptyToNull(input.description), eventTypes: input.events },
     scope.deps.vault,
@@ -120,6 +121,35 @@ export async function createEndpoint(
   audit(scope, 'webhook.create', 'webhookEndpoint', endpoint.id, null, audited(endpoint));
   await scope.em.flush();
   return { endpoint: endpointView(endpoint), secret };
+}
+
+/**
+ * One endpoint per URL: a second one would have the receiver get every event twice, under two
+ * secrets. The events a URL receives are changed on its endpoint instead (409 naming `url`).
+ */
+async function refuseRegisteredUrl(
+  scope: TenantScope,
+  url: string,
+  exceptId: string | null,
+): Promise<void> {
+  const taken = (await scope.repos.webhookEndpoints.list()).some(
+    (e) => e.url === url && e.id !== exceptId,
+  );
+  if (taken)
+    throw new AppError(
+      'CONFLICT',
+      {
+        ja: 'この URL の送信先はすでに登録されています。受け取るイベントは登録済みの送信先を編集して変えてください',
+        en: 'An endpoint with this URL is already registered; change the events it receives by editing it',
+      },
+      [
+        fieldError(
+          'url',
+          'この URL の送信先はすでに登録されています',
+          'An endpoint with this URL is already registered',
+        ),
+      ],
+    );
 }
 
 const emptyToNull = (text: string | null | undefined): string | null =>
@@ -138,8 +168,11 @@ export async function changeEndpoint(
 ): Promise<WebhookEndpointView> {
   const endpoint = await getEndpoint(scope, id);
   const before = audited(endpoint);
-  if (change.url !== undefined && change.url !== endpoint.url)
-    endpoint.url = await checkWebhookUrl(scope.deps, change.url);
+  if (change.url !== undefined && change.url !== endpoint.url) {
+    const url = await checkWebhookUrl(scope.deps, change.url);
+    await refuseRegisteredUrl(scope, url, endpoint.id);
+    endpoint.url = url;
+  }
   if (change.description !== undefined) endpoint.description = emptyToNull(change.description);
   if (change.events !== undefined) endpoint.eventTypes = [...change.events];
   const after = audited(endpoint);

@@ -8,7 +8,7 @@ import {
   type ListedProduct,
   type StockLevel,
 } from '@renkei/persistence';
-import { AppError, fieldError } from '../../errors.js';
+import { AppError, fieldError, invalid } from '../../errors.js';
 import { cursorAfter, type FeedQuery } from '../feeds/feed-query.js';
 import type { FeedPage } from '../feeds/order-feed.js';
 import { stockFiguresView } from '../products.js';
@@ -105,6 +105,15 @@ export async function stockFeedPage(
  * tenant does not list is a 404 naming productCode.
  */
 export async function stockOfProduct(scope: TenantScope, productCode: string) {
+  // Longer than any stored code (100 characters): not a product code at all.
+  if (productCode.length > 100)
+    throw invalid([
+      fieldError(
+        'productCode',
+        '商品番号は100文字以下で指定してください',
+        'productCode must be at most 100 characters',
+      ),
+    ]);
   const key = normalizeCode(productCode);
   const product = key === '' ? null : await scope.repos.products.findByCodeKey(key);
   if (product === null)
