@@ -47,6 +47,12 @@ export async function choose(
   await select.click();
   await expect(select).toHaveAttribute('aria-expanded', 'true');
   const list = page.locator(`[id="${await select.getAttribute('aria-controls')}"]`);
+  // A single choice closes the list; its fade-out can take the next click meant for the control
+  // beneath it (seen in CI), so wait until it is gone. A multi-select's list closed here (several
+  // options, Escape) is waited for too; one left open for a single option is the caller's.
+  const multiple = await list
+    .locator('xpath=ancestor::div[contains(concat(" ", @class, " "), " el-select-dropdown ")][1]')
+    .evaluate((el) => el.classList.contains('is-multiple'));
   for (const option of options) {
     await list.getByRole('option', { name: option, exact: typeof option === 'string' }).click();
   }
@@ -54,6 +60,7 @@ export async function choose(
     await select.press('Escape');
     await expect(select).toHaveAttribute('aria-expanded', 'false');
   }
+  if (!multiple || options.length > 1) await expect(list).toBeHidden();
 }
 
 /** The control's Element Plus form item (label, control, message). */
