@@ -49,6 +49,11 @@ export function createDeps(
     appScopes: configured && configured.length > 0 ? configured : RENKEI_APP_SCOPES,
     ...(config.smaregi.appScopes === undefined ? {} : { appScopes: config.smaregi.appScopes }),
     tokenStore: new EncryptedTokenStore(orm, vault),
+    rateLimits: {
+      readsPerSecond: config.smaregi.readsPerSecond,
+      writesPerSecond: config.smaregi.writesPerSecond,
+    },
+    contractRateLimits: config.smaregi.contractRateLimits,
     logger: logger.child({ component: 'smaregi-client' }),
     // The API only reads live lists while the merchant waits: fail fast (one retry, short waits)
     // and let the merchant try again; the worker keeps the client's patient defaults.

@@ -49,3 +49,39 @@ export function commaSeparated(value: string): string[] {
     .map((s) => s.trim())
     .filter((s) => s !== '');
 }
+
+/** Reads/s and writes/s of one contract (see {@link contractRateLimits}). */
+export interface ContractLimitFigures {
+  readsPerSecond: number;
+  writesPerSecond: number;
+}
+
+/**
+ * Contracts with limits of their own: `contractId=reads/writes`, comma separated, e.g.
+ * `sb_abc=50/20,sb_def=10/4`. A contract named twice, a missing figure or a figure that is not
+ * a rate (positive, at most 1000) is refused with the entry at fault.
+ */
+export const contractRateLimits = z.string().transform((value, ctx) => {
+  const out: Record<string, ContractLimitFigures> = {};
+  for (const entry of value
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '')) {
+    const match = /^([^=\s]+)=([^/\s]+)\/([^/\s]+)$/.exec(entry);
+    const reads = match ? perSecond.safeParse(match[2]) : undefined;
+    const writes = match ? perSecond.safeParse(match[3]) : undefined;
+    if (!match || !reads?.success || !writes?.success) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${entry}" is not contractId=reads/writes with rates per second between 0 and 1000 (e.g. sb_abc=50/20)`,
+      });
+      return z.NEVER;
+    }
+    if (out[match[1]!] !== undefined) {
+      ctx.addIssue({ code: 'custom', message: `contract ${match[1]} is named twice` });
+      return z.NEVER;
+    }
+    out[match[1]!] = { readsPerSecond: reads.data, writesPerSecond: writes.data };
+  }
+  return out;
+});

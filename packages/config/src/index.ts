@@ -7,6 +7,7 @@ export { ConfigError, parseEnv, processEnv, type EnvSource } from './parse.js';
 export {
   bool,
   commaSeparated,
+  contractRateLimits,
   httpUrl,
   logLevel,
   milliseconds,
@@ -15,6 +16,7 @@ export {
   perSecond,
   port,
   spaceSeparated,
+  type ContractLimitFigures,
 } from './fields.js';
 export {
   DEMO_SIMULATOR,

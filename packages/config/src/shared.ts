@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { bool, httpUrl, logLevel, nodeEnv, optional, perSecond, spaceSeparated } from './fields.js';
+import {
+  bool,
+  contractRateLimits,
+  httpUrl,
+  logLevel,
+  nodeEnv,
+  optional,
+  perSecond,
+  spaceSeparated,
+  type ContractLimitFigures,
+} from './fields.js';
 import { ConfigError } from './parse.js';
 
 /*
@@ -78,6 +88,11 @@ export const sharedEnvShape = {
   /** Per app and contract, as agreed with Smaregi. Default: the figures of SMAREGI_ENV. */
   SMAREGI_READS_PER_SECOND: optional(perSecond),
   SMAREGI_WRITES_PER_SECOND: optional(perSecond),
+  /**
+   * Contracts whose limits differ from the two above, `contractId=reads/writes` comma separated
+   * (a hosted deployment serving contracts on different terms). Default: none.
+   */
+  SMAREGI_CONTRACT_RATE_LIMITS: optional(contractRateLimits),
   LOG_LEVEL: logLevel,
   /**
    * Self-hosted: outbound webhooks may go to private and loopback addresses and plain http: URLs
@@ -104,6 +119,8 @@ export interface SharedConfig {
     appScopes: string[] | undefined;
     readsPerSecond: number;
     writesPerSecond: number;
+    /** By contract ID, the contracts with limits of their own. */
+    contractRateLimits: Record<string, ContractLimitFigures>;
   };
 }
 
@@ -154,6 +171,7 @@ export function resolveShared<E extends SharedEnv, K extends keyof E & string>(
         env.SMAREGI_APP_SCOPES === undefined ? undefined : spaceSeparated(env.SMAREGI_APP_SCOPES),
       readsPerSecond: env.SMAREGI_READS_PER_SECOND ?? limits.readsPerSecond,
       writesPerSecond: env.SMAREGI_WRITES_PER_SECOND ?? limits.writesPerSecond,
+      contractRateLimits: env.SMAREGI_CONTRACT_RATE_LIMITS ?? {},
     },
   };
 }

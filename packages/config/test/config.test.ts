@@ -69,6 +69,7 @@ describe('resolveShared', () => {
       appScopes: undefined,
       readsPerSecond: 10,
       writesPerSecond: 4,
+      contractRateLimits: {},
     });
   });
 
@@ -83,6 +84,27 @@ describe('resolveShared', () => {
       readsPerSecond: 50,
       writesPerSecond: 20,
     });
+  });
+
+  it('gives contracts named in SMAREGI_CONTRACT_RATE_LIMITS their own limits, and refuses a bad entry by name', () => {
+    const real = { SMAREGI_CLIENT_ID: 'id', SMAREGI_CLIENT_SECRET: 's', RENKEI_TOKEN_KEYS: 'k' };
+    expect(resolve(real).smaregi.contractRateLimits).toEqual({});
+    expect(
+      resolve({ ...real, SMAREGI_CONTRACT_RATE_LIMITS: 'sb_a=50/20, sb_b=10/4' }).smaregi
+        .contractRateLimits,
+    ).toEqual({
+      sb_a: { readsPerSecond: 50, writesPerSecond: 20 },
+      sb_b: { readsPerSecond: 10, writesPerSecond: 4 },
+    });
+    for (const [value, says] of [
+      ['sb_a=50', '"sb_a=50" is not contractId=reads/writes'],
+      ['sb_a=50/0', '"sb_a=50/0" is not contractId=reads/writes'],
+      ['sb_a=50/x', '"sb_a=50/x" is not contractId=reads/writes'],
+      ['sb_a=5/2,sb_a=6/3', 'contract sb_a is named twice'],
+    ] as const)
+      expect(() => resolve({ ...real, SMAREGI_CONTRACT_RATE_LIMITS: value })).toThrow(
+        new RegExp(`SMAREGI_CONTRACT_RATE_LIMITS: ${says.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`),
+      );
   });
 
   it('refuses a half-configured real app, naming what is missing in order', () => {

@@ -55,6 +55,13 @@ export interface AppTokenSource {
 export interface AppTokenManagerOptions {
   /** Renew this long before expiry (default 5 minutes). */
   expirySkewMs: number;
+  /**
+   * How long a token read from the store is used without reading the store again (default 0:
+   * every call reads it). A database-backed store costs two queries per read, which made token
+   * reads a good part of a registration's database round trips; a token another process replaced
+   * meanwhile is at worst refused once (401), dropped, and read again.
+   */
+  memoMs?: number;
 }
 
 /**
@@ -63,6 +70,8 @@ export interface AppTokenManagerOptions {
  */
 export class AppTokenManager {
   readonly #inFlight = new Map<string, Promise<AppToken>>();
+  /** Tokens read from the store, per contract, with when they were read (see `memoMs`). */
+  readonly #memo = new Map<string, { token: AppToken; readAt: number }>();
 
   constructor(
     private readonly auth: AppTokenSource,
@@ -73,8 +82,16 @@ export class AppTokenManager {
 
   /** A valid access token for the contract, from the store or freshly requested. */
   async getAccessToken(contractId: string): Promise<string> {
+    const memoMs = this.options.memoMs ?? 0;
+    const memo = this.#memo.get(contractId);
+    if (memo && this.now() - memo.readAt < memoMs && this.#fresh(memo.token))
+      return memo.token.accessToken;
     const stored = await this.store.get(contractId);
-    if (stored && this.#fresh(stored)) return stored.accessToken;
+    if (stored && this.#fresh(stored)) {
+      if (memoMs > 0) this.#memo.set(contractId, { token: stored, readAt: this.now() });
+      return stored.accessToken;
+    }
+    this.#memo.delete(contractId);
     return (await this.#fetchOnce(contractId)).accessToken;
   }
 
@@ -103,12 +120,14 @@ export class AppTokenManager {
    * already replaced is left alone, so a burst of 401s leads to one new token, not many.
    */
   async invalidate(contractId: string, usedToken: string): Promise<void> {
+    this.#memo.delete(contractId);
     const stored = await this.store.get(contractId);
     if (stored?.accessToken === usedToken) await this.store.delete(contractId);
   }
 
   /** Drops the contract's token (e.g. when the app is uninstalled). */
   async forget(contractId: string): Promise<void> {
+    this.#memo.delete(contractId);
     await this.store.delete(contractId);
   }
 

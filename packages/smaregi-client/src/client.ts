@@ -34,6 +34,8 @@ import {
   MemoryBudgetStore,
   RateBudget,
   type BudgetStore,
+  type ContractLimits,
+  type ContractRateLimits,
   type RateLimits,
 } from './rate-budget.js';
 import {
@@ -74,6 +76,11 @@ export interface SmaregiClientOptions {
    * 75 ms per window, late tolerance 20 ms.
    */
   rateLimits?: Partial<RateLimits>;
+  /**
+   * Contracts whose limits differ from `rateLimits`, by contract ID (e.g. the worker's
+   * SMAREGI_CONTRACT_RATE_LIMITS): each such contract is spaced by its own figures.
+   */
+  contractRateLimits?: ContractRateLimits;
   /** Per attempt, until the whole body is read (default 30,000 ms). */
   requestTimeoutMs?: number;
   /** Retry policy (see `decideRetry`). */
@@ -82,6 +89,11 @@ export interface SmaregiClientOptions {
   random?: () => number;
   /** App tokens are renewed this long before expiry (default 300,000 ms). */
   tokenExpirySkewMs?: number;
+  /**
+   * How long a token read from the token store is reused without reading the store again
+   * (default 0). Worth setting with a database-backed store; see `AppTokenManagerOptions.memoMs`.
+   */
+  tokenMemoMs?: number;
   /**
    * Scopes of every app-token request, sent as `scope` (docs/smaregi-wire.md §2.1). Default
    * `RENKEI_APP_SCOPES`; an empty list is refused.
@@ -254,6 +266,7 @@ export function createSmaregiClient(options: SmaregiClientOptions): SmaregiClien
     ...options.rateLimits,
   };
   const budget = new RateBudget(options.budgetStore ?? new MemoryBudgetStore(), clock, rateLimits);
+  const contractLimits = checkContractRateLimits(options.contractRateLimits ?? {});
   const appScopes = checkAppScopes(options.appScopes ?? RENKEI_APP_SCOPES);
   const auth = new SmaregiAuth({
     transport,
@@ -264,19 +277,29 @@ export function createSmaregiClient(options: SmaregiClientOptions): SmaregiClien
     appScopes,
     // Token requests count against the contract's limit [SEC]: budgeted as writes (POST).
     beforeAppToken: (contractId, signal) =>
-      budget.acquire(`${clientId}:${contractId}`, 'write', signal, Number.MAX_SAFE_INTEGER),
+      budget.acquire(
+        `${clientId}:${contractId}`,
+        'write',
+        signal,
+        Number.MAX_SAFE_INTEGER,
+        contractLimits.get(contractId),
+      ),
   });
   const tokens = new AppTokenManager(
     auth,
     options.tokenStore ?? new MemoryTokenStore(),
     () => clock.now(),
-    { expirySkewMs: options.tokenExpirySkewMs ?? 300_000 },
+    {
+      expirySkewMs: options.tokenExpirySkewMs ?? 300_000,
+      ...(options.tokenMemoMs === undefined ? {} : { memoMs: options.tokenMemoMs }),
+    },
   );
   const apiBase = hosts.apiBaseUrl.replace(/\/+$/, '');
 
   function forContract(contractId: string): SmaregiContract {
     assertContractId(contractId, 'forContract');
     const budgetId = `${clientId}:${contractId}`;
+    const own = contractLimits.get(contractId);
 
     async function request<S extends z.ZodType>(
       req: ApiRequest<S>,
@@ -299,7 +322,7 @@ export function createSmaregiClient(options: SmaregiClientOptions): SmaregiClien
             // the permit and the send would delay this request past its slot while later
             // permits keep their times, squeezing N+1 requests into one second.
             const token = await tokens.getAccessToken(contractId);
-            await budget.acquire(budgetId, kind, signal, priority);
+            await budget.acquire(budgetId, kind, signal, priority, own);
             const call: HttpCall = {
               operation: req.operation,
               method: req.method,
@@ -349,4 +372,19 @@ export function createSmaregiClient(options: SmaregiClientOptions): SmaregiClien
       return tokens.ensureToken(contractId);
     },
   };
+}
+
+/** The per-contract limits, each figure checked like the default ones. */
+function checkContractRateLimits(limits: ContractRateLimits): Map<string, ContractLimits> {
+  const out = new Map<string, ContractLimits>();
+  for (const [contractId, own] of Object.entries(limits)) {
+    for (const [name, value] of Object.entries(own)) {
+      if (value !== undefined && (!(value > 0) || !Number.isFinite(value)))
+        throw new RangeError(
+          `contractRateLimits.${contractId}.${name} must be a positive number, got ${String(value)}`,
+        );
+    }
+    out.set(contractId, own);
+  }
+  return out;
 }

@@ -57,6 +57,8 @@ export {
   type BudgetKind,
   type BudgetReserveRequest,
   type BudgetStore,
+  type ContractLimits,
+  type ContractRateLimits,
   type RateLimits,
 } from './rate-budget.js';
 export { REDACTED } from './redact.js';

@@ -80,6 +80,30 @@ describe('RateBudget', () => {
     expect(clock.now()).toBe(0);
   });
 
+  it('spaces a contract with limits of its own by its own figures, the others by the default', async () => {
+    const clock = createFakeClock({ start: 0 });
+    const budget = new RateBudget(new MemoryBudgetStore(), clock, limits);
+    const own = { writesPerSecond: 8 };
+    const times: Record<string, number[]> = { own: [], default: [] };
+    const all = [
+      ...Array.from({ length: 24 }, () =>
+        budget
+          .acquire('c:own', 'write', undefined, 0, own)
+          .then(() => times.own!.push(clock.now())),
+      ),
+      ...Array.from({ length: 12 }, () =>
+        budget.acquire('c:other', 'write').then(() => times.default!.push(clock.now())),
+      ),
+    ];
+    await clock.advance(0);
+    while (times.own!.length < 24 || times.default!.length < 12) await clock.advance(5);
+    await Promise.all(all);
+    expect(maxInAnyWindow(times.own!)).toBe(8);
+    expect(maxInAnyWindow(times.default!)).toBe(4);
+    // (1000 + 50) / 8 = 131.25 ms apart: 24 permits within 23 × 131.25 ms (+ a driving step).
+    expect(times.own!.at(-1)).toBeLessThan(23 * 131.25 + 10);
+  });
+
   it('a first call after a quiet period goes at once', async () => {
     const clock = createFakeClock({ start: 0 });
     const budget = new RateBudget(new MemoryBudgetStore(), clock, limits);

@@ -32,6 +32,16 @@ export interface RateLimits {
   lateToleranceMs: number;
 }
 
+/** A contract's own reads/s and writes/s (either may be left to the default). */
+export type ContractLimits = Partial<Pick<RateLimits, 'readsPerSecond' | 'writesPerSecond'>>;
+
+/**
+ * Limits of particular contracts, by contract ID, where they differ from the default: one
+ * deployment may serve contracts on different terms (a sandbox contract next to production ones,
+ * limits agreed with Smaregi for one merchant).
+ */
+export type ContractRateLimits = Readonly<Record<string, ContractLimits>>;
+
 export const DEFAULT_RATE_LIMITS: RateLimits = {
   readsPerSecond: 10,
   writesPerSecond: 4,
@@ -118,9 +128,15 @@ export class RateBudget {
     }
   }
 
-  /** Minimum spacing of permits for a kind. */
-  intervalMs(kind: BudgetKind): number {
-    const perSecond = kind === 'read' ? this.limits.readsPerSecond : this.limits.writesPerSecond;
+  /**
+   * Minimum spacing of permits for a kind: of the contract's own limits when given (see
+   * `ContractRateLimits`), else of the default ones.
+   */
+  intervalMs(kind: BudgetKind, own?: ContractLimits): number {
+    const perSecond =
+      kind === 'read'
+        ? (own?.readsPerSecond ?? this.limits.readsPerSecond)
+        : (own?.writesPerSecond ?? this.limits.writesPerSecond);
     return permitIntervalMs(perSecond, this.limits.safetyMarginMs);
   }
 
@@ -128,7 +144,14 @@ export class RateBudget {
    * Waits for one permit of `kind` for `budgetId` (client and contract). Rejects with the
    * signal's reason when aborted while waiting.
    */
-  acquire(budgetId: string, kind: BudgetKind, signal?: AbortSignal, priority = 0): Promise<void> {
+  acquire(
+    budgetId: string,
+    kind: BudgetKind,
+    signal?: AbortSignal,
+    priority = 0,
+    /** The contract's own limits, when it has its own (else the budget's). */
+    own?: ContractLimits,
+  ): Promise<void> {
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     const key = `${budgetId}:${kind}`;
     let lane = this.#lanes.get(key);
@@ -157,17 +180,17 @@ export class RateBudget {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       currentLane.waiters.push(waiter);
-      if (!currentLane.pumping) void this.#pump(key, kind, currentLane);
+      if (!currentLane.pumping) void this.#pump(key, this.intervalMs(kind, own), currentLane);
     });
   }
 
-  async #pump(key: string, kind: BudgetKind, lane: Lane): Promise<void> {
+  async #pump(key: string, intervalMs: number, lane: Lane): Promise<void> {
     lane.pumping = true;
     try {
       while (lane.waiters.length > 0) {
         const sendAt = await this.store.reserve({
           key,
-          intervalMs: this.intervalMs(kind),
+          intervalMs,
           now: this.clock.now(),
         });
         const wait = sendAt - this.clock.now();

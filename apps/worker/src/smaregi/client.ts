@@ -4,6 +4,7 @@ import {
   RENKEI_APP_SCOPES,
   type BudgetStore,
   type Clock,
+  type ContractRateLimits,
   type FetchLike,
   type SmaregiClient,
   type SmaregiLogger,
@@ -18,6 +19,8 @@ export interface WorkerClientOptions {
   clientSecret: string;
   readsPerSecond: number;
   writesPerSecond: number;
+  /** Contracts with limits of their own (SMAREGI_CONTRACT_RATE_LIMITS), by contract ID. */
+  contractRateLimits?: ContractRateLimits;
   requestTimeoutMs: number;
   /**
    * Scopes of the app-token request (SMAREGI_APP_SCOPES); default the scopes of every operation
@@ -47,11 +50,15 @@ export function createWorkerClient(options: WorkerClientOptions): SmaregiClient 
       readsPerSecond: options.readsPerSecond,
       writesPerSecond: options.writesPerSecond,
     },
+    ...(options.contractRateLimits ? { contractRateLimits: options.contractRateLimits } : {}),
     requestTimeoutMs: options.requestTimeoutMs,
     appScopes:
       options.appScopes && options.appScopes.length > 0 ? options.appScopes : RENKEI_APP_SCOPES,
     budgetStore: options.budgetStore ?? new MemoryBudgetStore(),
     ...(options.tokenStore ? { tokenStore: options.tokenStore } : {}),
+    // The shared store costs two queries a read; a token is reread at most every 10 s (a token
+    // another process replaced meanwhile is refused once, dropped and read again).
+    tokenMemoMs: 10_000,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     // Writes started through gatedWrite() are held back here once the worker is stopping.
