@@ -41,6 +41,12 @@ export interface EngineSettings {
   /** Orders per bulk-shipping call (Smaregi: at most 100). */
   shippingBatchSize: number;
   /**
+   * How long an order that may ship waits for a fuller bulk-shipping call (default 0: shipped at
+   * the next tick). Full calls go at once; a call with fewer orders goes when its oldest order
+   * has waited this long. The process sets it from WORKER_SHIPPING_MAX_WAIT_MS.
+   */
+  shippingMaxWaitMs?: number;
+  /**
    * Pages of 100 a lookup by order code may read when Smaregi ignores the order-code filter,
    * before the order is left 要確認 (optional: the client's default, 20).
    */

@@ -41,6 +41,12 @@ export const envSchema = z.object({
   WORKER_POLL_MS: ms(250),
   /** How often orders waiting for a fix (unmapped product, payment, shop) are checked again. */
   WORKER_WAITING_RECHECK_MS: ms(15_000),
+  /**
+   * How long an order that may ship waits for a fuller 受注一括出荷 call (one call ships up to
+   * 100 orders and costs one write of the contract's budget). Default 30 s; 2 s in the demo,
+   * where the merchant watches the order.
+   */
+  WORKER_SHIPPING_MAX_WAIT_MS: optional(z.coerce.number().int().min(0).max(3_600_000)),
   /** Full stock reconciliation interval. */
   WORKER_RECONCILE_MS: ms(600_000),
   /** Token upkeep interval (refresh of the merchant's user token). */
@@ -80,6 +86,7 @@ export interface WorkerConfig extends SharedConfig {
   orderConcurrency: number;
   pollMs: number;
   waitingRecheckMs: number;
+  shippingMaxWaitMs: number;
   reconcileMs: number;
   tokenUpkeepMs: number;
   tickTimeoutMs: number;
@@ -148,6 +155,7 @@ export function loadConfig(
     },
     pollMs: env.WORKER_POLL_MS,
     waitingRecheckMs: env.WORKER_WAITING_RECHECK_MS,
+    shippingMaxWaitMs: env.WORKER_SHIPPING_MAX_WAIT_MS ?? (shared.demo ? 2_000 : 30_000),
     reconcileMs: env.WORKER_RECONCILE_MS,
     tokenUpkeepMs: env.WORKER_TOKEN_UPKEEP_MS,
     tickTimeoutMs: env.WORKER_TICK_TIMEOUT_MS,

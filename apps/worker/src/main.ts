@@ -76,6 +76,7 @@ async function main(): Promise<void> {
         leaseMs: config.leaseMs,
         orderConcurrency: config.orderConcurrency,
         waitingRecheckMs: config.waitingRecheckMs,
+        shippingMaxWaitMs: config.shippingMaxWaitMs,
         // Only the single worker of a SQLite file may treat leftover in-flight marks as dead.
         singleProcess: distributed === undefined && location.dialect === 'sqlite',
       },

@@ -6,9 +6,10 @@ import { PgBossJobQueue, TableJobQueue } from './jobs/job-queue.js';
 import { DEFAULT_TICK_TIMEOUT_MS, Loop, type TickFn } from './lifecycle/loop.js';
 import { OrderActions } from './orders/order-actions.js';
 import { OrderSync } from './orders/order-sync.js';
+import { oneSettingsRead } from './orders/order-view.js';
 import { OrderEvents } from './orders/order-events.js';
 import { ProductImport } from './products/product-import.js';
-import { BulkShipping } from './shipping/bulk-shipping.js';
+import { BulkShipping, shippingPlan } from './shipping/bulk-shipping.js';
 import { StockRecompute } from './stock/stock-recompute.js';
 import { StockSync } from './stock/stock-sync.js';
 import { activeTenant, activeTenants } from './tenants/active-tenants.js';
@@ -184,14 +185,20 @@ export class Worker {
       loop('webhooks', intervals.pollMs, (ctx) => this.webhooks.tick(ctx)),
       // Allocation rounds left unfinished are resolved first, then cancels left to do are sent
       // (before anything is shipped), then what may ship is shipped.
-      loop('shipping', intervals.pollMs * 4, async (ctx) => {
-        for (const tenant of await activeTenants(ctx.em)) {
-          if (stopRequested(this.deps, ctx.signal)) break;
-          await this.orderActions.resumeAllocations(tenant, ctx.signal);
-          await this.orderActions.cancellation.resume(tenant, ctx.signal);
-        }
-        return this.shipping.tick(ctx);
-      }),
+      loop('shipping', intervals.pollMs * 4, (ctx) =>
+        oneSettingsRead(async () => {
+          // Only the tenants with work of each kind are visited (one read of all of them first).
+          const plan = await shippingPlan(ctx.em);
+          for (const tenant of plan.tenants) {
+            if (stopRequested(this.deps, ctx.signal)) break;
+            if (plan.work.allocations.has(tenant.tenantId))
+              await this.orderActions.resumeAllocations(tenant, ctx.signal);
+            if (plan.work.cancels.has(tenant.tenantId))
+              await this.orderActions.cancellation.resume(tenant, ctx.signal);
+          }
+          return this.shipping.tick(ctx, plan);
+        }),
+      ),
       // Products marked by order events, and every product after a stock settings change.
       loop('stock', intervals.pollMs * 2, (ctx) => this.stockRecompute.tick(ctx)),
       loop('reconcile', intervals.reconcileMs, (ctx) => this.reconcile(ctx)),
@@ -207,7 +214,7 @@ export class Worker {
       // process at a time: every process claims deliveries, each by its job row's lock.
       const lane = new Loop({
         name: 'outbound',
-        intervalMs: Math.min(intervals.pollMs, 100),
+        intervalMs: intervals.pollMs,
         tickTimeoutMs: intervals.tickTimeoutMs ?? DEFAULT_TICK_TIMEOUT_MS,
         tick: (ctx) => outbound.tick(ctx),
         orm: deps.orm,

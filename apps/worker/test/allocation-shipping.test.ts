@@ -17,7 +17,8 @@ import {
   startSimulator,
   type RunningSimulator,
 } from '@renkei/smaregi-simulator';
-import type { SmaregiClient } from '@renkei/smaregi-client';
+import { systemClock, type SmaregiClient } from '@renkei/smaregi-client';
+import { BulkShipping } from '../src/shipping/bulk-shipping.js';
 import { Worker } from '../src/worker.js';
 import {
   createOrder,
@@ -252,6 +253,62 @@ describe.each(testDialects())('allocation, shipping and Smaregi events (%s)', (d
       sim.control.journal({ method: 'POST' }).filter((e) => e.path.endsWith('/shipping/bulk'))
         .length - before,
     ).toBe(2);
+  });
+
+  it('waits for a fuller call: full calls go at once, the rest once its oldest order has waited', async () => {
+    await updateSettings(db.orm, t.tenantId, {
+      bulkShippingTriggerStatus: t.statuses.readyToShip,
+      allocatedStatus: null,
+    });
+    // Time moves only when the test says so: a shipping pass with a 60 s wait for fuller calls.
+    let now = Date.now();
+    const clock = { now: () => now, sleep: systemClock.sleep.bind(systemClock) };
+    const shipping = new BulkShipping(
+      {
+        ...worker.deps,
+        clock,
+        settings: { ...worker.deps.settings, shippingBatchSize: 2, shippingMaxWaitMs: 60_000 },
+      },
+      worker.orderEvents,
+    );
+    const shipPass = () =>
+      shipping.tick({ signal: new AbortController().signal, em: forkEm(db.orm) });
+    const bulkCalls = () =>
+      sim.control.journal({ method: 'POST' }).filter((e) => e.path.endsWith('/shipping/bulk'))
+        .length;
+    const ready: string[] = [];
+    for (let i = 0; i < 3; i++)
+      ready.push(
+        await createOrder(
+          db.orm,
+          t.tenantId,
+          spec({
+            productIndex: 4 + i,
+            shopId: t.shops.excluded,
+            statusId: t.statuses.readyToShip,
+            shippingDate: '2026-11-21',
+          }),
+        ),
+      );
+    await tick('orders');
+    const before = bulkCalls();
+    const shippedNow = async () => {
+      let n = 0;
+      for (const id of ready)
+        if (remote((await load(id)).smaregiOrderHeadId!)?.status === 'shipped') n++;
+      return n;
+    };
+    await shipPass();
+    // One full call of 2; the third waits for a partner.
+    expect(bulkCalls() - before).toBe(1);
+    expect(await shippedNow()).toBe(2);
+    now += 59_000;
+    await shipPass();
+    expect(bulkCalls() - before).toBe(1);
+    now += 1_000;
+    await shipPass();
+    expect(bulkCalls() - before).toBe(2);
+    expect(await shippedNow()).toBe(3);
   });
 
   it('says on the order and in the sync log why it was not shipped, and clears it when the cause goes', async () => {

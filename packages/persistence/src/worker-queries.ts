@@ -7,6 +7,11 @@ import { Job, type JobState } from './sync/job.entity.js';
 import { Operation } from './sync/operation.entity.js';
 import { WebhookEvent } from './sync/webhook-event.entity.js';
 
+/** The rows of a knex query, which knex types as `any`. */
+async function rowsOf<T>(query: PromiseLike<unknown>): Promise<T[]> {
+  return (await query) as T[];
+}
+
 /** A tenant the worker may call Smaregi for. */
 export interface ActiveTenant {
   tenantId: string;
@@ -81,13 +86,101 @@ export class WorkerQueries {
    * connection that needs re-authorisation. Sorted by tenant ID.
    */
   async activeTenants(): Promise<ActiveTenant[]> {
-    const enabled = await this.em.find(
-      IntegrationSettings,
-      { integrationEnabled: true },
-      { fields: ['tenant'] },
+    // One statement (the switch and the connection joined): every loop of the worker asks this
+    // every tick, so it is a good part of an idle worker's database traffic.
+    const rows = await rowsOf<{ tenant_id: string; contract_id: string }>(
+      this.em
+        .getKnex()
+        .select('c.tenant_id', 'c.contract_id')
+        .from({ c: 'smaregi_connections' })
+        .join({ s: 'integration_settings' }, 's.tenant_id', 'c.tenant_id')
+        .where('s.integration_enabled', true)
+        .andWhere('c.status', 'active')
+        .whereNotNull('c.contract_id')
+        .orderBy('c.tenant_id'),
     );
-    if (enabled.length === 0) return [];
-    return this.#connected({ tenant: { $in: enabled.map((s) => s.tenant.id) } });
+    return rows.map((r) => ({ tenantId: r.tenant_id, contractId: r.contract_id }));
+  }
+
+  /**
+   * Of the given tenants, those with orders to register: pending, or waiting and never evaluated
+   * (the order loop's first two due queries, `OrderSync.dueOrderIds`). One statement for every
+   * tenant, so that an idle tick costs the same with 1 tenant or 500, instead of three queries
+   * per tenant.
+   */
+  async tenantsWithOrdersToRegister(tenantIds: readonly string[]): Promise<Set<string>> {
+    if (tenantIds.length === 0) return new Set();
+    const rows = await rowsOf<{ tenant_id: string }>(
+      this.em
+        .getKnex()
+        .distinct('tenant_id')
+        .from('orders')
+        .whereIn('tenant_id', [...tenantIds])
+        .andWhere((q) =>
+          q
+            .where('sync_state', 'pending')
+            .orWhere((w) => w.where('sync_state', 'waiting').whereNull('sync_reason_code')),
+        ),
+    );
+    return new Set(rows.map((r) => r.tenant_id));
+  }
+
+  /**
+   * Of the given tenants, which have work for the shipping loop: orders registered in Smaregi
+   * and standing in their tenant's bulk-shipping status (`bulkShippingStatusIds`, one per
+   * tenant: status IDs are unique across tenants), allocation rounds left unfinished, and
+   * cancels still to send (the criteria of `OrderCancellation.resume`). Three statements for
+   * every tenant together; the loop then only looks at the tenants named here.
+   */
+  async shippingWork(
+    tenantIds: readonly string[],
+    bulkShippingStatusIds: readonly string[],
+  ): Promise<{ ship: Set<string>; allocations: Set<string>; cancels: Set<string> }> {
+    const none = {
+      ship: new Set<string>(),
+      allocations: new Set<string>(),
+      cancels: new Set<string>(),
+    };
+    if (tenantIds.length === 0) return none;
+    const knex = this.em.getKnex();
+    const tenants = [...tenantIds];
+    const ids = async (query: PromiseLike<unknown>) =>
+      new Set((await rowsOf<{ tenant_id: string }>(query)).map((r) => r.tenant_id));
+    const ship =
+      bulkShippingStatusIds.length === 0
+        ? new Set<string>()
+        : await ids(
+            knex
+              .distinct('tenant_id')
+              .from('orders')
+              .whereIn('tenant_id', tenants)
+              .where('sync_state', 'registered')
+              .whereIn('status_id', [...bulkShippingStatusIds]),
+          );
+    const allocations = await ids(
+      knex
+        .distinct('tenant_id')
+        .from('operations')
+        .whereIn('tenant_id', tenants)
+        .where('kind', 'allocateOrder')
+        .whereIn('state', ['pending', 'unknown', 'in_flight']),
+    );
+    const cancels = await ids(
+      knex
+        .distinct('o.tenant_id')
+        .from({ o: 'orders' })
+        .join({ st: 'order_statuses' }, 'st.id', 'o.status_id')
+        .whereIn('o.tenant_id', tenants)
+        .where('st.category', 'cancelled')
+        .andWhere((q) =>
+          q
+            .where((w) =>
+              w.where('o.sync_state', 'registered').whereNotNull('o.smaregi_order_head_id'),
+            )
+            .orWhere((w) => w.where('o.sync_state', 'failed').whereNull('o.smaregi_order_head_id')),
+        ),
+    );
+    return { ship, allocations, cancels };
   }
 
   /**
@@ -251,6 +344,21 @@ export class WorkerQueries {
       if (await this.#claim(holder, job, now, lockMs)) claimed.push(claimedJob(job));
     }
     return claimed;
+  }
+
+  /**
+   * Whether any job of these names is queued and due: one cheap statement (an index probe per
+   * name) that lets an idle lane skip its claims, which cost a statement per name.
+   */
+  async hasDueJobs(names: readonly string[], now: Date): Promise<boolean> {
+    if (names.length === 0) return false;
+    const found = await this.em.find(
+      Job,
+      { name: { $in: [...names] }, state: 'queued', runAt: { $lte: now } },
+      { fields: ['id'], limit: 1 },
+    );
+    this.em.clear();
+    return found.length > 0;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { CallPriority, sellDivisionOf } from '@renkei/domain';
-import { tenantRepositories, type Em } from '@renkei/persistence';
+import { forkEm, tenantRepositories, type Em } from '@renkei/persistence';
 import type { WorkerDeps } from '../deps.js';
 import type { ActiveTenant } from '../tenants/active-tenants.js';
 
@@ -16,11 +16,35 @@ import type { ActiveTenant } from '../tenants/active-tenants.js';
 /** Reads each tenant's 受注店舗 at most once per `intervalMs` and records them on its shops. */
 export class OrderStoreRefresh {
   readonly #lastReadAt = new Map<string, number>();
+  /** Reads started by {@link current}, per tenant, until they end. */
+  readonly #running = new Map<string, Promise<void>>();
 
   constructor(
     private readonly deps: WorkerDeps,
     private readonly intervalMs: number,
   ) {}
+
+  /**
+   * True when the tenant's 受注店舗 facts are current, so its orders may go. Otherwise a read is
+   * started (unless one is running) and false is returned: the caller offers the tenant's orders
+   * once the read has ended, without waiting for it, so a tenant whose Smaregi answers slowly
+   * delays nobody else.
+   */
+  current(tenant: ActiveTenant, signal?: AbortSignal): boolean {
+    if (this.#running.has(tenant.tenantId)) return false;
+    const last = this.#lastReadAt.get(tenant.tenantId);
+    if (last !== undefined && this.deps.clock.now() - last < this.intervalMs) return true;
+    const read = this.refresh(forkEm(this.deps.orm), tenant, signal)
+      .catch((error: unknown) =>
+        this.deps.logger.warn(
+          { err: error, tenantId: tenant.tenantId },
+          'could not refresh the order stores; orders go with what is stored',
+        ),
+      )
+      .finally(() => this.#running.delete(tenant.tenantId));
+    this.#running.set(tenant.tenantId, read);
+    return false;
+  }
 
   /** Reads and records the tenant's 受注店舗 when due; a failed read is logged and tried next time. */
   async refresh(em: Em, tenant: ActiveTenant, signal?: AbortSignal): Promise<void> {

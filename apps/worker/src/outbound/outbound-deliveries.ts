@@ -128,9 +128,13 @@ export class OutboundDeliveries {
   async #claim(em: Em, limit: number): Promise<ClaimedJob[]> {
     const queries = new WorkerQueries(em);
     const now = new Date(this.deps.clock.now());
-    // Jobs a dead process left running are looked for once a second, not at every claim.
-    const expired = now.getTime() - this.#expiredCheckedAt >= 1_000;
+    // Jobs a dead process left running are looked for every 10 s, not at every claim (their
+    // lock lasts a minute or more anyway).
+    const expired = now.getTime() - this.#expiredCheckedAt >= 10_000;
     if (expired) this.#expiredCheckedAt = now.getTime();
+    // Idle, the lane ticks several times a second in every process: one statement says whether
+    // there is anything to claim, instead of a claim per job name.
+    if (!expired && !(await queries.hasDueJobs(OUTBOUND_JOB_NAMES, now))) return [];
     const claimed: ClaimedJob[] = [];
     for (const name of OUTBOUND_JOB_NAMES) {
       if (claimed.length >= limit) break;

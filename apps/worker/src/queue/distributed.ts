@@ -94,6 +94,11 @@ export interface PgBossDistributedOptions {
   leaseMs: number;
   /** How often an idle process looks at the queue (ms, default 500). */
   pollMs?: number;
+  /**
+   * How often a process that does not hold a periodic tick's lock asks for it again (ms, default
+   * 2000): how long a dead holder's ticks pause before another process takes them over.
+   */
+  lockRetryMs?: number;
 }
 
 /** pg-boss 10 (Node 20) over the same PostgreSQL database as the ORM, schema `pgboss`. */
@@ -102,6 +107,11 @@ export class PgBossDistributed implements Distributed {
   readonly #url: string;
   /** The session holding the advisory locks; opened again after it was lost. */
   #locks: pg.Client | undefined;
+  /** The tick locks the current session holds: kept until the process stops or loses it. */
+  readonly #held = new Set<string>();
+  /** When this process last asked for each tick lock it does not hold. */
+  readonly #triedAt = new Map<string, number>();
+  readonly #lockRetryMs: number;
   readonly #expireInSeconds: number;
   #locking: Promise<unknown> = Promise.resolve();
   readonly #orders: FetchLoop<OrderTask>;
@@ -112,6 +122,7 @@ export class PgBossDistributed implements Distributed {
     this.#boss = boss;
     this.#url = url;
     this.#expireInSeconds = expireInSeconds(options.leaseMs);
+    this.#lockRetryMs = options.lockRetryMs ?? 2_000;
     const loop = {
       logger: options.logger,
       metrics: options.metrics,
@@ -231,7 +242,11 @@ export class PgBossDistributed implements Distributed {
     });
     client.on('error', (error) => {
       this.#orders.error('locks', error);
-      if (this.#locks === client) this.#locks = undefined;
+      if (this.#locks === client) {
+        this.#locks = undefined;
+        // The server released this session's locks: ask for them again like any other process.
+        this.#held.clear();
+      }
       client.end().catch(() => undefined);
     });
     await client.connect();
@@ -239,23 +254,35 @@ export class PgBossDistributed implements Distributed {
     return client;
   }
 
+  /**
+   * A periodic tick (orders, shipping, stock...) runs in one process at a time. The process that
+   * gets its advisory lock keeps it for as long as its lock session lives, instead of taking and
+   * releasing it around every tick: two round trips per tick and loop in every process were the
+   * larger part of an idle worker's database traffic (`pnpm bench:scale`). The others ask again
+   * every `lockRetryMs`; when the holder dies or stops, its session ends, PostgreSQL releases the
+   * lock, and one of them takes the ticks over.
+   */
   async exclusive<T>(name: string, fn: () => Promise<T>): Promise<T | undefined> {
-    // One session connection holds the locks; calls on it are serialised.
     const key = `renkei-worker:${name}`;
-    const acquired = await this.#serial(async () => {
-      const r = await (
-        await this.#lockClient()
-      ).query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [key]);
-      return r.rows[0]?.ok === true;
-    });
-    if (!acquired) return undefined;
-    try {
-      return await fn();
-    } finally {
-      await this.#serial(async () =>
-        (await this.#lockClient()).query('SELECT pg_advisory_unlock(hashtext($1))', [key]),
-      );
+    if (!this.#held.has(key)) {
+      if (this.#stopping) return undefined;
+      const now = Date.now();
+      if (now - (this.#triedAt.get(key) ?? -Infinity) < this.#lockRetryMs) return undefined;
+      this.#triedAt.set(key, now);
+      // One session connection holds the locks; calls on it are serialised.
+      const acquired = await this.#serial(async () => {
+        const client = await this.#lockClient();
+        const r = await client.query<{ ok: boolean }>(
+          'SELECT pg_try_advisory_lock(hashtext($1)) AS ok',
+          [key],
+        );
+        const ok = r.rows[0]?.ok === true;
+        if (ok && this.#locks === client) this.#held.add(key);
+        return ok;
+      });
+      if (!acquired) return undefined;
     }
+    return await fn();
   }
 
   #serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -290,6 +317,7 @@ export class PgBossDistributed implements Distributed {
     clearTimeout(timer);
     // No pg-boss worker of ours is running (see FetchLoop): nothing for it to wait for.
     await this.#boss.stop({ graceful: false, close: true });
+    this.#held.clear();
     await this.#locks?.end();
     this.#locks = undefined;
   }

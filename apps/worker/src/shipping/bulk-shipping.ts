@@ -1,8 +1,9 @@
-import { CallPriority, decideOrderActions } from '@renkei/domain';
+import { CallPriority, decideOrderActions, type IntegrationSettings } from '@renkei/domain';
 import {
   forkEm,
   lastSyncErrorColumns,
   tenantRepositories,
+  WorkerQueries,
   type Em,
   type LedgerClaim,
   type OperationLedger,
@@ -15,7 +16,7 @@ import {
   applyActionReason,
   clearShippingRefusal,
 } from '../orders/order-reasons.js';
-import { readSettings } from '../orders/order-view.js';
+import { readSettingsOf } from '../orders/order-view.js';
 import { createLedger } from '../smaregi/ledger.js';
 import { classifyWriteFailure, smaregiReason } from '../smaregi/outcome.js';
 import { gatedWrite, notSentAtShutdown } from '../smaregi/send-gate.js';
@@ -23,6 +24,34 @@ import { activeTenants, type ActiveTenant } from '../tenants/active-tenants.js';
 import { requireReauthorization } from '../tenants/reauth.js';
 
 export const SHIP_KIND = 'shipOrders' as const;
+
+/** The shipping loop's view of every active tenant, read once per tick (see {@link shippingPlan}). */
+export interface ShippingPlan {
+  tenants: ActiveTenant[];
+  settings: Map<string, IntegrationSettings>;
+  work: Awaited<ReturnType<WorkerQueries['shippingWork']>>;
+}
+
+/**
+ * The active tenants, their settings and which of them have shipping-loop work (orders in the
+ * bulk-shipping status, allocation rounds to resume, cancels to send): a handful of statements
+ * for every tenant together, so an idle tick costs the same with 1 tenant or 500.
+ */
+export async function shippingPlan(em: Em): Promise<ShippingPlan> {
+  const tenants = await activeTenants(em);
+  const settings = await readSettingsOf(
+    em,
+    tenants.map((t) => t.tenantId),
+  );
+  const statuses = [...settings.values()].flatMap((s) =>
+    s.bulkShippingTriggerStatus === null ? [] : [s.bulkShippingTriggerStatus],
+  );
+  const work = await new WorkerQueries(em).shippingWork(
+    tenants.map((t) => t.tenantId),
+    statuses,
+  );
+  return { tenants, settings, work };
+}
 export const shipOrderKey = (orderId: string): string => `ship:${orderId}`;
 const NOT_SENT = 'worker stopping: not sent';
 
@@ -52,13 +81,26 @@ export class BulkShipping {
     this.ledger = createLedger(deps);
   }
 
-  async tick({ signal, em }: { signal: AbortSignal; em: Em }): Promise<boolean> {
+  /**
+   * Ships, per tenant with orders in its bulk-shipping status, what may ship: full calls of
+   * `shippingBatchSize` (at most 100) at once, and the rest once its oldest order has waited
+   * `shippingMaxWaitMs` for a fuller call. Each call takes a write from the contract's budget,
+   * the same as a registration: shipping orders as they come (a few per call) made shipping cost
+   * more than a tenth of a write per order (`pnpm bench:scale`); waiting brings it to 1/100 at
+   * volume, and bounds how long a lone order waits.
+   */
+  async tick(
+    { signal, em }: { signal: AbortSignal; em: Em },
+    plan?: ShippingPlan,
+  ): Promise<boolean> {
     let more = false;
-    for (const tenant of await activeTenants(em)) {
+    const { tenants, settings, work } = plan ?? (await shippingPlan(em));
+    const ready = new Map<string, number>();
+    for (const tenant of tenants) {
       if (stopRequested(this.deps, signal)) break;
-      const settings = await readSettings(em, tenant.tenantId);
-      if (settings.bulkShippingTriggerStatus === null) continue;
-      const { candidates, full } = await this.#candidates(tenant, settings);
+      const tenantSettings = settings.get(tenant.tenantId);
+      if (!work.ship.has(tenant.tenantId) || tenantSettings === undefined) continue;
+      const { candidates, full } = await this.#candidates(tenant, tenantSettings, ready, signal);
       if (full) more = true;
       const size = Math.min(100, this.deps.settings.shippingBatchSize);
       for (let i = 0; i < candidates.length; i += size) {
@@ -71,13 +113,27 @@ export class BulkShipping {
         await this.#ship(tenant, batch, signal);
       }
     }
+    // Orders no longer waiting (shipped, moved, another tenant's turn) are forgotten.
+    if (!signal.aborted) this.#readySince = ready;
+    else for (const [id, at] of ready) this.#readySince.set(id, at);
     return more;
   }
 
-  /** The orders that may ship now, each claimed on its ledger row (or skipped: busy, backing off). */
+  /**
+   * When each order that may ship was first seen so (this process; the shipping loop runs in one
+   * process at a time, and a process taking it over starts the wait again).
+   */
+  #readySince = new Map<string, number>();
+
+  /**
+   * The orders to ship now, each claimed on its ledger row (or skipped: busy, backing off): those
+   * that may ship, in full calls, plus the remainder when its oldest has waited long enough.
+   */
   async #candidates(
     tenant: ActiveTenant,
-    settings: Awaited<ReturnType<typeof readSettings>>,
+    settings: IntegrationSettings,
+    ready: Map<string, number>,
+    signal: AbortSignal,
   ): Promise<{ candidates: Candidate[]; full: boolean }> {
     const em = forkEm(this.deps.orm);
     const repos = tenantRepositories(em, tenant.tenantId);
@@ -86,7 +142,13 @@ export class BulkShipping {
       { status: settings.bulkShippingTriggerStatus ?? '', syncState: 'registered' },
       { populate: ['status'], orderBy: { orderedAt: 'asc', id: 'asc' }, limit },
     );
-    const out: Candidate[] = [];
+    const now = this.deps.clock.now();
+    const shippable: {
+      order: (typeof orders)[number];
+      orderHeadId: string;
+      shippingDate: string;
+      since: number;
+    }[] = [];
     for (const order of orders) {
       const decision = decideOrderActions({
         settings,
@@ -98,21 +160,41 @@ export class BulkShipping {
       applyActionReason(repos, order, actionReasonOf(order, decision, null, false));
       const ship = decision.actions.find((a) => a.kind === 'queueBulkShipping');
       if (ship?.kind !== 'queueBulkShipping') continue;
+      const since = this.#readySince.get(order.id) ?? now;
+      ready.set(order.id, since);
+      shippable.push({
+        order,
+        orderHeadId: ship.orderHeadId,
+        shippingDate: ship.shippingDate,
+        since,
+      });
+    }
+    const size = Math.min(100, this.deps.settings.shippingBatchSize);
+    const maxWait = this.deps.settings.shippingMaxWaitMs ?? 0;
+    // Full calls now; the remainder when its oldest has waited (or the worker stops: then it is
+    // left for the next run, not shipped early).
+    let take = shippable.length - (shippable.length % size);
+    const rest = shippable.slice(take);
+    if (
+      rest.length > 0 &&
+      now - Math.min(...rest.map((r) => r.since)) >= maxWait &&
+      !signal.aborted
+    )
+      take = shippable.length;
+    const out: Candidate[] = [];
+    for (const { order, orderHeadId, shippingDate } of shippable.slice(0, take)) {
       const entry = await this.ledger.open(tenant.tenantId, SHIP_KIND, shipOrderKey(order.id), {
         type: 'order',
         id: order.id,
       });
       if (entry.verdict !== 'claimable') continue;
-      const claim = await this.ledger.claim(entry, {
-        orderHeadId: ship.orderHeadId,
-        shippingDate: ship.shippingDate,
-      });
+      const claim = await this.ledger.claim(entry, { orderHeadId, shippingDate });
       if (claim === null) continue;
       out.push({
         orderId: order.id,
         claim,
-        orderHeadId: ship.orderHeadId,
-        shippingDate: ship.shippingDate,
+        orderHeadId,
+        shippingDate,
         slipNumber: order.slipNumber ?? null,
       });
     }

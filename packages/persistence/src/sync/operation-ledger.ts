@@ -319,6 +319,18 @@ export class OperationLedger {
    * are due again when the lease ends, and are then resolved by a read).
    */
   async notDueSubjects(tenantId: string, kind: OperationKind, limit = 10_000): Promise<string[]> {
+    return (await this.notDue(tenantId, kind, limit)).subjects;
+  }
+
+  /**
+   * {@link notDueSubjects}, and how many of them are in flight under a live lease: the order loop
+   * queues at most `tenantOrderCap` of a tenant's registrations less those still running.
+   */
+  async notDue(
+    tenantId: string,
+    kind: OperationKind,
+    limit = 10_000,
+  ): Promise<{ subjects: string[]; inFlight: number }> {
     const now = new Date(this.settings.clock.now());
     const rows = await forkEm(this.orm).find(
       Operation,
@@ -330,9 +342,12 @@ export class OperationLedger {
           { state: 'in_flight', leaseUntil: { $gt: now } },
         ],
       },
-      { fields: ['subjectId'], limit },
+      { fields: ['subjectId', 'state'], limit },
     );
-    return rows.flatMap((op) => (op.subjectId == null ? [] : [op.subjectId]));
+    return {
+      subjects: rows.flatMap((op) => (op.subjectId == null ? [] : [op.subjectId])),
+      inFlight: rows.filter((op) => op.state === 'in_flight').length,
+    };
   }
 
   /**
