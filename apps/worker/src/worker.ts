@@ -172,9 +172,9 @@ export class Worker {
     );
     // Orders before stock before products: loop order here, call priorities in the rate budget.
     this.loops = [
-      loop('orders', intervals.pollMs, (ctx) =>
+      loop('orders', intervals.pollMs, async (ctx) =>
         distributed
-          ? this.orderSync.dueTasks(ctx.em).then(async (tasks) => {
+          ? this.orderSync.dueTasks(ctx.em, await distributed.processes()).then(async (tasks) => {
               await distributed.sendOrders(tasks);
               return false;
             })

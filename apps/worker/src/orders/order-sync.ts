@@ -106,8 +106,9 @@ export class OrderSync {
    * tenant's, instead of filling the queue ahead of them.
    *
    * How many of a tenant's orders may be queued or running at once (in any process) is its
-   * share of the slots: `orderConcurrency` divided among the tenants with work, at least
-   * {@link MIN_TENANT_SHARE} and at most `tenantOrderCap`. A tenant alone may use every slot; with many, a tenant whose Smaregi
+   * share of the slots: `orderConcurrency` times the processes working the queue, divided among
+   * the tenants with work, at least {@link MIN_TENANT_SHARE} and at most `tenantOrderCap` per
+   * process. A tenant alone may use every slot; with many, a tenant whose Smaregi
    * answers slowly, or whose calls wait for its own contract's budget, holds its share and no
    * more, and the others' orders never wait behind it (measured by `pnpm bench:scale`).
    *
@@ -115,14 +116,12 @@ export class OrderSync {
    * ({@link OrderStoreRefresh}), but beside the tick: the tenant's orders wait for its own read,
    * nobody else's, and a tick never waits for Smaregi.
    */
-  async dueTasks(em: Em): Promise<{ tenantId: string; orderId: string }[]> {
+  async dueTasks(em: Em, processes = 1): Promise<{ tenantId: string; orderId: string }[]> {
     const tenants = await this.#tenantsWithWork(em);
+    const slots = this.deps.settings.orderConcurrency * processes;
     const share = Math.max(
       MIN_TENANT_SHARE,
-      Math.min(
-        this.#tenantCap,
-        Math.floor(this.deps.settings.orderConcurrency / Math.max(1, tenants.length)),
-      ),
+      Math.min(this.#tenantCap * processes, Math.floor(slots / Math.max(1, tenants.length))),
     );
     const perTenant: { tenantId: string; orderId: string }[][] = [];
     for (const tenant of tenants) {

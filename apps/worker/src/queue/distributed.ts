@@ -45,6 +45,8 @@ export interface Distributed {
   workJobs(concurrency: number, handler: (task: JobTask) => Promise<void>): Promise<void>;
   /** Runs `fn` unless another process is running the tick of this name; undefined if skipped. */
   exclusive<T>(name: string, fn: () => Promise<T>): Promise<T | undefined>;
+  /** How many worker processes work the queues now (at least 1; read at most every few seconds). */
+  processes(): Promise<number>;
   /**
    * Shutdown begins: from now on no task is fetched or started. Resolves once the tasks already
    * running have ended (the worker aborts them when its deadline passes).
@@ -283,6 +285,33 @@ export class PgBossDistributed implements Distributed {
       if (!acquired) return undefined;
     }
     return await fn();
+  }
+
+  #processes = { count: 1, readAt: -Infinity };
+
+  /**
+   * Every worker process holds one lock session (`application_name` renkei-worker-locks) on the
+   * database: counting them says how many processes share the queues, so a tenant's share of the
+   * slots can be taken of all of them. Read at most every 5 s; a failed read keeps the last count.
+   */
+  async processes(): Promise<number> {
+    const now = Date.now();
+    if (now - this.#processes.readAt < 5_000) return this.#processes.count;
+    this.#processes.readAt = now;
+    try {
+      const count = await this.#serial(async () => {
+        const r = await (
+          await this.#lockClient()
+        ).query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'renkei-worker-locks'",
+        );
+        return r.rows[0]?.n ?? 1;
+      });
+      this.#processes.count = Math.max(1, count);
+    } catch {
+      // Counted again at the next read; the share stays as it was.
+    }
+    return this.#processes.count;
   }
 
   #serial<T>(fn: () => Promise<T>): Promise<T> {
