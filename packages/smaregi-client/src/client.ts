@@ -154,6 +154,8 @@ export interface SmaregiClient {
    * merchant connected; returns its expiry and scopes, never the token.
    */
   ensureAppToken(contractId: string): Promise<{ expiresAt: number; scopes: string[] }>;
+  /** The reads/s and writes/s the contract is spaced by (its own limits, else the default). */
+  limitsOf(contractId: string): { readsPerSecond: number; writesPerSecond: number };
 }
 
 function positive(value: number | undefined, name: string, fallback: number): number {
@@ -367,6 +369,13 @@ export function createSmaregiClient(options: SmaregiClientOptions): SmaregiClien
     auth,
     forContract,
     forgetToken: (contractId) => tokens.forget(contractId),
+    limitsOf: (contractId) => {
+      const own = contractLimits.get(contractId);
+      return {
+        readsPerSecond: own?.readsPerSecond ?? rateLimits.readsPerSecond,
+        writesPerSecond: own?.writesPerSecond ?? rateLimits.writesPerSecond,
+      };
+    },
     ensureAppToken: async (contractId) => {
       assertContractId(contractId, 'ensureAppToken');
       return tokens.ensureToken(contractId);

@@ -108,7 +108,7 @@ export class OrderSync {
    * How many of a tenant's orders may be queued or running at once (in any process) is its
    * share of the slots: `orderConcurrency` times the processes working the queue, divided among
    * the tenants with work, at least {@link MIN_TENANT_SHARE} and at most `tenantOrderCap` per
-   * process. A tenant alone may use every slot; with many, a tenant whose Smaregi
+   * process, times its contract's write limit over the lowest one among them. A tenant alone may use every slot; with many, a tenant whose Smaregi
    * answers slowly, or whose calls wait for its own contract's budget, holds its share and no
    * more, and the others' orders never wait behind it (measured by `pnpm bench:scale`).
    *
@@ -123,13 +123,18 @@ export class OrderSync {
       MIN_TENANT_SHARE,
       Math.min(this.#tenantCap * processes, Math.floor(slots / Math.max(1, tenants.length))),
     );
+    // A contract with limits of its own above the others' (SMAREGI_CONTRACT_RATE_LIMITS) needs
+    // as many more calls in flight to reach them: its share grows with its write limit.
+    const limits = tenants.map((t) => this.deps.smaregi.limitsOf(t.contractId).writesPerSecond);
+    const usual = Math.min(...limits);
     const perTenant: { tenantId: string; orderId: string }[][] = [];
-    for (const tenant of tenants) {
+    for (const [i, tenant] of tenants.entries()) {
       if (!this.storeRefresh.current(tenant, this.deps.stopping)) continue;
-      const ids = await this.dueOrderIds(em, tenant, share, { lessInFlight: true });
+      const own = Math.round((share * limits[i]!) / usual);
+      const ids = await this.dueOrderIds(em, tenant, own, { lessInFlight: true });
       perTenant.push(ids.map((orderId) => ({ tenantId: tenant.tenantId, orderId })));
     }
-    return interleave(perTenant, share);
+    return interleave(perTenant, Math.max(0, ...perTenant.map((ids) => ids.length)));
   }
 
   /**
