@@ -56,7 +56,17 @@ export function startMeasured(
 ): MeasuredProcess {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--import', join(import.meta.dirname, 'process-stats.ts'), entry],
+    [
+      // RENKEI_BENCH_CPU_PROFILE=<folder>: a V8 CPU profile of each process is written there.
+      ...(process.env.RENKEI_BENCH_CPU_PROFILE
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.RENKEI_BENCH_CPU_PROFILE}`]
+        : []),
+      '--import',
+      'tsx',
+      '--import',
+      join(import.meta.dirname, 'process-stats.ts'),
+      entry,
+    ],
     {
       cwd,
       env: {

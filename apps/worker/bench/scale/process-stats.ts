@@ -13,6 +13,20 @@ import { join } from 'node:path';
 const out = process.env.RENKEI_BENCH_STATS;
 const require = createRequire(import.meta.url);
 let queries = 0;
+/**
+ * With RENKEI_BENCH_QUERY_PROFILE set, also the count of each statement (its text, parameters
+ * apart), written to `$RENKEI_BENCH_STATS.queries.json`: where the round trips go.
+ */
+const profile = process.env.RENKEI_BENCH_QUERY_PROFILE ? new Map<string, number>() : undefined;
+const statementOf = (arg: unknown): string => {
+  const text =
+    typeof arg === 'string'
+      ? arg
+      : typeof arg === 'object' && arg !== null && 'text' in arg
+        ? String(arg.text)
+        : '?';
+  return text.replace(/\s+/g, ' ').slice(0, 1000);
+};
 const store = join(import.meta.dirname, '../../../../node_modules/.pnpm');
 for (const dir of readdirSync(store).filter((d) => /^pg@\d/.test(d))) {
   const pg = require(join(store, dir, 'node_modules/pg')) as {
@@ -21,6 +35,10 @@ for (const dir of readdirSync(store).filter((d) => /^pg@\d/.test(d))) {
   const original = pg.Client.prototype.query;
   pg.Client.prototype.query = function counted(this: unknown, ...args: unknown[]) {
     queries++;
+    if (profile) {
+      const key = statementOf(args[0]);
+      profile.set(key, (profile.get(key) ?? 0) + 1);
+    }
     return original.apply(this, args);
   };
 }
@@ -55,6 +73,10 @@ function write(): void {
   // Written aside and renamed: a reader never sees half a file.
   writeFileSync(`${out}.tmp`, JSON.stringify(stats));
   renameSync(`${out}.tmp`, out);
+  if (profile) {
+    const sorted = Object.fromEntries([...profile].sort((a, b) => b[1] - a[1]));
+    writeFileSync(`${out}.queries.json`, JSON.stringify(sorted, null, 1));
+  }
 }
 setInterval(write, 250).unref();
 process.on('exit', write);

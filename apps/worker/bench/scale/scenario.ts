@@ -42,12 +42,19 @@ export interface ScenarioOptions {
   heavyFactor: number;
   /** Simulator limits of every contract; false: off (the workers then get generous limits). */
   limits: Limits | false;
+  /**
+   * Tenants whose contract has twice `limits` (limits of its own: the workers are told by
+   * SMAREGI_CONTRACT_RATE_LIMITS); default none.
+   */
+  doubleLimits?: (index: number) => boolean;
   workers: number;
   orderConcurrency: number;
   slowLatencyMs: number;
   /** The revoked tenant's app is uninstalled this long after the start. */
   revokeAfterMs: number;
   timeoutMs: number;
+  /** WORKER_SHIPPING_MAX_WAIT_MS of the workers. */
+  shippingMaxWaitMs: number;
   /** One order in this many is in the 受注店舗 that allocates by itself (0: none). */
   autoEvery: number;
 }
@@ -60,6 +67,8 @@ export interface TenantResult {
   autoOrders: number;
   shipped: number;
   figures: ContractFigures;
+  /** The contract's own limits (false: off). */
+  limits: Limits | false;
   /** Registration and allocation writes per second while it had that work. */
   workRate: number | null;
   /** Counted writes per second over the same span / its write limit. */
@@ -73,7 +82,18 @@ export interface WorkerCost {
   cpuMs: number;
   queries: number;
   maxRss: number;
+  /** Measured before the start with every integration off. */
+  idleCpuMsPerSecond: number;
+  idleQueriesPerSecond: number;
 }
+
+/** How long the idle cost is measured before the start. */
+const IDLE_MS = 5_000;
+
+const cpuMsBetween = (
+  a: { cpuUserUs: number; cpuSystemUs: number },
+  b: { cpuUserUs: number; cpuSystemUs: number },
+): number => (b.cpuUserUs + b.cpuSystemUs - a.cpuUserUs - a.cpuSystemUs) / 1000;
 
 export interface ScenarioResult {
   options: ScenarioOptions;
@@ -102,14 +122,40 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     rateLimits: o.limits,
     journalLimit: 5_000_000,
   });
-  const statsDir = mkdtempSync(join(tmpdir(), 'renkei-scale-'));
+  // RENKEI_BENCH_QUERY_PROFILE=<folder>: each worker's statements by count are left there.
+  const profileDir = process.env.RENKEI_BENCH_QUERY_PROFILE;
+  const statsDir = profileDir ?? mkdtempSync(join(tmpdir(), 'renkei-scale-'));
   const workers: MeasuredProcess[] = [];
   try {
-    const contractIds = sim.control.addContracts({
-      count: o.roles.length,
-      contractIdPrefix: 'sb_scale_',
-      withDemoShop: true,
-    });
+    const double = (i: number) => o.limits !== false && (o.doubleLimits?.(i) ?? false);
+    const limitsOf = (i: number): Limits | false =>
+      o.limits === false
+        ? false
+        : double(i)
+          ? {
+              readsPerSecond: o.limits.readsPerSecond * 2,
+              writesPerSecond: o.limits.writesPerSecond * 2,
+            }
+          : o.limits;
+    // Contracts of the default limits, then those with twice as much, each batch its own prefix.
+    const plain = o.roles.map((_, i) => i).filter((i) => !double(i));
+    const doubled = o.roles.map((_, i) => i).filter((i) => double(i));
+    const contractIds: string[] = [];
+    const batches: [number[], string][] = [
+      [plain, 'sb_scale_'],
+      [doubled, 'sb_scale2x_'],
+    ];
+    for (const [indexes, prefix] of batches) {
+      if (indexes.length === 0) continue;
+      const limits = limitsOf(indexes[0]!);
+      const ids = sim.control.addContracts({
+        count: indexes.length,
+        contractIdPrefix: prefix,
+        withDemoShop: true,
+        ...(limits === false ? {} : { rateLimits: limits }),
+      });
+      indexes.forEach((i, k) => (contractIds[i] = ids[k]!));
+    }
     const tenants: ScaleTenant[] = [];
     for (const [i, role] of o.roles.entries()) {
       const t = await seedScaleTenant(orm, sim, contractIds[i]!, `加盟店${i + 1}`, false);
@@ -130,15 +176,31 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
       SMAREGI_READS_PER_SECOND: String(o.limits ? o.limits.readsPerSecond : 1000),
       SMAREGI_WRITES_PER_SECOND: String(o.limits ? o.limits.writesPerSecond : 1000),
       WORKER_PORT: '0',
+      SMAREGI_CONTRACT_RATE_LIMITS: doubled
+        .map((i) => {
+          const l = limitsOf(i) as Limits;
+          return `${contractIds[i]}=${l.readsPerSecond}/${l.writesPerSecond}`;
+        })
+        .join(','),
       WORKER_ORDER_CONCURRENCY: String(o.orderConcurrency),
+      WORKER_SHIPPING_MAX_WAIT_MS: String(o.shippingMaxWaitMs),
       WORKER_SHUTDOWN_DEADLINE_MS: '5000',
+      ...(profileDir ? { RENKEI_BENCH_QUERY_PROFILE: '1' } : {}),
     };
     for (let w = 0; w < o.workers; w++)
-      workers.push(startWorker(env, join(statsDir, `worker-${w}.json`)));
+      workers.push(
+        startWorker(env, join(statsDir, `${o.label.replace(/\W+/g, '-')}-worker-${w}.json`)),
+      );
     await Promise.all(workers.map((w) => w.ready));
     // Let start-up work (module compilation, first ticks) settle before the baseline.
     await new Promise((r) => setTimeout(r, 1500));
+    // Idle cost first: the processes with every integration off for a few seconds (their loops
+    // tick; with the cross-tenant queries a tick costs about the same whatever the tenants).
+    const idleStart = await Promise.all(workers.map((w) => statsAfter(w, Date.now())));
+    const idleFrom = Date.now();
+    await new Promise((r) => setTimeout(r, IDLE_MS));
     const baseline = await Promise.all(workers.map((w) => statsAfter(w, Date.now())));
+    const idleSeconds = (Date.now() - idleFrom) / 1000;
     sim.control.clearJournal();
 
     const active = o.roles.flatMap((role, i) => (role === 'off' ? [] : [tenants[i]!.tenantId]));
@@ -202,10 +264,12 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
           : 0;
       const work = figures.calls.registration + figures.calls.allocation;
       const orders = ordersOf(role, o);
+      const own = limitsOf(i);
       return {
         index: i,
         role,
         contractId: t.contractId,
+        limits: own,
         orders,
         autoOrders: Array.from({ length: orders }, (_, k) => isAutoOrder(k, o.autoEvery)).filter(
           Boolean,
@@ -214,9 +278,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
         figures,
         workRate: spanS > 0 ? (work - 1) / spanS : null,
         limitRatio:
-          spanS > 0 && o.limits
-            ? (figures.writesInSpan - 1) / spanS / o.limits.writesPerSecond
-            : null,
+          spanS > 0 && own ? (figures.writesInSpan - 1) / spanS / own.writesPerSecond : null,
         firstServiceMs: figures.firstWorkMs === null ? null : figures.firstWorkMs - t0,
         doneMs: doneAt.get(i) ?? null,
       };
@@ -232,6 +294,8 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
           (s.cpuUserUs + s.cpuSystemUs - baseline[w]!.cpuUserUs - baseline[w]!.cpuSystemUs) / 1000,
         queries: s.queries - baseline[w]!.queries,
         maxRss: s.maxRss,
+        idleCpuMsPerSecond: cpuMsBetween(idleStart[w]!, baseline[w]!) / idleSeconds,
+        idleQueriesPerSecond: (baseline[w]!.queries - idleStart[w]!.queries) / idleSeconds,
       })),
       timedOut,
       loadAverage: loadavg(),
@@ -241,6 +305,6 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     await sim.close();
     await orm.close(true);
     await db.drop().catch(() => undefined);
-    rmSync(statsDir, { recursive: true, force: true });
+    if (!profileDir) rmSync(statsDir, { recursive: true, force: true });
   }
 }
