@@ -108,9 +108,10 @@ export class OrderSync {
    * How many of a tenant's orders may be queued or running at once (in any process) is its
    * share of the slots: `orderConcurrency` times the processes working the queue, divided among
    * the tenants with work, at least {@link MIN_TENANT_SHARE} and at most `tenantOrderCap` per
-   * process, times its contract's write limit over the lowest one among them. A tenant alone may use every slot; with many, a tenant whose Smaregi
-   * answers slowly, or whose calls wait for its own contract's budget, holds its share and no
-   * more, and the others' orders never wait behind it (measured by `pnpm bench:scale`).
+   * process, times its contract's write limit over the lowest one among them. A tenant alone
+   * may use every slot; with many, a tenant whose Smaregi answers slowly, or whose calls wait
+   * for its own contract's budget, holds its share and no more, and the others' orders never
+   * wait behind it (measured by `pnpm bench:scale`).
    *
    * A tenant's 受注店舗 facts are read before its orders are offered when they are due
    * ({@link OrderStoreRefresh}), but beside the tick: the tenant's orders wait for its own read,

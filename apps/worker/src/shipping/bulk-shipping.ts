@@ -24,6 +24,8 @@ import { activeTenants, type ActiveTenant } from '../tenants/active-tenants.js';
 import { requireReauthorization } from '../tenants/reauth.js';
 
 export const SHIP_KIND = 'shipOrders' as const;
+export const shipOrderKey = (orderId: string): string => `ship:${orderId}`;
+const NOT_SENT = 'worker stopping: not sent';
 
 /** The shipping loop's view of every active tenant, read once per tick (see {@link shippingPlan}). */
 export interface ShippingPlan {
@@ -52,8 +54,6 @@ export async function shippingPlan(em: Em): Promise<ShippingPlan> {
   );
   return { tenants, settings, work };
 }
-export const shipOrderKey = (orderId: string): string => `ship:${orderId}`;
-const NOT_SENT = 'worker stopping: not sent';
 
 interface Candidate {
   orderId: string;
@@ -145,6 +145,7 @@ export class BulkShipping {
     const now = this.deps.clock.now();
     const shippable: {
       order: (typeof orders)[number];
+      entry: Awaited<ReturnType<OperationLedger['open']>>;
       orderHeadId: string;
       shippingDate: string;
       since: number;
@@ -160,10 +161,18 @@ export class BulkShipping {
       applyActionReason(repos, order, actionReasonOf(order, decision, null, false));
       const ship = decision.actions.find((a) => a.kind === 'queueBulkShipping');
       if (ship?.kind !== 'queueBulkShipping') continue;
+      // Only orders that can be claimed count towards a call: one Smaregi refused (until the
+      // merchant moves it again) or one in flight elsewhere must not make every call a small one.
+      const entry = await this.ledger.open(tenant.tenantId, SHIP_KIND, shipOrderKey(order.id), {
+        type: 'order',
+        id: order.id,
+      });
+      if (entry.verdict !== 'claimable') continue;
       const since = this.#readySince.get(order.id) ?? now;
       ready.set(order.id, since);
       shippable.push({
         order,
+        entry,
         orderHeadId: ship.orderHeadId,
         shippingDate: ship.shippingDate,
         since,
@@ -182,12 +191,7 @@ export class BulkShipping {
     )
       take = shippable.length;
     const out: Candidate[] = [];
-    for (const { order, orderHeadId, shippingDate } of shippable.slice(0, take)) {
-      const entry = await this.ledger.open(tenant.tenantId, SHIP_KIND, shipOrderKey(order.id), {
-        type: 'order',
-        id: order.id,
-      });
-      if (entry.verdict !== 'claimable') continue;
+    for (const { order, entry, orderHeadId, shippingDate } of shippable.slice(0, take)) {
       const claim = await this.ledger.claim(entry, { orderHeadId, shippingDate });
       if (claim === null) continue;
       out.push({
