@@ -6,6 +6,7 @@ import {
   SmaregiConnection,
   Tenant,
   WorkerQueries,
+  type ConnectionStatus,
 } from '../src/index.js';
 import { createTestDatabase, testDialects, type TestDatabase } from '../src/testing.js';
 
@@ -26,7 +27,7 @@ describe.each(testDialects())('the worker’s cross-tenant queries (%s)', (diale
     const add = (
       name: string,
       enabled: boolean,
-      connection: { status: string; contractId: string | null } | null,
+      connection: { status: ConnectionStatus; contractId: string | null } | null,
     ) => {
       const tenant = em.create(Tenant, { name });
       created.push([name, tenant]);

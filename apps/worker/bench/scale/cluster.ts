@@ -1,7 +1,13 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createPostgresDatabase, dropPostgresDatabase } from '@renkei/persistence/testing';
+import {
+  DEMO_CLIENT_ID,
+  DEMO_CLIENT_SECRET,
+  type RunningSimulator,
+} from '@renkei/smaregi-simulator';
 import type { ProcessStats } from './process-stats.js';
 
 /*
@@ -35,6 +41,22 @@ export async function freshDatabase(
 ): Promise<{ url: string; drop(): Promise<void> }> {
   const db = await createPostgresDatabase(server, prefix);
   return { url: db.url, drop: () => dropPostgresDatabase(server, db.name) };
+}
+
+/**
+ * What every measured Renkei process of one run shares: the database, a token key of its own
+ * (not the demo's), and the simulator's hosts and demo app as a real Smaregi app.
+ */
+export function deploymentEnv(databaseUrl: string, sim: RunningSimulator): Record<string, string> {
+  return {
+    DATABASE_URL: databaseUrl,
+    RENKEI_DEMO: 'false',
+    RENKEI_TOKEN_KEYS: `scale:${randomBytes(32).toString('base64')}`,
+    SMAREGI_ID_BASE_URL: sim.idBaseUrl,
+    SMAREGI_API_BASE_URL: sim.apiBaseUrl,
+    SMAREGI_CLIENT_ID: DEMO_CLIENT_ID,
+    SMAREGI_CLIENT_SECRET: DEMO_CLIENT_SECRET,
+  };
 }
 
 export interface MeasuredProcess {

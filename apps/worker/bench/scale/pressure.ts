@@ -12,13 +12,9 @@ import {
   Tenant,
   type Orm,
 } from '@renkei/persistence';
+import { startSimulator, type RunningSimulator } from '@renkei/smaregi-simulator';
 import {
-  DEMO_CLIENT_ID,
-  DEMO_CLIENT_SECRET,
-  startSimulator,
-  type RunningSimulator,
-} from '@renkei/smaregi-simulator';
-import {
+  deploymentEnv,
   freshDatabase,
   startMeasured,
   statsAfter,
@@ -244,13 +240,7 @@ export async function runPressure(o: PressureOptions): Promise<PressureResult> {
     }
 
     const env = {
-      DATABASE_URL: db.url,
-      RENKEI_DEMO: 'false',
-      RENKEI_TOKEN_KEYS: `scale:${randomBytes(32).toString('base64')}`,
-      SMAREGI_ID_BASE_URL: sim.idBaseUrl,
-      SMAREGI_API_BASE_URL: sim.apiBaseUrl,
-      SMAREGI_CLIENT_ID: DEMO_CLIENT_ID,
-      SMAREGI_CLIENT_SECRET: DEMO_CLIENT_SECRET,
+      ...deploymentEnv(db.url, sim),
     };
     const workers: Probed[] = [];
     for (let w = 0; w < o.workers; w++)

@@ -1,16 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IntegrationSettings, forkEm, openDatabase, type Orm } from '@renkei/persistence';
 import {
-  DEMO_CLIENT_ID,
-  DEMO_CLIENT_SECRET,
   startSimulator,
   type JournalEntry,
   type RunningSimulator,
 } from '@renkei/smaregi-simulator';
 import {
+  deploymentEnv,
   freshDatabase,
   startWorker,
   statsAfter,
@@ -166,13 +164,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     }
 
     const env = {
-      DATABASE_URL: db.url,
-      RENKEI_DEMO: 'false',
-      RENKEI_TOKEN_KEYS: `scale:${randomBytes(32).toString('base64')}`,
-      SMAREGI_ID_BASE_URL: sim.idBaseUrl,
-      SMAREGI_API_BASE_URL: sim.apiBaseUrl,
-      SMAREGI_CLIENT_ID: DEMO_CLIENT_ID,
-      SMAREGI_CLIENT_SECRET: DEMO_CLIENT_SECRET,
+      ...deploymentEnv(db.url, sim),
       SMAREGI_READS_PER_SECOND: String(o.limits ? o.limits.readsPerSecond : 1000),
       SMAREGI_WRITES_PER_SECOND: String(o.limits ? o.limits.writesPerSecond : 1000),
       WORKER_PORT: '0',
