@@ -311,6 +311,65 @@ describe.each(testDialects())('allocation, shipping and Smaregi events (%s)', (d
     expect(await shippedNow()).toBe(3);
   });
 
+  it('does not count an order Smaregi refused towards a fuller call', async () => {
+    await updateSettings(db.orm, t.tenantId, {
+      bulkShippingTriggerStatus: t.statuses.readyToShip,
+      allocatedStatus: null,
+    });
+    let now = Date.now();
+    const shipping = new BulkShipping(
+      {
+        ...worker.deps,
+        clock: { now: () => now, sleep: systemClock.sleep.bind(systemClock) },
+        settings: { ...worker.deps.settings, shippingBatchSize: 2, shippingMaxWaitMs: 60_000 },
+      },
+      worker.orderEvents,
+    );
+    const shipPass = () =>
+      shipping.tick({ signal: new AbortController().signal, em: forkEm(db.orm) });
+    const bulkCalls = () =>
+      sim.control.journal({ method: 'POST' }).filter((e) => e.path.endsWith('/shipping/bulk'))
+        .length;
+    // Refused: cancelled in Smaregi meanwhile. It stays in the bulk-shipping status until the
+    // merchant moves it again, and must not make the next order's call go before its wait.
+    const refused = await createOrder(
+      db.orm,
+      t.tenantId,
+      spec({
+        productIndex: 9,
+        shopId: t.shops.excluded,
+        statusId: t.statuses.received,
+        shippingDate: '2026-11-22',
+      }),
+    );
+    await tick('orders');
+    await client
+      .forContract(DEMO_CONTRACT_ID)
+      .orderShipment.orders.cancel((await load(refused)).smaregiOrderHeadId!);
+    await setStatus(refused, t.statuses.readyToShip);
+    await tick('jobs', 'shipping');
+    expect((await load(refused)).lastSyncErrorCode).toBe('orderShippingRefused');
+
+    const next = await createOrder(
+      db.orm,
+      t.tenantId,
+      spec({
+        productIndex: 10,
+        shopId: t.shops.excluded,
+        statusId: t.statuses.readyToShip,
+        shippingDate: '2026-11-22',
+      }),
+    );
+    await tick('orders');
+    const before = bulkCalls();
+    await shipPass();
+    expect(bulkCalls() - before).toBe(0);
+    now += 60_000;
+    await shipPass();
+    expect(bulkCalls() - before).toBe(1);
+    expect(remote((await load(next)).smaregiOrderHeadId!)?.status).toBe('shipped');
+  });
+
   it('says on the order and in the sync log why it was not shipped, and clears it when the cause goes', async () => {
     await updateSettings(db.orm, t.tenantId, {
       bulkShippingTriggerStatus: t.statuses.readyToShip,
