@@ -67,13 +67,14 @@ export const contractRateLimits = z.string().transform((value, ctx) => {
     .split(',')
     .map((e) => e.trim())
     .filter((e) => e !== '')) {
-    const match = /^([^=\s]+)=([^/\s]+)\/([^/\s]+)$/.exec(entry);
+    // Contract IDs as Smaregi gives them (the client's rule): 1-64 of A-Z a-z 0-9 _ -.
+    const match = /^([A-Za-z0-9_-]{1,64})=([^/\s]+)\/([^/\s]+)$/.exec(entry);
     const reads = match ? perSecond.safeParse(match[2]) : undefined;
     const writes = match ? perSecond.safeParse(match[3]) : undefined;
     if (!match || !reads?.success || !writes?.success) {
       ctx.addIssue({
         code: 'custom',
-        message: `"${entry}" is not contractId=reads/writes with rates per second between 0 and 1000 (e.g. sb_abc=50/20)`,
+        message: `"${entry}" is not contractId=reads/writes (a contract ID of A-Z a-z 0-9 _ -, rates per second between 0 and 1000, e.g. sb_abc=50/20)`,
       });
       return z.NEVER;
     }

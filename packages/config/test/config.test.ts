@@ -100,6 +100,8 @@ describe('resolveShared', () => {
       ['sb_a=50', '"sb_a=50" is not contractId=reads/writes'],
       ['sb_a=50/0', '"sb_a=50/0" is not contractId=reads/writes'],
       ['sb_a=50/x', '"sb_a=50/x" is not contractId=reads/writes'],
+      ['sb_a=５０/２０', '"sb_a=５０/２０" is not contractId=reads/writes'],
+      ['ｻﾝﾌﾟﾙ=50/20', '"ｻﾝﾌﾟﾙ=50/20" is not contractId=reads/writes'],
       ['sb_a=5/2,sb_a=6/3', 'contract sb_a is named twice'],
     ] as const)
       expect(() => resolve({ ...real, SMAREGI_CONTRACT_RATE_LIMITS: value })).toThrow(

@@ -387,6 +387,7 @@ export function createSmaregiClient(options: SmaregiClientOptions): SmaregiClien
 function checkContractRateLimits(limits: ContractRateLimits): Map<string, ContractLimits> {
   const out = new Map<string, ContractLimits>();
   for (const [contractId, own] of Object.entries(limits)) {
+    assertContractId(contractId, 'contractRateLimits');
     for (const [name, value] of Object.entries(own)) {
       if (value !== undefined && (!(value > 0) || !Number.isFinite(value)))
         throw new RangeError(
