@@ -87,6 +87,31 @@ describe.each(testDialects())('allocation, shipping and Smaregi events (%s)', (d
   const events = async (orderId: string, kind: string) =>
     forkEm(db.orm).count(SyncEvent, { tenant: t.tenantId, subjectId: orderId, kind });
 
+  /**
+   * A shipping pass of its own, in calls of 2 with a 60 s wait for fuller ones, on a clock that
+   * moves only when the test says so; and the bulk-shipping calls Smaregi received.
+   */
+  const waitingShipping = () => {
+    let now = Date.now();
+    const shipping = new BulkShipping(
+      {
+        ...worker.deps,
+        clock: { now: () => now, sleep: systemClock.sleep.bind(systemClock) },
+        settings: { ...worker.deps.settings, shippingBatchSize: 2, shippingMaxWaitMs: 60_000 },
+      },
+      worker.orderEvents,
+    );
+    return {
+      shipPass: () => shipping.tick({ signal: new AbortController().signal, em: forkEm(db.orm) }),
+      bulkCalls: () =>
+        sim.control.journal({ method: 'POST' }).filter((e) => e.path.endsWith('/shipping/bulk'))
+          .length,
+      advance: (ms: number) => {
+        now += ms;
+      },
+    };
+  };
+
   beforeAll(async () => {
     db = await createTestDatabase(dialect);
     inbox = await startInbox(db.orm);
@@ -260,22 +285,7 @@ describe.each(testDialects())('allocation, shipping and Smaregi events (%s)', (d
       bulkShippingTriggerStatus: t.statuses.readyToShip,
       allocatedStatus: null,
     });
-    // Time moves only when the test says so: a shipping pass with a 60 s wait for fuller calls.
-    let now = Date.now();
-    const clock = { now: () => now, sleep: systemClock.sleep.bind(systemClock) };
-    const shipping = new BulkShipping(
-      {
-        ...worker.deps,
-        clock,
-        settings: { ...worker.deps.settings, shippingBatchSize: 2, shippingMaxWaitMs: 60_000 },
-      },
-      worker.orderEvents,
-    );
-    const shipPass = () =>
-      shipping.tick({ signal: new AbortController().signal, em: forkEm(db.orm) });
-    const bulkCalls = () =>
-      sim.control.journal({ method: 'POST' }).filter((e) => e.path.endsWith('/shipping/bulk'))
-        .length;
+    const { shipPass, bulkCalls, advance } = waitingShipping();
     const ready: string[] = [];
     for (let i = 0; i < 3; i++)
       ready.push(
@@ -302,10 +312,10 @@ describe.each(testDialects())('allocation, shipping and Smaregi events (%s)', (d
     // One full call of 2; the third waits for a partner.
     expect(bulkCalls() - before).toBe(1);
     expect(await shippedNow()).toBe(2);
-    now += 59_000;
+    advance(59_000);
     await shipPass();
     expect(bulkCalls() - before).toBe(1);
-    now += 1_000;
+    advance(1_000);
     await shipPass();
     expect(bulkCalls() - before).toBe(2);
     expect(await shippedNow()).toBe(3);
@@ -316,20 +326,7 @@ describe.each(testDialects())('allocation, shipping and Smaregi events (%s)', (d
       bulkShippingTriggerStatus: t.statuses.readyToShip,
       allocatedStatus: null,
     });
-    let now = Date.now();
-    const shipping = new BulkShipping(
-      {
-        ...worker.deps,
-        clock: { now: () => now, sleep: systemClock.sleep.bind(systemClock) },
-        settings: { ...worker.deps.settings, shippingBatchSize: 2, shippingMaxWaitMs: 60_000 },
-      },
-      worker.orderEvents,
-    );
-    const shipPass = () =>
-      shipping.tick({ signal: new AbortController().signal, em: forkEm(db.orm) });
-    const bulkCalls = () =>
-      sim.control.journal({ method: 'POST' }).filter((e) => e.path.endsWith('/shipping/bulk'))
-        .length;
+    const { shipPass, bulkCalls, advance } = waitingShipping();
     // Refused: cancelled in Smaregi meanwhile. It stays in the bulk-shipping status until the
     // merchant moves it again, and must not make the next order's call go before its wait.
     const refused = await createOrder(
@@ -364,7 +361,7 @@ describe.each(testDialects())('allocation, shipping and Smaregi events (%s)', (d
     const before = bulkCalls();
     await shipPass();
     expect(bulkCalls() - before).toBe(0);
-    now += 60_000;
+    advance(60_000);
     await shipPass();
     expect(bulkCalls() - before).toBe(1);
     expect(remote((await load(next)).smaregiOrderHeadId!)?.status).toBe('shipped');

@@ -274,6 +274,15 @@ export function webhookEndpointPaths({
       'Webhook endpoint not found',
     ),
   );
+  const sameUrl = problemResponse(
+    'Another endpoint of the tenant already has this URL (named at `url`)',
+    problemExample(
+      409,
+      'Conflict',
+      'この URL の送信先はすでに登録されています。受け取るイベントは登録済みの送信先を編集して変えてください',
+      'An endpoint with this URL is already registered; change the events it receives by editing it',
+    ),
+  );
   const invalid = problemResponse(
     'Invalid body: `errors` names each field (`url`: not a URL, or refused by the address rule; `events.N`: an unknown event type; `description`; unknown fields)',
     problemExample(
@@ -366,15 +375,7 @@ export function webhookEndpointPaths({
           '400': invalid,
           '401': unauthorized,
           '403': forbidden(SCOPE),
-          '409': problemResponse(
-            'Another endpoint of the tenant already has this URL (named at `url`)',
-            problemExample(
-              409,
-              'Conflict',
-              'この URL の送信先はすでに登録されています。受け取るイベントは登録済みの送信先を編集して変えてください',
-              'An endpoint with this URL is already registered; change the events it receives by editing it',
-            ),
-          ),
+          '409': sameUrl,
         },
       },
     },
@@ -442,15 +443,7 @@ export function webhookEndpointPaths({
           '401': unauthorized,
           '403': forbidden(SCOPE),
           '404': notFound,
-          '409': problemResponse(
-            'Another endpoint of the tenant already has this URL (named at `url`)',
-            problemExample(
-              409,
-              'Conflict',
-              'この URL の送信先はすでに登録されています。受け取るイベントは登録済みの送信先を編集して変えてください',
-              'An endpoint with this URL is already registered; change the events it receives by editing it',
-            ),
-          ),
+          '409': sameUrl,
         },
       },
       delete: {
