@@ -89,6 +89,9 @@ test("the help page's steps 2 to 4: connect, stop, every setting, shops and paym
   await choose(page, bulk, STATUSES.allocated);
   await productSync.getByRole('radio', { name: '連携する', exact: true }).check();
   await expect(page.getByText('保存されていない変更があります')).toBeVisible();
+  // The toast of the save above must be gone, or it would pass for this save's and the reload
+  // below would cut this one short.
+  await toastsGone(page);
   await saveSettings(page);
   await expect(page.getByText('設定を保存しました')).toBeVisible();
 
@@ -444,6 +447,9 @@ test('a 受注店舗 whose object carries no warehouse or auto-allocation: the m
     .getByRole('radiogroup', { name: '自動引当' })
     .getByRole('radio', { name: 'OFF (在庫引当自動照会設定を使用)' })
     .check();
+  // The first save's toast must be gone, or it would pass for this save's and the reload below
+  // would cut this one short (seen in CI: the update aborted, the 倉庫 unset after the reload).
+  await toastsGone(page);
   await page.getByRole('button', { name: 'この内容で登録する' }).click();
   await expect(page.getByText('1件の店舗を登録しました')).toBeVisible();
   await page.reload();

@@ -163,6 +163,17 @@ describe('店舗 (モール) ごとの設定', () => {
     expect(field('Amazon店', '倉庫').find('input').attributes('disabled')).toBeDefined();
   });
 
+  it('names the saved 倉庫 once the live list arrives after the screen (not its bare ID)', async () => {
+    let arrive: (list: PosStore[]) => void = () => undefined;
+    api.posStores.mockReturnValue(new Promise<PosStore[]>((resolve) => (arrive = resolve)));
+    ({ wrapper } = await renderScreen(ShopsView, { route: 'shops' }));
+    const shown = () => field('楽天市場店', '倉庫').find('.el-select__selection').text();
+    expect(shown()).not.toContain('東京倉庫');
+    arrive(posStores);
+    await settle();
+    await vi.waitFor(() => expect(shown()).toBe('東京倉庫 (ID: 5・倉庫)'));
+  });
+
   it('a store that says nothing leaves both unset, says so, and the merchant sets them', async () => {
     api.list.mockResolvedValue([rakuten, yahoo]);
     api.update.mockImplementation((input: Partial<ShopView>) => {
