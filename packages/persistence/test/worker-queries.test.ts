@@ -83,4 +83,90 @@ describe.each(testDialects())('the worker’s cross-tenant queries (%s)', (diale
     // Nothing was claimed.
     expect(await forkEm(db.orm).count(Job, { state: 'queued' })).toBe(2);
   });
+
+  it('names each tenant’s oldest orders due for registration, each to its own limit, in one statement', async () => {
+    const conn = forkEm(db.orm).getConnection();
+    const q = (name: string) => (dialect === 'sqlite' ? `\`${name}\`` : `"${name}"`);
+    const at = (minute: number) => {
+      const ms = Date.parse('2026-12-01T00:00:00Z') + minute * 60_000;
+      return dialect === 'sqlite' ? ms : new Date(ms).toISOString();
+    };
+    const insert = async (table: string, row: Record<string, unknown>) => {
+      const columns = Object.keys(row);
+      await conn.execute(
+        `insert into ${q(table)} (${columns.map(q).join(', ')}) values (${columns.map(() => '?').join(', ')})`,
+        Object.values(row),
+      );
+    };
+    const a = tenants['running']!;
+    const b = tenants['also running']!;
+    const short = (tenantId: string) => (tenantId === a ? 'a' : 'b');
+    for (const tenantId of [a, b]) {
+      const stamps = { created_at: at(0), updated_at: at(0) };
+      const common = { tenant_id: tenantId, active: true, ...stamps };
+      await insert('shops', {
+        id: `s-${short(tenantId)}`,
+        name: '店',
+        mall_kind: 'rakuten',
+        tax_mode: 'included',
+        ...common,
+      });
+      await insert('payment_methods', { id: `pm-${short(tenantId)}`, name: 'カード', ...common });
+      await insert('order_statuses', {
+        id: `st-${short(tenantId)}`,
+        name: '新規',
+        category: 'open',
+        ...common,
+      });
+    }
+    /** An order of `tenantId` created at `minute`; its ID sorts against the others by `id`. */
+    const order = (tenantId: string, id: string, minute: number, state: string, reason?: string) =>
+      insert('orders', {
+        id,
+        tenant_id: tenantId,
+        shop_id: `s-${short(tenantId)}`,
+        order_number: id,
+        order_code: id,
+        status_id: `st-${short(tenantId)}`,
+        ordered_at: at(minute),
+        payment_method_id: `pm-${short(tenantId)}`,
+        source: 'api',
+        sync_state: state,
+        sync_reason_code: reason ?? null,
+        created_at: at(minute),
+        updated_at: at(minute),
+      });
+    // Tenant A: pending orders created out of ID order, one of them excluded (backing off).
+    await order(a, 'a-3', 1, 'pending');
+    await order(a, 'a-1', 2, 'pending');
+    await order(a, 'a-2', 3, 'pending');
+    await order(a, 'a-0', 4, 'pending');
+    await order(a, 'a-9', 5, 'registered');
+    await order(a, 'a-held-2', 6, 'waiting', 'unknownProduct');
+    await order(a, 'a-held-1', 7, 'waiting', 'unknownProduct');
+    await order(a, 'a-fresh', 8, 'waiting');
+    // Tenant B: one pending, one fresh.
+    await order(b, 'b-1', 1, 'pending');
+    await order(b, 'b-fresh', 2, 'waiting');
+
+    const pending = await queries().ordersDue('pending', [
+      { tenantId: a, limit: 2, excluding: ['a-1'] },
+      { tenantId: b, limit: 5 },
+      { tenantId: tenants['switched off']!, limit: 0 },
+    ]);
+    expect(Object.fromEntries(pending)).toEqual({ [a]: ['a-3', 'a-2'], [b]: ['b-1'] });
+    const fresh = await queries().ordersDue('fresh', [
+      { tenantId: a, limit: 1 },
+      { tenantId: b, limit: 1 },
+    ]);
+    expect(Object.fromEntries(fresh)).toEqual({ [a]: ['a-fresh'], [b]: ['b-fresh'] });
+    // The recheck pass reads held orders in ID order, continuing after where it stopped.
+    expect((await queries().ordersDue('held', [{ tenantId: a, limit: 1 }])).get(a)).toEqual([
+      'a-held-1',
+    ]);
+    expect(
+      (await queries().ordersDue('held', [{ tenantId: a, limit: 5, after: 'a-held-1' }])).get(a),
+    ).toEqual(['a-held-2']);
+    expect(await queries().ordersDue('pending', [])).toEqual(new Map());
+  });
 });

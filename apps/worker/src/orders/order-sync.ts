@@ -1,4 +1,4 @@
-import { tenantRepositories, WorkerQueries, type Em } from '@renkei/persistence';
+import { WorkerQueries, type Em } from '@renkei/persistence';
 import { DEFAULT_TENANT_ORDER_CAP, type WorkerDeps } from '../deps.js';
 import { activeTenants, type ActiveTenant } from '../tenants/active-tenants.js';
 import { interleave, runFairPool } from '../util/pool.js';
@@ -61,10 +61,18 @@ export class OrderSync {
     const noMore = this.deps.stopping ? AbortSignal.any([signal, this.deps.stopping]) : signal;
     const tenants = new Map<string, ActiveTenant>();
     const work = new Map<string, string[]>();
+    const withWork: ActiveTenant[] = [];
     for (const tenant of await this.#tenantsWithWork(em)) {
       if (noMore.aborted) break;
       await this.storeRefresh.refresh(em, tenant, noMore);
-      const ids = await this.dueOrderIds(em, tenant);
+      withWork.push(tenant);
+    }
+    const dueIds = await this.dueOrderIdsOf(
+      em,
+      withWork.map((tenant) => ({ tenant, limit: this.batchSize })),
+    );
+    for (const tenant of withWork) {
+      const ids = dueIds.get(tenant.tenantId) ?? [];
       if (ids.length >= this.batchSize) more = true;
       due += ids.length;
       if (ids.length === 0) continue;
@@ -128,13 +136,15 @@ export class OrderSync {
     // as many more calls in flight to reach them: its share grows with its write limit.
     const limits = tenants.map((t) => this.deps.smaregi.limitsOf(t.contractId).writesPerSecond);
     const usual = Math.min(...limits);
-    const perTenant: { tenantId: string; orderId: string }[][] = [];
-    for (const [i, tenant] of tenants.entries()) {
-      if (!this.storeRefresh.current(tenant, this.deps.stopping)) continue;
-      const own = Math.round((share * limits[i]!) / usual);
-      const ids = await this.dueOrderIds(em, tenant, own, { lessInFlight: true });
-      perTenant.push(ids.map((orderId) => ({ tenantId: tenant.tenantId, orderId })));
-    }
+    const wants = tenants.flatMap((tenant, i) =>
+      this.storeRefresh.current(tenant, this.deps.stopping)
+        ? [{ tenant, limit: Math.round((share * limits[i]!) / usual) }]
+        : [],
+    );
+    const due = await this.dueOrderIdsOf(em, wants, { lessInFlight: true });
+    const perTenant = wants.map(({ tenant }) =>
+      (due.get(tenant.tenantId) ?? []).map((orderId) => ({ tenantId: tenant.tenantId, orderId })),
+    );
     return interleave(perTenant, Math.max(0, ...perTenant.map((ids) => ids.length)));
   }
 
@@ -160,64 +170,84 @@ export class OrderSync {
     });
   }
 
-  /**
-   * Pending orders first (oldest first), then waiting orders never evaluated, then — once per
-   * `waitingRecheckMs` per tenant — the waiting orders again, a batch per tick in ID order, so
-   * that a fix made elsewhere (mapping, product import) lets them through without rereading
-   * thousands of rows every tick.
-   */
+  /** {@link dueOrderIdsOf} for one tenant. */
   async dueOrderIds(
     em: Em,
     tenant: ActiveTenant,
     limit = this.batchSize,
     options: { lessInFlight?: boolean } = {},
   ): Promise<string[]> {
-    const repos = tenantRepositories(em, tenant.tenantId);
+    return (await this.dueOrderIdsOf(em, [{ tenant, limit }], options)).get(tenant.tenantId) ?? [];
+  }
+
+  /**
+   * Per tenant, at most `limit` orders: pending orders first (oldest first), then waiting orders
+   * never evaluated, then — once per `waitingRecheckMs` per tenant — the waiting orders again, a
+   * batch per tick in ID order, so that a fix made elsewhere (mapping, product import) lets them
+   * through without rereading thousands of rows every tick. A few statements for all the
+   * tenants together ({@link WorkerQueries.ordersDue}), however many they are.
+   */
+  async dueOrderIdsOf(
+    em: Em,
+    wants: readonly { tenant: ActiveTenant; limit: number }[],
+    options: { lessInFlight?: boolean } = {},
+  ): Promise<Map<string, string[]>> {
+    const queries = new WorkerQueries(em);
     const now = this.deps.clock.now();
     // Orders backing off after an unknown outcome or a 429 wait their turn without blocking
     // newer ones (otherwise a few hundred deferred orders would starve the rest). Orders in
     // flight under a live lease are being worked on (perhaps by a process that died): they are
     // due again when the lease ends, and are then resolved by a read before anything is resent.
-    const { subjects: deferred, inFlight } = await this.registrar.ledger.notDue(
-      tenant.tenantId,
+    const notDue = await this.registrar.ledger.notDueOf(
+      wants.map((w) => w.tenant.tenantId),
       'registerOrder',
     );
-    if (options.lessInFlight) limit -= inFlight;
-    if (limit <= 0) return [];
-    const ids = (
-      await repos.orders.find(
-        { syncState: 'pending', ...(deferred.length > 0 ? { id: { $nin: deferred } } : {}) },
-        { orderBy: { createdAt: 'asc', id: 'asc' }, limit },
-      )
-    ).map((o) => o.id);
-    if (ids.length < limit) {
-      const fresh = await repos.orders.find(
-        { syncState: 'waiting', syncReasonCode: null },
-        { orderBy: { createdAt: 'asc', id: 'asc' }, limit: limit - ids.length },
-      );
-      ids.push(...fresh.map((o) => o.id));
+    const ids = new Map<string, string[]>();
+    const left = new Map<string, number>();
+    for (const { tenant, limit } of wants) {
+      const { inFlight } = notDue.get(tenant.tenantId) ?? { inFlight: 0 };
+      ids.set(tenant.tenantId, []);
+      left.set(tenant.tenantId, options.lessInFlight ? limit - inFlight : limit);
     }
-    const recheck = this.#recheck.get(tenant.tenantId) ?? { after: null, lastPassAt: -Infinity };
-    if (
-      ids.length < limit &&
-      (recheck.after !== null || now - recheck.lastPassAt >= this.deps.settings.waitingRecheckMs)
-    ) {
-      const requested = limit - ids.length;
-      const page = await repos.orders.find(
-        {
-          syncState: 'waiting',
-          syncReasonCode: { $ne: null },
-          ...(recheck.after === null ? {} : { id: { $gt: recheck.after } }),
-        },
-        { orderBy: { id: 'asc' }, limit: requested },
-      );
-      ids.push(...page.map((o) => o.id));
+    const take = (found: Map<string, string[]>) => {
+      for (const [tenantId, got] of found) {
+        ids.get(tenantId)?.push(...got);
+        left.set(tenantId, (left.get(tenantId) ?? 0) - got.length);
+      }
+    };
+    const short = () => wants.map((w) => w.tenant.tenantId).filter((id) => (left.get(id) ?? 0) > 0);
+    take(
+      await queries.ordersDue(
+        'pending',
+        short().map((tenantId) => ({
+          tenantId,
+          limit: left.get(tenantId)!,
+          excluding: notDue.get(tenantId)?.subjects ?? [],
+        })),
+      ),
+    );
+    take(
+      await queries.ordersDue(
+        'fresh',
+        short().map((tenantId) => ({ tenantId, limit: left.get(tenantId)! })),
+      ),
+    );
+    const rechecking = short().flatMap((tenantId) => {
+      const recheck = this.#recheck.get(tenantId) ?? { after: null, lastPassAt: -Infinity };
+      return recheck.after !== null ||
+        now - recheck.lastPassAt >= this.deps.settings.waitingRecheckMs
+        ? [{ tenantId, limit: left.get(tenantId)!, after: recheck.after, recheck }]
+        : [];
+    });
+    const held = await queries.ordersDue('held', rechecking);
+    for (const { tenantId, limit, recheck } of rechecking) {
+      const page = held.get(tenantId) ?? [];
+      ids.get(tenantId)?.push(...page);
       // A full page means more may follow: continue after it next tick; otherwise the pass is over.
-      const full = page.length === requested;
       this.#recheck.set(
-        tenant.tenantId,
-        full
-          ? { after: page.at(-1)?.id ?? null, lastPassAt: recheck.lastPassAt }
+        tenantId,
+        page.length === limit
+          ? { after: page.at(-1) ?? null, lastPassAt: recheck.lastPassAt }
           : { after: null, lastPassAt: now },
       );
     }
