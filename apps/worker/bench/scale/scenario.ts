@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IntegrationSettings, forkEm, openDatabase, type Orm } from '@renkei/persistence';
@@ -15,7 +15,7 @@ import {
   stopAll,
   type MeasuredProcess,
 } from './cluster.js';
-import { contractFigures, type ContractFigures } from './journal.js';
+import { callKind, contractFigures, type ContractFigures } from './journal.js';
 import { createOrders, isAutoOrder, seedScaleTenant, type ScaleTenant } from './seed.js';
 
 /*
@@ -122,6 +122,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
   });
   // RENKEI_BENCH_QUERY_PROFILE=<folder>: each worker's statements by count are left there.
   const profileDir = process.env.RENKEI_BENCH_QUERY_PROFILE;
+  const fileLabel = o.label.replace(/\W+/g, '-');
   const statsDir = profileDir ?? mkdtempSync(join(tmpdir(), 'renkei-scale-'));
   const workers: MeasuredProcess[] = [];
   try {
@@ -180,9 +181,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
       ...(profileDir ? { RENKEI_BENCH_QUERY_PROFILE: '1' } : {}),
     };
     for (let w = 0; w < o.workers; w++)
-      workers.push(
-        startWorker(env, join(statsDir, `${o.label.replace(/\W+/g, '-')}-worker-${w}.json`)),
-      );
+      workers.push(startWorker(env, join(statsDir, `${fileLabel}-worker-${w}.json`)));
     await Promise.all(workers.map((w) => w.ready));
     // Let start-up work (module compilation, first ticks) settle before the baseline.
     await new Promise((r) => setTimeout(r, 1500));
@@ -246,6 +245,19 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
       const list = byContract.get(e.contractId) ?? [];
       list.push(e);
       byContract.set(e.contractId, list);
+    }
+    if (profileDir) {
+      // Every contract's calls in time order (ms from the start): where a tenant's gaps are.
+      const timeline = o.roles.map((role, i) => ({
+        index: i,
+        role,
+        calls: (byContract.get(tenants[i]!.contractId) ?? []).map((e) => ({
+          atMs: e.timeMs - t0,
+          kind: callKind(e),
+          status: e.status,
+        })),
+      }));
+      writeFileSync(join(profileDir, `${fileLabel}-timeline.json`), JSON.stringify(timeline));
     }
     const results: TenantResult[] = o.roles.map((role, i) => {
       const t = tenants[i]!;
