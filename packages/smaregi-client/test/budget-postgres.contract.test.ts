@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { DEMO_STORE_IDS } from '@renkei/smaregi-simulator';
 import pg from 'pg';
+import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresBudgetStore } from '../src/budget-postgres.js';
 import { MemoryBudgetStore, type BudgetStore } from '../src/index.js';
@@ -59,6 +60,30 @@ describe.runIf(Boolean(url))('PostgresBudgetStore', () => {
     for (let i = 1; i < sorted.length; i++)
       expect(sorted[i]! - sorted[i - 1]!).toBeGreaterThanOrEqual(100 - 10);
     expect(new Set(times.map((t) => Math.round(t / 100))).size).toBe(20);
+  });
+
+  it('books in one statement what the library’s own consume would: each sees the other’s slots as taken', async () => {
+    const a = await store();
+    // The table's own library, as a process of an earlier release booked with it.
+    const library = new RateLimiterPostgres({
+      storeClient: pools[0],
+      storeType: 'pool',
+      tableName: table,
+      keyPrefix: 'smaregi',
+      points: 1,
+      duration: 120,
+      tableCreated: true,
+    });
+    const key = `mixed-${randomBytes(4).toString('hex')}`;
+    const intervalMs = 100;
+    const now = Date.now();
+    const first = Math.ceil((now - 10) / intervalMs);
+    // More taken slots in a row than one booking statement looks at.
+    for (let i = 0; i < 70; i++) await library.consume(`${key}:${first + i}`, 1);
+    expect(await a.reserve({ key, intervalMs, now })).toBe((first + 70) * intervalMs);
+    await expect(library.consume(`${key}:${first + 70}`, 1)).rejects.toBeInstanceOf(RateLimiterRes);
+    await library.consume(`${key}:${first + 71}`, 1);
+    expect(await a.reserve({ key, intervalMs, now })).toBe((first + 72) * intervalMs);
   });
 
   async function twoClientsRun(stores: [BudgetStore, BudgetStore]) {
