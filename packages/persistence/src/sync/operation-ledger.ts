@@ -338,8 +338,8 @@ export class OperationLedger {
 
   /**
    * {@link notDue} of several tenants in one statement (the order loop's leader asks it for
-   * every tenant with work each tick); `limit` is per tenant on average. Every tenant asked for
-   * is in the answer.
+   * every tenant with work each tick); at most `limit` rows a tenant. Every tenant asked for is
+   * in the answer.
    */
   async notDueOf(
     tenantIds: readonly string[],
@@ -365,7 +365,9 @@ export class OperationLedger {
     );
     for (const op of rows) {
       const entry = result.get(op.tenant.id);
-      if (entry === undefined) continue;
+      // At most `limit` a tenant, as one tenant's read would give: the subjects go into an
+      // exclusion list of one statement (SQLite takes 32,766 parameters).
+      if (entry === undefined || entry.subjects.length >= limit) continue;
       if (op.subjectId != null) entry.subjects.push(op.subjectId);
       if (op.state === 'in_flight') entry.inFlight++;
     }
