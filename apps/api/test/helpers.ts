@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -35,8 +35,10 @@ export async function createTestApp(
   env: Record<string, string> = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase(dialect);
+  // Removed by close(): every test file makes several, and they piled up in /tmp by thousands.
+  const dataDir = mkdtempSync(join(tmpdir(), 'renkei-api-test-'));
   const config = loadConfig({
-    RENKEI_DATA_DIR: mkdtempSync(join(tmpdir(), 'renkei-api-test-')),
+    RENKEI_DATA_DIR: dataDir,
     RENKEI_TOKEN_KEYS: `test-key:${randomBytes(32).toString('base64')}`,
     // Nothing listens on port 9 (discard): live Smaregi calls fail unless a test starts the simulator.
     SMAREGI_ID_BASE_URL: 'http://127.0.0.1:9',
@@ -49,7 +51,15 @@ export async function createTestApp(
   const app = createApp(deps);
   // Its REST answers are checked against the document it serves (openapi-contract.setup.ts).
   await registerContractApp(app, deps);
-  return { db, deps, app, close: () => db.close() };
+  return {
+    db,
+    deps,
+    app,
+    close: async () => {
+      await db.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 export interface SeededTenant {
