@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testDialects } from '@renkei/persistence/testing';
@@ -168,6 +168,7 @@ describe('the built admin SPA', () => {
       expect((await request(t.app).get('/api/nope')).status).toBe(404);
     } finally {
       await t.close();
+      rmSync(dist, { recursive: true, force: true });
     }
   });
 });

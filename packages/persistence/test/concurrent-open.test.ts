@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +6,8 @@ import { openDatabase, Tenant } from '../src/index.js';
 
 describe('opening one SQLite file from two processes at once', () => {
   it('both end up on the migrated schema', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'renkei-open-')), 'renkei.sqlite');
+    const dir = mkdtempSync(join(tmpdir(), 'renkei-open-'));
+    const path = join(dir, 'renkei.sqlite');
     const [a, b] = await Promise.all([
       openDatabase({ location: { dialect: 'sqlite', path } }),
       openDatabase({ location: { dialect: 'sqlite', path } }),
@@ -19,6 +20,7 @@ describe('opening one SQLite file from two processes at once', () => {
     } finally {
       await a.close(true);
       await b.close(true);
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

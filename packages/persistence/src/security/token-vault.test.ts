@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -55,5 +55,6 @@ describe('TokenVault', () => {
     expect(again[0]!.key.equals(first[0]!.key)).toBe(true);
     expect(statSync(join(dir, 'token-key')).mode & 0o077).toBe(0);
     expect(readFileSync(join(dir, 'token-key'), 'utf8')).toMatch(/^demo-[0-9a-f]{8}:/);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
