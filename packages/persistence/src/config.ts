@@ -103,20 +103,42 @@ export function ormOptions(options: DatabaseOptions): Options {
 /**
  * WAL lets the worker read while the API writes; foreign keys are off by default in SQLite;
  * busy_timeout makes a second process wait for the write lock instead of failing at once.
+ * Switching a new file to WAL needs the file to itself and SQLite answers "database is locked"
+ * at once, without waiting, when another process holds a lock: `pnpm start` on a fresh clone
+ * once failed so, the worker asking for WAL while the API was migrating. It is asked again
+ * every 50 ms for up to the busy timeout.
  */
 function sqlitePragmas(
   conn: { pragma?: (sql: string) => unknown },
   done: (err: Error | null, conn: unknown) => void,
 ): void {
+  const giveUpAt = Date.now() + 5_000;
+  const walThenRest = (): void => {
+    try {
+      conn.pragma?.('journal_mode = WAL');
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_BUSY' && Date.now() < giveUpAt) {
+        setTimeout(walThenRest, 50);
+        return;
+      }
+      done(error as Error, conn);
+      return;
+    }
+    try {
+      conn.pragma?.('foreign_keys = ON');
+      conn.pragma?.('synchronous = NORMAL');
+      done(null, conn);
+    } catch (error) {
+      done(error as Error, conn);
+    }
+  };
   try {
-    conn.pragma?.('journal_mode = WAL');
-    conn.pragma?.('foreign_keys = ON');
     conn.pragma?.('busy_timeout = 5000');
-    conn.pragma?.('synchronous = NORMAL');
-    done(null, conn);
   } catch (error) {
     done(error as Error, conn);
+    return;
   }
+  walThenRest();
 }
 
 /**
