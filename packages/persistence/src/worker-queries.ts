@@ -154,7 +154,7 @@ export class WorkerQueries {
 
   /**
    * Of the given tenants, those with orders to register: pending, or waiting and never evaluated
-   * (the order loop's first two due queries, `OrderSync.dueOrderIds`). One statement for every
+   * (the order loop's first two due queries, `OrderSync.dueOrderIdsOf`). One statement for every
    * tenant, so that an idle tick costs the same with 1 tenant or 500, instead of three queries
    * per tenant.
    */
@@ -177,7 +177,7 @@ export class WorkerQueries {
 
   /**
    * Per tenant, the IDs of its oldest orders of one kind due for registration, at most `limit`
-   * each (`OrderSync.dueOrderIds`): `pending` (oldest first, without `excluding`), `fresh`
+   * each (`OrderSync.dueOrderIdsOf`): `pending` (oldest first, without `excluding`), `fresh`
    * (waiting, never evaluated; oldest first) or `held` (waiting with a reason, in ID order after
    * `after`: the recheck pass). One statement for every tenant (a UNION ALL of one index range
    * per tenant, each with its own limit), instead of one per tenant: the order loop's leader asks
@@ -192,8 +192,8 @@ export class WorkerQueries {
     const found = new Map<string, { id: string; created: number }[]>();
     const wanted = requests.filter((r) => r.limit > 0);
     // Bound the parameters of one statement (SQLite allows 32,766) whatever the exclusions.
+    const knex = this.em.getKnex();
     for (const chunk of chunksOf(wanted, (r) => 4 + (r.excluding?.length ?? 0), 20_000)) {
-      const knex = this.em.getKnex();
       const part = (r: DueOrdersRequest, i: number) => {
         const range = knex('orders')
           .select('id', 'tenant_id', 'created_at')

@@ -170,16 +170,6 @@ export class OrderSync {
     });
   }
 
-  /** {@link dueOrderIdsOf} for one tenant. */
-  async dueOrderIds(
-    em: Em,
-    tenant: ActiveTenant,
-    limit = this.batchSize,
-    options: { lessInFlight?: boolean } = {},
-  ): Promise<string[]> {
-    return (await this.dueOrderIdsOf(em, [{ tenant, limit }], options)).get(tenant.tenantId) ?? [];
-  }
-
   /**
    * Per tenant, at most `limit` orders: pending orders first (oldest first), then waiting orders
    * never evaluated, then — once per `waitingRecheckMs` per tenant — the waiting orders again, a
