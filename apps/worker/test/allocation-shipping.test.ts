@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   forkEm,
   Job,
@@ -102,6 +102,7 @@ describe.each(testDialects())('allocation, shipping and Smaregi events (%s)', (d
       worker.orderEvents,
     );
     return {
+      shipping,
       shipPass: () => shipping.tick({ signal: new AbortController().signal, em: forkEm(db.orm) }),
       bulkCalls: () =>
         sim.control.journal({ method: 'POST' }).filter((e) => e.path.endsWith('/shipping/bulk'))
@@ -365,6 +366,47 @@ describe.each(testDialects())('allocation, shipping and Smaregi events (%s)', (d
     await shipPass();
     expect(bulkCalls() - before).toBe(1);
     expect(remote((await load(next)).smaregiOrderHeadId!)?.status).toBe('shipped');
+  });
+
+  it('reads waiting orders again only when they change or a wait ends, and then ships at once', async () => {
+    await updateSettings(db.orm, t.tenantId, {
+      bulkShippingTriggerStatus: t.statuses.readyToShip,
+      allocatedStatus: null,
+    });
+    const { shipping, shipPass, bulkCalls, advance } = waitingShipping();
+    const reads = vi.spyOn(shipping.ledger, 'openMany');
+    const order = (productIndex: number, shippingDate: string | null) =>
+      createOrder(
+        db.orm,
+        t.tenantId,
+        spec({
+          productIndex,
+          shopId: t.shops.excluded,
+          statusId: t.statuses.readyToShip,
+          shippingDate,
+        }),
+      );
+    const first = await order(12, '2026-11-23');
+    const undated = await order(13, null);
+    await tick('orders');
+    const before = bulkCalls();
+    await shipPass();
+    expect(reads).toHaveBeenCalledTimes(1);
+    // Nothing changed and the first order's wait is not over: no read, no call.
+    advance(10_000);
+    await shipPass();
+    await shipPass();
+    expect(reads).toHaveBeenCalledTimes(1);
+    expect(bulkCalls() - before).toBe(0);
+    // The merchant gives the second order its 出荷日: seen on the next pass, a full call of 2.
+    const em = forkEm(db.orm);
+    (await em.findOneOrFail(Order, { id: undated })).shippingDate = '2026-11-23';
+    await em.flush();
+    await shipPass();
+    expect(reads).toHaveBeenCalledTimes(2);
+    expect(bulkCalls() - before).toBe(1);
+    for (const id of [first, undated])
+      expect(remote((await load(id)).smaregiOrderHeadId!)?.status).toBe('shipped');
   });
 
   it('says on the order and in the sync log why it was not shipped, and clears it when the cause goes', async () => {

@@ -245,13 +245,17 @@ export class WorkerQueries {
    * tenant: status IDs are unique across tenants), allocation rounds left unfinished, and
    * cancels still to send (the criteria of `OrderCancellation.resume`). Three statements for
    * every tenant together; the loop then only looks at the tenants named here.
+   *
+   * `ship` maps each tenant with such orders to a fingerprint of them (status, how many, when
+   * the last of them changed): the same fingerprint on the next tick means no order came, left
+   * or changed, so the loop need not read the orders again to know nothing new may ship.
    */
   async shippingWork(
     tenantIds: readonly string[],
     bulkShippingStatusIds: readonly string[],
-  ): Promise<{ ship: Set<string>; allocations: Set<string>; cancels: Set<string> }> {
+  ): Promise<{ ship: Map<string, string>; allocations: Set<string>; cancels: Set<string> }> {
     const none = {
-      ship: new Set<string>(),
+      ship: new Map<string, string>(),
       allocations: new Set<string>(),
       cancels: new Set<string>(),
     };
@@ -260,17 +264,30 @@ export class WorkerQueries {
     const tenants = [...tenantIds];
     const ids = async (query: PromiseLike<unknown>) =>
       new Set((await rowsOf<{ tenant_id: string }>(query)).map((r) => r.tenant_id));
-    const ship =
-      bulkShippingStatusIds.length === 0
-        ? new Set<string>()
-        : await ids(
-            knex
-              .distinct('tenant_id')
-              .from('orders')
-              .whereIn('tenant_id', tenants)
-              .where('sync_state', 'registered')
-              .whereIn('status_id', [...bulkShippingStatusIds]),
-          );
+    const ship = new Map<string, string>();
+    if (bulkShippingStatusIds.length > 0) {
+      const rows = await rowsOf<{
+        tenant_id: string;
+        status_id: string;
+        orders: number | string;
+        changed: unknown;
+      }>(
+        knex
+          .select('tenant_id', 'status_id')
+          .count({ orders: '*' })
+          .max({ changed: 'updated_at' })
+          .from('orders')
+          .whereIn('tenant_id', tenants)
+          .where('sync_state', 'registered')
+          .whereIn('status_id', [...bulkShippingStatusIds])
+          .groupBy('tenant_id', 'status_id'),
+      );
+      for (const row of rows) {
+        const part = `${row.status_id}:${Number(row.orders)}:${timeOf(row.changed)}`;
+        const before = ship.get(row.tenant_id);
+        ship.set(row.tenant_id, before === undefined ? part : `${before},${part}`);
+      }
+    }
     const allocations = await ids(
       knex
         .distinct('tenant_id')

@@ -69,6 +69,36 @@ describe.each(testDialects())('operation ledger (%s)', (dialect) => {
     expect((await a.open(tenantId, 'shipOrders', 'ship:o-1')).verdict).toBe('claimable');
   });
 
+  it('opens many rows at once as one by one would, whoever created some of them first', async () => {
+    const a = ledger('a');
+    const b = ledger('b');
+    const keys = ['many-1', 'many-2', 'many-3', 'many-4'].map((k) => `ship:${k}`);
+    const item = (businessKey: string) => ({
+      businessKey,
+      subject: { type: 'order', id: businessKey.slice(5) },
+    });
+    // One already exists and is in flight; two processes open the rest at the same moment.
+    const held = await a.claim(await a.open(tenantId, 'shipOrders', keys[0]!));
+    expect(held).not.toBeNull();
+    const [byA, byB] = await Promise.all([
+      a.openMany(tenantId, 'shipOrders', keys.map(item)),
+      b.openMany(tenantId, 'shipOrders', [...keys, keys[1]!].map(item)),
+    ]);
+    for (const opened of [byA, byB]) {
+      expect([...opened.keys()].sort()).toEqual(keys);
+      expect(opened.get(keys[0]!)?.verdict).toBe('busy');
+      for (const key of keys.slice(1)) {
+        expect(opened.get(key)?.verdict).toBe('claimable');
+        expect(opened.get(key)?.subjectId).toBe(key.slice(5));
+      }
+    }
+    for (const key of keys) expect(byA.get(key)?.id).toBe(byB.get(key)?.id);
+    expect(
+      await forkEm(db.orm).count(Operation, { tenant: tenantId, businessKey: { $in: keys } }),
+    ).toBe(4);
+    expect((await a.openMany(tenantId, 'shipOrders', [])).size).toBe(0);
+  });
+
   it('hands a claim back as it was, and succeeds or fails in the caller’s transaction', async () => {
     const l = ledger('a');
     const entry = await l.open(tenantId, 'allocateOrder', 'allocate:o-2', {

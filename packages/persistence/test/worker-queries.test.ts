@@ -168,5 +168,20 @@ describe.each(testDialects())('the worker’s cross-tenant queries (%s)', (diale
       (await queries().ordersDue('held', [{ tenantId: a, limit: 5, after: 'a-held-1' }])).get(a),
     ).toEqual(['a-held-2']);
     expect(await queries().ordersDue('pending', [])).toEqual(new Map());
+
+    // The shipping loop's fingerprint of a tenant's registered orders in its bulk-shipping
+    // status: the same while nothing changes, different when one changes or another arrives.
+    const shipping = async () => (await queries().shippingWork([a, b], [`st-a`, `st-b`])).ship;
+    const first = await shipping();
+    expect([...first.keys()]).toEqual([a]);
+    expect(await shipping()).toEqual(first);
+    await conn.execute(`update ${q('orders')} set ${q('updated_at')} = ? where ${q('id')} = ?`, [
+      at(30),
+      'a-9',
+    ]);
+    const changed = await shipping();
+    expect(changed.get(a)).not.toBe(first.get(a));
+    await order(a, 'a-10', 9, 'registered');
+    expect((await shipping()).get(a)).not.toBe(changed.get(a));
   });
 });

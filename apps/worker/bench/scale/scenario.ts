@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IntegrationSettings, forkEm, openDatabase, type Orm } from '@renkei/persistence';
@@ -123,6 +123,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
   // RENKEI_BENCH_QUERY_PROFILE=<folder>: each worker's statements by count are left there.
   const profileDir = process.env.RENKEI_BENCH_QUERY_PROFILE;
   const fileLabel = o.label.replace(/\W+/g, '-');
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
   const statsDir = profileDir ?? mkdtempSync(join(tmpdir(), 'renkei-scale-'));
   const workers: MeasuredProcess[] = [];
   try {

@@ -6,6 +6,7 @@ import {
   WorkerQueries,
   type Em,
   type LedgerClaim,
+  type LedgerEntry,
   type OperationLedger,
 } from '@renkei/persistence';
 import { stopRequested, type WorkerDeps } from '../deps.js';
@@ -55,6 +56,11 @@ export async function shippingPlan(em: Em): Promise<ShippingPlan> {
   return { tenants, settings, work };
 }
 
+interface TenantRead {
+  fingerprint: string;
+  until: number;
+}
+
 interface Candidate {
   orderId: string;
   claim: LedgerClaim;
@@ -95,13 +101,41 @@ export class BulkShipping {
   ): Promise<boolean> {
     let more = false;
     const { tenants, settings, work } = plan ?? (await shippingPlan(em));
-    const ready = new Map<string, number>();
+    const ready = new Map<string, Map<string, number>>();
+    const lastRead = new Map<string, TenantRead>();
     for (const tenant of tenants) {
       if (stopRequested(this.deps, signal)) break;
       const tenantSettings = settings.get(tenant.tenantId);
-      if (!work.ship.has(tenant.tenantId) || tenantSettings === undefined) continue;
-      const { candidates, full } = await this.#candidates(tenant, tenantSettings, ready, signal);
+      const fingerprint = work.ship.get(tenant.tenantId);
+      if (fingerprint === undefined || tenantSettings === undefined) continue;
+      const last = this.#lastRead.get(tenant.tenantId);
+      if (
+        last !== undefined &&
+        last.fingerprint === fingerprint &&
+        this.deps.clock.now() < last.until
+      ) {
+        // Nothing came, left or changed since the last read, and nobody's wait is over.
+        lastRead.set(tenant.tenantId, last);
+        ready.set(
+          tenant.tenantId,
+          this.#readySince.get(tenant.tenantId) ?? new Map<string, number>(),
+        );
+        continue;
+      }
+      const tenantReady = new Map<string, number>();
+      ready.set(tenant.tenantId, tenantReady);
+      const { candidates, full, until } = await this.#candidates(
+        tenant,
+        tenantSettings,
+        tenantReady,
+        signal,
+      );
       if (full) more = true;
+      // After a call the orders have moved: read again on the next tick.
+      lastRead.set(tenant.tenantId, {
+        fingerprint,
+        until: candidates.length > 0 ? 0 : until,
+      });
       const size = Math.min(100, this.deps.settings.shippingBatchSize);
       for (let i = 0; i < candidates.length; i += size) {
         const batch = candidates.slice(i, i + size);
@@ -114,27 +148,38 @@ export class BulkShipping {
       }
     }
     // Orders no longer waiting (shipped, moved, another tenant's turn) are forgotten.
-    if (!signal.aborted) this.#readySince = ready;
-    else for (const [id, at] of ready) this.#readySince.set(id, at);
+    if (!signal.aborted) {
+      this.#readySince = ready;
+      this.#lastRead = lastRead;
+    } else for (const [id, since] of ready) this.#readySince.set(id, since);
     return more;
   }
 
   /**
-   * When each order that may ship was first seen so (this process; the shipping loop runs in one
-   * process at a time, and a process taking it over starts the wait again).
+   * Per tenant, when each order that may ship was first seen so (this process; the shipping loop
+   * runs in one process at a time, and a process taking it over starts the wait again).
    */
-  #readySince = new Map<string, number>();
+  #readySince = new Map<string, Map<string, number>>();
+
+  /**
+   * Per tenant, what its last read of orders saw ({@link WorkerQueries.shippingWork}'s
+   * fingerprint) and until when the same fingerprint means nothing to do: reading every waiting
+   * order and its ledger row on every tick, while a call fills up for `shippingMaxWaitMs`, cost
+   * more statements than the orders' registrations.
+   */
+  #lastRead = new Map<string, TenantRead>();
 
   /**
    * The orders to ship now, each claimed on its ledger row (or skipped: busy, backing off): those
    * that may ship, in full calls, plus the remainder when its oldest has waited long enough.
+   * `until`: the tenant needs no new read before then while its orders stay as they are.
    */
   async #candidates(
     tenant: ActiveTenant,
     settings: IntegrationSettings,
     ready: Map<string, number>,
     signal: AbortSignal,
-  ): Promise<{ candidates: Candidate[]; full: boolean }> {
+  ): Promise<{ candidates: Candidate[]; full: boolean; until: number }> {
     const em = forkEm(this.deps.orm);
     const repos = tenantRepositories(em, tenant.tenantId);
     const limit = 500;
@@ -143,13 +188,8 @@ export class BulkShipping {
       { populate: ['status'], orderBy: { orderedAt: 'asc', id: 'asc' }, limit },
     );
     const now = this.deps.clock.now();
-    const shippable: {
-      order: (typeof orders)[number];
-      entry: Awaited<ReturnType<OperationLedger['open']>>;
-      orderHeadId: string;
-      shippingDate: string;
-      since: number;
-    }[] = [];
+    const maxWait = this.deps.settings.shippingMaxWaitMs ?? 0;
+    const may: { order: (typeof orders)[number]; orderHeadId: string; shippingDate: string }[] = [];
     for (const order of orders) {
       const decision = decideOrderActions({
         settings,
@@ -161,35 +201,49 @@ export class BulkShipping {
       applyActionReason(repos, order, actionReasonOf(order, decision, null, false));
       const ship = decision.actions.find((a) => a.kind === 'queueBulkShipping');
       if (ship?.kind !== 'queueBulkShipping') continue;
+      may.push({ order, orderHeadId: ship.orderHeadId, shippingDate: ship.shippingDate });
+    }
+    const entries = await this.ledger.openMany(
+      tenant.tenantId,
+      SHIP_KIND,
+      may.map(({ order }) => ({
+        businessKey: shipOrderKey(order.id),
+        subject: { type: 'order', id: order.id },
+      })),
+    );
+    // Read again at the latest after one wait, whatever the fingerprint says: a change it
+    // cannot see (an order line's allocation alone) is noticed within the wait it would cost.
+    let until = now + maxWait;
+    const shippable: {
+      order: (typeof orders)[number];
+      entry: LedgerEntry;
+      orderHeadId: string;
+      shippingDate: string;
+      since: number;
+    }[] = [];
+    for (const { order, orderHeadId, shippingDate } of may) {
+      const entry = entries.get(shipOrderKey(order.id));
       // Only orders that can be claimed count towards a call: one Smaregi refused (until the
       // merchant moves it again) or one in flight elsewhere must not make every call a small one.
-      const entry = await this.ledger.open(tenant.tenantId, SHIP_KIND, shipOrderKey(order.id), {
-        type: 'order',
-        id: order.id,
-      });
-      if (entry.verdict !== 'claimable') continue;
-      const since = this.#readySince.get(order.id) ?? now;
+      if (entry === undefined || entry.verdict !== 'claimable') {
+        // A backoff or a lease ends without any order changing: look again on every tick.
+        if (entry?.verdict === 'busy' || entry?.verdict === 'deferred') until = now;
+        continue;
+      }
+      const since = this.#readySince.get(tenant.tenantId)?.get(order.id) ?? now;
       ready.set(order.id, since);
-      shippable.push({
-        order,
-        entry,
-        orderHeadId: ship.orderHeadId,
-        shippingDate: ship.shippingDate,
-        since,
-      });
+      shippable.push({ order, entry, orderHeadId, shippingDate, since });
     }
     const size = Math.min(100, this.deps.settings.shippingBatchSize);
-    const maxWait = this.deps.settings.shippingMaxWaitMs ?? 0;
     // Full calls now; the remainder when its oldest has waited (or the worker stops: then it is
     // left for the next run, not shipped early).
     let take = shippable.length - (shippable.length % size);
     const rest = shippable.slice(take);
-    if (
-      rest.length > 0 &&
-      now - Math.min(...rest.map((r) => r.since)) >= maxWait &&
-      !signal.aborted
-    )
-      take = shippable.length;
+    if (rest.length > 0) {
+      const oldest = Math.min(...rest.map((r) => r.since));
+      if (now - oldest >= maxWait && !signal.aborted) take = shippable.length;
+      else until = Math.min(until, oldest + maxWait);
+    }
     const out: Candidate[] = [];
     for (const { order, entry, orderHeadId, shippingDate } of shippable.slice(0, take)) {
       const claim = await this.ledger.claim(entry, { orderHeadId, shippingDate });
@@ -203,7 +257,8 @@ export class BulkShipping {
       });
     }
     await em.flush();
-    return { candidates: out, full: orders.length >= limit };
+    const full = orders.length >= limit;
+    return { candidates: out, full, until: full ? now : until };
   }
 
   async #ship(tenant: ActiveTenant, batch: Candidate[], signal: AbortSignal): Promise<void> {
