@@ -1,5 +1,5 @@
 import { problemMessage, type LocalizedMessage } from '@renkei/domain';
-import { forkEm, Job, Order, OrderLine } from '@renkei/persistence';
+import { forkEm, Job, Order, OrderLine, SyncEvent } from '@renkei/persistence';
 import { testDialects } from '@renkei/persistence/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,7 +46,7 @@ describe.each(testDialects())('REST order intake (%s)', (dialect) => {
   });
   afterAll(() => t.close());
 
-  it('creates an order (201), returns the same order for the same content (200), queues it once', async () => {
+  it('creates an order (201), returns the same order for the same content (200), stores it once', async () => {
     const first = await post(a.apiKey, validOrder(a));
     expect(first.status).toBe(201);
     expect(first.body.outcome).toBe('created');
@@ -57,7 +57,10 @@ describe.each(testDialects())('REST order intake (%s)', (dialect) => {
     expect(again.body.outcome).toBe('unchanged');
     expect(again.body.order.id).toBe(first.body.order.id);
     const em = forkEm(t.deps.orm);
-    expect(await em.count(Job, { tenant: a.tenantId, name: 'order.register' })).toBe(1);
+    expect(await em.count(Order, { tenant: a.tenantId, orderNumber: 'R-0001' })).toBe(1);
+    expect(
+      await em.count(SyncEvent, { subjectId: first.body.order.id, kind: 'order.received' }),
+    ).toBe(1);
   });
 
   it('applies a documented update (status, shipping date) and, once in Smaregi, refuses other changes with 409', async () => {
@@ -231,7 +234,12 @@ describe.each(testDialects())('REST order intake (%s)', (dialect) => {
     expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
     expect(new Set(results.map((r) => r.body.order.id)).size).toBe(1);
     expect(await forkEm(t.deps.orm).count(Order, { orderNumber: 'RACE-1' })).toBe(1);
-    expect(await forkEm(t.deps.orm).count(Job, { dedupKey: results[0]!.body.order.id })).toBe(1);
+    expect(
+      await forkEm(t.deps.orm).count(SyncEvent, {
+        subjectId: results[0]!.body.order.id,
+        kind: 'order.received',
+      }),
+    ).toBe(1);
   });
 
   it('answers deeply nested JSON with 400 and keeps serving', async () => {

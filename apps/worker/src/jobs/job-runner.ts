@@ -54,6 +54,7 @@ export class JobRunner {
     private readonly queue: JobQueue,
     parts: JobRunnerParts,
   ) {
+    // Written by earlier releases of the API for each new order; the loop finds them anyway.
     this.register(JOB_NAMES.registerOrder, () => {
       parts.wakeOrders();
       return Promise.resolve();

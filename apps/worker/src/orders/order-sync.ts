@@ -16,7 +16,8 @@ export const MIN_TENANT_SHARE = 4;
 /**
  * The order registration loop's tick: for every active tenant, the orders that are due (pending,
  * new, or waiting for a fix and not checked for a while) go through the {@link OrderRegistrar}.
- * Order rows are the truth; `order.register` jobs only wake the loop early.
+ * Order rows are the truth: the API writes no job for a new order (an `order.register` job
+ * left by an earlier release only wakes the loop early).
  */
 export class OrderSync {
   readonly registrar: OrderRegistrar;

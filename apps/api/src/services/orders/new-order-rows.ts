@@ -1,9 +1,6 @@
-import { CallPriority } from '@renkei/domain';
 import {
-  JOB_NAMES,
   lineContentOf,
   orderContentOf,
-  type Job,
   type Order,
   type OrderLine,
   type OrderSource,
@@ -14,14 +11,15 @@ import type { Resolved } from './intake.js';
 import { writeRevisions } from './revision.js';
 
 /**
- * The rows new orders add (drafts, untracked by the unit of work): each order, its lines, its
- * first history line and its registration job. {@link writeOrderRows} inserts them together.
+ * The rows new orders add (drafts, untracked by the unit of work): each order, its lines and its
+ * first history line. {@link writeOrderRows} inserts them together. No job goes with them: the
+ * worker's order loop finds pending orders by their state on its next tick (a quarter second),
+ * and a wake-up job cost the intake a statement and the worker several per order.
  */
 export interface NewOrderRows {
   orders: Order[];
   lines: OrderLine[];
   events: SyncEvent[];
-  jobs: Job[];
   /**
    * Stored orders that took a new version (revision.ts): their registration is superseded and
    * their old lines deleted in the write transaction, before `lines` (their new ones) go in.
@@ -33,7 +31,6 @@ export const noNewRows = (): NewOrderRows => ({
   orders: [],
   lines: [],
   events: [],
-  jobs: [],
   revised: [],
 });
 
@@ -68,15 +65,6 @@ export function draftNewOrder(
       message: { code: 'orderReceived', params: { orderNumber: order.orderNumber, source } },
     }),
   );
-  // A new order cannot have a job yet: no dedup lookup is needed.
-  rows.jobs.push(
-    scope.repos.jobs.draft({
-      name: JOB_NAMES.registerOrder,
-      payload: { orderId: order.id },
-      dedupKey: order.id,
-      priority: CallPriority.registerOrder,
-    }),
-  );
   return order;
 }
 
@@ -93,7 +81,6 @@ export async function writeOrderRows(scope: TenantScope, rows: NewOrderRows): Pr
     await writeRevisions(scope, rows.revised);
     await scope.repos.orderLines.insertAll(rows.lines);
     await scope.repos.syncEvents.insertAll(rows.events);
-    await scope.repos.jobs.insertAll(rows.jobs);
     await scope.em.commit(); // flushes the updates, then commits
   } catch (error) {
     await scope.em.rollback();

@@ -1,5 +1,4 @@
-import { CallPriority } from '@renkei/domain';
-import { JOB_NAMES, type Order } from '@renkei/persistence';
+import type { Order } from '@renkei/persistence';
 import { AppError } from '../../errors.js';
 import type { TenantScope } from '../scope.js';
 import { getOrder } from './views.js';
@@ -24,11 +23,7 @@ export async function retryOrder(scope: TenantScope, orderId: string): Promise<O
       params: { orderNumber: order.orderNumber, actor: scope.actor.label },
     },
   });
-  await scope.repos.jobs.enqueue(
-    JOB_NAMES.registerOrder,
-    { orderId: order.id },
-    { dedupKey: order.id, priority: CallPriority.registerOrder },
-  );
+  // Pending again: the worker's order loop takes it on its next tick.
   await scope.em.flush();
   return order;
 }

@@ -1,6 +1,4 @@
-import { CallPriority } from '@renkei/domain';
 import {
-  JOB_NAMES,
   lastSyncErrorColumns,
   lineContentOf,
   orderContentOf,
@@ -60,11 +58,6 @@ export async function draftRevision(
       params: { orderNumber: existing.orderNumber, fields: differing.join(', ') },
     },
   });
-  await scope.repos.jobs.enqueue(
-    JOB_NAMES.registerOrder,
-    { orderId: existing.id },
-    { dedupKey: existing.id, priority: CallPriority.registerOrder },
-  );
   if (statusChanged) await queueStatusDecisions(scope, existing);
 }
 
