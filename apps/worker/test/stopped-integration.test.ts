@@ -296,7 +296,7 @@ describe.each(testDialects())('while the integration is stopped (%s)', (dialect)
 
   it('a queued order task finds its tenant only while the integration runs', async () => {
     const active = () => activeTenant(forkEm(db.orm), t.tenantId);
-    expect(await active()).toEqual({ tenantId: t.tenantId, contractId: DEMO_CONTRACT_ID });
+    expect(await active()).toMatchObject({ tenantId: t.tenantId, contractId: DEMO_CONTRACT_ID });
     await stop();
     expect(await active()).toBeNull();
     await start();

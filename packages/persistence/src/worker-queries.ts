@@ -52,6 +52,12 @@ function chunksOf<T>(items: readonly T[], weight: (item: T) => number, max: numb
 export interface ActiveTenant {
   tenantId: string;
   contractId: string;
+  /**
+   * The version of the tenant's settings row when this was read (the optimistic lock's counter,
+   * raised by every save): a copy of the settings read at this version is still what is stored.
+   * Only the active-tenant queries give it.
+   */
+  settingsVersion?: number;
 }
 
 /** A claimed job: what a handler receives. Payloads carry IDs only. */
@@ -140,7 +146,7 @@ export class WorkerQueries {
     // traffic.
     const query = this.em
       .getKnex()
-      .select('c.tenant_id', 'c.contract_id')
+      .select('c.tenant_id', 'c.contract_id', { settings_version: 's.version' })
       .from({ c: 'smaregi_connections' })
       .join({ s: 'integration_settings' }, 's.tenant_id', 'c.tenant_id')
       .where('s.integration_enabled', true)
@@ -148,8 +154,14 @@ export class WorkerQueries {
       .whereNotNull('c.contract_id')
       .orderBy('c.tenant_id');
     if (tenantId !== undefined) query.andWhere('c.tenant_id', tenantId);
-    const rows = await rowsOf<{ tenant_id: string; contract_id: string }>(query);
-    return rows.map((r) => ({ tenantId: r.tenant_id, contractId: r.contract_id }));
+    const rows = await rowsOf<{ tenant_id: string; contract_id: string; settings_version: number }>(
+      query,
+    );
+    return rows.map((r) => ({
+      tenantId: r.tenant_id,
+      contractId: r.contract_id,
+      settingsVersion: Number(r.settings_version),
+    }));
   }
 
   /**

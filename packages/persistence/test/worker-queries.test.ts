@@ -50,14 +50,20 @@ describe.each(testDialects())('the worker’s cross-tenant queries (%s)', (diale
     const active = await queries().activeTenants();
     expect(active).toEqual(
       [
-        { tenantId: tenants['running']!, contractId: 'sb_running' },
-        { tenantId: tenants['also running']!, contractId: 'sb_also' },
+        { tenantId: tenants['running']!, contractId: 'sb_running', settingsVersion: 1 },
+        { tenantId: tenants['also running']!, contractId: 'sb_also', settingsVersion: 1 },
       ].sort((a, b) => (a.tenantId < b.tenantId ? -1 : 1)),
     );
     expect(await queries().activeTenant(tenants['switched off']!)).toBeNull();
     expect(await queries().activeTenant(tenants['running']!)).toEqual(
       active.find((t) => t.contractId === 'sb_running'),
     );
+    // A save of the settings raises the version the worker's copy of them is checked against.
+    const em = forkEm(db.orm);
+    const row = await em.findOneOrFail(IntegrationSettings, { tenant: tenants['running']! });
+    row.values = { ...row.values, syncEnclosures: true };
+    await em.flush();
+    expect((await queries().activeTenant(tenants['running']!))?.settingsVersion).toBe(2);
   });
 
   it('says whether a job of the given names is due, without claiming it', async () => {

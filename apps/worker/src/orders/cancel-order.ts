@@ -81,7 +81,7 @@ export class OrderCancellation {
     const repos = tenantRepositories(em, tenant.tenantId);
     const order = await repos.orders.findWithLines(orderId);
     if (order === null) return 'nothing';
-    const settings = await readSettings(em, tenant.tenantId);
+    const settings = await readSettings(em, tenant);
     const registered = order.smaregiOrderHeadId != null && order.smaregiOrderHeadId !== '';
     // The registration row matters only for an order that may have to be withdrawn.
     const registration =

@@ -49,7 +49,7 @@ export class OrderActions {
     orderId: string,
     signal: AbortSignal,
   ): Promise<void> {
-    const settings = await readSettings(forkEm(this.deps.orm), tenant.tenantId);
+    const settings = await readSettings(forkEm(this.deps.orm), tenant);
     if (settings.effectiveStockMode === 'omsPurchase') {
       // Renkei's planner looks at every open order: plan once per batch, not once per order.
       const entry = this.#toPlan.get(tenant.tenantId) ?? { tenant, orderIds: new Set<string>() };
@@ -79,7 +79,7 @@ export class OrderActions {
       await planOmsAllocation(
         em,
         tenantRepositories(em, tenant.tenantId),
-        await readSettings(em, tenant.tenantId),
+        await readSettings(em, tenant),
       );
       for (const orderId of orderIds) {
         await this.evaluate(tenant, orderId, { kind: 'allocationReported' }, signal, {
@@ -97,7 +97,7 @@ export class OrderActions {
    */
   async onStatusChanged(tenant: ActiveTenant, orderId: string, signal: AbortSignal): Promise<void> {
     const em = forkEm(this.deps.orm);
-    const settings = await readSettings(em, tenant.tenantId);
+    const settings = await readSettings(em, tenant);
     const repos = tenantRepositories(em, tenant.tenantId);
     const order = await repos.orders.findById(orderId);
     if (order !== null && settings.bulkShippingTriggerStatus === order.status.id) {
@@ -124,7 +124,7 @@ export class OrderActions {
     const repos = tenantRepositories(em, tenant.tenantId);
     const order = await repos.orders.findWithLines(orderId);
     if (order === null) return;
-    const settings = await readSettings(em, tenant.tenantId);
+    const settings = await readSettings(em, tenant);
     // Renkei's stored setting of the shop's 受注店舗, never Smaregi's store object (see there).
     const orderStore = await allocationSettingFor(repos, order, settings);
     if (
@@ -216,7 +216,7 @@ export class OrderActions {
       const em = forkEm(this.deps.orm);
       const order = await tenantRepositories(em, tenant.tenantId).orders.findWithLines(orderId);
       if (order === null) continue;
-      const settings = await readSettings(em, tenant.tenantId);
+      const settings = await readSettings(em, tenant);
       if (await this.#allocate(tenant, order, em, settings.syncEnclosures, signal))
         await this.evaluate(tenant, orderId, { kind: 'allocationReported' }, signal);
     }

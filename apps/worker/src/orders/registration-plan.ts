@@ -167,7 +167,7 @@ export async function planRegistration(
     return (await withdrawUnsent(deps, ledger, tenant, orderId, entry)) === 'withdrawn'
       ? 'skipped'
       : 'busy';
-  const settings = await readSettings(em, tenant.tenantId);
+  const settings = await readSettings(em, tenant);
   if (!settings.integrationEnabled) return 'skipped';
 
   // The shop's rules hold every order of it: inactive, or 税込 / 税別 unlike its 受注店舗's 販売区分

@@ -64,7 +64,7 @@ export class ProductImport {
     const em = forkEm(this.deps.orm);
     const run = await tenantRepositories(em, tenant.tenantId).importRuns.findById(runId);
     if (run === null || (run.state !== 'queued' && run.state !== 'running')) return 'finished';
-    if (!(await readSettings(em, tenant.tenantId)).productSyncEnabled) {
+    if (!(await readSettings(em, tenant)).productSyncEnabled) {
       // 商品連携設定 [連携しない]: the product list is left alone (a run queued before the
       // merchant turned it off ends here, with the reason in the sync log).
       await this.#cancelSyncOff(tenant, runId);

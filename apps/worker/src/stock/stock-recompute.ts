@@ -88,7 +88,7 @@ export class StockRecompute {
     const repos = tenantRepositories(em, tenant.tenantId);
     const run = await repos.stockRecomputeRuns.findById(runId);
     if (run === null || (run.state !== 'queued' && run.state !== 'running')) return 'finished';
-    const settings = await readSettings(em, tenant.tenantId);
+    const settings = await readSettings(em, tenant);
     try {
       if (run.state === 'queued') {
         run.state = 'running';
@@ -132,7 +132,7 @@ export class StockRecompute {
     signal: AbortSignal,
   ): Promise<'more' | 'finished'> {
     const repos = tenantRepositories(em, tenant.tenantId);
-    const settings = await readSettings(em, tenant.tenantId);
+    const settings = await readSettings(em, tenant);
     const batch = await repos.orders.find(
       { ...openRegistered(), ...(run.cursor == null ? {} : { id: { $gt: run.cursor } }) },
       { populate: ['lines'], orderBy: { id: 'asc' }, limit: ORDERS_PER_STEP },

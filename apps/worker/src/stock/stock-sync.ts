@@ -251,7 +251,7 @@ export class StockSync {
   ): Promise<StockRefreshResult> {
     const em = forkEm(this.deps.orm);
     const repos = tenantRepositories(em, tenant.tenantId);
-    const settings = await readSettings(em, tenant.tenantId);
+    const settings = await readSettings(em, tenant);
     const warehouse = await stockWarehouseOf(repos);
     const allocationSource: AllocationSource =
       allocatedFromSmaregi === null ? 'renkeiOrders' : 'orderShipmentStock';

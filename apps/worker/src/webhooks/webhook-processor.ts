@@ -180,7 +180,7 @@ export class WebhookProcessor {
         // by itself (same matching as the import: new products are created, known ones updated).
         // Deletions are left to the merchant: orders may still refer to the product.
         if (event.action === 'deleted' || event.productIds.length === 0) return 'ignored';
-        if (!(await readSettings(forkEm(this.deps.orm), tenant.tenantId)).productSyncEnabled) {
+        if (!(await readSettings(forkEm(this.deps.orm), tenant)).productSyncEnabled) {
           await this.#productsNotTaken(tenant, event.productIds);
           return 'ignored';
         }
