@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process';
 import { SMAREGI_RATE_LIMIT_DEFAULTS } from '@renkei/config';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -204,7 +204,13 @@ export async function runPressure(o: PressureOptions): Promise<PressureResult> {
     rateLimits: PRODUCTION_LIMITS,
     journalLimit: 2_000_000,
   });
-  const statsDir = mkdtempSync(join(tmpdir(), 'renkei-pressure-'));
+  // RENKEI_BENCH_QUERY_PROFILE=<folder>: each process's statements by count are left there
+  // (the API's too), in a folder `pressure-*` of their own.
+  const profileDir = process.env.RENKEI_BENCH_QUERY_PROFILE;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const statsDir = mkdtempSync(
+    join(profileDir ?? tmpdir(), profileDir ? 'pressure-' : 'renkei-pressure-'),
+  );
   const probed: Probed[] = [];
   let load: Awaited<ReturnType<typeof startLoad>> | undefined;
   try {
@@ -241,6 +247,7 @@ export async function runPressure(o: PressureOptions): Promise<PressureResult> {
 
     const env = {
       ...deploymentEnv(db.url, sim),
+      ...(profileDir ? { RENKEI_BENCH_QUERY_PROFILE: '1' } : {}),
     };
     const workers: Probed[] = [];
     for (let w = 0; w < o.workers; w++)
@@ -368,6 +375,6 @@ export async function runPressure(o: PressureOptions): Promise<PressureResult> {
     await sim.close();
     await orm.close(true);
     await db.drop().catch(() => undefined);
-    rmSync(statsDir, { recursive: true, force: true });
+    if (!profileDir) rmSync(statsDir, { recursive: true, force: true });
   }
 }

@@ -4,7 +4,7 @@ import type { OrderActions } from '../orders/order-actions.js';
 import { readSettings } from '../orders/order-view.js';
 import { retryDelayMs } from '../smaregi/ledger.js';
 import { isTransientRead, smaregiReason } from '../smaregi/outcome.js';
-import { activeTenants, type ActiveTenant } from '../tenants/active-tenants.js';
+import { activeTenant, activeTenants, type ActiveTenant } from '../tenants/active-tenants.js';
 import type { ClaimedJob, JobQueue } from './job-queue.js';
 
 /** A job handler; throws to have the job retried (transient) or failed (anything else). */
@@ -102,8 +102,15 @@ export class JobRunner {
     return others || waiting;
   }
 
+  /**
+   * Tenants listed active as their job started (the queue's path): nothing to check again. The
+   * loop's tick lists every tenant once for all the jobs it runs, which may take a while.
+   */
+  readonly #listedAtStart = new WeakSet<ActiveTenant>();
+
   /** The tenant may have been stopped since the tick listed it active. */
   async #stillStarted(tenant: ActiveTenant): Promise<void> {
+    if (this.#listedAtStart.has(tenant)) return;
     const settings = await readSettings(forkEm(this.deps.orm), tenant.tenantId);
     if (!settings.integrationEnabled) throw new IntegrationStopped(WAITING_NOTE);
   }
@@ -114,7 +121,17 @@ export class JobRunner {
    */
   start(signal: AbortSignal): Promise<void> {
     return this.queue.start(
-      async (job, em) => this.#run(job, em, await activeById(em), signal),
+      async (job, em) => {
+        // The job's own tenant, listed as it starts: what `#stillStarted` would read again.
+        const tenant = await activeTenant(em, job.tenantId);
+        if (tenant !== null) this.#listedAtStart.add(tenant);
+        return this.#run(
+          job,
+          em,
+          new Map(tenant === null ? [] : [[tenant.tenantId, tenant]]),
+          signal,
+        );
+      },
       () => stopRequested(this.deps),
     );
   }
