@@ -113,13 +113,7 @@ export class OperationLedger {
     let row = await em.findOne(Operation, { tenant: tenantId, kind, businessKey });
     if (row === null) {
       try {
-        row = em.create(Operation, {
-          tenant: tenantId,
-          kind,
-          businessKey,
-          subjectType: subject?.type ?? null,
-          subjectId: subject?.id ?? null,
-        });
+        row = pendingRow(em, tenantId, kind, businessKey, subject);
         await em.flush();
       } catch (error) {
         // Another process created it at the same moment: read theirs.
@@ -167,13 +161,7 @@ export class OperationLedger {
     if (missing.size === 0) return result;
     try {
       const created = [...missing].map(([businessKey, subject]) =>
-        em.create(Operation, {
-          tenant: tenantId,
-          kind,
-          businessKey,
-          subjectType: subject?.type ?? null,
-          subjectId: subject?.id ?? null,
-        }),
+        pendingRow(em, tenantId, kind, businessKey, subject),
       );
       await em.flush();
       for (const row of created) result.set(row.businessKey, toEntry(tenantId, row, now));
@@ -473,6 +461,23 @@ export class OperationLedger {
   #told(kind: OperationKind, result: LedgerTransition): void {
     this.settings.onTransition?.(kind, result);
   }
+}
+
+/** A new pending row of (kind, key), persisted on the next flush. */
+function pendingRow(
+  em: Em,
+  tenantId: string,
+  kind: OperationKind,
+  businessKey: string,
+  subject: LedgerSubject | undefined,
+): Operation {
+  return em.create(Operation, {
+    tenant: tenantId,
+    kind,
+    businessKey,
+    subjectType: subject?.type ?? null,
+    subjectId: subject?.id ?? null,
+  });
 }
 
 function toEntry(tenantId: string, row: Operation, now: number): LedgerEntry {
