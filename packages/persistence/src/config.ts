@@ -100,6 +100,9 @@ export function ormOptions(options: DatabaseOptions): Options {
   };
 }
 
+/** How long a SQLite connection waits for another process's lock (busy handler and WAL alike). */
+const SQLITE_BUSY_TIMEOUT_MS = 5_000;
+
 /**
  * WAL lets the worker read while the API writes; foreign keys are off by default in SQLite;
  * busy_timeout makes a second process wait for the write lock instead of failing at once.
@@ -112,7 +115,7 @@ function sqlitePragmas(
   conn: { pragma?: (sql: string) => unknown },
   done: (err: Error | null, conn: unknown) => void,
 ): void {
-  const giveUpAt = Date.now() + 5_000;
+  const giveUpAt = Date.now() + SQLITE_BUSY_TIMEOUT_MS;
   const walThenRest = (): void => {
     try {
       conn.pragma?.('journal_mode = WAL');
@@ -133,7 +136,7 @@ function sqlitePragmas(
     }
   };
   try {
-    conn.pragma?.('busy_timeout = 5000');
+    conn.pragma?.(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   } catch (error) {
     done(error as Error, conn);
     return;

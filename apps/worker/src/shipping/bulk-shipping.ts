@@ -56,9 +56,14 @@ export async function shippingPlan(em: Em): Promise<ShippingPlan> {
   return { tenants, settings, work };
 }
 
-interface TenantRead {
+/** What the shipping loop knows of one tenant's waiting orders (see `BulkShipping.#waits`). */
+interface TenantWait {
+  /** {@link WorkerQueries.shippingWork}'s fingerprint at the last read of the orders. */
   fingerprint: string;
+  /** Until when the same fingerprint means nothing to do. */
   until: number;
+  /** When each order that may ship was first seen so. */
+  readySince: Map<string, number>;
 }
 
 interface Candidate {
@@ -101,40 +106,35 @@ export class BulkShipping {
   ): Promise<boolean> {
     let more = false;
     const { tenants, settings, work } = plan ?? (await shippingPlan(em));
-    const ready = new Map<string, Map<string, number>>();
-    const lastRead = new Map<string, TenantRead>();
+    const waits = new Map<string, TenantWait>();
     for (const tenant of tenants) {
       if (stopRequested(this.deps, signal)) break;
       const tenantSettings = settings.get(tenant.tenantId);
       const fingerprint = work.ship.get(tenant.tenantId);
       if (fingerprint === undefined || tenantSettings === undefined) continue;
-      const last = this.#lastRead.get(tenant.tenantId);
+      const last = this.#waits.get(tenant.tenantId);
       if (
         last !== undefined &&
         last.fingerprint === fingerprint &&
         this.deps.clock.now() < last.until
       ) {
         // Nothing came, left or changed since the last read, and nobody's wait is over.
-        lastRead.set(tenant.tenantId, last);
-        ready.set(
-          tenant.tenantId,
-          this.#readySince.get(tenant.tenantId) ?? new Map<string, number>(),
-        );
+        waits.set(tenant.tenantId, last);
         continue;
       }
-      const tenantReady = new Map<string, number>();
-      ready.set(tenant.tenantId, tenantReady);
+      const readySince = new Map<string, number>();
       const { candidates, full, until } = await this.#candidates(
         tenant,
         tenantSettings,
-        tenantReady,
+        { before: last?.readySince, now: readySince },
         signal,
       );
       if (full) more = true;
       // After a call the orders have moved: read again on the next tick.
-      lastRead.set(tenant.tenantId, {
+      waits.set(tenant.tenantId, {
         fingerprint,
         until: candidates.length > 0 ? 0 : until,
+        readySince,
       });
       const size = Math.min(100, this.deps.settings.shippingBatchSize);
       for (let i = 0; i < candidates.length; i += size) {
@@ -148,26 +148,20 @@ export class BulkShipping {
       }
     }
     // Orders no longer waiting (shipped, moved, another tenant's turn) are forgotten.
-    if (!signal.aborted) {
-      this.#readySince = ready;
-      this.#lastRead = lastRead;
-    } else for (const [id, since] of ready) this.#readySince.set(id, since);
+    if (!signal.aborted) this.#waits = waits;
+    // Stopping: what was seen is kept, and every tenant is read again on the next tick.
+    else for (const [id, wait] of waits) this.#waits.set(id, { ...wait, until: 0 });
     return more;
   }
 
   /**
-   * Per tenant, when each order that may ship was first seen so (this process; the shipping loop
-   * runs in one process at a time, and a process taking it over starts the wait again).
+   * Per tenant, what its last read of orders saw and when each order that may ship was first seen
+   * so (this process; the shipping loop runs in one process at a time, and a process taking it
+   * over starts the wait again). Reading every waiting order and its ledger row on every tick,
+   * while a call fills up for `shippingMaxWaitMs`, cost more statements than the orders'
+   * registrations.
    */
-  #readySince = new Map<string, Map<string, number>>();
-
-  /**
-   * Per tenant, what its last read of orders saw ({@link WorkerQueries.shippingWork}'s
-   * fingerprint) and until when the same fingerprint means nothing to do: reading every waiting
-   * order and its ledger row on every tick, while a call fills up for `shippingMaxWaitMs`, cost
-   * more statements than the orders' registrations.
-   */
-  #lastRead = new Map<string, TenantRead>();
+  #waits = new Map<string, TenantWait>();
 
   /**
    * The orders to ship now, each claimed on its ledger row (or skipped: busy, backing off): those
@@ -177,7 +171,7 @@ export class BulkShipping {
   async #candidates(
     tenant: ActiveTenant,
     settings: IntegrationSettings,
-    ready: Map<string, number>,
+    ready: { before: ReadonlyMap<string, number> | undefined; now: Map<string, number> },
     signal: AbortSignal,
   ): Promise<{ candidates: Candidate[]; full: boolean; until: number }> {
     const em = forkEm(this.deps.orm);
@@ -230,8 +224,8 @@ export class BulkShipping {
         if (entry?.verdict === 'busy' || entry?.verdict === 'deferred') until = now;
         continue;
       }
-      const since = this.#readySince.get(tenant.tenantId)?.get(order.id) ?? now;
-      ready.set(order.id, since);
+      const since = ready.before?.get(order.id) ?? now;
+      ready.now.set(order.id, since);
       shippable.push({ order, entry, orderHeadId, shippingDate, since });
     }
     const size = Math.min(100, this.deps.settings.shippingBatchSize);
