@@ -14,7 +14,7 @@ import { classifyWriteFailure, smaregiReason } from '../smaregi/outcome.js';
 import { gatedWrite, notSentAtShutdown } from '../smaregi/send-gate.js';
 import type { ActiveTenant } from '../tenants/active-tenants.js';
 import { markOrderStock } from '../stock/stock-marks.js';
-import { sentLines } from './order-view.js';
+import { readSettings, sentLines } from './order-view.js';
 
 export const ALLOCATE_KIND = 'allocateOrder' as const;
 export const allocateOrderKey = (orderId: string): string => `allocate:${orderId}`;
@@ -100,11 +100,15 @@ export class Allocation {
       }
     }
     await hooks?.afterRemoteCall?.(ALLOCATE_KIND, claim.businessKey);
+    const settings = await readSettings(em, tenant);
     await em.transactional(async (tx) => {
       await this.ledger.succeed(tx, claim, remote.orderHeadId);
       copyAllocation(order, remote, syncEnclosures);
       // Smaregi's allocated amounts of these products moved (no pos:stock is sent for that).
-      await markOrderStock(tx, tenant.tenantId, order.id);
+      await markOrderStock(tx, tenant.tenantId, order.id, {
+        lines: order.lines.getItems(),
+        settings,
+      });
       tenantRepositories(tx, tenant.tenantId).syncEvents.record({
         subjectType: 'order',
         subjectId: order.id,

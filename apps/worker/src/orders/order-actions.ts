@@ -107,7 +107,7 @@ export class OrderActions {
       await em.flush();
     }
     // Entering or leaving an open status moves the open-order quantities of its products.
-    await markOrderStock(em, tenant.tenantId, orderId);
+    await markOrderStock(em, tenant.tenantId, orderId, { settings });
     await this.evaluate(tenant, orderId, { kind: 'statusChanged', fromStatusId: null }, signal);
     await this.cancellation.onStatusChanged(tenant, orderId, signal);
   }

@@ -19,6 +19,7 @@ import {
 import type { Order as SmaregiOrder } from '@renkei/smaregi-client';
 import type { WorkerDeps } from '../deps.js';
 import { markOrderStock } from '../stock/stock-marks.js';
+import { readSettings } from './order-view.js';
 import type { ActiveTenant } from '../tenants/active-tenants.js';
 
 /**
@@ -42,6 +43,8 @@ export async function commitRegistered(
   remote: RegisteredOrder,
   detailSources: DetailSource[] | null,
 ): Promise<void> {
+  // Before the transaction: on SQLite a read on another connection would wait for it.
+  const settings = await readSettings(forkEm(deps.orm), tenant);
   await forkEm(deps.orm).transactional(async (tx) => {
     const now = new Date(deps.clock.now());
     await ledger.succeed(tx, claim, remote.orderHeadId);
@@ -55,7 +58,10 @@ export async function commitRegistered(
     Object.assign(order, lastSyncErrorColumns(null), syncReasonColumns(null));
     applyLineAllocation(order, remote, detailSources);
     // Registered (and maybe allocated at once): these products' figures moved in Smaregi.
-    await markOrderStock(tx, tenant.tenantId, order.id);
+    await markOrderStock(tx, tenant.tenantId, order.id, {
+      lines: order.lines.getItems(),
+      settings,
+    });
     repos.syncEvents.record({
       subjectType: 'order',
       subjectId: order.id,
