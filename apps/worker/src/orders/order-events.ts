@@ -1,14 +1,16 @@
+import type { IntegrationSettings } from '@renkei/domain';
 import {
   forkEm,
   lastSyncErrorColumns,
   tenantRepositories,
   type Em,
   type OperationLedger,
+  type Order,
 } from '@renkei/persistence';
 import type { Order as SmaregiOrder } from '@renkei/smaregi-client';
 import type { WorkerDeps } from '../deps.js';
 import { createLedger } from '../smaregi/ledger.js';
-import { markOrderStock } from '../stock/stock-marks.js';
+import { markLinesStock, markOrderStock } from '../stock/stock-marks.js';
 import type { ActiveTenant } from '../tenants/active-tenants.js';
 import { firstStatusOf } from './order-view.js';
 
@@ -53,27 +55,63 @@ export class OrderEvents {
     operationId: string,
     remote: Pick<SmaregiOrder, 'shippingDate' | 'slipNumber'>,
   ): Promise<boolean> {
+    const applied = await this.applyShippedMany(em, tenant, [{ orderId, operationId, remote }]);
+    return applied.length > 0;
+  }
+
+  /**
+   * {@link applyShipped} for the orders of one bulk-shipping call, on `em` (the caller's
+   * transaction): the orders, the shipped status and the products to mark are read once for all
+   * of them, where one order at a time cost about ten statements an order
+   * (`pnpm bench:scale`, statement profile). The orders it found, changed and not flushed.
+   */
+  async applyShippedMany(
+    em: Em,
+    tenant: ActiveTenant,
+    shipments: readonly {
+      orderId: string;
+      operationId: string;
+      remote: Pick<SmaregiOrder, 'shippingDate' | 'slipNumber'>;
+    }[],
+    settings?: IntegrationSettings,
+  ): Promise<Order[]> {
+    if (shipments.length === 0) return [];
     const repos = tenantRepositories(em, tenant.tenantId);
-    const order = await repos.orders.findById(orderId);
-    if (order === null) return false;
+    const found = await repos.orders.find(
+      { id: { $in: shipments.map((s) => s.orderId) } },
+      { populate: ['lines'] },
+    );
+    if (found.length === 0) return [];
+    const byId = new Map(found.map((order) => [order.id, order]));
     const shipped = await firstStatusOf(repos, 'shipped');
-    if (shipped !== null) order.status = shipped;
-    if (remote.shippingDate != null) order.shippingDate = remote.shippingDate.slice(0, 10);
-    if (remote.slipNumber != null) order.slipNumber = remote.slipNumber;
+    const applied: Order[] = [];
+    for (const { orderId, operationId, remote } of shipments) {
+      const order = byId.get(orderId);
+      if (order === undefined) continue;
+      if (shipped !== null) order.status = shipped;
+      if (remote.shippingDate != null) order.shippingDate = remote.shippingDate.slice(0, 10);
+      if (remote.slipNumber != null) order.slipNumber = remote.slipNumber;
+      repos.syncEvents.record({
+        subjectType: 'order',
+        subjectId: order.id,
+        kind: 'order.shipped',
+        outcome: 'success',
+        message: {
+          code: 'orderShipped',
+          params: { orderNumber: order.orderNumber, status: shipped?.name ?? null },
+        },
+        operationId,
+      });
+      applied.push(order);
+    }
     // Shipped: Smaregi's stock and allocation of these products moved.
-    await markOrderStock(em, tenant.tenantId, orderId);
-    repos.syncEvents.record({
-      subjectType: 'order',
-      subjectId: order.id,
-      kind: 'order.shipped',
-      outcome: 'success',
-      message: {
-        code: 'orderShipped',
-        params: { orderNumber: order.orderNumber, status: shipped?.name ?? null },
-      },
-      operationId,
-    });
-    return true;
+    await markLinesStock(
+      em,
+      tenant.tenantId,
+      applied.flatMap((order) => order.lines.getItems()),
+      settings,
+    );
+    return applied;
   }
 
   /**
@@ -122,7 +160,7 @@ export class OrderEvents {
     order.allocationStatus = 'unallocated';
     order.syncState = 'canceled';
     // Released: these products' allocated amounts (or open-order quantities) moved.
-    await markOrderStock(em, tenant.tenantId, orderId);
+    await markOrderStock(em, tenant.tenantId, orderId, { lines: order.lines.getItems() });
     Object.assign(order, lastSyncErrorColumns(null));
     if (order.status.category !== 'cancelled') {
       const cancelled = await firstStatusOf(repos, 'cancelled');

@@ -66,6 +66,12 @@ interface TenantWait {
   readySince: Map<string, number>;
 }
 
+/** A candidate Smaregi shows shipped, with the date and slip number it shipped with. */
+interface Shipped {
+  c: Candidate;
+  remote: { shippingDate?: string | null; slipNumber?: string | null };
+}
+
 interface Candidate {
   orderId: string;
   claim: LedgerClaim;
@@ -144,7 +150,7 @@ export class BulkShipping {
           for (const c of batch) await this.ledger.handBack(c.claim, NOT_SENT);
           continue;
         }
-        await this.#ship(tenant, batch, signal);
+        await this.#ship(tenant, tenantSettings, batch, signal);
       }
     }
     // Orders no longer waiting (shipped, moved, another tenant's turn) are forgotten.
@@ -255,7 +261,12 @@ export class BulkShipping {
     return { candidates: out, full, until: full ? now : until };
   }
 
-  async #ship(tenant: ActiveTenant, batch: Candidate[], signal: AbortSignal): Promise<void> {
+  async #ship(
+    tenant: ActiveTenant,
+    settings: IntegrationSettings,
+    batch: Candidate[],
+    signal: AbortSignal,
+  ): Promise<void> {
     const orders = this.deps.smaregi.forContract(tenant.contractId).orderShipment.orders;
     const options = { signal, priority: CallPriority.shipping };
     const { hooks } = this.deps;
@@ -270,7 +281,7 @@ export class BulkShipping {
       }
       try {
         const remote = await orders.get(c.orderHeadId, options);
-        if (remote.status === 'shipped') await this.#done(tenant, c, remote);
+        if (remote.status === 'shipped') await this.#done(tenant, settings, [{ c, remote }]);
         else toSend.push(c);
       } catch (error) {
         await this.ledger.release(c.claim, 'unknown', smaregiReason(error));
@@ -317,31 +328,45 @@ export class BulkShipping {
     }
     await hooks?.afterRemoteCall?.(SHIP_KIND, keys);
     const byHead = new Map(results.map((r) => [r.orderHeadId, r]));
+    const shipped: Shipped[] = [];
     for (const c of toSend) {
       const r = byHead.get(c.orderHeadId);
       if (r?.result === 'shipped')
-        await this.#done(tenant, c, { shippingDate: c.shippingDate, slipNumber: c.slipNumber });
+        shipped.push({ c, remote: { shippingDate: c.shippingDate, slipNumber: c.slipNumber } });
       else if (r === undefined)
         await this.ledger.release(c.claim, 'unknown', 'no result for this order in the answer');
       else await this.#fail(tenant, c, r.detail ?? r.result);
     }
+    await this.#done(tenant, settings, shipped);
     await hooks?.afterCommit?.(SHIP_KIND, keys);
   }
 
-  async #done(
-    tenant: ActiveTenant,
-    c: Candidate,
-    remote: { shippingDate?: string | null; slipNumber?: string | null },
-  ): Promise<void> {
+  /**
+   * The shipped orders of one call, in one transaction: each ledger row succeeds once (a webhook
+   * may have recorded the shipment meanwhile: that order is left as the webhook made it), and the
+   * others are marked shipped together. Should the transaction fail, every row stays in flight
+   * and is resolved by reading Smaregi once its lease ends, like an answer that was lost.
+   */
+  async #done(tenant: ActiveTenant, settings: IntegrationSettings, shipped: Shipped[]) {
+    if (shipped.length === 0) return;
     await forkEm(this.deps.orm).transactional(async (tx) => {
-      // Once: a webhook may have recorded the shipment meanwhile.
-      if (!(await this.ledger.succeed(tx, c.claim, c.orderHeadId))) return;
-      await this.orderEvents.applyShipped(tx, tenant, c.orderId, c.claim.id, {
-        shippingDate: remote.shippingDate ?? null,
-        slipNumber: remote.slipNumber ?? null,
-      });
-      const order = await tenantRepositories(tx, tenant.tenantId).orders.findById(c.orderId);
-      if (order !== null) clearShippingRefusal(order);
+      const first: Shipped[] = [];
+      for (const s of shipped)
+        if (await this.ledger.succeed(tx, s.c.claim, s.c.orderHeadId)) first.push(s);
+      const orders = await this.orderEvents.applyShippedMany(
+        tx,
+        tenant,
+        first.map(({ c, remote }) => ({
+          orderId: c.orderId,
+          operationId: c.claim.id,
+          remote: {
+            shippingDate: remote.shippingDate ?? null,
+            slipNumber: remote.slipNumber ?? null,
+          },
+        })),
+        settings,
+      );
+      for (const order of orders) clearShippingRefusal(order);
     });
   }
 
