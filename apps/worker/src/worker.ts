@@ -12,7 +12,7 @@ import { ProductImport } from './products/product-import.js';
 import { BulkShipping, shippingPlan } from './shipping/bulk-shipping.js';
 import { StockRecompute } from './stock/stock-recompute.js';
 import { StockSync } from './stock/stock-sync.js';
-import { activeTenant, activeTenants } from './tenants/active-tenants.js';
+import { activeTenants, RecentActiveTenants } from './tenants/active-tenants.js';
 import { TokenUpkeep } from './tenants/token-upkeep.js';
 import { applySubscriptionNotice, WebhookProcessor } from './webhooks/webhook-processor.js';
 import { JOB_NAMES } from '@renkei/persistence';
@@ -96,6 +96,7 @@ export class Worker {
 
   /** Aborted when the shutdown deadline passes (distributed order tasks listen to it). */
   readonly #abort = new AbortController();
+  readonly #recentTenants: RecentActiveTenants;
   /**
    * Aborted the moment a stop is asked for: every place that begins work (claims, jobs, the
    * queue's fetches, pools, per-item loops) checks it, so after SIGTERM nothing new starts.
@@ -121,6 +122,9 @@ export class Worker {
       (tenant, orderId, signal) => this.orderActions.afterRegistration(tenant, orderId, signal),
       (signal) => this.orderActions.flushPlans(signal),
     );
+    // A queued order task's tenant check: as fresh as one tick of the order loop.
+    this.#recentTenants = new RecentActiveTenants(intervals.pollMs);
+    this.orderSync.recentTenants = this.#recentTenants;
     // SQLite: a batch is claimed at once and run one by one, hence at least a minute. PostgreSQL:
     // one row is claimed right before it runs, locked as long as its queue job lives (2 leases),
     // so a killed process's job is run by another one after that.
@@ -233,7 +237,7 @@ export class Worker {
     // Taken from the queue as the stop came: not started (the order stays due).
     if (stopRequested(this.deps)) return;
     const em = forkEm(this.deps.orm);
-    const tenant = await activeTenant(em, task.tenantId);
+    const tenant = await this.#recentTenants.get(em, task.tenantId);
     if (tenant === null) return;
     await this.orderSync.registerOne(tenant, task.orderId, this.#abort.signal);
     await this.orderActions.flushPlans(this.#abort.signal);

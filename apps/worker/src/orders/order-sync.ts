@@ -1,6 +1,10 @@
 import { WorkerQueries, type Em } from '@renkei/persistence';
 import { DEFAULT_TENANT_ORDER_CAP, type WorkerDeps } from '../deps.js';
-import { activeTenants, type ActiveTenant } from '../tenants/active-tenants.js';
+import {
+  activeTenants,
+  type ActiveTenant,
+  type RecentActiveTenants,
+} from '../tenants/active-tenants.js';
 import { interleave, runFairPool } from '../util/pool.js';
 import { OrderStoreRefresh } from './order-store-refresh.js';
 import { oneSettingsRead } from './order-view.js';
@@ -27,6 +31,11 @@ export class OrderSync {
   readonly #recheck = new Map<string, { after: string | null; lastPassAt: number }>();
   /** Counts of results since start (tests, bench). */
   readonly results = new Map<RegisterResult, number>();
+  /**
+   * The active tenants this process listed lately (each tick lists them): what a queued order
+   * task checks its tenant against (`Worker`, distributed mode). Set by the worker.
+   */
+  recentTenants?: RecentActiveTenants;
 
   constructor(
     private readonly deps: WorkerDeps,
@@ -156,6 +165,7 @@ export class OrderSync {
    */
   async #tenantsWithWork(em: Em): Promise<ActiveTenant[]> {
     const active = await activeTenants(em);
+    this.recentTenants?.seen(active);
     const due = await new WorkerQueries(em).tenantsWithOrdersToRegister(
       active.map((t) => t.tenantId),
     );

@@ -14,3 +14,43 @@ export function activeTenants(em: Em): Promise<ActiveTenant[]> {
 export function activeTenant(em: Em, tenantId: string): Promise<ActiveTenant | null> {
   return new WorkerQueries(em).activeTenant(tenantId);
 }
+
+/**
+ * The active tenants as this process saw them within the last `maxAgeMs`, for the queued order
+ * tasks. Each task checked its own tenant with a statement of its own before starting: the
+ * largest single count in the statement profile (`pnpm bench:scale`, about five an order). A
+ * listing younger than one tick of the order loop — the loop's own listing, or one read shared
+ * by the tasks starting together — answers the same question: a switch flipped off or a
+ * connection revoked is seen by the tasks that start after it, as by the loop's next tick.
+ */
+export class RecentActiveTenants {
+  #listed: { at: number; byId: Map<string, ActiveTenant> } | undefined;
+  #reading: Promise<Map<string, ActiveTenant>> | undefined;
+
+  constructor(
+    private readonly maxAgeMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** A listing just read (the order loop reads one every tick). */
+  seen(tenants: readonly ActiveTenant[], at = this.now()): void {
+    if (this.#listed !== undefined && this.#listed.at > at) return;
+    this.#listed = { at, byId: new Map(tenants.map((t) => [t.tenantId, t])) };
+  }
+
+  /** The tenant when it is active, from a listing at most `maxAgeMs` old, else null. */
+  async get(em: Em, tenantId: string): Promise<ActiveTenant | null> {
+    const listed = this.#listed;
+    if (listed !== undefined && this.now() - listed.at <= this.maxAgeMs)
+      return listed.byId.get(tenantId) ?? null;
+    this.#reading ??= this.#read(em).finally(() => (this.#reading = undefined));
+    return (await this.#reading).get(tenantId) ?? null;
+  }
+
+  async #read(em: Em): Promise<Map<string, ActiveTenant>> {
+    const at = this.now();
+    const tenants = await activeTenants(em);
+    this.seen(tenants, at);
+    return new Map(tenants.map((t) => [t.tenantId, t]));
+  }
+}
