@@ -12,10 +12,11 @@
  * from the measured costs.
  * Sizes: BENCH_SCALE_SIZE=ci (the size inside `pnpm bench`) or full (default of bench:scale);
  * BENCH_SCALE_TENANTS, BENCH_SCALE_ORDERS (a light tenant's orders), BENCH_SCALE_PENDING,
- * BENCH_SCALE_INTAKE_RATE (orders/s through the intake in the pressure part) override.
+ * BENCH_SCALE_INTAKE_RATE (orders/s through the intake in the pressure part),
+ * BENCH_SCALE_CONCURRENCY (WORKER_ORDER_CONCURRENCY of each worker process) override.
  * PostgreSQL: BENCH_PG_URL or RENKEI_TEST_PG_URL, else a throwaway cluster (scripts/pg-throwaway.sh).
  * Where the cost goes: RENKEI_BENCH_QUERY_PROFILE=<folder> leaves each worker's statements by
- * count there (fair and curve parts), RENKEI_BENCH_CPU_PROFILE=<folder> a V8 CPU profile of each
+ * count there, and its transactions by shape (fair and curve parts), RENKEI_BENCH_CPU_PROFILE=<folder> a V8 CPU profile of each
  * measured process.
  */
 import { loadavg } from 'node:os';
@@ -76,7 +77,7 @@ try {
     workers: 2,
     // Registration slots per process: a task waiting for its contract's permit holds one, so
     // 100 tenants at a sandbox-like 2 writes/s need many more than 10 tenants (see README).
-    orderConcurrency: size === 'ci' ? 8 : 64,
+    orderConcurrency: num('BENCH_SCALE_CONCURRENCY', size === 'ci' ? 8 : 64),
     slowLatencyMs: 1500,
     revokeAfterMs: 3000,
     timeoutMs: size === 'ci' ? 180_000 : 900_000,

@@ -27,6 +27,33 @@ const statementOf = (arg: unknown): string => {
         : '?';
   return text.replace(/\s+/g, ' ').slice(0, 1000);
 };
+/**
+ * And the count of each transaction's shape (its statements' texts, literals apart, in order),
+ * written to `$RENKEI_BENCH_STATS.transactions.json`: which units of work cost a BEGIN and a
+ * COMMIT for one or two statements.
+ */
+const transactions = profile ? new Map<string, number>() : undefined;
+const openTransaction = new WeakMap<object, string[]>();
+const shapeOf = (text: string): string =>
+  text
+    .replace(/'[^']*'/g, '?')
+    .replace(/\$\d+|\b\d+\b/g, '?')
+    .replace(/\((\?(, )?)+\)/g, '(..)')
+    .slice(0, 140);
+function traceTransaction(client: object, text: string): void {
+  if (transactions === undefined) return;
+  if (/^\s*(BEGIN|START TRANSACTION)/i.test(text)) {
+    openTransaction.set(client, []);
+    return;
+  }
+  const open = openTransaction.get(client);
+  if (open === undefined) return;
+  if (/^\s*(COMMIT|ROLLBACK)/i.test(text)) {
+    openTransaction.delete(client);
+    const key = open.join('\n  ');
+    transactions.set(key, (transactions.get(key) ?? 0) + 1);
+  } else if (!/^\s*(SAVEPOINT|RELEASE)/i.test(text)) open.push(shapeOf(text));
+}
 const store = join(import.meta.dirname, '../../../../node_modules/.pnpm');
 for (const dir of readdirSync(store).filter((d) => /^pg@\d/.test(d))) {
   const pg = require(join(store, dir, 'node_modules/pg')) as {
@@ -38,6 +65,7 @@ for (const dir of readdirSync(store).filter((d) => /^pg@\d/.test(d))) {
     if (profile) {
       const key = statementOf(args[0]);
       profile.set(key, (profile.get(key) ?? 0) + 1);
+      traceTransaction(this as object, key);
     }
     return original.apply(this, args);
   };
@@ -84,6 +112,11 @@ function writeProfile(): void {
   if (out === undefined || profile === undefined) return;
   const sorted = Object.fromEntries([...profile].sort((a, b) => b[1] - a[1]));
   writeFileSync(`${out}.queries.json`, JSON.stringify(sorted, null, 1));
+  if (transactions !== undefined)
+    writeFileSync(
+      `${out}.transactions.json`,
+      JSON.stringify(Object.fromEntries([...transactions].sort((a, b) => b[1] - a[1])), null, 1),
+    );
 }
 setInterval(write, 250).unref();
 process.on('exit', () => {
