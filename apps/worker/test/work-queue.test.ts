@@ -137,6 +137,55 @@ describe.skipIf(!pgOn)('the PostgreSQL work queue (pg-boss)', () => {
     }
   }, 30_000);
 
+  it('wakes the other processes when it queues new tasks, long before their poll', async () => {
+    const metrics = new WorkerMetrics();
+    const logger = pino({ level: 'silent' });
+    // A poll far longer than the test: only the notification can bring the tasks to b.
+    const slow = { logger, metrics, leaseMs: 3_000, pollMs: 60_000 };
+    const a = await PgBossDistributed.start(db.url, slow);
+    const b = await PgBossDistributed.start(db.url, slow);
+    try {
+      const started: { orderId: string; at: number }[] = [];
+      const jobs: string[] = [];
+      await b.workOrders(2, (task: OrderTask) => {
+        started.push({ orderId: task.orderId, at: Date.now() });
+        return Promise.resolve();
+      });
+      await b.workJobs(2, (task: JobTask) => {
+        jobs.push(task.jobId);
+        return Promise.resolve();
+      });
+      // b's first fetch found nothing and it now waits for its poll, or for a notification.
+      await new Promise((r) => setTimeout(r, 300));
+      const sentAt = Date.now();
+      await a.sendOrders([{ tenantId: 't', orderId: 'woken-1' }]);
+      await a.sendJobs([
+        {
+          tenantId: 't',
+          jobId: 'woken-job',
+          name: 'product.import',
+          priority: CallPriority.products,
+        },
+      ]);
+      const until = Date.now() + 5_000;
+      while (started.length < 1 || jobs.length < 1) {
+        expect(Date.now()).toBeLessThan(until);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(started[0]?.orderId).toBe('woken-1');
+      expect(started[0]!.at - sentAt).toBeLessThan(2_000);
+      expect(jobs).toEqual(['woken-job']);
+      // Offered again while queued or done: nothing new, no notification needed, none sent twice.
+      await a.sendOrders([{ tenantId: 't', orderId: 'woken-1' }]);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(started).toHaveLength(1);
+      expect(await metrics.registry.metrics()).not.toContain('renkei_worker_queue_errors_total{');
+    } finally {
+      await a.stop(1_000);
+      await b.stop(1_000);
+    }
+  }, 30_000);
+
   it('queues a job row once however often it is offered, and fetches by CallPriority (higher first)', async () => {
     const metrics = new WorkerMetrics();
     const logger = pino({ level: 'silent' });

@@ -79,6 +79,15 @@ export const LEGACY_ORDER_QUEUE = 'renkei-order-register';
 export const JOB_QUEUE = 'renkei-jobs';
 
 /**
+ * The channel on which a process that queued new tasks tells every process to fetch (payload:
+ * `orders` or `jobs`), listened to on each process's lock session. Without it a process took
+ * tasks queued by another only at its next poll: up to half a second during which an order
+ * task sat queued while the process had free slots, and at a tenant's pace of a few writes a
+ * second that gap showed as its contract idle (`pnpm bench:scale`, the contracts' timelines).
+ */
+export const QUEUE_CHANNEL = 'renkei_worker_queue';
+
+/**
  * pg-boss's priority for a `CallPriority`: pg-boss fetches `priority desc` (higher first), the
  * same direction as the scale, so the number is used as it is; it must be an integer.
  */
@@ -94,7 +103,11 @@ export interface PgBossDistributedOptions {
   metrics: WorkerMetrics;
   /** The in-flight lease (WORKER_LEASE_MS): a job left active by a dead process expires after 2 leases. */
   leaseMs: number;
-  /** How often an idle process looks at the queue (ms, default 500). */
+  /**
+   * How often an idle process looks at the queue (ms, default 2000). A task queued by any process
+   * wakes every process at once (a notification on {@link QUEUE_CHANNEL}); this poll only covers
+   * a notification lost with a lock session.
+   */
   pollMs?: number;
   /**
    * How often a process that does not hold a periodic tick's lock asks for it again (ms, default
@@ -128,7 +141,7 @@ export class PgBossDistributed implements Distributed {
     const loop = {
       logger: options.logger,
       metrics: options.metrics,
-      pollMs: options.pollMs ?? 500,
+      pollMs: options.pollMs ?? 2_000,
     };
     this.#orders = new FetchLoop<OrderTask>(boss, {
       ...loop,
@@ -203,6 +216,13 @@ export class PgBossDistributed implements Distributed {
       })),
     );
     this.#orders.poke();
+    if (
+      this.#offeredAnew(
+        'orders',
+        tasks.map((t) => t.orderId),
+      )
+    )
+      await this.#notify('orders');
   }
 
   async sendJobs(tasks: readonly JobTask[]): Promise<void> {
@@ -219,6 +239,41 @@ export class PgBossDistributed implements Distributed {
       })),
     );
     this.#jobs.poke();
+    if (
+      this.#offeredAnew(
+        'jobs',
+        tasks.map((t) => t.jobId),
+      )
+    )
+      await this.#notify('jobs');
+  }
+
+  /** What each queue was last offered by this process (see {@link #offeredAnew}). */
+  readonly #lastOffered = { orders: new Set<string>(), jobs: new Set<string>() };
+
+  /**
+   * True when this offer holds a task the previous one did not. The due list is offered again
+   * every tick, the same tasks until they are done, and pg-boss's insert does not say whether it
+   * queued anything: only a task not offered last time may be new to the queue, so only then are
+   * the other processes told (one statement, instead of one every tick).
+   */
+  #offeredAnew(queue: 'orders' | 'jobs', keys: readonly string[]): boolean {
+    const last = this.#lastOffered[queue];
+    const anew = keys.some((key) => !last.has(key));
+    this.#lastOffered[queue] = new Set(keys);
+    return anew;
+  }
+
+  /**
+   * Tells every process (this one too) that new tasks are queued. A failed notification is only
+   * counted: the tasks are queued, and the other processes' poll takes them.
+   */
+  async #notify(queue: 'orders' | 'jobs'): Promise<void> {
+    try {
+      await this.#boss.getDb().executeSql('SELECT pg_notify($1, $2)', [QUEUE_CHANNEL, queue]);
+    } catch (error) {
+      (queue === 'jobs' ? this.#jobs : this.#orders).error('notify', error);
+    }
   }
 
   workOrders(concurrency: number, handler: (task: OrderTask) => Promise<void>): Promise<void> {
@@ -251,7 +306,14 @@ export class PgBossDistributed implements Distributed {
       }
       client.end().catch(() => undefined);
     });
+    client.on('notification', (message) => {
+      if (message.channel !== QUEUE_CHANNEL) return;
+      if (message.payload === 'jobs') this.#jobs.poke();
+      else this.#orders.poke();
+    });
     await client.connect();
+    // The lock session also hears that tasks were queued (see QUEUE_CHANNEL).
+    await client.query(`LISTEN ${QUEUE_CHANNEL}`);
     this.#locks = client;
     return client;
   }
