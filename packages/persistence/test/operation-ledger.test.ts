@@ -69,6 +69,37 @@ describe.each(testDialects())('operation ledger (%s)', (dialect) => {
     expect((await a.open(tenantId, 'shipOrders', 'ship:o-1')).verdict).toBe('claimable');
   });
 
+  it('claims a row that does not exist yet in one go, and leaves an existing one to the usual path', async () => {
+    const a = ledger('a');
+    const b = ledger('b');
+    const subject = { type: 'order', id: 'o-new' };
+    const payload = { orderHeadId: '1001' };
+    // Two processes at once: one creates the row in flight, the other is told to open it.
+    const claims = await Promise.all([
+      a.claimNew(tenantId, 'allocateOrder', 'allocate:o-new', subject, payload),
+      b.claimNew(tenantId, 'allocateOrder', 'allocate:o-new', subject, payload),
+    ]);
+    expect(claims.filter((c) => c !== null)).toHaveLength(1);
+    const won = claims.find((c) => c !== null)!;
+    expect([won.attempts, won.mustResolve, won.payload]).toEqual([1, false, payload]);
+    // What open and claim would have written: in flight, leased, with its subject and payload.
+    const row = await forkEm(db.orm).findOneOrFail(Operation, { id: won.id });
+    expect([row.state, row.attempts, row.subjectId, row.payload]).toEqual([
+      'in_flight',
+      1,
+      'o-new',
+      payload,
+    ]);
+    expect(row.leaseUntil?.getTime()).toBe(now + 60_000);
+    expect((await b.open(tenantId, 'allocateOrder', 'allocate:o-new')).verdict).toBe('busy');
+    // It succeeds like any claim, and a later round goes the usual way (the row exists).
+    await forkEm(db.orm).transactional((tx) => a.succeed(tx, won, '1001'));
+    expect(
+      await a.claimNew(tenantId, 'allocateOrder', 'allocate:o-new', subject, payload),
+    ).toBeNull();
+    expect((await a.open(tenantId, 'allocateOrder', 'allocate:o-new')).verdict).toBe('succeeded');
+  });
+
   it('opens many rows at once as one by one would, whoever created some of them first', async () => {
     const a = ledger('a');
     const b = ledger('b');

@@ -52,26 +52,28 @@ export class Allocation {
   ): Promise<AllocationResult> {
     const headId = order.smaregiOrderHeadId;
     if (headId == null || stopRequested(this.deps)) return 'notNow';
-    const entry = await this.ledger.open(
-      tenant.tenantId,
-      ALLOCATE_KIND,
-      allocateOrderKey(order.id),
-      {
-        type: 'order',
-        id: order.id,
-      },
-    );
-    if (entry.verdict === 'busy' || entry.verdict === 'deferred') return 'notNow';
-    if (entry.verdict === 'succeeded' || entry.verdict === 'failed') {
-      // A new round, decided on the order as the caller read it. Another path (a resolved round,
-      // the registration's follow-up job) may have allocated it since: never ask twice for that.
-      const now = await tenantRepositories(forkEm(this.deps.orm), tenant.tenantId).orders.findById(
-        order.id,
-      );
-      if (now?.allocationStatus === 'allocated') return 'answered';
+    const key = allocateOrderKey(order.id);
+    const subject = { type: 'order', id: order.id };
+    // A round of an order never allocated before (each newly registered order's): its row is
+    // created in flight in one statement. Otherwise the row says whether a round may start.
+    let claim = await this.ledger.claimNew(tenant.tenantId, ALLOCATE_KIND, key, subject, {
+      orderHeadId: headId,
+    });
+    if (claim === null) {
+      const entry = await this.ledger.open(tenant.tenantId, ALLOCATE_KIND, key, subject);
+      if (entry.verdict === 'busy' || entry.verdict === 'deferred') return 'notNow';
+      if (entry.verdict === 'succeeded' || entry.verdict === 'failed') {
+        // A new round, decided on the order as the caller read it. Another path (a resolved
+        // round, the registration's follow-up job) may have allocated it since: never ask twice.
+        const now = await tenantRepositories(
+          forkEm(this.deps.orm),
+          tenant.tenantId,
+        ).orders.findById(order.id);
+        if (now?.allocationStatus === 'allocated') return 'answered';
+      }
+      claim = await this.ledger.claim(entry, { orderHeadId: headId });
+      if (claim === null) return 'notNow';
     }
-    const claim = await this.ledger.claim(entry, { orderHeadId: headId });
-    if (claim === null) return 'notNow';
     const { hooks } = this.deps;
     await hooks?.beforeRemoteCall?.(ALLOCATE_KIND, claim.businessKey);
     const orders = this.deps.smaregi.forContract(tenant.contractId).orderShipment.orders;
