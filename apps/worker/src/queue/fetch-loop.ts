@@ -18,7 +18,8 @@ export interface FetchLoopOptions {
  * executor that records the error for us to log (`work queue fetch failed`, with the database's
  * error) and count (`renkei_worker_queue_errors_total{operation="fetch"}`); a slot is refilled as
  * soon as one task ends (instead of waiting for a whole batch); and stopping stops fetching at
- * once. A failed fetch is backed off (0.5 s, 1 s ... 10 s) and reported by `readiness`.
+ * once. A failed fetch is backed off (the poll interval, then twice that... up to 10 s) and reported
+ * by `readiness`.
  */
 export class FetchLoop<T extends object> {
   readonly #boss: PgBoss;
