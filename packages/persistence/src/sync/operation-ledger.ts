@@ -250,7 +250,7 @@ export class OperationLedger {
       })
       .onConflict(['tenant', 'kind', 'businessKey'])
       .ignore()
-      .execute('run');
+      .execute<{ affectedRows: number }>('run');
     if (result.affectedRows !== 1) return null;
     this.#told(kind, 'claimed');
     return { id, tenantId, kind, businessKey, attempts: 1, mustResolve: false, payload };
