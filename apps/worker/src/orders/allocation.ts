@@ -1,4 +1,4 @@
-import { CallPriority } from '@renkei/domain';
+import { CallPriority, type IntegrationSettings } from '@renkei/domain';
 import {
   forkEm,
   tenantRepositories,
@@ -14,7 +14,7 @@ import { classifyWriteFailure, smaregiReason } from '../smaregi/outcome.js';
 import { gatedWrite, notSentAtShutdown } from '../smaregi/send-gate.js';
 import type { ActiveTenant } from '../tenants/active-tenants.js';
 import { markOrderStock } from '../stock/stock-marks.js';
-import { readSettings, sentLines } from './order-view.js';
+import { sentLines } from './order-view.js';
 
 export const ALLOCATE_KIND = 'allocateOrder' as const;
 export const allocateOrderKey = (orderId: string): string => `allocate:${orderId}`;
@@ -47,7 +47,7 @@ export class Allocation {
     tenant: ActiveTenant,
     order: Order,
     em: Em,
-    syncEnclosures: boolean,
+    settings: IntegrationSettings,
     signal: AbortSignal,
   ): Promise<AllocationResult> {
     const headId = order.smaregiOrderHeadId;
@@ -102,10 +102,9 @@ export class Allocation {
       }
     }
     await hooks?.afterRemoteCall?.(ALLOCATE_KIND, claim.businessKey);
-    const settings = await readSettings(em, tenant);
     await em.transactional(async (tx) => {
       await this.ledger.succeed(tx, claim, remote.orderHeadId);
-      copyAllocation(order, remote, syncEnclosures);
+      copyAllocation(order, remote, settings.syncEnclosures);
       // Smaregi's allocated amounts of these products moved (no pos:stock is sent for that).
       await markOrderStock(tx, tenant.tenantId, order.id, {
         lines: order.lines.getItems(),

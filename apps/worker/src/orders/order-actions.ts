@@ -2,6 +2,7 @@ import {
   decideOrderActions,
   shortLineIndexes,
   statusDecisionOrder,
+  type IntegrationSettings,
   type OrderEvent,
   type StatusDecisionInput,
 } from '@renkei/domain';
@@ -147,7 +148,7 @@ export class OrderActions {
     });
     for (const action of decision.actions) {
       if (action.kind === 'requestAllocation') {
-        if (await this.#allocate(tenant, order, em, settings.syncEnclosures, signal)) {
+        if (await this.#allocate(tenant, order, em, settings, signal)) {
           await this.evaluate(tenant, orderId, { kind: 'allocationReported' }, signal);
           return;
         }
@@ -198,10 +199,10 @@ export class OrderActions {
     tenant: ActiveTenant,
     order: Order,
     em: Em,
-    syncEnclosures: boolean,
+    settings: IntegrationSettings,
     signal: AbortSignal,
   ): Promise<boolean> {
-    const result = await this.allocation.allocate(tenant, order, em, syncEnclosures, signal);
+    const result = await this.allocation.allocate(tenant, order, em, settings, signal);
     await em.flush();
     return result === 'answered';
   }
@@ -217,7 +218,7 @@ export class OrderActions {
       const order = await tenantRepositories(em, tenant.tenantId).orders.findWithLines(orderId);
       if (order === null) continue;
       const settings = await readSettings(em, tenant);
-      if (await this.#allocate(tenant, order, em, settings.syncEnclosures, signal))
+      if (await this.#allocate(tenant, order, em, settings, signal))
         await this.evaluate(tenant, orderId, { kind: 'allocationReported' }, signal);
     }
   }

@@ -216,13 +216,10 @@ export class PgBossDistributed implements Distributed {
       })),
     );
     this.#orders.poke();
-    if (
-      this.#offeredAnew(
-        'orders',
-        tasks.map((t) => t.orderId),
-      )
-    )
-      await this.#notify('orders');
+    await this.#notifyIfNew(
+      'orders',
+      tasks.map((t) => t.orderId),
+    );
   }
 
   async sendJobs(tasks: readonly JobTask[]): Promise<void> {
@@ -239,36 +236,26 @@ export class PgBossDistributed implements Distributed {
       })),
     );
     this.#jobs.poke();
-    if (
-      this.#offeredAnew(
-        'jobs',
-        tasks.map((t) => t.jobId),
-      )
-    )
-      await this.#notify('jobs');
+    await this.#notifyIfNew(
+      'jobs',
+      tasks.map((t) => t.jobId),
+    );
   }
 
-  /** What each queue was last offered by this process (see {@link #offeredAnew}). */
+  /** What each queue was last offered by this process (see {@link #notifyIfNew}). */
   readonly #lastOffered = { orders: new Set<string>(), jobs: new Set<string>() };
 
   /**
-   * True when this offer holds a task the previous one did not. The due list is offered again
-   * every tick, the same tasks until they are done, and pg-boss's insert does not say whether it
-   * queued anything: only a task not offered last time may be new to the queue, so only then are
-   * the other processes told (one statement, instead of one every tick).
+   * Tells every process (this one too) that new tasks are queued, when this offer holds a task
+   * the previous one did not. The due list is offered again every tick, the same tasks until
+   * they are done, and pg-boss's insert does not say whether it queued anything: only a task not
+   * offered last time may be new to the queue (one statement then, instead of one every tick).
+   * A failed notification is only counted: the tasks are queued, and the others' poll takes them.
    */
-  #offeredAnew(queue: 'orders' | 'jobs', keys: readonly string[]): boolean {
+  async #notifyIfNew(queue: 'orders' | 'jobs', keys: readonly string[]): Promise<void> {
     const last = this.#lastOffered[queue];
-    const anew = keys.some((key) => !last.has(key));
     this.#lastOffered[queue] = new Set(keys);
-    return anew;
-  }
-
-  /**
-   * Tells every process (this one too) that new tasks are queued. A failed notification is only
-   * counted: the tasks are queued, and the other processes' poll takes them.
-   */
-  async #notify(queue: 'orders' | 'jobs'): Promise<void> {
+    if (keys.every((key) => last.has(key))) return;
     try {
       await this.#boss.getDb().executeSql('SELECT pg_notify($1, $2)', [QUEUE_CHANNEL, queue]);
     } catch (error) {

@@ -34,8 +34,13 @@ export class RecentActiveTenants {
 
   /** A listing just read (the order loop reads one every tick). */
   seen(tenants: readonly ActiveTenant[], at = this.now()): void {
+    this.#keep(byTenant(tenants), at);
+  }
+
+  /** Keeps a listing unless a newer one is kept already. */
+  #keep(byId: Map<string, ActiveTenant>, at: number): void {
     if (this.#listed !== undefined && this.#listed.at > at) return;
-    this.#listed = { at, byId: new Map(tenants.map((t) => [t.tenantId, t])) };
+    this.#listed = { at, byId };
   }
 
   /** The tenant when it is active, from a listing at most `maxAgeMs` old, else null. */
@@ -49,8 +54,11 @@ export class RecentActiveTenants {
 
   async #read(em: Em): Promise<Map<string, ActiveTenant>> {
     const at = this.now();
-    const tenants = await activeTenants(em);
-    this.seen(tenants, at);
-    return new Map(tenants.map((t) => [t.tenantId, t]));
+    const byId = byTenant(await activeTenants(em));
+    this.#keep(byId, at);
+    return byId;
   }
 }
+
+const byTenant = (tenants: readonly ActiveTenant[]): Map<string, ActiveTenant> =>
+  new Map(tenants.map((t) => [t.tenantId, t]));

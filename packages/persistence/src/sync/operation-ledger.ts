@@ -508,7 +508,7 @@ export class OperationLedger {
   }
 }
 
-/** A new pending row of (kind, key), persisted on the next flush. */
+/** A new pending row of (kind, key) on `em`: flushed by `openMany`, inserted alone by `open`. */
 function pendingRow(
   em: Em,
   tenantId: string,
