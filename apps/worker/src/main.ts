@@ -85,6 +85,7 @@ async function main(): Promise<void> {
     {
       pollMs: config.pollMs,
       reconcileMs: config.reconcileMs,
+      stockFollowUpMs: config.stockFollowUpMs,
       tokenUpkeepMs: config.tokenUpkeepMs,
       tickTimeoutMs: config.tickTimeoutMs,
     },

@@ -25,6 +25,12 @@ export interface WorkerIntervals {
   reconcileMs: number;
   tokenUpkeepMs: number;
   /**
+   * How often the products that order events marked are read again from Smaregi (default: the
+   * poll interval × 2). The marks of that time coalesce into one read of the warehouse (see
+   * `StockSync.refreshProducts`); 2 s in a deployment (`WORKER_STOCK_FOLLOW_UP_MS`).
+   */
+  stockFollowUpMs?: number;
+  /**
    * How long one tick may run before /healthz calls its loop stuck (default 10 minutes). A loop
    * is stuck when nothing started or ended for 3 of its own intervals plus this.
    */
@@ -34,6 +40,7 @@ export interface WorkerIntervals {
 export const DEFAULT_INTERVALS: WorkerIntervals = {
   pollMs: 250,
   reconcileMs: 600_000,
+  stockFollowUpMs: 2_000,
   tokenUpkeepMs: 600_000,
   tickTimeoutMs: DEFAULT_TICK_TIMEOUT_MS,
 };
@@ -204,7 +211,9 @@ export class Worker {
         }),
       ),
       // Products marked by order events, and every product after a stock settings change.
-      loop('stock', intervals.pollMs * 2, (ctx) => this.stockRecompute.tick(ctx)),
+      loop('stock', intervals.stockFollowUpMs ?? intervals.pollMs * 2, (ctx) =>
+        this.stockRecompute.tick(ctx),
+      ),
       loop('reconcile', intervals.reconcileMs, (ctx) => this.reconcile(ctx)),
       loop('products', intervals.pollMs * 2, (ctx) => this.products.tick(ctx)),
       loop('tokens', intervals.tokenUpkeepMs, (ctx) => this.tokens.tick(ctx)),

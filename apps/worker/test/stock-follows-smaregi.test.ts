@@ -14,6 +14,7 @@ import { createTestDatabase, testDialects, type TestDatabase } from '@renkei/per
 import { allocationStateOf, type IntegrationSettings } from '@renkei/domain';
 import { DEMO_STORE_IDS, startSimulator, type RunningSimulator } from '@renkei/smaregi-simulator';
 import type { SmaregiClient } from '@renkei/smaregi-client';
+import { activeTenants } from '../src/tenants/active-tenants.js';
 import { Worker } from '../src/worker.js';
 import {
   createOrder,
@@ -147,8 +148,8 @@ describe.each(testDialects())('stock and allocation follow Smaregi (%s)', (diale
     await tick('stock');
     expect(await renkei(a)).toEqual(smaregi(a));
     expect(await renkei(b)).toEqual([10, 1, 9]);
-    // Two orders of a, one of b: one read each (coalesced), and no full reconciliation.
-    expect(posStockReads() - reads).toBe(2);
+    // Two orders of a, one of b: one read of the warehouse (coalesced), no full reconciliation.
+    expect(posStockReads() - reads).toBe(1);
     expect((await listed(c)).stockAmount).toBe(10);
 
     // An allocation Renkei asks for (受注店舗 without automatic allocation).
@@ -184,6 +185,66 @@ describe.each(testDialects())('stock and allocation follow Smaregi (%s)', (diale
       allocationTriggerStatuses: [],
       bulkShippingTriggerStatus: null,
     });
+  }, 30_000);
+
+  it('many marked products, or a webhook naming only the warehouse, are read for the whole warehouse when that takes fewer reads', async () => {
+    const picked = [8, 9, 10, 11, 12].map((i) => t.products[i]!.productId);
+    for (const id of picked) setStock(id, 20);
+    const other = t.products[13]!.productId;
+    setStock(other, 20);
+    await tick('reconcile');
+    const reads = () => {
+      const gets = sim.control.journal({ method: 'GET' });
+      return [
+        gets.filter((e) => e.path.endsWith('/pos/stock')).length,
+        gets.filter((e) => e.path.endsWith('/order-shipment/stock')).length,
+      ];
+    };
+    const since = (before: number[]) => reads().map((n, i) => n - before[i]!);
+
+    // Five orders of five products, allocated by their 受注店舗 at registration.
+    for (const [i, index] of [8, 9, 10, 11, 12].entries())
+      await order({ lines: [line(index, i + 1)] });
+    await tick('orders');
+    setStock(other, 15);
+    // The fixture's 270 imported products: one POS page (1,000 a page), three of 受注管理 (100).
+    expect(
+      await forkEm(db.orm).count(ListedProduct, {
+        tenant: t.tenantId,
+        smaregiProductId: { $ne: null },
+      }),
+    ).toBe(270);
+    let before = reads();
+    await tick('stock');
+    // By product: five POS reads and ten of 受注管理 (a short page is read past: its largest
+    // page is unpublished).
+    expect(since(before)).toEqual([1, 3]);
+    for (const id of picked) expect(await renkei(id)).toEqual(smaregi(id));
+    expect(await renkei(picked[4]!)).toEqual([20, 5, 15]);
+    // Read with the warehouse, but not Renkei's to change: no event of its own moved it.
+    expect((await listed(other)).stockAmount).toBe(20);
+
+    // A `pos:stock` webhook of two products: naming only the warehouse, the warehouse read (three
+    // pages of 受注管理 against four reads by product); naming another store too, each product's
+    // rows in every store.
+    const me = (await activeTenants(forkEm(db.orm))).find((a) => a.tenantId === t.tenantId);
+    const signal = new AbortController().signal;
+    setStock(picked[0]!, 18);
+    setStock(picked[1]!, 17);
+    before = reads();
+    await worker.stock.refreshProducts(me!, [picked[0]!, picked[1]!], signal, [
+      DEMO_STORE_IDS.warehouse,
+      DEMO_STORE_IDS.warehouse,
+    ]);
+    expect(since(before)).toEqual([1, 3]);
+    expect(await renkei(picked[0]!)).toEqual(smaregi(picked[0]!));
+    expect(await renkei(picked[1]!)).toEqual(smaregi(picked[1]!));
+    before = reads();
+    await worker.stock.refreshProducts(me!, [picked[0]!, picked[1]!], signal, [
+      DEMO_STORE_IDS.warehouse,
+      DEMO_STORE_IDS.kichijoji,
+    ]);
+    expect(since(before)).toEqual([2, 4]);
   }, 30_000);
 
   it('有効在庫数計算設定 back and forth: every product recomputed, no order left allocated that Smaregi says is not', async () => {

@@ -188,6 +188,24 @@ export class WorkerQueries {
   }
 
   /**
+   * Of the given tenants, those with products marked for a stock recompute (`stockMarks`): the
+   * stock loop's one statement per tick, instead of a marks query per active tenant (an idle
+   * tick's cost grew with the tenants). Uses the `(tenant_id, stock_recompute_requests)` index.
+   */
+  async tenantsWithStockMarks(tenantIds: readonly string[]): Promise<Set<string>> {
+    if (tenantIds.length === 0) return new Set();
+    const rows = await rowsOf<{ tenant_id: string }>(
+      this.em
+        .getKnex()
+        .distinct('tenant_id')
+        .from('listed_products')
+        .whereIn('tenant_id', [...tenantIds])
+        .andWhere('stock_recompute_requests', '>', 0),
+    );
+    return new Set(rows.map((r) => r.tenant_id));
+  }
+
+  /**
    * Per tenant, the IDs of its oldest orders of one kind due for registration, at most `limit`
    * each (`OrderSync.dueOrderIdsOf`): `pending` (oldest first, without `excluding`), `fresh`
    * (waiting, never evaluated; oldest first) or `held` (waiting with a reason, in ID order after

@@ -20,7 +20,7 @@ export const STOCK_RECOMPUTED_KIND = 'stock.recomputed';
 /** Sync-event kind of a recompute step that failed (retried on the next tick). */
 export const STOCK_RECOMPUTE_FAILED_KIND = 'stock.recomputeFailed';
 
-/** Marked products recomputed per tenant and tick (two Smaregi reads each). */
+/** Marked products recomputed per tenant and tick (`StockSync.refreshProducts` reads them). */
 const MARKED_PER_TICK = 50;
 /** Orders whose allocation is read again from Smaregi per step. */
 const ORDERS_PER_STEP = 50;
@@ -55,7 +55,10 @@ export class StockRecompute {
    */
   async tick({ signal, em }: { signal: AbortSignal; em: Em }): Promise<boolean> {
     let more = await this.#runs(signal, em);
-    for (const tenant of await activeTenants(em)) {
+    const active = await activeTenants(em);
+    const marked = await new WorkerQueries(em).tenantsWithStockMarks(active.map((t) => t.tenantId));
+    for (const tenant of active) {
+      if (!marked.has(tenant.tenantId)) continue;
       if (stopRequested(this.deps, signal)) break;
       if ((await this.stock.recomputeMarked(tenant, signal, MARKED_PER_TICK)) === MARKED_PER_TICK)
         more = true;

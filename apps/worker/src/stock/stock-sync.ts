@@ -10,7 +10,12 @@ import {
   tenantRepositories,
   type StockSource,
 } from '@renkei/persistence';
-import { isSmaregiApiError, type StockListInput } from '@renkei/smaregi-client';
+import {
+  isSmaregiApiError,
+  MAX_PAGE_SIZE,
+  ORDER_SHIPMENT_PAGE_SIZE,
+  type StockListInput,
+} from '@renkei/smaregi-client';
 import { stopRequested, type WorkerDeps } from '../deps.js';
 import { readSettings } from '../orders/order-view.js';
 import type { ActiveTenant } from '../tenants/active-tenants.js';
@@ -58,24 +63,74 @@ export class StockSync {
 
   constructor(private readonly deps: WorkerDeps) {}
 
-  /** Refreshes the named Smaregi products (webhook). */
+  /**
+   * Refreshes the named Smaregi products: those a `pos:stock` webhook named (with the stores it
+   * named) or those order events marked (`stores` undefined: an order moves only the stock of
+   * its 受注店舗's warehouse).
+   */
   async refreshProducts(
     tenant: ActiveTenant,
     smaregiProductIds: readonly string[],
     signal: AbortSignal,
+    stores?: readonly string[],
   ): Promise<StockRefreshResult> {
     const ids = [...new Set(smaregiProductIds)];
+    const whole = await this.#wholeWarehouseReads(tenant, ids.length, stores);
     const rows: PosStockRow[] = [];
+    if (whole.stock !== null)
+      rows.push(...(await this.readPosStock(tenant, { storeId: whole.stock }, signal)));
+    else
+      for (const productId of ids)
+        rows.push(...(await this.readPosStock(tenant, { productId }, signal)));
     let allocated: Map<string, string> | null = new Map();
-    for (const productId of ids) {
-      rows.push(...(await this.readPosStock(tenant, { productId }, signal)));
-      if (allocated !== null) {
+    if (whole.allocated !== null)
+      allocated = await this.readAllocated(tenant, { storeId: whole.allocated }, signal);
+    else
+      for (const productId of ids) {
         const more = await this.readAllocated(tenant, { productId }, signal);
-        if (more === null) allocated = null;
-        else for (const [k, v] of more) allocated.set(k, v);
+        if (more === null) {
+          allocated = null;
+          break;
+        }
+        for (const [k, v] of more) allocated.set(k, v);
       }
-    }
     return this.apply(tenant, ids, rows, allocated, 'webhook');
+  }
+
+  /**
+   * Which of the two stock reads to make for the whole warehouse instead of product by product
+   * (null: by product). Each product costs a read of the contract's budget on POS and two on
+   * 受注管理; a warehouse comes 1,000 rows a page from POS and 100 from 受注管理. With 在庫数合算
+   * 「受注店舗の倉庫」 only that warehouse's rows make the figures, so when the change is known to
+   * be there (order events; a webhook naming only it) and its pages are fewer than the products,
+   * the warehouse is read: a bulk shipment of 100 orders, or a few seconds of a merchant's orders,
+   * then cost a read or a few instead of two a product. A store has at most a stock row per
+   * product, so the imported products bound its pages. Other stores' rows of these products are
+   * not read then: their stock did not move.
+   */
+  async #wholeWarehouseReads(
+    tenant: ActiveTenant,
+    products: number,
+    stores: readonly string[] | undefined,
+  ): Promise<{ stock: string | null; allocated: string | null }> {
+    const byProduct = { stock: null, allocated: null };
+    if (products < 2) return byProduct;
+    const em = forkEm(this.deps.orm);
+    const settings = await readSettings(em, tenant);
+    if (settings.stockBasis !== 'orderStoreWarehouse') return byProduct;
+    const repos = tenantRepositories(em, tenant.tenantId);
+    const { storeId } = await stockWarehouseOf(repos);
+    if (storeId === null || (stores !== undefined && stores.some((s) => s !== storeId)))
+      return byProduct;
+    const rows = await repos.products.count({ smaregiProductId: { $ne: null } });
+    // A POS list ends at its first page shorter than the page size (an exact multiple costs one
+    // more); a 受注管理 list, whose largest page is unpublished, also reads past a short first
+    // page (`maxLimitUnknown`), so there a product costs two reads and a warehouse at least two.
+    const pages = (size: number) => Math.floor(rows / size) + 1;
+    return {
+      stock: pages(MAX_PAGE_SIZE) < products ? storeId : null,
+      allocated: Math.max(2, pages(ORDER_SHIPMENT_PAGE_SIZE)) < 2 * products ? storeId : null,
+    };
   }
 
   /**
@@ -191,7 +246,7 @@ export class StockSync {
     for await (const row of stock.iterate(filter, {
       signal,
       priority: STOCK_PRIORITY,
-      limit: 1000,
+      limit: MAX_PAGE_SIZE,
     }))
       rows.push({ storeId: row.storeId, productId: row.productId, stockAmount: row.stockAmount });
     return rows;
@@ -203,7 +258,7 @@ export class StockSync {
    */
   async readAllocated(
     tenant: ActiveTenant,
-    filter: { productId?: string },
+    filter: { productId?: string; storeId?: string },
     signal: AbortSignal,
   ): Promise<Map<string, string> | null> {
     const offAt = this.#optionalSourceOff.get(tenant.contractId);
@@ -215,7 +270,7 @@ export class StockSync {
       for await (const row of stock.iterate(filter, {
         signal,
         priority: STOCK_PRIORITY,
-        limit: 1000,
+        limit: MAX_PAGE_SIZE,
       }))
         out.set(stockKey(row.storeId, row.productId), row.allocatedAmount);
     } catch (error) {

@@ -158,6 +158,7 @@ export class WebhookProcessor {
           tenant,
           event.ids.map((i) => i.productId),
           signal,
+          event.ids.map((i) => i.storeId),
         );
         return 'done';
       case 'order-shipment:orders': {
