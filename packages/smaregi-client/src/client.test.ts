@@ -785,6 +785,46 @@ describe('受注登録 answer (docs/smaregi-wire.md §11)', () => {
     expect(store.sellDivision).toBeUndefined();
   });
 
+  it('reads past a short 受注管理 page until the server has served a full one, then not for any contract', async () => {
+    // 150 stock rows in the warehouse; 3 rows of one product (one per store).
+    const rows = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        productId: String(8000001 + i),
+        storeId: '4',
+        stockAmount: '5',
+        allocatedAmount: '1',
+      }));
+    const stores = [
+      { storeId: '5', storeCode: 'EC1', storeName: 'EC' },
+      { storeId: '6', storeCode: 'EC2', storeName: 'EC 2' },
+    ];
+    const smaregi = fakeSmaregi((req) => {
+      const page = Number(req.url.searchParams.get('page'));
+      if (req.url.pathname.endsWith('/stores')) return json(200, page === 1 ? stores : []);
+      const all = req.url.searchParams.has('product_id') ? rows(3) : rows(150);
+      return json(200, all.slice((page - 1) * 100, page * 100));
+    });
+    const { client } = makeClient(smaregi.fetch);
+    const read = async (contractId: string, filter: { productId?: string }) => {
+      const before = smaregi.apiRequests().length;
+      let items = 0;
+      for await (const _ of client.forContract(contractId).orderShipment.stock.iterate(filter))
+        items++;
+      return [items, smaregi.apiRequests().length - before];
+    };
+    // Nothing learned: a short first page may be a full one cut at an unpublished maximum.
+    expect(await read('sb_unit', { productId: '8000001' })).toEqual([3, 2]);
+    // A page of 100 served: the maximum is at least 100 ...
+    expect(await read('sb_unit', {})).toEqual([150, 2]);
+    // ... so a short page is the last one, for every contract of this client.
+    expect(await read('sb_unit', { productId: '8000001' })).toEqual([3, 1]);
+    expect(await read('sb_other', { productId: '8000001' })).toEqual([3, 1]);
+    // Other lists learn for themselves (their maximum may differ).
+    const before = smaregi.apiRequests().length;
+    for await (const _ of client.forContract('sb_unit').orderShipment.stores.iterate()) void _;
+    expect(smaregi.apiRequests().length - before).toBe(2);
+  });
+
   it('asks 受注管理 lists for at most 100 per page and refuses a larger explicit limit', async () => {
     const smaregi = fakeSmaregi(() => json(200, []));
     const { contract } = makeClient(smaregi.fetch);

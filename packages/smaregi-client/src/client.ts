@@ -50,6 +50,7 @@ import {
   type HttpMethod,
   type RetryPolicyOptions,
 } from './retry-policy.js';
+import { ServedPageSizes } from './paginate.js';
 
 export const CLIENT_VERSION = '0.1.0';
 
@@ -297,6 +298,8 @@ export function createSmaregiClient(options: SmaregiClientOptions): SmaregiClien
     },
   );
   const apiBase = hosts.apiBaseUrl.replace(/\/+$/, '');
+  // The server's page sizes are the same for every contract: learned once per client.
+  const servedPages = new ServedPageSizes();
 
   function forContract(contractId: string): SmaregiContract {
     assertContractId(contractId, 'forContract');
@@ -359,7 +362,7 @@ export function createSmaregiClient(options: SmaregiClientOptions): SmaregiClien
       contractId,
       request,
       pos: createPosResources(request),
-      orderShipment: createOrderShipmentResources(request),
+      orderShipment: createOrderShipmentResources(request, servedPages),
     };
     return contract;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { paginateItems, paginatePages, type PageRequest } from './paginate.js';
+import { paginateItems, paginatePages, ServedPageSize, type PageRequest } from './paginate.js';
 
 /** A list of `total` items served by a server that cuts every page at `cap` items. */
 function source(total: number, cap = Infinity) {
@@ -70,6 +70,31 @@ describe('paginate', () => {
       expect(requests).toHaveLength(expectedRequests);
     },
   );
+
+  it('learns the maximum from the pages served: past a full page, a short first page ends the list', async () => {
+    const served = new ServedPageSize();
+    const read = async (total: number, cap = Infinity) => {
+      const { fetchPage, requests } = source(total, cap);
+      const items: number[] = [];
+      for await (const item of paginateItems(fetchPage, {
+        limit: 100,
+        maxLimitUnknown: true,
+        served,
+      }))
+        items.push(item);
+      return [items.length, requests.length];
+    };
+    // Only short pages so far: the server may cap below 100, each short page is read past.
+    expect(await read(20)).toEqual([20, 2]);
+    expect(served.largest).toBe(20);
+    expect(await read(75, 30)).toEqual([75, 3]);
+    expect(served.largest).toBe(30);
+    // A full page of 100 served: its maximum is at least 100.
+    expect(await read(150)).toEqual([150, 2]);
+    expect(served.largest).toBe(100);
+    expect(await read(20)).toEqual([20, 1]);
+    expect(await read(0)).toEqual([0, 1]);
+  });
 
   it('takes a short page for the end when the maximum is known (a capping server loses items)', async () => {
     const { fetchPage } = source(75, 30);

@@ -31,6 +31,42 @@ export interface PaginateOptions {
    * at most one extra read at the end of a list.
    */
   maxLimitUnknown?: boolean | undefined;
+  /**
+   * With `maxLimitUnknown`: what the client has learned of this list's pages so far. Once the
+   * server has served a page of `limit` items, its maximum is at least `limit`, so a shorter page
+   * is the last one and the extra read is saved.
+   */
+  served?: ServedPageSize | undefined;
+}
+
+/**
+ * The largest page a server has served for one list (an operation), remembered by the client:
+ * its maximum page size is not published (受注管理), but it is at least the largest page seen.
+ */
+export class ServedPageSize {
+  #largest = 0;
+
+  get largest(): number {
+    return this.#largest;
+  }
+
+  saw(items: number): void {
+    if (items > this.#largest) this.#largest = items;
+  }
+}
+
+/** One {@link ServedPageSize} per list of a client (pages are the server's, not a contract's). */
+export class ServedPageSizes {
+  readonly #byOperation = new Map<string, ServedPageSize>();
+
+  of(operation: string): ServedPageSize {
+    let served = this.#byOperation.get(operation);
+    if (served === undefined) {
+      served = new ServedPageSize();
+      this.#byOperation.set(operation, served);
+    }
+    return served;
+  }
 }
 
 /**
@@ -43,6 +79,10 @@ export async function* paginatePages<T>(
   options: PaginateOptions = {},
 ): AsyncGenerator<T[], void, undefined> {
   const limit = options.limit ?? MAX_PAGE_SIZE;
+  const served = options.served;
+  // A server known to serve pages of `limit` ends a list with its first shorter page.
+  const maxLimitUnknown =
+    options.maxLimitUnknown === true && (served === undefined || served.largest < limit);
   let page = options.startPage ?? 1;
   let largest = 0;
   let pending: Promise<T[]> | undefined = fetchPage({ page, limit });
@@ -51,9 +91,9 @@ export async function* paginatePages<T>(
       const items = await pending;
       pending = undefined;
       const more =
-        items.length >= limit ||
-        (options.maxLimitUnknown === true && items.length > 0 && items.length >= largest);
+        items.length >= limit || (maxLimitUnknown && items.length > 0 && items.length >= largest);
       largest = Math.max(largest, items.length);
+      served?.saw(items.length);
       if (more && options.prefetch) pending = fetchPage({ page: page + 1, limit });
       page++;
       if (items.length > 0) yield items;

@@ -99,8 +99,8 @@ export class StockSync {
 
   /**
    * Which of the two stock reads to make for the whole warehouse instead of product by product
-   * (null: by product). Each product costs a read of the contract's budget on POS and two on
-   * 受注管理; a warehouse comes 1,000 rows a page from POS and 100 from 受注管理. With 在庫数合算
+   * (null: by product). Each product costs a read of the contract's budget on POS and up to two
+   * on 受注管理; a warehouse comes 1,000 rows a page from POS and 100 from 受注管理. With 在庫数合算
    * 「受注店舗の倉庫」 only that warehouse's rows make the figures, so when the change is known to
    * be there (order events; a webhook naming only it) and its pages are fewer than the products,
    * the warehouse is read: a bulk shipment of 100 orders, or a few seconds of a merchant's orders,
@@ -125,7 +125,8 @@ export class StockSync {
     const rows = await repos.products.count({ smaregiProductId: { $ne: null } });
     // A POS list ends at its first page shorter than the page size (an exact multiple costs one
     // more); a 受注管理 list, whose largest page is unpublished, also reads past a short first
-    // page (`maxLimitUnknown`), so there a product costs two reads and a warehouse at least two.
+    // page until the client has seen a full one (`ServedPageSize`), so there a product costs up
+    // to two reads and a warehouse at least two: the estimate is the cost before that.
     const pages = (size: number) => Math.floor(rows / size) + 1;
     return {
       stock: pages(MAX_PAGE_SIZE) < products ? storeId : null,

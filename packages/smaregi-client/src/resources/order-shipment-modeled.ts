@@ -20,7 +20,7 @@
 import { z } from 'zod';
 import type { CallOptions } from '../client.js';
 import { SmaregiApiError } from '../errors.js';
-import { ORDER_SHIPMENT_PAGE_SIZE, paginateItems } from '../paginate.js';
+import { ORDER_SHIPMENT_PAGE_SIZE, paginateItems, ServedPageSizes } from '../paginate.js';
 import {
   bulkShipInputSchema,
   bulkShipResultSchema,
@@ -168,6 +168,7 @@ function iterateList<In extends { page?: number; limit?: number }, Item>(
   operation: string,
   inputSchema: z.ZodType,
   list: (params: In, options?: CallOptions) => Promise<Item[]>,
+  served: ServedPageSizes,
 ) {
   return async function* (
     params: Omit<In, 'page' | 'limit'> = {} as Omit<In, 'page' | 'limit'>,
@@ -179,12 +180,17 @@ function iterateList<In extends { page?: number; limit?: number }, Item>(
       limit: pageSizeOf(options.limit),
       prefetch: options.prefetch,
       maxLimitUnknown: true,
+      served: served.of(operation),
     });
   };
 }
 
 /** Builds the 受注管理 resources on top of a contract's `request`. */
-export function createOrderShipmentResources(request: RequestFn): OrderShipmentResources {
+export function createOrderShipmentResources(
+  request: RequestFn,
+  /** What the client learned of the lists' largest pages (shared by its contracts). */
+  served: ServedPageSizes = new ServedPageSizes(),
+): OrderShipmentResources {
   const orderList = (params: OrderListInput = {}, options?: CallOptions): Promise<Order[]> =>
     request(
       {
@@ -238,7 +244,12 @@ export function createOrderShipmentResources(request: RequestFn): OrderShipmentR
   return {
     stores: rejectingMethods<OrderStoresResource>({
       list: storeList,
-      iterate: iterateList('orderShipment.stores.iterate', orderStoreListInputSchema, storeList),
+      iterate: iterateList(
+        'orderShipment.stores.iterate',
+        orderStoreListInputSchema,
+        storeList,
+        served,
+      ),
       get: (storeId, options) => {
         const id = pathId('orderShipment.stores.get', 'storeId', storeId);
         return request(
@@ -308,7 +319,7 @@ export function createOrderShipmentResources(request: RequestFn): OrderShipmentR
         );
       },
       list: orderList,
-      iterate: iterateList('orderShipment.orders.iterate', orderListInputSchema, orderList),
+      iterate: iterateList('orderShipment.orders.iterate', orderListInputSchema, orderList, served),
       lookupByOrderCode,
       findByOrderCode: async (storeId, orderCode, options = {}) => {
         const { orderDateTime, maxPages, ...callOptions } = options;
@@ -369,6 +380,7 @@ export function createOrderShipmentResources(request: RequestFn): OrderShipmentR
         'orderShipment.stock.iterate',
         orderShipmentStockListInputSchema,
         stockList,
+        served,
       ),
     }),
   };
