@@ -25,9 +25,9 @@ export interface WorkerIntervals {
   reconcileMs: number;
   tokenUpkeepMs: number;
   /**
-   * How often the products that order events marked are read again from Smaregi (default: the
-   * poll interval × 2). The marks of that time coalesce into one read of the warehouse (see
-   * `StockSync.refreshProducts`); 2 s in a deployment (`WORKER_STOCK_FOLLOW_UP_MS`).
+   * How often the products that order events marked are read again from Smaregi: 2 s by default
+   * (`WORKER_STOCK_FOLLOW_UP_MS`), the poll interval × 2 when absent (tests' short intervals).
+   * The marks of that time coalesce into one read of the warehouse (`StockSync.refreshProducts`).
    */
   stockFollowUpMs?: number;
   /**
