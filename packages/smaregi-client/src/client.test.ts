@@ -814,8 +814,10 @@ describe('受注登録 answer (docs/smaregi-wire.md §11)', () => {
     };
     // Nothing learned: a short first page may be a full one cut at an unpublished maximum.
     expect(await read('sb_unit', { productId: '8000001' })).toEqual([3, 2]);
+    expect(client.largestPageServed('orderShipment.stock.iterate')).toBe(3);
     // A page of 100 served: the maximum is at least 100 ...
     expect(await read('sb_unit', {})).toEqual([150, 2]);
+    expect(client.largestPageServed('orderShipment.stock.iterate')).toBe(100);
     // ... so a short page is the last one, for every contract of this client.
     expect(await read('sb_unit', { productId: '8000001' })).toEqual([3, 1]);
     expect(await read('sb_other', { productId: '8000001' })).toEqual([3, 1]);

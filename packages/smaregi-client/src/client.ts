@@ -157,6 +157,12 @@ export interface SmaregiClient {
   ensureAppToken(contractId: string): Promise<{ expiresAt: number; scopes: string[] }>;
   /** The reads/s and writes/s the contract is spaced by (its own limits, else the default). */
   limitsOf(contractId: string): { readsPerSecond: number; writesPerSecond: number };
+  /**
+   * The largest page the server has served for a 受注管理 list (its `iterate` operation, e.g.
+   * `orderShipment.stock.iterate`), 0 before any: at the page size, a short page ends that list
+   * without the extra read (`ServedPageSize`), which callers estimating a read's cost count.
+   */
+  largestPageServed(operation: string): number;
 }
 
 function positive(value: number | undefined, name: string, fallback: number): number {
@@ -379,6 +385,7 @@ export function createSmaregiClient(options: SmaregiClientOptions): SmaregiClien
         writesPerSecond: own?.writesPerSecond ?? rateLimits.writesPerSecond,
       };
     },
+    largestPageServed: (operation) => servedPages.of(operation).largest,
     ensureAppToken: async (contractId) => {
       assertContractId(contractId, 'ensureAppToken');
       return tokens.ensureToken(contractId);

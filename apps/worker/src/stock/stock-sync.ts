@@ -27,6 +27,8 @@ import { stockWarehouseOf } from './order-store-facts.js';
 export const STOCK_RECONCILED_KIND = 'stock.reconciled';
 /** Sync-event kind written when 受注管理's stock endpoint answered 404 and was switched off. */
 export const ALLOCATION_SOURCE_OFF_KIND = 'stock.allocationSourceOff';
+/** The client's list of 受注管理's allocation-aware stock (what it learned of its pages). */
+const ALLOCATED_LIST = 'orderShipment.stock.iterate';
 /** Sync-event kind of a pass that could not compute figures: the warehouse is not set. */
 export const STOCK_WAREHOUSE_MISSING_KIND = 'stock.warehouseMissing';
 
@@ -125,12 +127,16 @@ export class StockSync {
     const rows = await repos.products.count({ smaregiProductId: { $ne: null } });
     // A POS list ends at its first page shorter than the page size (an exact multiple costs one
     // more); a 受注管理 list, whose largest page is unpublished, also reads past a short first
-    // page until the client has seen a full one (`ServedPageSize`), so there a product costs up
-    // to two reads and a warehouse at least two: the estimate is the cost before that.
+    // page until the client has seen a full one (`largestPageServed`): until then a product
+    // costs two reads there, and a warehouse at least two.
     const pages = (size: number) => Math.floor(rows / size) + 1;
+    const known = this.deps.smaregi.largestPageServed(ALLOCATED_LIST) >= ORDER_SHIPMENT_PAGE_SIZE;
+    const warehousePages = known
+      ? pages(ORDER_SHIPMENT_PAGE_SIZE)
+      : Math.max(2, pages(ORDER_SHIPMENT_PAGE_SIZE));
     return {
       stock: pages(MAX_PAGE_SIZE) < products ? storeId : null,
-      allocated: Math.max(2, pages(ORDER_SHIPMENT_PAGE_SIZE)) < 2 * products ? storeId : null,
+      allocated: warehousePages < (known ? 1 : 2) * products ? storeId : null,
     };
   }
 
