@@ -90,6 +90,7 @@ export type {
 } from './resources/pos.js';
 export {
   ORDER_SHIPMENT_MODELED,
+  ORDER_SHIPMENT_STOCK_LIST,
   orderRegistrationBody,
   type OrderCodeLookup,
   type OrderCodeLookupInput,

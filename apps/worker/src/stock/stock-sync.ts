@@ -14,6 +14,7 @@ import {
   isSmaregiApiError,
   MAX_PAGE_SIZE,
   ORDER_SHIPMENT_PAGE_SIZE,
+  ORDER_SHIPMENT_STOCK_LIST,
   type StockListInput,
 } from '@renkei/smaregi-client';
 import { stopRequested, type WorkerDeps } from '../deps.js';
@@ -27,8 +28,6 @@ import { stockWarehouseOf } from './order-store-facts.js';
 export const STOCK_RECONCILED_KIND = 'stock.reconciled';
 /** Sync-event kind written when 受注管理's stock endpoint answered 404 and was switched off. */
 export const ALLOCATION_SOURCE_OFF_KIND = 'stock.allocationSourceOff';
-/** The client's list of 受注管理's allocation-aware stock (what it learned of its pages). */
-const ALLOCATED_LIST = 'orderShipment.stock.iterate';
 /** Sync-event kind of a pass that could not compute figures: the warehouse is not set. */
 export const STOCK_WAREHOUSE_MISSING_KIND = 'stock.warehouseMissing';
 
@@ -130,7 +129,8 @@ export class StockSync {
     // page until the client has seen a full one (`largestPageServed`): until then a product
     // costs two reads there, and a warehouse at least two.
     const pages = (size: number) => Math.floor(rows / size) + 1;
-    const known = this.deps.smaregi.largestPageServed(ALLOCATED_LIST) >= ORDER_SHIPMENT_PAGE_SIZE;
+    const known =
+      this.deps.smaregi.largestPageServed(ORDER_SHIPMENT_STOCK_LIST) >= ORDER_SHIPMENT_PAGE_SIZE;
     const warehousePages = known
       ? pages(ORDER_SHIPMENT_PAGE_SIZE)
       : Math.max(2, pages(ORDER_SHIPMENT_PAGE_SIZE));

@@ -153,6 +153,12 @@ export interface OrderShipmentResources {
 }
 
 /**
+ * The operation of 受注管理's allocation-aware stock list: what the client learned of its pages is
+ * kept under it (`SmaregiClient.largestPageServed`).
+ */
+export const ORDER_SHIPMENT_STOCK_LIST = 'orderShipment.stock.iterate';
+
+/**
  * Page size of a 受注管理 iteration: the caller's, at most 100 (docs/smaregi-wire.md §5.1). A
  * larger request is lowered rather than refused so callers written for POS lists keep working.
  */
@@ -377,7 +383,7 @@ export function createOrderShipmentResources(
     stock: rejectingMethods<OrderShipmentStockResource>({
       list: stockList,
       iterate: iterateList(
-        'orderShipment.stock.iterate',
+        ORDER_SHIPMENT_STOCK_LIST,
         orderShipmentStockListInputSchema,
         stockList,
         served,
