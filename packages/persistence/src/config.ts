@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
 import { MikroORM, type Options } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { ENTITY_SCHEMAS } from './entities.js';
 import { OutboundEventFanout } from './webhooks/outbound-fanout.js';
+import { RenkeiSqliteDriver } from './sqlite-driver.js';
 import { postgresqlMigrations } from './migrations/postgresql/index.js';
 import { sqliteMigrations } from './migrations/sqlite/index.js';
 
@@ -65,7 +65,7 @@ export function ormOptions(options: DatabaseOptions): Options {
   if (location.dialect === 'sqlite') {
     return {
       ...common,
-      driver: BetterSqliteDriver,
+      driver: RenkeiSqliteDriver,
       dbName: location.path,
       migrations: {
         migrationsList: sqliteMigrations,

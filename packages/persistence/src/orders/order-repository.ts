@@ -1,4 +1,4 @@
-import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
+import { BetterSqlitePlatform } from '@mikro-orm/better-sqlite';
 import { raw, type FilterQuery } from '@mikro-orm/core';
 import type { Em } from '../config.js';
 import { prefixRange, TenantScopedRepository, type Page } from '../tenant-scoped.repository.js';
@@ -169,7 +169,7 @@ export class OrderRepository extends TenantScopedRepository<Order> {
     return { items, total, page, pageSize };
   }
   private onSqlite(): boolean {
-    return this.em.getDriver() instanceof BetterSqliteDriver;
+    return this.em.getPlatform() instanceof BetterSqlitePlatform;
   }
   /**
    * Orders in the given statuses (with lines), oldest first: the shipping CSV's candidates,

@@ -1,4 +1,4 @@
-import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
+import { BetterSqlitePlatform } from '@mikro-orm/better-sqlite';
 import { QueryOrder, raw, type FilterQuery, type QueryOrderMap } from '@mikro-orm/core';
 import { normalizeCode } from '@renkei/domain';
 import { COUNT_LIMIT, countUpToLimit, type CappedPage } from '../capped-count.js';
@@ -67,7 +67,7 @@ function contains(em: Em, column: string, text: string): FilterQuery<ListedProdu
   return { [raw((alias) => `${fn}(${alias}.${column}, ?) > 0`, [text])]: [] };
 }
 
-const onSqlite = (em: Em) => em.getDriver() instanceof BetterSqliteDriver;
+const onSqlite = (em: Em) => em.getPlatform() instanceof BetterSqlitePlatform;
 
 /**
  * The search: the beginning of the 商品ID normalised as the matching key is (full-width letters,
