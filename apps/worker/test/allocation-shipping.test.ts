@@ -175,6 +175,46 @@ describe.each(testDialects())('allocation, shipping and Smaregi events (%s)', (d
     expect(order.status.id).toBe(t.statuses.allocated);
   });
 
+  it('commits the allocated status with the allocation: a worker that dies right after that commit leaves nothing undone', async () => {
+    await updateSettings(db.orm, t.tenantId, {
+      allocationTriggerStatuses: [t.statuses.waitingAllocation],
+      allocatedStatus: t.statuses.allocated,
+    });
+    // A worker frozen right after the allocation's commit, as one killed there would be.
+    let atCommit!: () => void;
+    const committed = new Promise<void>((resolve) => (atCommit = resolve));
+    let thaw!: () => void;
+    const thawed = new Promise<void>((resolve) => (thaw = resolve));
+    const frozen = new Worker(
+      testDeps(
+        db.orm,
+        client,
+        { shippingBatchSize: 2 },
+        {
+          afterCommit: async (kind) => {
+            if (kind !== 'allocateOrder') return;
+            atCommit();
+            await thawed;
+          },
+        },
+      ),
+    );
+    const id = await createOrder(db.orm, t.tenantId, spec({ productIndex: 4 }));
+    await frozen.loop('orders').tickOnce();
+    await setStatus(id, t.statuses.waitingAllocation);
+    const ticking = frozen.loop('jobs').tickOnce();
+    await committed;
+    // Nothing after this commit moves the order: the status rules acted in it.
+    const order = await load(id);
+    expect(order.allocationStatus).toBe('allocated');
+    expect(order.status.id).toBe(t.statuses.allocated);
+    expect(await events(id, 'order.allocatedStatus')).toBe(1);
+    thaw();
+    await ticking;
+    expect((await load(id)).status.id).toBe(t.statuses.allocated);
+    expect(await events(id, 'order.allocatedStatus')).toBe(1);
+  });
+
   it('shows which lines lack stock and leaves the status when allocation is partial', async () => {
     const p = t.products[2]!;
     sim.control.adjustStock({

@@ -21,8 +21,16 @@ export const allocateOrderKey = (orderId: string): string => `allocate:${orderId
 
 /** What became of an allocation request. */
 export type AllocationResult =
-  /** Smaregi answered (or was found allocated): its allocation is on the order. */
+  /**
+   * Smaregi answered (or its order was read allocated): its allocation is on the order, committed
+   * with what follows from it (`consequences`).
+   */
   | 'answered'
+  /**
+   * Nothing was sent: the order was allocated meanwhile by another path (a resolved round, the
+   * registration's follow-up). The order the caller holds does not show it: read it again.
+   */
+  | 'allocatedBefore'
   /** Nothing was sent: another process holds it, it backs off, or the worker is stopping. */
   | 'notNow'
   /** Smaregi refused it (reason on the order's history) or the outcome is unknown (retried). */
@@ -42,13 +50,20 @@ export class Allocation {
     readonly ledger: OperationLedger,
   ) {}
 
-  /** Asks Smaregi to allocate `order` (loaded with lines on `em`, flushed by the caller). */
+  /**
+   * Asks Smaregi to allocate `order` (loaded with lines on `em`, flushed by the caller).
+   * `consequences` applies, on the order as answered, what follows from the answer (the status
+   * rules) in the transaction that records it: committed together, a worker that dies right after
+   * cannot leave the order allocated but short of its 引当済みステータス, since nothing would
+   * evaluate it again. It must not call Smaregi.
+   */
   async allocate(
     tenant: ActiveTenant,
     order: Order,
     em: Em,
     settings: IntegrationSettings,
     signal: AbortSignal,
+    consequences?: (tx: Em) => Promise<void>,
   ): Promise<AllocationResult> {
     const headId = order.smaregiOrderHeadId;
     if (headId == null || stopRequested(this.deps)) return 'notNow';
@@ -69,7 +84,7 @@ export class Allocation {
           forkEm(this.deps.orm),
           tenant.tenantId,
         ).orders.findById(order.id);
-        if (now?.allocationStatus === 'allocated') return 'answered';
+        if (now?.allocationStatus === 'allocated') return 'allocatedBefore';
       }
       claim = await this.ledger.claim(entry, { orderHeadId: headId });
       if (claim === null) return 'notNow';
@@ -121,6 +136,7 @@ export class Allocation {
         },
         operationId: claim.id,
       });
+      await consequences?.(tx);
     });
     await hooks?.afterCommit?.(ALLOCATE_KIND, claim.businessKey);
     return 'answered';

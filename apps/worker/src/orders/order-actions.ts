@@ -3,6 +3,7 @@ import {
   shortLineIndexes,
   statusDecisionOrder,
   type IntegrationSettings,
+  type OrderDecision,
   type OrderEvent,
   type StatusDecisionInput,
 } from '@renkei/domain';
@@ -20,11 +21,17 @@ import type { ActiveTenant } from '../tenants/active-tenants.js';
 import { planOmsAllocation } from '../stock/oms-allocation.js';
 import { markOrderStock } from '../stock/stock-marks.js';
 import { allocationSettingFor } from '../stock/order-store-facts.js';
-import { Allocation } from './allocation.js';
+import { Allocation, type AllocationResult } from './allocation.js';
 import { actionReasonOf, applyActionReason, clearShippingRefusal } from './order-reasons.js';
 import { OrderCancellation } from './cancel-order.js';
 import { OrderEvents } from './order-events.js';
 import { readSettings } from './order-view.js';
+
+/** A decision and the 受注店舗 setting it was made with. */
+interface Decided {
+  decision: OrderDecision;
+  orderStore: Awaited<ReturnType<typeof allocationSettingFor>>;
+}
 
 /**
  * Acts on the domain's status decisions (在庫引当自動照会, 引当済みステータス, 一括出荷の対象):
@@ -122,10 +129,33 @@ export class OrderActions {
     options: { planned?: boolean } = {},
   ): Promise<void> {
     const em = forkEm(this.deps.orm);
-    const repos = tenantRepositories(em, tenant.tenantId);
-    const order = await repos.orders.findWithLines(orderId);
+    const order = await tenantRepositories(em, tenant.tenantId).orders.findWithLines(orderId);
     if (order === null) return;
     const settings = await readSettings(em, tenant);
+    const decided = await this.#decide(em, tenant, order, settings, event, options);
+    if (decided.decision.actions.some((a) => a.kind === 'requestAllocation')) {
+      const result = await this.#allocate(tenant, order, em, settings, signal);
+      // Answered: the status rules acted on the answer in its own commit.
+      if (result === 'answered') return;
+      if (result === 'allocatedBefore') {
+        await this.evaluate(tenant, orderId, { kind: 'allocationReported' }, signal);
+        return;
+      }
+    }
+    await this.#carryOut(em, tenant, order, event, decided, settings);
+    await em.flush();
+  }
+
+  /** The domain's decision for `order` (omsPurchase: planned by Renkei's allocation planner first). */
+  async #decide(
+    em: Em,
+    tenant: ActiveTenant,
+    order: Order,
+    settings: IntegrationSettings,
+    event: OrderEvent,
+    options: { planned?: boolean },
+  ): Promise<Decided> {
+    const repos = tenantRepositories(em, tenant.tenantId);
     // Renkei's stored setting of the shop's 受注店舗, never Smaregi's store object (see there).
     const orderStore = await allocationSettingFor(repos, order, settings);
     if (
@@ -146,13 +176,25 @@ export class OrderActions {
           ? { kind: 'allocationReported' }
           : event,
     });
+    return { decision, orderStore };
+  }
+
+  /**
+   * Carries out a decision's local actions on `em` (not flushed): the move to the allocated
+   * status, the bulk-shipping note, and the reason the order waits. An allocation request is the
+   * caller's: it calls Smaregi, which never happens here.
+   */
+  async #carryOut(
+    em: Em,
+    tenant: ActiveTenant,
+    order: Order,
+    event: OrderEvent,
+    { decision, orderStore }: Decided,
+    settings: IntegrationSettings,
+  ): Promise<void> {
+    const repos = tenantRepositories(em, tenant.tenantId);
     for (const action of decision.actions) {
-      if (action.kind === 'requestAllocation') {
-        if (await this.#allocate(tenant, order, em, settings, signal)) {
-          await this.evaluate(tenant, orderId, { kind: 'allocationReported' }, signal);
-          return;
-        }
-      } else if (action.kind === 'moveToStatus') {
+      if (action.kind === 'moveToStatus') {
         const status = await repos.orderStatuses.findById(action.statusId);
         if (status === null) continue;
         const from = order.status.name;
@@ -167,7 +209,7 @@ export class OrderActions {
             params: { orderNumber: order.orderNumber, from, to: status.name },
           },
         });
-      } else {
+      } else if (action.kind === 'queueBulkShipping') {
         repos.syncEvents.record({
           subjectType: 'order',
           subjectId: order.id,
@@ -191,25 +233,38 @@ export class OrderActions {
       (i) => i + 1,
     );
     applyActionReason(repos, order, actionReasonOf(order, decision, shortLines, attempted));
-    await em.flush();
   }
 
-  /** Asks for an allocation round and commits what came of it; true when Smaregi answered. */
+  /**
+   * Asks for an allocation round and commits what came of it, with the status rules' answer to
+   * it in the same transaction.
+   */
   async #allocate(
     tenant: ActiveTenant,
     order: Order,
     em: Em,
     settings: IntegrationSettings,
     signal: AbortSignal,
-  ): Promise<boolean> {
-    const result = await this.allocation.allocate(tenant, order, em, settings, signal);
+  ): Promise<AllocationResult> {
+    const reported: OrderEvent = { kind: 'allocationReported' };
+    const result = await this.allocation.allocate(
+      tenant,
+      order,
+      em,
+      settings,
+      signal,
+      async (tx) => {
+        const decided = await this.#decide(tx, tenant, order, settings, reported, {});
+        await this.#carryOut(tx, tenant, order, reported, decided, settings);
+      },
+    );
     await em.flush();
-    return result === 'answered';
+    return result;
   }
 
   /**
    * Allocation rounds left unfinished (a crash, a lost answer, a hand-back at shutdown): resolved
-   * by reading Smaregi, or asked again, then the status rules act on the answer.
+   * by reading Smaregi, or asked again; the status rules act on the answer in its commit.
    */
   async resumeAllocations(tenant: ActiveTenant, signal: AbortSignal): Promise<void> {
     for (const orderId of await this.allocation.unfinished(tenant)) {
@@ -218,7 +273,7 @@ export class OrderActions {
       const order = await tenantRepositories(em, tenant.tenantId).orders.findWithLines(orderId);
       if (order === null) continue;
       const settings = await readSettings(em, tenant);
-      if (await this.#allocate(tenant, order, em, settings, signal))
+      if ((await this.#allocate(tenant, order, em, settings, signal)) === 'allocatedBefore')
         await this.evaluate(tenant, orderId, { kind: 'allocationReported' }, signal);
     }
   }
