@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { forkEm, type Em } from '@renkei/persistence';
+import { forkEm, WorkerQueries, type Em } from '@renkei/persistence';
 import { stopRequested, type WorkerDeps } from './deps.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { PgBossJobQueue, TableJobQueue } from './jobs/job-queue.js';
@@ -286,6 +286,11 @@ export class Worker {
           { released },
           'in-flight operations of a previous run marked unknown; they are resolved by a read before any resend',
         );
+      const jobs = await new WorkerQueries(forkEm(this.deps.orm)).expireJobLocks(
+        new Date(this.deps.clock.now()),
+      );
+      if (jobs > 0)
+        this.deps.logger.warn({ jobs }, 'jobs left running by a previous run are taken up again');
     }
     this.#state = 'running';
     if (this.distributed) {

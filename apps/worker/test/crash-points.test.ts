@@ -78,13 +78,21 @@ async function runWorkersUntil(options: {
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    // Wait until the child dies by itself, or everything is done (then stop it cleanly).
+    // Wait until the child dies by itself, or everything is done (then stop it cleanly). A run
+    // that never gets there fails the test here, saying so, and is not left running.
     for (;;) {
       const state = await Promise.race([
         exited.then(() => 'exit'),
         new Promise((r) => setTimeout(r, 200, 'poll')),
       ]);
       if (state === 'exit') break;
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        await exited;
+        throw new Error(
+          `not done ${options.deadlineMs} ms after the first of ${runs} worker runs; the last one's stderr:\n${stderr.slice(-4_000)}`,
+        );
+      }
       if (await options.done()) {
         child.kill('SIGTERM');
         await exited;

@@ -83,4 +83,37 @@ describe.each(testDialects())('jobs (%s)', (dialect) => {
     expect(calls).toBe(2);
     await updateSettings(db.orm, tenantId, { integrationEnabled: true });
   });
+
+  it('single process: a job the previous run left running is run at the next start, not a lock later', async () => {
+    const id = await add(forkEm(db.orm), 'test.leftRunning', {});
+    // The previous run claimed it and died: its lock would hold the job for a minute.
+    const [claimed] = await new TableJobQueue(systemClock, 'dead-run', 60_000).claim(
+      forkEm(db.orm),
+      1,
+      ['test.leftRunning'],
+    );
+    expect(claimed?.id).toBe(id);
+    const worker = new Worker(testDeps(db.orm, testClient(sim), { singleProcess: true }), {
+      pollMs: 50,
+      reconcileMs: 600_000,
+      tokenUpkeepMs: 600_000,
+    });
+    let runs = 0;
+    worker.jobs.register('test.leftRunning', () => {
+      runs++;
+      return Promise.resolve();
+    });
+    await worker.start();
+    try {
+      // Well within the test's timeout, and far less than the lock's minute.
+      const deadline = Date.now() + 4_000;
+      while ((await forkEm(db.orm).findOneOrFail(Job, { id })).state !== 'done') {
+        expect(Date.now()).toBeLessThan(deadline);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      await worker.stop(2_000);
+    }
+    expect(runs).toBe(1);
+  });
 });

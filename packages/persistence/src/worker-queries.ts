@@ -629,6 +629,19 @@ export class WorkerQueries {
     return updated === 1;
   }
 
+  /**
+   * At the start of the only worker of a database (SQLite), every running job was left by a run
+   * that is gone (killed, or its machine restarted): its lock ends now, so the job is claimed
+   * again at once, as a dead process's job, instead of after its lock (a minute). Returns how many.
+   */
+  async expireJobLocks(now: Date): Promise<number> {
+    return this.em.nativeUpdate(
+      Job,
+      { state: 'running', lockedUntil: { $gte: now } },
+      { lockedUntil: new Date(now.getTime() - 1), updatedAt: now },
+    );
+  }
+
   async completeJob(holder: string, id: string, now: Date): Promise<void> {
     await this.em.nativeUpdate(
       Job,
