@@ -215,6 +215,39 @@ describe.each(testDialects())('allocation, shipping and Smaregi events (%s)', (d
     expect(await events(id, 'order.allocatedStatus')).toBe(1);
   });
 
+  it('leaves an order the merchant moved while Smaregi allocated it where the merchant put it', async () => {
+    await updateSettings(db.orm, t.tenantId, {
+      allocationTriggerStatuses: [t.statuses.waitingAllocation],
+      allocatedStatus: t.statuses.allocated,
+    });
+    let id = '';
+    const moving = new Worker(
+      testDeps(
+        db.orm,
+        client,
+        { shippingBatchSize: 2 },
+        {
+          // The merchant moves the order back to 新規受付 while the allocation call is answered.
+          afterRemoteCall: async (kind) => {
+            if (kind === 'allocateOrder') await setStatus(id, t.statuses.received);
+          },
+        },
+      ),
+    );
+    id = await createOrder(db.orm, t.tenantId, spec({ productIndex: 5 }));
+    await moving.loop('orders').tickOnce();
+    await setStatus(id, t.statuses.waitingAllocation);
+    await moving.loop('jobs').tickOnce();
+    let order = await load(id);
+    expect(order.allocationStatus).toBe('allocated');
+    expect(order.status.id).toBe(t.statuses.received);
+    // The move's own job evaluates the order on its allocation: 新規受付 is no trigger status.
+    await moving.loop('jobs').tickOnce();
+    order = await load(id);
+    expect(order.status.id).toBe(t.statuses.received);
+    expect(await events(id, 'order.allocatedStatus')).toBe(0);
+  });
+
   it('shows which lines lack stock and leaves the status when allocation is partial', async () => {
     const p = t.products[2]!;
     sim.control.adjustStock({

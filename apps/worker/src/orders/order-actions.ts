@@ -254,6 +254,10 @@ export class OrderActions {
       settings,
       signal,
       async (tx) => {
+        // Moved by the merchant while Smaregi answered: that move's own job evaluates the order,
+        // on the allocation committed here, and its status is not overwritten from a stale read.
+        const statusNow = await tenantRepositories(tx, tenant.tenantId).orders.statusIdOf(order.id);
+        if (statusNow !== order.status.id) return;
         const decided = await this.#decide(tx, tenant, order, settings, reported, {});
         await this.#carryOut(tx, tenant, order, reported, decided, settings);
       },

@@ -95,6 +95,19 @@ export class OrderRepository extends TenantScopedRepository<Order> {
     }
     return [...found.values()];
   }
+  /**
+   * The order's status as stored now, read past this manager's loaded entities (which may hold
+   * it as it was read before a remote call). Null when the order is gone.
+   */
+  async statusIdOf(id: string): Promise<string | null> {
+    const row = await this.em
+      .createQueryBuilder(Order)
+      .select(['status'])
+      .where({ id, tenant: this.tenantId })
+      .execute('get');
+    const status = (row as { status?: string | { id: string } } | undefined)?.status;
+    return status === undefined ? null : typeof status === 'string' ? status : status.id;
+  }
   findWithLines(id: string): Promise<Order | null> {
     return this.em.findOne(Order, this.scoped({ id }), {
       populate: ['lines', 'shop', 'paymentMethod', 'status'],
