@@ -255,6 +255,8 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
         calls: (byContract.get(tenants[i]!.contractId) ?? []).map((e) => ({
           atMs: e.timeMs - t0,
           kind: callKind(e),
+          method: e.method,
+          path: e.path,
           status: e.status,
         })),
       }));
