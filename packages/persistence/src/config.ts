@@ -100,8 +100,13 @@ export function ormOptions(options: DatabaseOptions): Options {
   };
 }
 
-/** How long a SQLite connection waits for another process's lock (busy handler and WAL alike). */
-const SQLITE_BUSY_TIMEOUT_MS = 5_000;
+/**
+ * How long a SQLite connection waits for another process's lock (busy handler and WAL alike).
+ * Every transaction holds the write lock from its start (sqlite-driver.ts), its reads included,
+ * so the other process may wait for a whole product-import page: an answer a few seconds late
+ * is better than a refused write.
+ */
+const SQLITE_BUSY_TIMEOUT_MS = 15_000;
 
 /**
  * WAL lets the worker read while the API writes; foreign keys are off by default in SQLite;
