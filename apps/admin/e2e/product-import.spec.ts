@@ -15,7 +15,7 @@ import { authorizeSmaregi, choose, openMenu, toastsGone } from './support/setup-
 
 const SEEDED = 6000;
 /** Added to every product page read (the latency fault of the simulator; cleared at the end). */
-const PAGE_LATENCY_MS = 1200;
+const PAGE_LATENCY_MS = 2500;
 
 async function productSyncOn(page: Page): Promise<void> {
   await openMenu(page, 'スマレジ連携設定');

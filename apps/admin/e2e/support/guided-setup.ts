@@ -37,7 +37,10 @@ export async function walkGuidedSetup(
   await act.click(page.getByRole('button', { name: 'ログイン' }), 'ログイン');
   await expect(page.getByRole('heading', { level: 1, name: 'ダッシュボード' })).toBeVisible();
 
-  // 手順1 認証: the guide's own link, then Smaregi's login and consent.
+  // 手順1 認証: the guide's own link, then Smaregi's login and consent. The guide renders once
+  // its steps have loaded, above the status card that has the same link: clicked earlier, the
+  // card's link moved under the pointer and the click landed on nothing (a CI run, 2026-12-02).
+  await expect(page.getByText(/^\d+手順中 \d+手順が完了$/)).toBeVisible();
   await act.click(
     page.getByRole('link', { name: 'スマレジ連携 (アプリ認証) を開く' }).first(),
     'guide → 認証',
