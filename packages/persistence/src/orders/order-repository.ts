@@ -1,5 +1,6 @@
 import { BetterSqlitePlatform } from '@mikro-orm/better-sqlite';
-import { raw, type FilterQuery } from '@mikro-orm/core';
+import { LockMode, raw, type FilterQuery } from '@mikro-orm/core';
+import { PostgreSqlPlatform } from '@mikro-orm/postgresql';
 import type { Em } from '../config.js';
 import { prefixRange, TenantScopedRepository, type Page } from '../tenant-scoped.repository.js';
 import { OrderLine } from './order-line.entity.js';
@@ -97,14 +98,18 @@ export class OrderRepository extends TenantScopedRepository<Order> {
   }
   /**
    * The order's status as stored now, read past this manager's loaded entities (which may hold
-   * it as it was read before a remote call). Null when the order is gone.
+   * it as it was read before a remote call). Null when the order is gone. Inside a transaction
+   * the row stays as read until it commits: PostgreSQL locks it (`FOR UPDATE`), SQLite's
+   * transactions hold the file's write lock from their start (sqlite-driver.ts).
    */
   async statusIdOf(id: string): Promise<string | null> {
-    const row = await this.em
+    const query = this.em
       .createQueryBuilder(Order)
       .select(['status'])
-      .where({ id, tenant: this.tenantId })
-      .execute('get');
+      .where({ id, tenant: this.tenantId });
+    if (this.em.isInTransaction() && this.em.getPlatform() instanceof PostgreSqlPlatform)
+      query.setLockMode(LockMode.PESSIMISTIC_WRITE);
+    const row = await query.execute('get');
     const status = (row as { status?: string | { id: string } } | undefined)?.status;
     return status === undefined ? null : typeof status === 'string' ? status : status.id;
   }
