@@ -135,12 +135,8 @@ export class OrderActions {
     const decided = await this.#decide(em, tenant, order, settings, event, options);
     if (decided.decision.actions.some((a) => a.kind === 'requestAllocation')) {
       const result = await this.#allocate(tenant, order, em, settings, signal);
-      // Answered: the status rules acted on the answer in its own commit.
-      if (result === 'answered') return;
-      if (result === 'allocatedBefore') {
-        await this.evaluate(tenant, orderId, { kind: 'allocationReported' }, signal);
-        return;
-      }
+      // The status rules acted on the answer (in its commit, or on the order read again).
+      if (result === 'answered' || result === 'allocatedBefore') return;
     }
     await this.#carryOut(em, tenant, order, event, decided, settings);
     await em.flush();
@@ -237,7 +233,8 @@ export class OrderActions {
 
   /**
    * Asks for an allocation round and commits what came of it, with the status rules' answer to
-   * it in the same transaction.
+   * it in the same transaction. An order found allocated by another path is evaluated as read
+   * again.
    */
   async #allocate(
     tenant: ActiveTenant,
@@ -263,6 +260,8 @@ export class OrderActions {
       },
     );
     await em.flush();
+    if (result === 'allocatedBefore')
+      await this.evaluate(tenant, order.id, { kind: 'allocationReported' }, signal);
     return result;
   }
 
@@ -277,8 +276,7 @@ export class OrderActions {
       const order = await tenantRepositories(em, tenant.tenantId).orders.findWithLines(orderId);
       if (order === null) continue;
       const settings = await readSettings(em, tenant);
-      if ((await this.#allocate(tenant, order, em, settings, signal)) === 'allocatedBefore')
-        await this.evaluate(tenant, orderId, { kind: 'allocationReported' }, signal);
+      await this.#allocate(tenant, order, em, settings, signal);
     }
   }
 }

@@ -129,14 +129,16 @@ export class StockSync {
     // page until the client has seen a full one (`largestPageServed`): until then a product
     // costs two reads there, and a warehouse at least two.
     const pages = (size: number) => Math.floor(rows / size) + 1;
-    const known =
-      this.deps.smaregi.largestPageServed(ORDER_SHIPMENT_STOCK_LIST) >= ORDER_SHIPMENT_PAGE_SIZE;
-    const warehousePages = known
-      ? pages(ORDER_SHIPMENT_PAGE_SIZE)
-      : Math.max(2, pages(ORDER_SHIPMENT_PAGE_SIZE));
+    const readsPerList =
+      this.deps.smaregi.largestPageServed(ORDER_SHIPMENT_STOCK_LIST) >= ORDER_SHIPMENT_PAGE_SIZE
+        ? 1
+        : 2;
     return {
       stock: pages(MAX_PAGE_SIZE) < products ? storeId : null,
-      allocated: warehousePages < (known ? 1 : 2) * products ? storeId : null,
+      allocated:
+        Math.max(readsPerList, pages(ORDER_SHIPMENT_PAGE_SIZE)) < readsPerList * products
+          ? storeId
+          : null,
     };
   }
 
