@@ -58,6 +58,11 @@ export interface ActiveTenant {
    * Only the active-tenant queries give it.
    */
   settingsVersion?: number;
+  /**
+   * When a worker last finished reading the contract's 受注店舗 (null: never). Only the
+   * active-tenant queries give it.
+   */
+  orderStoresReadAt?: Date | null;
 }
 
 /** A claimed job: what a handler receives. Payloads carry IDs only. */
@@ -146,7 +151,9 @@ export class WorkerQueries {
     // traffic.
     const query = this.em
       .getKnex()
-      .select('c.tenant_id', 'c.contract_id', { settings_version: 's.version' })
+      .select('c.tenant_id', 'c.contract_id', 'c.order_stores_read_at', {
+        settings_version: 's.version',
+      })
       .from({ c: 'smaregi_connections' })
       .join({ s: 'integration_settings' }, 's.tenant_id', 'c.tenant_id')
       .where('s.integration_enabled', true)
@@ -154,14 +161,52 @@ export class WorkerQueries {
       .whereNotNull('c.contract_id')
       .orderBy('c.tenant_id');
     if (tenantId !== undefined) query.andWhere('c.tenant_id', tenantId);
-    const rows = await rowsOf<{ tenant_id: string; contract_id: string; settings_version: number }>(
-      query,
-    );
+    const rows = await rowsOf<{
+      tenant_id: string;
+      contract_id: string;
+      settings_version: number;
+      order_stores_read_at: unknown;
+    }>(query);
     return rows.map((r) => ({
       tenantId: r.tenant_id,
       contractId: r.contract_id,
       settingsVersion: Number(r.settings_version),
+      orderStoresReadAt:
+        r.order_stores_read_at == null ? null : new Date(timeOf(r.order_stores_read_at)),
     }));
+  }
+
+  /**
+   * Claims the tenant's next 受注店舗 read for the caller: true when no worker process started one
+   * within the last `intervalMs` (one conditional update, so of two processes asking at once
+   * only one reads). A claim left by a process that died lapses after the same interval.
+   */
+  async claimOrderStoresRead(tenantId: string, now: Date, intervalMs: number): Promise<boolean> {
+    const changed = await this.em.nativeUpdate(
+      SmaregiConnection,
+      {
+        tenant: tenantId,
+        $or: [
+          { orderStoresReadStartedAt: null },
+          { orderStoresReadStartedAt: { $lte: new Date(now.getTime() - intervalMs) } },
+        ],
+      },
+      { orderStoresReadStartedAt: now },
+    );
+    return changed > 0;
+  }
+
+  /**
+   * Records that the tenant's 受注店舗 read claimed by the caller has ended at `at` (read, or
+   * failed: tried again after the interval), or, when null, that it was given up unfinished (the
+   * claim is released, and the last read stays as it was).
+   */
+  async orderStoresReadEnded(tenantId: string, at: Date | null): Promise<void> {
+    await this.em.nativeUpdate(
+      SmaregiConnection,
+      { tenant: tenantId },
+      at === null ? { orderStoresReadStartedAt: null } : { orderStoresReadAt: at },
+    );
   }
 
   /**

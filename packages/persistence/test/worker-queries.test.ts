@@ -50,8 +50,18 @@ describe.each(testDialects())('the worker’s cross-tenant queries (%s)', (diale
     const active = await queries().activeTenants();
     expect(active).toEqual(
       [
-        { tenantId: tenants['running']!, contractId: 'sb_running', settingsVersion: 1 },
-        { tenantId: tenants['also running']!, contractId: 'sb_also', settingsVersion: 1 },
+        {
+          tenantId: tenants['running']!,
+          contractId: 'sb_running',
+          settingsVersion: 1,
+          orderStoresReadAt: null,
+        },
+        {
+          tenantId: tenants['also running']!,
+          contractId: 'sb_also',
+          settingsVersion: 1,
+          orderStoresReadAt: null,
+        },
       ].sort((a, b) => (a.tenantId < b.tenantId ? -1 : 1)),
     );
     expect(await queries().activeTenant(tenants['switched off']!)).toBeNull();
@@ -64,6 +74,34 @@ describe.each(testDialects())('the worker’s cross-tenant queries (%s)', (diale
     row.values = { ...row.values, syncEnclosures: true };
     await em.flush();
     expect((await queries().activeTenant(tenants['running']!))?.settingsVersion).toBe(2);
+  });
+
+  it('lets one process at a time read a tenant’s 受注店舗, once per interval, and lists when it was read', async () => {
+    const tenantId = tenants['also running']!;
+    const t0 = new Date('2026-12-02T09:00:00Z');
+    const later = (ms: number) => new Date(t0.getTime() + ms);
+    const readAt = async () => (await queries().activeTenant(tenantId))?.orderStoresReadAt;
+    // Two processes ask at once: one reads.
+    expect(
+      await Promise.all([
+        queries().claimOrderStoresRead(tenantId, t0, 15_000),
+        queries().claimOrderStoresRead(tenantId, t0, 15_000),
+      ]),
+    ).toEqual(expect.arrayContaining([true, false]));
+    expect(await readAt()).toBeNull();
+    await queries().orderStoresReadEnded(tenantId, later(300));
+    expect((await readAt())?.toISOString()).toBe(later(300).toISOString());
+    // Within the interval nobody reads again; after it, one does.
+    expect(await queries().claimOrderStoresRead(tenantId, later(14_999), 15_000)).toBe(false);
+    expect(await queries().claimOrderStoresRead(tenantId, later(15_000), 15_000)).toBe(true);
+    // A read given up unfinished (the process stopped) frees the claim and keeps the last read.
+    await queries().orderStoresReadEnded(tenantId, null);
+    expect(await queries().claimOrderStoresRead(tenantId, later(15_001), 15_000)).toBe(true);
+    expect((await readAt())?.toISOString()).toBe(later(300).toISOString());
+    // Another tenant's claim is its own.
+    expect(await queries().claimOrderStoresRead(tenants['running']!, later(15_001), 15_000)).toBe(
+      true,
+    );
   });
 
   it('says whether a job of the given names is due, without claiming it', async () => {

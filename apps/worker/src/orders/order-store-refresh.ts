@@ -1,5 +1,5 @@
 import { CallPriority, sellDivisionOf } from '@renkei/domain';
-import { forkEm, tenantRepositories, type Em } from '@renkei/persistence';
+import { forkEm, tenantRepositories, WorkerQueries, type Em } from '@renkei/persistence';
 import type { WorkerDeps } from '../deps.js';
 import type { ActiveTenant } from '../tenants/active-tenants.js';
 
@@ -10,14 +10,22 @@ import type { ActiveTenant } from '../tenants/active-tenants.js';
  * tenant's 受注店舗 once per recheck interval (one paged list call per tenant, not one per order)
  * and records name and 販売区分 on the mapped shops. A merchant who fixes the 販売区分 in Smaregi
  * sees the held orders go through by the next recheck; one who breaks it holds new orders within
- * the same interval. The admin records them too whenever it reads the 受注店舗 live.
+ * the same interval (and the read's time). The admin records them too whenever it reads the
+ * 受注店舗 live.
+ *
+ * When the last read was, and whether one is under way, is kept on the tenant's connection row
+ * (`WorkerQueries.claimOrderStoresRead`), not in the process: the order loop's tick moves between
+ * worker processes, and with the time in memory each process read every tenant's 受注店舗 again
+ * after taking the tick over (a profiled 100-tenant `pnpm bench:scale` run read them two to six
+ * times before a tenant's first order, and every 7–10 s after instead of every 15 s).
  */
 
-/** Reads each tenant's 受注店舗 at most once per `intervalMs` and records them on its shops. */
+/** Reads each tenant's 受注店舗 at most once per `intervalMs`, across every worker process. */
 export class OrderStoreRefresh {
-  readonly #lastReadAt = new Map<string, number>();
-  /** Reads started by {@link current}, per tenant, until they end. */
+  /** Reads this process started, per tenant, until they end. */
   readonly #running = new Map<string, Promise<void>>();
+  /** When reads this process ran ended: newer than a tenant listing read before they ended. */
+  readonly #endedAt = new Map<string, number>();
 
   constructor(
     private readonly deps: WorkerDeps,
@@ -25,33 +33,62 @@ export class OrderStoreRefresh {
   ) {}
 
   /**
-   * True when the tenant's 受注店舗 facts are current, so its orders may go. Otherwise a read is
-   * started (unless one is running) and false is returned: the caller offers the tenant's orders
-   * once the read has ended, without waiting for it, so a tenant whose Smaregi answers slowly
-   * delays nobody else.
+   * True when the tenant's orders may go: its 受注店舗 were read at least once (by any process).
+   * When a read is due, it is started here (unless a process runs one) without waiting for it:
+   * the orders go meanwhile with what is stored, and a tenant never read waits for its first
+   * read, its own and nobody else's, so a tenant whose Smaregi answers slowly delays nobody.
    */
   current(tenant: ActiveTenant, signal?: AbortSignal): boolean {
-    if (this.#running.has(tenant.tenantId)) return false;
-    const last = this.#lastReadAt.get(tenant.tenantId);
-    if (last !== undefined && this.deps.clock.now() - last < this.intervalMs) return true;
-    const read = this.refresh(forkEm(this.deps.orm), tenant, signal)
-      .catch((error: unknown) =>
-        this.deps.logger.warn(
-          { err: error, tenantId: tenant.tenantId },
-          'could not refresh the order stores; orders go with what is stored',
-        ),
-      )
-      .finally(() => this.#running.delete(tenant.tenantId));
-    this.#running.set(tenant.tenantId, read);
-    return false;
+    const readAt = this.#readAt(tenant);
+    if (readAt !== null && this.deps.clock.now() - readAt < this.intervalMs) return true;
+    if (!this.#running.has(tenant.tenantId)) {
+      const read = this.refresh(forkEm(this.deps.orm), tenant, signal)
+        .catch((error: unknown) =>
+          this.deps.logger.warn(
+            { err: error, tenantId: tenant.tenantId },
+            'could not refresh the order stores; orders go with what is stored',
+          ),
+        )
+        .finally(() => this.#running.delete(tenant.tenantId));
+      this.#running.set(tenant.tenantId, read);
+    }
+    return readAt !== null;
   }
 
-  /** Reads and records the tenant's 受注店舗 when due; a failed read is logged and tried next time. */
+  /**
+   * Reads and records the tenant's 受注店舗 when due and no process has started a read within
+   * the interval; a failed read is logged and counts as a read (tried again next interval).
+   */
   async refresh(em: Em, tenant: ActiveTenant, signal?: AbortSignal): Promise<void> {
+    const readAt = this.#readAt(tenant);
     const now = this.deps.clock.now();
-    const last = this.#lastReadAt.get(tenant.tenantId);
-    if (last !== undefined && now - last < this.intervalMs) return;
-    this.#lastReadAt.set(tenant.tenantId, now);
+    if (readAt !== null && now - readAt < this.intervalMs) return;
+    const queries = new WorkerQueries(em);
+    if (!(await queries.claimOrderStoresRead(tenant.tenantId, new Date(now), this.intervalMs)))
+      return;
+    try {
+      await this.#read(em, tenant, signal);
+    } finally {
+      if (signal?.aborted) {
+        // Stopped mid-read: nothing was learnt, so the claim is given back for the next process.
+        await queries.orderStoresReadEnded(tenant.tenantId, null);
+      } else {
+        const endedAt = this.deps.clock.now();
+        this.#endedAt.set(tenant.tenantId, endedAt);
+        await queries.orderStoresReadEnded(tenant.tenantId, new Date(endedAt));
+      }
+    }
+  }
+
+  /** The latest end of a read that this process knows of, from the listing or its own reads. */
+  #readAt(tenant: ActiveTenant): number | null {
+    const listed = tenant.orderStoresReadAt?.getTime() ?? null;
+    const own = this.#endedAt.get(tenant.tenantId) ?? null;
+    if (listed === null) return own;
+    return own === null ? listed : Math.max(listed, own);
+  }
+
+  async #read(em: Em, tenant: ActiveTenant, signal?: AbortSignal): Promise<void> {
     const repos = tenantRepositories(em, tenant.tenantId);
     if ((await repos.shops.count({ orderStoreId: { $ne: null } })) === 0) return;
     try {

@@ -131,9 +131,10 @@ export class OrderSync {
    * for its own contract's budget, holds its share and no more, and the others' orders never
    * wait behind it (measured by `pnpm bench:scale`).
    *
-   * A tenant's 受注店舗 facts are read before its orders are offered when they are due
-   * ({@link OrderStoreRefresh}), but beside the tick: the tenant's orders wait for its own read,
-   * nobody else's, and a tick never waits for Smaregi.
+   * A tenant's 受注店舗 facts are read once per recheck interval by whichever process ticks
+   * ({@link OrderStoreRefresh}), beside the tick: a tenant never read waits for its own first
+   * read, nobody else's, the others go with what is stored meanwhile, and a tick never waits
+   * for Smaregi.
    */
   async dueTasks(em: Em, processes = 1): Promise<{ tenantId: string; orderId: string }[]> {
     const tenants = await this.#tenantsWithWork(em);

@@ -23,6 +23,14 @@ export class SmaregiConnection {
   connectedAt?: Date | null;
   statusChangedAt: Date = new Date();
   lastError?: string | null;
+  /**
+   * The worker's read of the contract's 受注店舗 (their 販売区分 hold orders): when the latest
+   * read was started by any worker process (a claim, so that two processes do not both read),
+   * and when the latest one ended. Kept here, not in a process, because the order loop's tick
+   * moves between processes (apps/worker, `OrderStoreRefresh`).
+   */
+  orderStoresReadStartedAt?: Date | null;
+  orderStoresReadAt?: Date | null;
   updatedAt: Date = new Date();
 }
 
@@ -50,6 +58,8 @@ export const SmaregiConnectionSchema = new EntitySchema<SmaregiConnection>({
     connectedAt: { ...dateTimeColumn, nullable: true },
     statusChangedAt: { ...dateTimeColumn, onCreate: () => new Date() },
     lastError: { type: 'text', nullable: true },
+    orderStoresReadStartedAt: { ...dateTimeColumn, nullable: true },
+    orderStoresReadAt: { ...dateTimeColumn, nullable: true },
     updatedAt: { ...dateTimeColumn, onCreate: () => new Date(), onUpdate: () => new Date() },
   },
 });

@@ -17,6 +17,7 @@ import { Migration20261202070000 } from './Migration20261202070000.js';
 import { Migration20261202080000 } from './Migration20261202080000.js';
 import { Migration20261203010000 } from './Migration20261203010000.js';
 import { Migration20261203040000 } from './Migration20261203040000.js';
+import { Migration20261203050000 } from './Migration20261203050000.js';
 import { Migration20261201080000 } from './Migration20261201080000.js';
 import { Migration20261201020000 } from './Migration20261201020000.js';
 import { Migration20261203020000 } from './Migration20261203020000.js';
@@ -50,4 +51,5 @@ export const postgresqlMigrations: MigrationEntry[] = [
   { name: 'Migration20261203010000', class: Migration20261203010000 },
   { name: 'Migration20261203020000', class: Migration20261203020000 },
   { name: 'Migration20261203040000', class: Migration20261203040000 },
+  { name: 'Migration20261203050000', class: Migration20261203050000 },
 ];
