@@ -14,7 +14,8 @@ import type { Em } from '../config.js';
  * page that carried it: it then holds a later position. Rows of a position are read by ID.
  *
  * The price on PostgreSQL: a transaction that stays open holds back every change made after it
- * began writing, until it ends (a lag, never a loss).
+ * began writing, until it ends (a lag, never a loss). The snapshot's xmin is server-wide, so this
+ * holds for a transaction in any database of the server, not only Renkei's.
  */
 
 /** Which feed: orders, or the stock figures of listed products. */
