@@ -332,10 +332,10 @@ test('an ダミー商品番号 that Smaregi does not have is refused at its fiel
 /** Every call on the API host for this contract answers 503 until `clearFaults`. */
 async function smaregiDown(stack: StackInfo, contractId: string): Promise<void> {
   await simControl(stack, 'PUT', '/faults', {
+    // Only this merchant's contract: the worker keeps serving the other tests' tenants.
+    contractId,
     errorRates: { 503: 1 },
     hosts: ['api'],
-    // Only this merchant's contract: the worker keeps serving the other tests' tenants.
-    pathIncludes: contractId,
   });
 }
 
@@ -379,7 +379,11 @@ test('Smaregi down: the shops screen says so at the pull-down with [再試行], 
     await expect(shop).toContainText('一覧を読み込めるまで「スマレジ店舗ID」は変更できません。');
     await expect(page.locator('body')).not.toContainText(/\{"|TRPCClientError|at .*\.ts:\d+/);
   } finally {
-    await simControl(stack, 'DELETE', '/faults');
+    await simControl(
+      stack,
+      'DELETE',
+      `/faults?contractId=${encodeURIComponent(merchant.smaregiLogin.contractId)}`,
+    );
   }
 
   await page
