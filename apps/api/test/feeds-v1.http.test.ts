@@ -10,7 +10,7 @@ import {
   Tenant,
   tenantRepositories,
 } from '@renkei/persistence';
-import { testDialects } from '@renkei/persistence/testing';
+import { feedsCaughtUp, testDialects } from '@renkei/persistence/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -53,12 +53,19 @@ describe.each(testDialects())('REST change feeds v1 (%s)', (dialect) => {
     expect(res.status).toBe(201);
     return res.body.order as { id: string; orderNumber: string };
   };
-  const feed = (
+  /**
+   * One feed request. It waits first until the feed shows every change committed before it
+   * (other test files' transactions on the same PostgreSQL server hold it back meanwhile), unless
+   * `caughtUp` is false: the caller holds a transaction open itself.
+   */
+  const feed = async (
     path: '/api/v1/orders' | '/api/v1/stock',
     query: Record<string, string>,
     key = a.apiKey,
     lang?: string,
+    caughtUp = true,
   ) => {
+    if (caughtUp) await feedsCaughtUp(forkEm(t.deps.orm));
     const req = request(t.app).get(path).query(query).set('Authorization', `Bearer ${key}`);
     return lang === undefined ? req : req.set('Accept-Language', lang);
   };
@@ -77,7 +84,12 @@ describe.each(testDialects())('REST change feeds v1 (%s)', (dialect) => {
     expect(res.status).toBe(200);
   };
   /** Reads the order feed to its end from `cursor`; returns the pages and the cursor to keep. */
-  const readToEnd = async (cursor: string | undefined, limit: number, key = a.apiKey) => {
+  const readToEnd = async (
+    cursor: string | undefined,
+    limit: number,
+    key = a.apiKey,
+    caughtUp = true,
+  ) => {
     const pages: FeedOrder[][] = [];
     let next = cursor;
     for (;;) {
@@ -85,6 +97,8 @@ describe.each(testDialects())('REST change feeds v1 (%s)', (dialect) => {
         '/api/v1/orders',
         { limit: String(limit), ...(next === undefined ? {} : { cursor: next }) },
         key,
+        undefined,
+        caughtUp,
       );
       expect(res.status).toBe(200);
       pages.push(res.body.orders);
@@ -222,7 +236,7 @@ describe.each(testDialects())('REST change feeds v1 (%s)', (dialect) => {
         await open.nativeUpdate(Order, { id: early.id }, { slipNumber: 'IN-FLIGHT' });
         // Committed meanwhile by someone else, after the open transaction began writing.
         await forkEm(t.deps.orm).nativeUpdate(Order, { id: late.id }, { slipNumber: 'DONE' });
-        const held = await readToEnd(cursor, 2);
+        const held = await readToEnd(cursor, 2, a.apiKey, false);
         expect(held.pages.flat()).toEqual([]);
         expect(held.cursor).toBe(cursor);
         await open.commit();

@@ -6,11 +6,13 @@
  *   describe.each(testDialects())('orders (%s)', (dialect) => { ... createTestDatabase(dialect) ... })
  */
 import { MikroORM } from '@mikro-orm/core';
+import { PostgreSqlPlatform } from '@mikro-orm/postgresql';
 import {
   openDatabase,
   ormOptions,
   type DatabaseOptions,
   type Dialect,
+  type Em,
   type Orm,
 } from './config.js';
 import { createPostgresDatabase, dropPostgresDatabase } from './testing/postgres-admin.js';
@@ -77,4 +79,28 @@ export async function createTestDatabase(
       await dropPostgresDatabase(serverUrl, db.name);
     },
   };
+}
+
+/**
+ * Waits until the change feeds show every change committed before the call (`changes/
+ * change-feed.ts`). On PostgreSQL a feed reads only below the oldest transaction still running
+ * on the whole server, and test files running at once on one server (each in its own database)
+ * hold each other's feeds back for as long as one of their transactions is open: this takes a
+ * transaction ID now and waits until no transaction older than it is running. Never call it
+ * while the caller itself holds a transaction open. On SQLite the feed is current at once.
+ */
+export async function feedsCaughtUp(em: Em, timeoutMs = 10_000): Promise<void> {
+  if (!(em.getPlatform() instanceof PostgreSqlPlatform)) return;
+  const conn = em.getConnection();
+  const [mark] = await conn.execute<{ x: string }[]>(`select pg_current_xact_id()::text as x`);
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const [now] = await conn.execute<{ m: string }[]>(
+      `select pg_snapshot_xmin(pg_current_snapshot())::text as m`,
+    );
+    if (BigInt(now!.m) > BigInt(mark!.x)) return;
+    if (Date.now() > end)
+      throw new Error(`feedsCaughtUp: a transaction older than ${mark!.x} is still running`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }

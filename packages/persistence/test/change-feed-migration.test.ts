@@ -15,7 +15,7 @@ import {
   type Dialect,
   type Em,
 } from '../src/index.js';
-import { testDialects } from '../src/testing.js';
+import { feedsCaughtUp, testDialects } from '../src/testing.js';
 import { schemaBefore, type SchemaBefore } from './support/schema-before.js';
 
 /*
@@ -29,6 +29,8 @@ import { schemaBefore, type SchemaBefore } from './support/schema-before.js';
 const MIGRATION = 'Migration20261203010000';
 
 async function feedIds(em: Em, feed: ChangeFeed, tenantId: string, since?: Date) {
+  // Other test files' transactions on the same PostgreSQL server hold the feed back meanwhile.
+  await feedsCaughtUp(em);
   const page = await changeFeedPage(em, feed, tenantId, {
     after: FEED_START,
     changedSince: since ?? null,
