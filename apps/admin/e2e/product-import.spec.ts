@@ -55,8 +55,7 @@ test('the merchant imports products with a progress bar that survives a reload, 
   });
   const total = await smaregiProductCount(stack, merchant);
   expect(total).toBeGreaterThan(SEEDED);
-  // This merchant's contract only: the other tests' merchants (another Playwright worker may be
-  // running one) keep their Smaregi as it is.
+  // This merchant's contract only: every other merchant of the stack keeps its Smaregi as it is.
   await simControl(stack, 'PUT', '/faults', {
     contractId: merchant.smaregiLogin.contractId,
     latencyMs: PAGE_LATENCY_MS,
