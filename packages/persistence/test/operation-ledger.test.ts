@@ -157,6 +157,49 @@ describe.each(testDialects())('operation ledger (%s)', (dialect) => {
     expect((await l.open(tenantId, 'shipOrders', 'ship:o-3')).verdict).toBe('claimable');
   });
 
+  it('succeeds the claims of one call together, each with its remote ID, and says which were first', async () => {
+    const l = ledger('a');
+    const keys = ['ship:m-1', 'ship:m-2', 'ship:m-3'];
+    const entries = await l.openMany(
+      tenantId,
+      'shipOrders',
+      keys.map((businessKey) => ({ businessKey })),
+    );
+    const claims = await Promise.all(keys.map((key) => l.claim(entries.get(key)!)));
+    const [c1, c2, c3] = claims as [
+      NonNullable<(typeof claims)[0]>,
+      NonNullable<(typeof claims)[0]>,
+      NonNullable<(typeof claims)[0]>,
+    ];
+    // A webhook recorded the second order's shipment while the call was answered.
+    await forkEm(db.orm).transactional((tx) => l.succeed(tx, c2, '802'));
+
+    const first = await forkEm(db.orm).transactional((tx) =>
+      l.succeedMany(tx, [
+        { claim: c1, remoteId: '801' },
+        { claim: c2, remoteId: '999' },
+        { claim: c3, remoteId: '803' },
+      ]),
+    );
+    expect([...first].sort()).toEqual([c1.id, c3.id].sort());
+    const rows = await forkEm(db.orm).find(
+      Operation,
+      { id: { $in: [c1.id, c2.id, c3.id] } },
+      { orderBy: { businessKey: 'asc' } },
+    );
+    expect(rows.map((r) => [r.businessKey, r.state, r.remoteId, r.leasedBy ?? null])).toEqual([
+      ['ship:m-1', 'succeeded', '801', null],
+      ['ship:m-2', 'succeeded', '802', null],
+      ['ship:m-3', 'succeeded', '803', null],
+    ]);
+    // Once more (a retried transaction, a second answer): nothing is first again.
+    const again = await forkEm(db.orm).transactional((tx) =>
+      l.succeedMany(tx, [{ claim: c1, remoteId: '801' }]),
+    );
+    expect(again.size).toBe(0);
+    expect((await forkEm(db.orm).transactional((tx) => l.succeedMany(tx, []))).size).toBe(0);
+  });
+
   it('records an effect seen in Smaregi once, however often it is reported', async () => {
     const l = ledger('a');
     const subject = { type: 'order', id: 'o-4' };

@@ -350,9 +350,11 @@ export class BulkShipping {
   async #done(tenant: ActiveTenant, settings: IntegrationSettings, shipped: Shipped[]) {
     if (shipped.length === 0) return;
     await forkEm(this.deps.orm).transactional(async (tx) => {
-      const first: Shipped[] = [];
-      for (const s of shipped)
-        if (await this.ledger.succeed(tx, s.c.claim, s.c.orderHeadId)) first.push(s);
+      const succeeded = await this.ledger.succeedMany(
+        tx,
+        shipped.map((s) => ({ claim: s.c.claim, remoteId: s.c.orderHeadId })),
+      );
+      const first = shipped.filter((s) => succeeded.has(s.c.claim.id));
       const orders = await this.orderEvents.applyShippedMany(
         tx,
         tenant,

@@ -1,6 +1,7 @@
 import type { Em, Orm } from '../config.js';
 import { forkEm } from '../config.js';
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { LockMode, raw, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { PostgreSqlPlatform } from '@mikro-orm/postgresql';
 import { newId } from '../ids.js';
 import { Operation, type OperationKind, type OperationState } from './operation.entity.js';
 
@@ -96,6 +97,8 @@ export function verdictOf(
 
 /** Keys per statement in {@link OperationLedger.openMany}. */
 const OPEN_MANY_CHUNK = 500;
+/** Claims per statement pair in {@link OperationLedger.succeedMany} (two parameters a claim). */
+const SUCCEED_MANY_CHUNK = 200;
 
 export class OperationLedger {
   constructor(
@@ -334,6 +337,65 @@ export class OperationLedger {
     );
     if (n === 1) this.#told(claim.kind, 'succeeded');
     return n === 1;
+  }
+
+  /**
+   * {@link succeed} for the claims of one call that took effect together (a bulk shipping's
+   * orders), in two statements instead of one a claim: the rows that have not succeeded yet are
+   * read (PostgreSQL locks them, so a webhook recording the same effect waits and then finds them
+   * succeeded; SQLite's transaction holds the write lock from its start), then all of them are
+   * updated at once. Returns the IDs of the claims that succeeded now; the others had succeeded
+   * another way, and the caller applies nothing a second time for them.
+   */
+  async succeedMany(
+    tx: Em,
+    items: readonly { claim: LedgerClaim; remoteId: string | null }[],
+  ): Promise<Set<string>> {
+    const now = new Date(this.settings.clock.now());
+    const first = new Set<string>();
+    const byTenant = new Map<string, { claim: LedgerClaim; remoteId: string | null }[]>();
+    for (const item of items)
+      byTenant.set(item.claim.tenantId, [...(byTenant.get(item.claim.tenantId) ?? []), item]);
+    for (const [tenantId, all] of byTenant)
+      for (let i = 0; i < all.length; i += SUCCEED_MANY_CHUNK) {
+        const chunk = all.slice(i, i + SUCCEED_MANY_CHUNK);
+        const query = tx
+          .createQueryBuilder(Operation)
+          .select(['id'])
+          .where({
+            id: { $in: chunk.map((item) => item.claim.id) },
+            tenant: tenantId,
+            state: { $ne: 'succeeded' },
+          });
+        if (tx.isInTransaction() && tx.getPlatform() instanceof PostgreSqlPlatform)
+          query.setLockMode(LockMode.PESSIMISTIC_WRITE);
+        const open = new Set((await query.execute<{ id: string }[]>('all')).map((row) => row.id));
+        const succeeding = chunk.filter((item) => open.has(item.claim.id));
+        if (succeeding.length === 0) continue;
+        // Each row its own remote ID, in the one statement.
+        const remoteId = raw<Operation, string>(
+          `case id ${succeeding.map(() => 'when ? then ?').join(' ')} end`,
+          succeeding.flatMap((item) => [item.claim.id, item.remoteId]),
+        );
+        await tx
+          .createQueryBuilder(Operation)
+          .update({
+            state: 'succeeded',
+            leaseUntil: null,
+            leasedBy: null,
+            nextAttemptAt: null,
+            lastError: null,
+            remoteId,
+            updatedAt: now,
+          })
+          .where({ id: { $in: succeeding.map((item) => item.claim.id) }, tenant: tenantId })
+          .execute();
+        for (const item of succeeding) {
+          first.add(item.claim.id);
+          this.#told(item.claim.kind, 'succeeded');
+        }
+      }
+    return first;
   }
 
   /** A deterministic refusal: failed, never sent again by itself; in the caller's transaction. */
