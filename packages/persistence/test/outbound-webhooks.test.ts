@@ -152,6 +152,37 @@ describe.each(testDialects())('outbound webhooks storage (%s)', (dialect) => {
     expect(await countOf(OutboundEvent, other)).toBe(0);
   });
 
+  it('sends each tenant its own events when one flush holds several tenants’ (the worker’s group commit)', async () => {
+    const setup = forkEm(db.orm);
+    const [x, y, z] = ['X', 'Y', 'Z'].map((name) => setup.create(Tenant, { name }));
+    await setup.flush();
+    for (const t of [x!, y!])
+      tenantRepositories(setup, t.id).webhookEndpoints.register(
+        { url: `https://${t.name.toLowerCase()}.example.com/`, eventTypes: ['order.synced'] },
+        vault,
+      );
+    await setup.flush();
+    const em = forkEm(db.orm);
+    const orders = [
+      await seedOrder(em, x!.id, 'G-X'),
+      await seedOrder(em, y!.id, 'G-Y'),
+      await seedOrder(em, z!.id, 'G-Z'),
+    ];
+    // One flush: an event of each tenant (Z has no endpoint).
+    for (const order of orders) registered(em, order.tenant.id, order.id, order.orderNumber);
+    await em.flush();
+
+    const read = forkEm(db.orm);
+    const delivered = async (tenantId: string) =>
+      (
+        await read.find(WebhookDelivery, { tenant: tenantId }, { populate: ['endpoint', 'event'] })
+      ).map((d) => [d.endpoint.url, d.event.payload.orderNumber]);
+    expect(await delivered(x!.id)).toEqual([['https://x.example.com/', 'G-X']]);
+    expect(await delivered(y!.id)).toEqual([['https://y.example.com/', 'G-Y']]);
+    expect(await delivered(z!.id)).toEqual([]);
+    expect(await countOf(OutboundEvent, z!.id)).toBe(0);
+  });
+
   it('re-delivers one delivery: pending again with a new window, its job queued once', async () => {
     const em = forkEm(db.orm);
     const [delivery] = await em.find(WebhookDelivery, { tenant });

@@ -17,13 +17,14 @@ import { OutboundEventRepository } from './webhook-repositories.js';
  * Order events of the outbound webhooks, written in the transaction of the change (docs/
  * webhooks.md). Every 連携ログ event is written through `SyncEventRepository.record`, which puts
  * it in the unit of work; before the flush writes it, this subscriber looks at the new events
- * whose kind means an outbound event (`outboundTypeOfSyncEvent`) and, for each tenant that has
- * any, reads the tenant's receiving endpoints once and writes an `OutboundEvent` with one
- * delivery and delivery job per subscribed endpoint — all in the same flush, so the event exists
- * exactly when the change does.
+ * whose kind means an outbound event (`outboundTypeOfSyncEvent`), reads the receiving endpoints
+ * of the tenants that have any, and writes an `OutboundEvent` with one delivery and delivery job
+ * per subscribed endpoint — all in the same flush, so the event exists exactly when the change
+ * does.
  *
  * The path without endpoints stays cheap: a flush without such an event reads nothing, and one
- * with them reads one indexed row set (webhook_endpoints by tenant and state) per tenant. That
+ * with them reads one indexed row set (webhook_endpoints by tenant and state) for all its
+ * tenants. That
  * read is not cached across transactions: an endpoint registered by the API must receive the next
  * event, and no process-local cache can know of it without a read.
  */
@@ -41,22 +42,28 @@ export class OutboundEventFanout implements EventSubscriber {
       const tenantId = entity.tenant.id;
       byTenant.set(tenantId, [...(byTenant.get(tenantId) ?? []), { event: entity, type }]);
     }
-    for (const [tenantId, events] of byTenant) await fanOut(em as Em, tenantId, events);
+    if (byTenant.size === 0) return;
+    // One read for every tenant of the flush: the worker's group commit writes the orders of
+    // many tenants in one transaction. Inside the flush no query may flush again
+    // (FlushMode.COMMIT).
+    const endpoints = await (em as Em).find(
+      WebhookEndpoint,
+      { tenant: { $in: [...byTenant.keys()] }, state: { $in: [...RECEIVING_ENDPOINT_STATES] } },
+      { orderBy: { createdAt: 'asc', id: 'asc' }, flushMode: FlushMode.COMMIT },
+    );
+    for (const [tenantId, events] of byTenant) {
+      const own = endpoints.filter((endpoint) => endpoint.tenant.id === tenantId);
+      if (own.length > 0) await fanOut(em as Em, tenantId, own, events);
+    }
   }
 }
 
 async function fanOut(
   em: Em,
   tenantId: string,
+  endpoints: readonly WebhookEndpoint[],
   events: readonly { event: SyncEvent; type: OutboundEventType }[],
 ): Promise<void> {
-  // Inside the flush: no query may flush again (FlushMode.COMMIT).
-  const endpoints = await em.find(
-    WebhookEndpoint,
-    { tenant: tenantId, state: { $in: [...RECEIVING_ENDPOINT_STATES] } },
-    { orderBy: { createdAt: 'asc', id: 'asc' }, flushMode: FlushMode.COMMIT },
-  );
-  if (endpoints.length === 0) return;
   const outbound = new OutboundEventRepository(em, tenantId);
   for (const { event, type } of events) {
     const receivers = endpoints.filter((e) => e.eventTypes.includes(type));
