@@ -3,7 +3,7 @@
  * (EntitySchema, no decorators), migrations for SQLite and PostgreSQL, tenant-scoped repositories.
  */
 export * from './config.js';
-export { UniqueConstraintViolationException } from '@mikro-orm/core';
+export { FlushMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 export { ENTITY_SCHEMAS } from './entities.js';
 export { newId } from './ids.js';
 export * from './security/token-vault.js';

@@ -12,6 +12,7 @@ import { createLedger, releaseAfterFailure } from '../smaregi/ledger.js';
 import { classifyWriteFailure, smaregiReason, type WriteFailure } from '../smaregi/outcome.js';
 import { gatedWrite, notSentAtShutdown } from '../smaregi/send-gate.js';
 import type { ActiveTenant } from '../tenants/active-tenants.js';
+import { TransactionGroup } from '../util/transaction-group.js';
 import { cancelledInOms, commitWithdrawn } from './withdraw-order.js';
 import {
   commitCollision,
@@ -78,9 +79,12 @@ async function registeredAsAnother(
  */
 export class OrderRegistrar {
   readonly ledger: OperationLedger;
+  /** The registrations answered together are committed together (one transaction). */
+  readonly #commits: TransactionGroup;
 
   constructor(private readonly deps: WorkerDeps) {
     this.ledger = createLedger(deps);
+    this.#commits = new TransactionGroup(deps.orm);
   }
 
   async register(
@@ -120,6 +124,7 @@ export class OrderRegistrar {
       await commitRegistered(
         this.deps,
         this.ledger,
+        this.#commits,
         tenant,
         orderId,
         claim,

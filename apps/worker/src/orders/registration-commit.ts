@@ -21,6 +21,7 @@ import type { WorkerDeps } from '../deps.js';
 import { markOrderStock } from '../stock/stock-marks.js';
 import { readSettings } from './order-view.js';
 import type { ActiveTenant } from '../tenants/active-tenants.js';
+import type { TransactionGroup } from '../util/transaction-group.js';
 
 /**
  * What Smaregi said about a registered order: the whole order, or — when its answer did not match
@@ -33,10 +34,14 @@ export type RegisteredOrder = Pick<SmaregiOrder, 'orderHeadId' | 'orderCode'> &
  * The local commits of a registration, each in one transaction with its ledger transition:
  * registered (the orderHeadId, Smaregi's allocation, a sync event), refused (the reason on the
  * order, never sent again by itself), held by a code collision, or 要確認.
+ *
+ * A registration is the most frequent of them: it is written through `commits`, the process's
+ * group commit, so the registrations answered together (of any tenant) share one transaction.
  */
 export async function commitRegistered(
   deps: WorkerDeps,
   ledger: OperationLedger,
+  commits: TransactionGroup,
   tenant: ActiveTenant,
   orderId: string,
   claim: LedgerClaim,
@@ -45,7 +50,9 @@ export async function commitRegistered(
 ): Promise<void> {
   // Before the transaction: on SQLite a read on another connection would wait for it.
   const settings = await readSettings(forkEm(deps.orm), tenant);
-  await forkEm(deps.orm).transactional(async (tx) => {
+  // Everything below reads what it changes through `tx`, so it may run again alone should the
+  // group's transaction fail (TransactionGroup).
+  await commits.run(async (tx) => {
     const now = new Date(deps.clock.now());
     await ledger.succeed(tx, claim, remote.orderHeadId);
     const repos = tenantRepositories(tx, tenant.tenantId);
