@@ -2,13 +2,14 @@
  * Preloaded into a process under measurement (`node --import tsx --import <this file>`): counts
  * its PostgreSQL round trips — every `Client.prototype.query` of each copy of `pg` in the
  * workspace, which the ORM (knex), pg-boss and the rate-budget pool all end in — and writes them
- * with `process.cpuUsage()` and the memory figures to `$RENKEI_BENCH_STATS` every 250 ms and at
- * exit. PostgreSQL itself cannot say this: pg_stat_statements is not installed and
+ * with `process.cpuUsage()`, the memory figures and the event loop's delay to `$RENKEI_BENCH_STATS`
+ * every 250 ms and at exit. PostgreSQL itself cannot say this: pg_stat_statements is not installed and
  * pg_stat_database counts transactions, not statements.
  */
 import { readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 const out = process.env.RENKEI_BENCH_STATS;
 const require = createRequire(import.meta.url);
@@ -80,7 +81,19 @@ export interface ProcessStats {
   heapUsed: number;
   maxRss: number;
   queries: number;
+  /**
+   * How late the event loop ran what was due, over the process's life (ms): a timer, such as a
+   * contract's permit, fires this much after its time. A permit more than the rate limits'
+   * tolerance late is dropped and booked again (rate-budget.ts).
+   */
+  eventLoopDelayMs: { p50: number; p99: number; max: number };
 }
+
+/** The histogram times a timer of this interval: what it records above it is the delay. */
+const LOOP_SAMPLE_MS = 10;
+const loopDelay = monitorEventLoopDelay({ resolution: LOOP_SAMPLE_MS });
+loopDelay.enable();
+const lateMs = (ns: number): number => Math.max(0, ns / 1e6 - LOOP_SAMPLE_MS);
 
 let maxRss = 0;
 function write(): void {
@@ -97,6 +110,11 @@ function write(): void {
     heapUsed: mem.heapUsed,
     maxRss,
     queries,
+    eventLoopDelayMs: {
+      p50: lateMs(loopDelay.percentile(50)),
+      p99: lateMs(loopDelay.percentile(99)),
+      max: lateMs(loopDelay.max),
+    },
   };
   // Written aside and renamed: a reader never sees half a file.
   writeFileSync(`${out}.tmp`, JSON.stringify(stats));

@@ -200,6 +200,16 @@ export function printFair(
   lines.push(
     `  worker RSS max ${r.workers.map((w) => `${(w.maxRss / 2 ** 20).toFixed(0)} MB`).join(', ')}`,
   );
+  // A permit is dropped and booked again when its timer fires more than the tolerance (20 ms)
+  // late: a busy event loop costs a contract slots, and the rate budget statements.
+  lines.push(
+    `  worker CPU in the run ${r.workers.map((w) => `${f1(w.cpuMs / 1000)} s`).join(', ')}; event loop delay p50 / p99 / max ${r.workers
+      .map(
+        (w) =>
+          `${f1(w.eventLoopDelayMs.p50)} / ${f1(w.eventLoopDelayMs.p99)} / ${f1(w.eventLoopDelayMs.max)} ms`,
+      )
+      .join(', ')} (a contract's permit more than 20 ms late is booked again)`,
+  );
   summary.fair = {
     cpuMsPerOrder: marginalCpu,
     queriesPerOrder: marginalQueries,

@@ -80,6 +80,8 @@ export interface WorkerCost {
   cpuMs: number;
   queries: number;
   maxRss: number;
+  /** The event loop's delay over the process's life (process-stats.ts). */
+  eventLoopDelayMs: { p50: number; p99: number; max: number };
   /** Measured before the start with every integration off. */
   idleCpuMsPerSecond: number;
   idleQueriesPerSecond: number;
@@ -301,6 +303,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
           (s.cpuUserUs + s.cpuSystemUs - baseline[w]!.cpuUserUs - baseline[w]!.cpuSystemUs) / 1000,
         queries: s.queries - baseline[w]!.queries,
         maxRss: s.maxRss,
+        eventLoopDelayMs: s.eventLoopDelayMs,
         idleCpuMsPerSecond: cpuMsBetween(idleStart[w]!, baseline[w]!) / idleSeconds,
         idleQueriesPerSecond: (baseline[w]!.queries - idleStart[w]!.queries) / idleSeconds,
       })),
