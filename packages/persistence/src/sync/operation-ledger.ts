@@ -325,15 +325,7 @@ export class OperationLedger {
     const n = await tx.nativeUpdate(
       Operation,
       { id: claim.id, tenant: claim.tenantId, state: { $ne: 'succeeded' } },
-      {
-        state: 'succeeded',
-        leaseUntil: null,
-        leasedBy: null,
-        nextAttemptAt: null,
-        lastError: null,
-        remoteId,
-        updatedAt: now,
-      },
+      succeededColumns(remoteId, now),
     );
     if (n === 1) this.#told(claim.kind, 'succeeded');
     return n === 1;
@@ -379,15 +371,7 @@ export class OperationLedger {
         );
         await tx
           .createQueryBuilder(Operation)
-          .update({
-            state: 'succeeded',
-            leaseUntil: null,
-            leasedBy: null,
-            nextAttemptAt: null,
-            lastError: null,
-            remoteId,
-            updatedAt: now,
-          })
+          .update(succeededColumns(remoteId, now))
           .where({ id: { $in: succeeding.map((item) => item.claim.id) }, tenant: tenantId })
           .execute();
         for (const item of succeeding) {
@@ -568,6 +552,19 @@ export class OperationLedger {
   #told(kind: OperationKind, result: LedgerTransition): void {
     this.settings.onTransition?.(kind, result);
   }
+}
+
+/** A row that succeeded: no lease, no retry, the remote ID (a value, or one a row in SQL). */
+function succeededColumns(remoteId: string | null, now: Date) {
+  return {
+    state: 'succeeded',
+    leaseUntil: null,
+    leasedBy: null,
+    nextAttemptAt: null,
+    lastError: null,
+    remoteId,
+    updatedAt: now,
+  } as const;
 }
 
 /** A new pending row of (kind, key) on `em`: flushed by `openMany`, inserted alone by `open`. */
