@@ -24,9 +24,8 @@ import { OutboundEventRepository } from './webhook-repositories.js';
  *
  * The path without endpoints stays cheap: a flush without such an event reads nothing, and one
  * with them reads one indexed row set (webhook_endpoints by tenant and state) for all its
- * tenants. That
- * read is not cached across transactions: an endpoint registered by the API must receive the next
- * event, and no process-local cache can know of it without a read.
+ * tenants. That read is not cached across transactions: an endpoint registered by the API must
+ * receive the next event, and no process-local cache can know of it without a read.
  */
 export class OutboundEventFanout implements EventSubscriber {
   /** Events already fanned out (a flush that failed and is retried does not fan out twice). */
