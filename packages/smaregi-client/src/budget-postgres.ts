@@ -2,149 +2,103 @@
  * A `BudgetStore` shared through PostgreSQL, for several worker processes calling Smaregi for the
  * same contracts (`@renkei/smaregi-client/budget-postgres`; needs the optional peer `pg`).
  *
- * The table is rate-limiter-flexible's `RateLimiterPostgres` table (it creates the table and
- * deletes expired rows). Time is cut into slots of one permit interval, aligned on the epoch, so
- * every process computes the same slots; a slot is a limiter key worth one point. Booking a
- * permit = taking the first free slot in ONE statement: an INSERT of the first of the next
- * slots that has no row, `ON CONFLICT DO NOTHING` (the primary key is what makes two processes
- * never take one slot; one that lost a race tries again after it). Probing slot by slot with
- * the library's `consume` cost a round trip per slot another process had taken, about three per
- * permit with two processes sharing a contract (`pnpm bench:scale`). A row written here is what
- * the library's own consume of that key would have written (one point used), so both ways of
- * booking agree. Permits are thus spaced one interval apart across all processes, which keeps
- * any one-second window within the limit (see `rate-budget.ts`).
+ * One row per budget (contract and kind) holds the times of its last N permits (`sends`, epoch
+ * ms, ascending): the sliding log of `rate-budget.ts`, kept where every process sees it. Taking a
+ * permit is ONE statement: an upsert of the row whose `DO UPDATE ... WHERE` is the rule of
+ * `decideTake` in `rate-budget.ts` (fewer than N permits in the window before the new one, and
+ * none closer than the least gap). PostgreSQL locks the row
+ * for the upsert and checks the condition on its newest version, so two processes can never both
+ * take the last permit of a window; a process that is refused learns from the same statement when
+ * the next one is due.
  *
- * Every process sharing a table must use the same rate limits and have synchronised clocks
- * (NTP); slot starts are epoch-aligned.
+ * An earlier version booked epoch-aligned slots (rate-limiter-flexible's table
+ * `smaregi_rate_budget`, one row per slot). Its rows are not read any more, and the table can be
+ * dropped. Do not run processes of both versions at once: each would count only its own permits.
+ *
+ * Every process sharing a table must use the same rate limits and have synchronised clocks (NTP):
+ * a permit is recorded at its taker's time.
  */
 import type { Pool } from 'pg';
-import { RateLimiterPostgres } from 'rate-limiter-flexible';
-import type { BudgetReserveRequest, BudgetStore } from './rate-budget.js';
+import {
+  decideTake,
+  permitGapMs,
+  type BudgetStore,
+  type BudgetTake,
+  type BudgetTakeRequest,
+} from './rate-budget.js';
 
 export interface PostgresBudgetStoreOptions {
   /** A `pg` Pool owned by the app (the store never ends it). */
   pool: Pool;
-  /** Table for the slots, created if missing (default `smaregi_rate_budget`). */
+  /** Table of the permit logs, created if missing (default `smaregi_rate_log`). */
   tableName?: string;
   /** Schema of the table (default: the connection's search path). */
   schemaName?: string;
-  /**
-   * A slot whose start passed less than this many ms ago may still be taken, so an idle caller
-   * need not wait for the next boundary. Must stay below the rate limits' safety margin
-   * (default 10 ms; the default margin is 75 ms).
-   */
-  lateToleranceMs?: number;
-  /** Give up (and fail the call) after probing this many taken slots in a row (default 1,000). */
-  maxProbes?: number;
 }
 
-const DEFAULT_TABLE = 'smaregi_rate_budget';
-const KEY_PREFIX = 'smaregi';
-/** A slot row only has to outlive the slot; booked slots are at most seconds ahead. */
-const SLOT_ROW_SECONDS = 120;
-/** The most a booking looks ahead of `now` for its database's answer time. */
+const DEFAULT_TABLE = 'smaregi_rate_log';
+/** The most a permit is recorded ahead of `now` for its database's answer time. */
 const MAX_LEAD_MS = 250;
-/** Slots one booking statement looks at. */
-const SLOTS_PER_STATEMENT = 64;
 
 /** `BudgetStore` in PostgreSQL; create with `PostgresBudgetStore.create(...)`. */
 export class PostgresBudgetStore implements BudgetStore {
   readonly #pool: Pool;
   readonly #table: string;
-  readonly #lateToleranceMs: number;
-  readonly #maxProbes: number;
-  /** Last slot this process booked per key: slots before it need no probing. */
-  readonly #lastSlot = new Map<string, number>();
-  /** How long a booking statement takes, recently (moving average, ms). */
-  #bookingMs = 0;
+  /** How long a take statement takes, recently (moving average, ms). */
+  #takeMs = 0;
 
-  private constructor(options: PostgresBudgetStoreOptions) {
-    this.#pool = options.pool;
-    this.#table = [options.schemaName, options.tableName ?? DEFAULT_TABLE]
-      .filter((name): name is string => name !== undefined)
-      .map((name) => `"${name.replace(/"/g, '""')}"`)
-      .join('.');
-    this.#lateToleranceMs = options.lateToleranceMs ?? 10;
-    this.#maxProbes = options.maxProbes ?? 1_000;
+  private constructor(pool: Pool, table: string) {
+    this.#pool = pool;
+    this.#table = table;
   }
 
   /** Creates the store and its table (if missing); resolves when it is ready. */
-  static create(options: PostgresBudgetStoreOptions): Promise<PostgresBudgetStore> {
-    return new Promise((resolve, reject) => {
-      // The limiter creates the table (if missing) and deletes its expired rows every 5
-      // minutes, for as long as the process lives; bookings are `reserve`'s own statement.
-      new RateLimiterPostgres(
-        {
-          storeClient: options.pool,
-          storeType: 'pool',
-          tableName: options.tableName ?? DEFAULT_TABLE,
-          ...(options.schemaName ? { schemaName: options.schemaName } : {}),
-          keyPrefix: KEY_PREFIX,
-          points: 1,
-          // A slot row only has to outlive the slot; booked slots are at most seconds ahead.
-          // rate-limiter-flexible deletes expired rows every 5 minutes.
-          duration: SLOT_ROW_SECONDS,
-        },
-        (error?: unknown) => {
-          if (error)
-            reject(
-              error instanceof Error
-                ? error
-                : new Error('PostgresBudgetStore: setup failed', { cause: error }),
-            );
-          else resolve(new PostgresBudgetStore(options));
-        },
-      );
-    });
+  static async create(options: PostgresBudgetStoreOptions): Promise<PostgresBudgetStore> {
+    const table = [options.schemaName, options.tableName ?? DEFAULT_TABLE]
+      .filter((name): name is string => name !== undefined)
+      .map((name) => `"${name.replace(/"/g, '""')}"`)
+      .join('.');
+    // Processes starting together may race here (CREATE TABLE IF NOT EXISTS is not safe against
+    // a concurrent create in PostgreSQL); the worker's createSharedBudget tries again.
+    await options.pool.query(
+      `CREATE TABLE IF NOT EXISTS ${table} (key text PRIMARY KEY, sends bigint[] NOT NULL)`,
+    );
+    return new PostgresBudgetStore(options.pool, table);
   }
 
-  async reserve({ key, intervalMs, now }: BudgetReserveRequest): Promise<number> {
-    // A slot must not have started long before the booking is back: the caller drops a permit
-    // that comes later than its tolerance (rate-budget.ts) and books again, so with a booking
-    // that takes 30 ms (a busy database) a slot that started at `now` was dropped every time,
-    // and the contract lost that slot (a profiled bench:scale run at 100 tenants booked 1.7
-    // slots per call; 1.17 with this). The first slot looked at starts after about twice the
-    // recent booking time.
-    const lead = Math.min(MAX_LEAD_MS, 2 * this.#bookingMs);
-    const earliest = Math.ceil((now + lead - this.#lateToleranceMs) / intervalMs);
-    let slot = Math.max(earliest, (this.#lastSlot.get(key) ?? -Infinity) + 1);
-    for (let probed = 0; probed < this.#maxProbes;) {
-      const span = Math.min(SLOTS_PER_STATEMENT, this.#maxProbes - probed);
-      // The library's key of a slot is `<prefix>:<key>:<slot>` (its keyPrefix, then ours).
-      const started = performance.now();
-      const { rows } = await this.#pool.query<{ slot: string }>(
-        `INSERT INTO ${this.#table} (key, points, expire)
-         SELECT $1::text || s::text, 1, $4::bigint
-           FROM generate_series($2::bigint, $2::bigint + $3::bigint - 1) AS s
-          WHERE NOT EXISTS (SELECT 1 FROM ${this.#table} t WHERE t.key = $1::text || s::text)
-          ORDER BY s
-          LIMIT 1
-         ON CONFLICT (key) DO NOTHING
-         RETURNING substr(key, length($1::text) + 1) AS slot`,
-        [`${KEY_PREFIX}:${key}:`, slot, span, now + SLOT_ROW_SECONDS * 1000],
-      );
-      const took = performance.now() - started;
-      this.#bookingMs = this.#bookingMs === 0 ? took : 0.8 * this.#bookingMs + 0.2 * took;
-      const booked = rows[0] === undefined ? undefined : Number(rows[0].slot);
-      if (booked !== undefined) {
-        this.#lastSlot.set(key, booked);
-        return Math.max(now, booked * intervalMs);
-      }
-      // Every slot of the span taken, or the first free one taken by another process between
-      // the look and the insert: go on from the first slot still free (or after the span).
-      const free = await this.#pool.query<{ first: string | null }>(
-        `SELECT min(s)::text AS first
-           FROM generate_series($2::bigint, $2::bigint + $3::bigint - 1) AS s
-          WHERE NOT EXISTS (SELECT 1 FROM ${this.#table} t WHERE t.key = $1::text || s::text)`,
-        [`${KEY_PREFIX}:${key}:`, slot, span],
-      );
-      const first = free.rows[0]?.first;
-      const next = first === null || first === undefined ? slot + span : Number(first);
-      probed += Math.max(1, next - slot);
-      slot = next;
-    }
-    throw new Error(
-      `PostgresBudgetStore: no free slot for ${key} within ${this.#maxProbes} probes`,
+  async take({ key, limit, windowMs, now }: BudgetTakeRequest): Promise<BudgetTake> {
+    // The permit is recorded a little ahead of `now`, by about twice the recent statement time:
+    // the caller drops a permit that is back later than its tolerance (20 ms) after its recorded
+    // time, so with a busy database (30 ms a statement) a permit recorded at `now` would be
+    // dropped every time. The caller sleeps until the recorded time when the answer is early.
+    const at = Math.ceil(now + Math.min(MAX_LEAD_MS, 2 * this.#takeMs));
+    const started = performance.now();
+    // The rule of `decideTake`: `last` (the newest permit) at least a gap before the new one,
+    // `nth` (the N-th newest) at least a window before it. A permit taken is kept with the
+    // N - 1 newest.
+    const { rows } = await this.#pool.query<{ at: string | null; sends: string[] | null }>(
+      `WITH taken AS (
+         INSERT INTO ${this.#table} AS b (key, sends) VALUES ($1, ARRAY[$2::bigint])
+         ON CONFLICT (key) DO UPDATE
+            SET sends = b.sends[greatest(1, cardinality(b.sends) - $3::int + 2):cardinality(b.sends)]
+                        || $2::bigint
+          WHERE b.sends[cardinality(b.sends)] + $5::float8 <= $2::bigint
+            AND (cardinality(b.sends) < $3::int
+                 OR b.sends[cardinality(b.sends) - $3::int + 1] + $4::float8 <= $2::bigint)
+         RETURNING $2::bigint AS at
+       )
+       SELECT (SELECT at FROM taken)::text AS at,
+              (SELECT s.sends FROM ${this.#table} s WHERE s.key = $1)::text[] AS sends`,
+      [key, at, limit, windowMs, permitGapMs({ limit, windowMs })],
     );
+    const took = performance.now() - started;
+    this.#takeMs = this.#takeMs === 0 ? took : 0.8 * this.#takeMs + 0.2 * took;
+    const row = rows[0];
+    if (row?.at != null) return { granted: true, at: Number(row.at) };
+    // Refused. `sends` is read from the statement's snapshot, which may be older than the row
+    // the condition was checked on (another process took a permit meanwhile): the retry may
+    // then come early and be refused once more, never late.
+    const decision = decideTake((row?.sends ?? []).map(Number), { limit, windowMs, now: at });
+    return decision.granted ? { granted: false, retryAt: now } : decision;
   }
 }

@@ -33,6 +33,7 @@ import {
   DEFAULT_RATE_LIMITS,
   MemoryBudgetStore,
   RateBudget,
+  type BudgetObserver,
   type BudgetStore,
   type ContractLimits,
   type ContractRateLimits,
@@ -72,6 +73,8 @@ export interface SmaregiClientOptions {
   tokenStore?: TokenStore;
   /** Where rate permits are kept (default: in memory; PostgreSQL via `./budget-postgres`). */
   budgetStore?: BudgetStore;
+  /** Told of permits the budget had to drop (the worker counts them on /metrics). */
+  budgetObserver?: BudgetObserver;
   /**
    * Per contract: reads/s and writes/s of the environment (see `environment`), safety margin
    * 75 ms per window, late tolerance 20 ms.
@@ -274,7 +277,12 @@ export function createSmaregiClient(options: SmaregiClientOptions): SmaregiClien
     writesPerSecond: environmentLimits.writesPerSecond,
     ...options.rateLimits,
   };
-  const budget = new RateBudget(options.budgetStore ?? new MemoryBudgetStore(), clock, rateLimits);
+  const budget = new RateBudget(
+    options.budgetStore ?? new MemoryBudgetStore(),
+    clock,
+    rateLimits,
+    options.budgetObserver,
+  );
   const contractLimits = checkContractRateLimits(options.contractRateLimits ?? {});
   const appScopes = checkAppScopes(options.appScopes ?? RENKEI_APP_SCOPES);
   const auth = new SmaregiAuth({

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryBudgetStore, RateBudget, type RateLimits } from './rate-budget.js';
+import {
+  decideTake,
+  MemoryBudgetStore,
+  permitWindow,
+  RateBudget,
+  type BudgetStore,
+  type RateLimits,
+} from './rate-budget.js';
 import { createFakeClock } from './testing.js';
 
 const limits: RateLimits = {
@@ -42,17 +49,19 @@ async function grantTimes(
 }
 
 describe('RateBudget', () => {
-  it('spaces reads so that no 1 s window ever holds more than the limit', async () => {
+  it('gives at most the limit in any 1 s window, and no two permits closer than the gap', async () => {
     const clock = createFakeClock({ start: 0 });
     const budget = new RateBudget(new MemoryBudgetStore(), clock, limits);
     const times = await grantTimes(budget, clock, 50, 'read');
     expect(maxInAnyWindow(times)).toBe(10);
-    // 50 permits at one per 105 ms: the last one at 49 × 105 ms (within the 5 ms driving step).
-    expect(times.at(-1)).toBeGreaterThanOrEqual(49 * 105);
-    expect(times.at(-1)).toBeLessThan(49 * 105 + 5);
-    // Consecutive permits are never closer than (1000 + margin) / limit.
+    // Ten a window of 1000 + 50 ms, at least half the even spacing (52.5 ms) apart: the last
+    // one at 4 × 1050 + 9 × 52.5 ms (timers fire on whole ms, a little later).
+    expect(times[0]).toBe(0);
     for (let i = 1; i < times.length; i++)
-      expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(105);
+      expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(52.5);
+    expect(times.at(-1)).toBeGreaterThanOrEqual(4 * 1050 + 9 * 52.5);
+    expect(times.at(-1)).toBeLessThan(4 * 1050 + 9 * 52.5 + 30);
+    // Over time that is the limit less the margin, as evenly spaced permits were.
   });
 
   it('keeps N+1 consecutive permits more than 1 s + margin apart (the sliding-window guarantee)', async () => {
@@ -100,8 +109,8 @@ describe('RateBudget', () => {
     await Promise.all(all);
     expect(maxInAnyWindow(times.own!)).toBe(8);
     expect(maxInAnyWindow(times.default!)).toBe(4);
-    // (1000 + 50) / 8 = 131.25 ms apart: 24 permits within 23 × 131.25 ms (+ a driving step).
-    expect(times.own!.at(-1)).toBeLessThan(23 * 131.25 + 10);
+    // Eight a window of 1050 ms, 65.6 ms apart: 24 permits within the third window.
+    expect(times.own!.at(-1)).toBeLessThan(2 * 1050 + 7 * 65.625 + 20);
   });
 
   it('a first call after a quiet period goes at once', async () => {
@@ -134,7 +143,8 @@ describe('RateBudget', () => {
     const clock = createFakeClock({ start: 0 });
     const budget = new RateBudget(new MemoryBudgetStore(), clock, limits);
     const id = 'client:contract';
-    await budget.acquire(id, 'write'); // takes t=0
+    // The window's four writes, from t=0.
+    await grantTimes(budget, clock, 4, 'write', id);
     const controller = new AbortController();
     const aborted = budget.acquire(id, 'write', controller.signal);
     const granted: number[] = [];
@@ -144,27 +154,116 @@ describe('RateBudget', () => {
     await expect(aborted).rejects.toBe(reason);
     while (granted.length === 0) await clock.advance(10);
     await next;
-    expect(granted[0]).toBeGreaterThanOrEqual(262);
-    expect(granted[0]).toBeLessThan(272);
+    expect(granted[0]).toBeGreaterThanOrEqual(1050);
+    expect(granted[0]).toBeLessThan(1060);
   });
 
-  it('drops a permit the process woke up too late for, and books the next one', async () => {
+  it('a pump woken late takes its permit then: nothing is dropped', async () => {
     const base = createFakeClock({ start: 0, autoAdvance: true });
-    let stall = 0;
-    // A clock whose second sleep wakes 60 ms late (an event loop stalled by other work).
+    // Every sleep wakes 60 ms late (an event loop stalled by other work).
+    const clock = { now: () => base.now(), sleep: (ms: number) => base.sleep(ms + 60) };
+    const dropped: number[] = [];
+    const budget = new RateBudget(new MemoryBudgetStore(), clock, limits, {
+      permitDropped: (_kind, lateMs) => dropped.push(lateMs),
+    });
+    const granted: number[] = [];
+    await Promise.all(
+      Array.from({ length: 12 }, () =>
+        budget.acquire('c:x', 'read').then(() => granted.push(clock.now())),
+      ),
+    );
+    // Each permit is due 52.5 ms after the last and taken 60 ms after that, when the pump wakes.
+    expect(granted).toEqual(Array.from({ length: 12 }, (_, i) => i * 112.5));
+    expect(dropped).toEqual([]);
+  });
+
+  it('after a stall, catches up at twice the even pace until the window is full', async () => {
+    const base = createFakeClock({ start: 0, autoAdvance: true });
+    let sleeps = 0;
+    // The first sleep wakes 500 ms late.
     const clock = {
       now: () => base.now(),
-      sleep: async (ms: number) => {
-        await base.sleep(ms + (++stall === 1 ? 60 : 0));
-      },
+      sleep: (ms: number) => base.sleep(ms + (++sleeps === 1 ? 500 : 0)),
     };
     const budget = new RateBudget(new MemoryBudgetStore(), clock, limits);
     const granted: number[] = [];
     await Promise.all(
-      [0, 1, 2].map(() => budget.acquire('c:x', 'read').then(() => granted.push(clock.now()))),
+      Array.from({ length: 6 }, () =>
+        budget.acquire('c:x', 'write').then(() => granted.push(clock.now())),
+      ),
     );
-    // Booked 0, 105 (woken at 165: dropped), 210, 315.
-    expect(granted).toEqual([0, 210, 315]);
+    // Writes: 4 a window of 1050 ms, at least 131.25 ms apart. The second was due at 131.25
+    // and taken at 631.25; then one each 131.25 ms until the window from 0 is full at 1050.
+    expect(granted).toEqual([0, 631.25, 762.5, 893.75, 1050, 1681.25]);
+    expect(maxInAnyWindow(granted)).toBe(4);
+  });
+
+  it('drops a permit whose store answer came too late, tells the observer, and takes another', async () => {
+    const clock = createFakeClock({ start: 0, autoAdvance: true });
+    const memory = new MemoryBudgetStore();
+    let takes = 0;
+    // The first answer comes 60 ms after the permit's time (a stalled process, a slow database).
+    const store: BudgetStore = {
+      take: async (request) => {
+        const answer = await memory.take(request);
+        if (++takes === 1) await clock.sleep(60);
+        return answer;
+      },
+    };
+    const dropped: Array<[string, number]> = [];
+    const budget = new RateBudget(store, clock, limits, {
+      permitDropped: (kind, lateMs) => dropped.push([kind, lateMs]),
+    });
+    const granted: number[] = [];
+    await Promise.all(
+      [0, 1].map(() => budget.acquire('c:x', 'write').then(() => granted.push(clock.now()))),
+    );
+    expect(dropped).toEqual([['write', 60]]);
+    // The next ones go at the least gap (131.25 ms) after the dropped one, which still counts.
+    expect(granted).toEqual([131.25, 262.5]);
+    await budget.acquire('c:x', 'write');
+    expect(clock.now()).toBe(393.75);
+    // With the dropped permit at 0 and three used ones, the window from 0 is full.
+    await budget.acquire('c:x', 'write');
+    expect(clock.now()).toBe(1050);
+  });
+
+  it('keeps every window within the limit however late wake-ups and store answers come', async () => {
+    // A seeded stream of stalls of 0 to 300 ms on wake-ups and store answers.
+    let seed = 42;
+    const random = (): number => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const base = createFakeClock({ start: 0, autoAdvance: true });
+    const stall = (): Promise<void> => base.sleep(random() < 0.3 ? random() * 300 : 0);
+    const clock = {
+      now: () => base.now(),
+      sleep: async (ms: number) => {
+        await base.sleep(ms);
+        await stall();
+      },
+    };
+    const memory = new MemoryBudgetStore();
+    const store: BudgetStore = {
+      take: async (request) => {
+        const answer = await memory.take(request);
+        await stall();
+        return answer;
+      },
+    };
+    let dropped = 0;
+    const budget = new RateBudget(store, clock, limits, { permitDropped: () => dropped++ });
+    const used: number[] = [];
+    for (let round = 0; round < 20; round++) {
+      await Promise.all(
+        Array.from({ length: 10 }, () =>
+          budget.acquire('c:x', 'write').then(() => used.push(clock.now())),
+        ),
+      );
+    }
+    expect(used).toHaveLength(200);
+    expect(maxInAnyWindow(used)).toBeLessThanOrEqual(4);
+    // Any 5 used permits span the window less the tolerance: 1050 - 20 ms.
+    for (let i = 4; i < used.length; i++) expect(used[i]! - used[i - 4]!).toBeGreaterThan(1000);
+    expect(dropped).toBeGreaterThan(0);
   });
 
   it('rejects at once when the signal is already aborted', async () => {
@@ -179,7 +278,7 @@ describe('RateBudget', () => {
   it('fails every waiter with the store error when the store fails', async () => {
     const clock = createFakeClock({ start: 0 });
     const failure = new Error('database unavailable');
-    const budget = new RateBudget({ reserve: () => Promise.reject(failure) }, clock, limits);
+    const budget = new RateBudget({ take: () => Promise.reject(failure) }, clock, limits);
     await expect(budget.acquire('x', 'read')).rejects.toBe(failure);
   });
 
@@ -191,5 +290,31 @@ describe('RateBudget', () => {
           writesPerSecond: 0,
         }),
     ).toThrow(/writesPerSecond/);
+  });
+});
+
+describe('decideTake (the rule of both stores)', () => {
+  // Four a second, at least 125 ms apart.
+  const window = { limit: 4, windowMs: 1000 };
+  it.each([
+    { log: [], now: 500, expected: { granted: true, at: 500 } },
+    { log: [100], now: 200, expected: { granted: false, retryAt: 225 } },
+    { log: [100], now: 225, expected: { granted: true, at: 225 } },
+    { log: [0, 200, 400, 600], now: 800, expected: { granted: false, retryAt: 1000 } },
+    { log: [0, 200, 400, 600], now: 1000, expected: { granted: true, at: 1000 } },
+    // Both rules: the window has room at 1000, the gap after 950 at 1075.
+    { log: [0, 200, 400, 950], now: 1000, expected: { granted: false, retryAt: 1075 } },
+  ])('log $log at $now → $expected', ({ log, now, expected }) => {
+    expect(decideTake(log, { ...window, now })).toEqual(expected);
+  });
+});
+
+describe('permitWindow', () => {
+  it.each([
+    { perSecond: 4, expected: { limit: 4, windowMs: 1075 } },
+    { perSecond: 2.5, expected: { limit: 2, windowMs: 1075 } },
+    { perSecond: 0.5, expected: { limit: 1, windowMs: 2150 } },
+  ])('$perSecond/s → $expected', ({ perSecond, expected }) => {
+    expect(permitWindow(perSecond, 75)).toEqual(expected);
   });
 });

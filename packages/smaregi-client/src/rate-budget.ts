@@ -2,15 +2,21 @@
  * Per-contract rate budget with separate read and write limits (docs/reliability.md item 3).
  *
  * Smaregi (and the simulator, docs/smaregi-wire.md §5.2) counts requests in a *sliding* one-second
- * window: at most N arrivals in any [t, t+1s). A fixed-window limiter may send N at the end of one
- * window and N at the start of the next and be refused, so the budget *spaces* permits instead:
- * one permit every (1000 ms + safety margin) / N. Then any N+1 consecutive requests span at least
- * 1 s + margin, and the margin absorbs scheduling and network jitter. A steady stream at the limit
- * therefore gets no 429 at all, which matters because Smaregi warns that many 429s may lead to
- * refusal of service.
+ * window: at most N arrivals in any [t, t+1s). The budget keeps, per contract and kind, the times
+ * of the last N permits it gave (a sliding log) and gives another only when the N-th last one is
+ * at least one window ago, the window being 1000 ms plus a safety margin. Any N+1 consecutive
+ * permits then span more than a second plus the margin, and the margin absorbs network jitter. A
+ * steady stream at the limit therefore gets no 429 at all, which matters because Smaregi warns
+ * that many 429s may lead to refusal of service.
  *
- * Where the permits are kept is a `BudgetStore`: in memory for one process (default), or in
- * PostgreSQL (`@renkei/smaregi-client/budget-postgres`) when several workers share a contract.
+ * A permit is taken when it is due, not booked ahead. An earlier version spaced permits one
+ * interval apart and booked each slot before sleeping until it: a process whose event loop was
+ * busy when the slot came had to drop it (sending late would squeeze it against the next ones),
+ * and at 100 tenants two busy workers dropped about half their slots (`pnpm bench:scale`). With
+ * the log, a permit taken late costs nothing: the window moves on from when it was taken.
+ *
+ * Where the log is kept is a `BudgetStore`: in memory for one process (default), or in PostgreSQL
+ * (`@renkei/smaregi-client/budget-postgres`) when several workers share a contract.
  */
 import { abortReason, type Clock } from './clock.js';
 
@@ -24,10 +30,10 @@ export interface RateLimits {
   /** Extra milliseconds added to every one-second window, against jitter (default 75). */
   safetyMarginMs: number;
   /**
-   * A permit whose booked time passed more than this many ms before the process got round to it
-   * (a stalled event loop, a descheduled process, a slow store) is dropped and a new one booked,
-   * because sending late would squeeze it against the permits booked after it (default 20).
-   * Keep it below `safetyMarginMs`.
+   * A permit is recorded at the time it was taken. If the process gets round to using it more
+   * than this many ms later (a stalled event loop, a slow store answer), it is dropped and
+   * another taken, because sending it late would squeeze it against the permits taken after it
+   * (default 20). Keep it below `safetyMarginMs`.
    */
   lateToleranceMs: number;
 }
@@ -49,41 +55,96 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   lateToleranceMs: 20,
 };
 
-export interface BudgetReserveRequest {
+/** How many permits one budget gives in any window of `windowMs`. */
+export interface PermitWindow {
+  /** Permits per window (a whole number, at least 1). */
+  limit: number;
+  /** The window: one second plus the safety margin (longer for a limit below 1/s). */
+  windowMs: number;
+}
+
+/**
+ * The window of `perSecond` requests per second with `marginMs` of slack. The server counts
+ * whole requests, so a limit of 2.5/s allows 2 in a second; a limit below 1/s (0.5: one every
+ * 2 s) stretches the window instead.
+ */
+export function permitWindow(perSecond: number, marginMs: number): PermitWindow {
+  return perSecond >= 1
+    ? { limit: Math.floor(perSecond), windowMs: 1000 + marginMs }
+    : { limit: 1, windowMs: (1000 + marginMs) / perSecond };
+}
+
+export interface BudgetTakeRequest extends PermitWindow {
   /** Identifies one budget: `<clientId>:<contractId>:<read|write>`. */
   key: string;
-  /** Minimum distance in ms between two permits of this budget. */
-  intervalMs: number;
   /** The caller's current time (epoch ms). */
   now: number;
 }
 
 /**
- * Storage of permits. `reserve` books the earliest free send time for one request and returns it
- * (epoch ms, >= now); the caller waits until then. A booked time is never given to anyone else,
- * even if the caller then gives up, so the store can only err on the polite side.
+ * The answer to a take: a permit recorded at `at` (>= now; the caller waits until then and sends
+ * at once), or none before `retryAt`.
+ */
+export type BudgetTake = { granted: true; at: number } | { granted: false; retryAt: number };
+
+/**
+ * Storage of the log of permits. `take` records a permit if fewer than `limit` were recorded in
+ * the window before it, atomically: two callers can never both take the last one. A recorded
+ * permit counts even if the caller then gives up, so the store can only err on the polite side.
  */
 export interface BudgetStore {
-  reserve(request: BudgetReserveRequest): Promise<number>;
+  take(request: BudgetTakeRequest): Promise<BudgetTake>;
 }
 
 /**
- * In-process store: the next free send time per key (the "theoretical arrival time" of the
- * generic cell rate algorithm without burst tolerance).
+ * The least time between two permits of one budget: half the even spacing of the window
+ * (`windowMs / limit / 2`). Without it a full window's permits would go at once, and the
+ * requests of such a burst, queued together, reach Smaregi with more spread than one request
+ * alone, eating the margin (a bench run saw 429s). Half the spacing still lets a process that
+ * was stalled catch up at twice the pace until the window is full.
  */
-export class MemoryBudgetStore implements BudgetStore {
-  readonly #next = new Map<string, number>();
+export function permitGapMs({ limit, windowMs }: PermitWindow): number {
+  return windowMs / limit / 2;
+}
 
-  reserve({ key, intervalMs, now }: BudgetReserveRequest): Promise<number> {
-    const sendAt = Math.max(now, this.#next.get(key) ?? now);
-    this.#next.set(key, sendAt + intervalMs);
-    return Promise.resolve(sendAt);
+/**
+ * Decides a take against a log of permit times (ascending, at most `limit` long): the rule both
+ * stores apply. A permit at `now` needs the N-th last permit one window before it and the last
+ * one at least `permitGapMs` before it; else the answer says when both will hold.
+ */
+export function decideTake(
+  log: readonly number[],
+  { limit, windowMs, now }: Omit<BudgetTakeRequest, 'key'>,
+): BudgetTake {
+  const last = log.at(-1);
+  const nthLast = log.length >= limit ? log[log.length - limit] : undefined;
+  const due = Math.max(
+    last === undefined ? -Infinity : last + permitGapMs({ limit, windowMs }),
+    nthLast === undefined ? -Infinity : nthLast + windowMs,
+  );
+  return due <= now ? { granted: true, at: now } : { granted: false, retryAt: due };
+}
+
+/** In-process store: the last `limit` permit times per key. */
+export class MemoryBudgetStore implements BudgetStore {
+  readonly #logs = new Map<string, number[]>();
+
+  take(request: BudgetTakeRequest): Promise<BudgetTake> {
+    const log = this.#logs.get(request.key) ?? [];
+    const decision = decideTake(log, request);
+    if (decision.granted) {
+      log.push(decision.at);
+      if (log.length > request.limit) log.splice(0, log.length - request.limit);
+      this.#logs.set(request.key, log);
+    }
+    return Promise.resolve(decision);
   }
 }
 
-/** Spacing between permits for `perSecond` requests per second with `marginMs` of slack. */
-export function permitIntervalMs(perSecond: number, marginMs: number): number {
-  return (1000 + marginMs) / perSecond;
+/** What the budget tells its observer (the worker counts dropped permits on /metrics). */
+export interface BudgetObserver {
+  /** A permit was taken but used more than `lateToleranceMs` after its time, so not used. */
+  permitDropped?(kind: BudgetKind, lateMs: number): void;
 }
 
 interface Waiter {
@@ -100,8 +161,9 @@ interface Lane {
 
 /**
  * Hands out permits in order of priority (higher first), then arrival. One pump per budget key
- * books a slot in the store, waits for it and gives it to the best waiter at that moment; a
- * waiter that aborts leaves the queue at once and its slot goes to the next one.
+ * takes a permit from the store when one is due (sleeping until the store says so), and gives it
+ * to the best waiter at that moment; a waiter that aborts leaves the queue at once and the next
+ * permit goes to the next one.
  */
 export class RateBudget {
   readonly #lanes = new Map<string, Lane>();
@@ -111,6 +173,7 @@ export class RateBudget {
     private readonly store: BudgetStore,
     private readonly clock: Clock,
     private readonly limits: RateLimits,
+    private readonly observer: BudgetObserver = {},
   ) {
     for (const [name, value] of [
       ['readsPerSecond', limits.readsPerSecond],
@@ -129,15 +192,15 @@ export class RateBudget {
   }
 
   /**
-   * Minimum spacing of permits for a kind: of the contract's own limits when given (see
+   * The permit window of a kind: of the contract's own limits when given (see
    * `ContractRateLimits`), else of the default ones.
    */
-  intervalMs(kind: BudgetKind, own?: ContractLimits): number {
+  window(kind: BudgetKind, own?: ContractLimits): PermitWindow {
     const perSecond =
       kind === 'read'
         ? (own?.readsPerSecond ?? this.limits.readsPerSecond)
         : (own?.writesPerSecond ?? this.limits.writesPerSecond);
-    return permitIntervalMs(perSecond, this.limits.safetyMarginMs);
+    return permitWindow(perSecond, this.limits.safetyMarginMs);
   }
 
   /**
@@ -180,23 +243,30 @@ export class RateBudget {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       currentLane.waiters.push(waiter);
-      if (!currentLane.pumping) void this.#pump(key, this.intervalMs(kind, own), currentLane);
+      if (!currentLane.pumping) void this.#pump(key, kind, this.window(kind, own), currentLane);
     });
   }
 
-  async #pump(key: string, intervalMs: number, lane: Lane): Promise<void> {
+  async #pump(key: string, kind: BudgetKind, window: PermitWindow, lane: Lane): Promise<void> {
     lane.pumping = true;
     try {
       while (lane.waiters.length > 0) {
-        const sendAt = await this.store.reserve({
-          key,
-          intervalMs,
-          now: this.clock.now(),
-        });
-        const wait = sendAt - this.clock.now();
+        const take = await this.store.take({ key, ...window, now: this.clock.now() });
+        if (!take.granted) {
+          // Woken late here costs nothing: the permit is taken when the pump gets round to it.
+          const wait = take.retryAt - this.clock.now();
+          if (wait > 0) await this.clock.sleep(wait);
+          continue;
+        }
+        const wait = take.at - this.clock.now();
         if (wait > 0) await this.clock.sleep(wait);
-        // Woken too late: sending now could land within one second of the next N permits.
-        if (this.clock.now() - sendAt > this.limits.lateToleranceMs) continue;
+        // The store's answer (or this wake-up) came too late: sending now could land within one
+        // window of the permits taken after it. The permit stays in the log, unused.
+        const late = this.clock.now() - take.at;
+        if (late > this.limits.lateToleranceMs) {
+          this.observer.permitDropped?.(kind, late);
+          continue;
+        }
         const best = takeBest(lane.waiters);
         best?.resolve();
       }

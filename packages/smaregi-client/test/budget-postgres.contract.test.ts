@@ -7,7 +7,6 @@
 import { randomBytes } from 'node:crypto';
 import { DEMO_STORE_IDS } from '@renkei/smaregi-simulator';
 import pg from 'pg';
-import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresBudgetStore } from '../src/budget-postgres.js';
 import { MemoryBudgetStore, type BudgetStore } from '../src/index.js';
@@ -29,7 +28,7 @@ describe.runIf(!url && inCi)('PostgreSQL budget in CI', () => {
 });
 
 describe.runIf(Boolean(url))('PostgresBudgetStore', () => {
-  const table = `smaregi_rate_budget_test_${randomBytes(4).toString('hex')}`;
+  const table = `smaregi_rate_log_test_${randomBytes(4).toString('hex')}`;
   const pools: pg.Pool[] = [];
   let h: Harness;
   const limits = { readsPerSecond: 20, writesPerSecond: 8 };
@@ -49,44 +48,53 @@ describe.runIf(Boolean(url))('PostgresBudgetStore', () => {
     await Promise.all(pools.map((p) => p.end()));
   });
 
-  it('hands out distinct slots one interval apart to two store instances', async () => {
+  it('two store instances taking at once: one permit, and everyone told when the next is due', async () => {
     const [a, b] = [await store(), await store()];
-    const now = Date.now();
     const key = `direct-${randomBytes(4).toString('hex')}`;
-    const times = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).reserve({ key, intervalMs: 100, now })),
-    );
-    const sorted = [...times].sort((x, y) => x - y);
-    for (let i = 1; i < sorted.length; i++)
-      expect(sorted[i]! - sorted[i - 1]!).toBeGreaterThanOrEqual(100 - 10);
-    expect(new Set(times.map((t) => Math.round(t / 100))).size).toBe(20);
-  });
-
-  it('books in one statement what the library’s own consume would: each sees the other’s slots as taken', async () => {
-    const a = await store();
-    // The table's own library, as a process of an earlier release booked with it.
-    const library = new RateLimiterPostgres({
-      storeClient: pools[0],
-      storeType: 'pool',
-      tableName: table,
-      keyPrefix: 'smaregi',
-      points: 1,
-      duration: 120,
-      tableCreated: true,
-    });
-    const key = `mixed-${randomBytes(4).toString('hex')}`;
-    const intervalMs = 100;
+    const window = { limit: 4, windowMs: 1000 };
     const now = Date.now();
-    const first = Math.ceil((now - 10) / intervalMs);
-    // More taken slots in a row than one booking statement looks at.
-    for (let i = 0; i < 70; i++) await library.consume(`${key}:${first + i}`, 1);
-    expect(await a.reserve({ key, intervalMs, now })).toBe((first + 70) * intervalMs);
-    await expect(library.consume(`${key}:${first + 70}`, 1)).rejects.toBeInstanceOf(RateLimiterRes);
-    await library.consume(`${key}:${first + 71}`, 1);
-    expect(await a.reserve({ key, intervalMs, now })).toBe((first + 72) * intervalMs);
+    const takes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).take({ key, ...window, now })),
+    );
+    // Four a second, at least 125 ms apart: of twenty at one moment, one.
+    const granted = takes.flatMap((t) => (t.granted ? [t.at] : []));
+    expect(granted).toHaveLength(1);
+    for (const t of takes) if (!t.granted) expect(t.retryAt).toBeLessThanOrEqual(granted[0]! + 125);
+    // Taking on at each due time: four in the window, the fifth a second after the first.
+    const times = [granted[0]!];
+    let due = granted[0]! + 125;
+    while (times.length < 5) {
+      const both = await Promise.all([a, b].map((s) => s.take({ key, ...window, now: due })));
+      const got = both.flatMap((t) => (t.granted ? [t.at] : []));
+      expect(got.length).toBeLessThanOrEqual(1);
+      times.push(...got);
+      due = Math.max(...both.map((t) => (t.granted ? t.at + 125 : t.retryAt)));
+    }
+    expect(times[4]! - times[0]!).toBeGreaterThanOrEqual(1000);
+    for (let i = 1; i < 4; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(125);
   });
 
-  it('with a slow database, books a slot that has not started by the time the booking is back', async () => {
+  it('keeps only the last N permits of a budget, and follows a changed limit', async () => {
+    const a = await store();
+    const key = `trim-${randomBytes(4).toString('hex')}`;
+    const now = Date.now();
+    // Ten a second, at least 50 ms apart (taken 100 ms apart: each take is recorded a little
+    // ahead of its `now`, by about twice the recent statement time).
+    for (let i = 0; i < 10; i++) {
+      expect((await a.take({ key, limit: 10, windowMs: 1000, now: now + 100 * i })).granted).toBe(
+        true,
+      );
+    }
+    // The contract's limit is lowered to 3: the row is cut to the newest permits at the next take.
+    expect((await a.take({ key, limit: 3, windowMs: 1000, now: now + 950 })).granted).toBe(false);
+    expect((await a.take({ key, limit: 3, windowMs: 1000, now: now + 3000 })).granted).toBe(true);
+    const { rows } = await pools
+      .at(-1)!
+      .query<{ n: number }>(`SELECT cardinality(sends) AS n FROM "${table}" WHERE key = $1`, [key]);
+    expect(rows[0]?.n).toBe(3);
+  });
+
+  it('with a slow database, a permit is back within the caller’s tolerance of its time', async () => {
     const pool = new pg.Pool({ connectionString: url, max: 2 });
     pools.push(pool);
     const slow = await PostgresBudgetStore.create({ pool, tableName: table });
@@ -98,19 +106,15 @@ describe.runIf(Boolean(url))('PostgresBudgetStore', () => {
       await new Promise((resolve) => setTimeout(resolve, 40));
       return query(...args);
     };
-    const intervalMs = 200;
     const late: number[] = [];
     for (let i = 0; i < 4; i++) {
-      // Just after a slot boundary, the moment a slot that has already started looks free.
-      await new Promise((resolve) =>
-        setTimeout(resolve, intervalMs - (Date.now() % intervalMs) + 3),
-      );
       const key = `slow-${randomBytes(4).toString('hex')}`;
-      const sendAt = await slow.reserve({ key, intervalMs, now: Date.now() });
-      late.push(Date.now() - sendAt);
+      const taken = await slow.take({ key, limit: 4, windowMs: 1000, now: Date.now() });
+      if (!taken.granted) throw new Error('an empty budget refused a permit');
+      late.push(Date.now() - taken.at);
     }
-    // The first booking knows nothing of the database yet; after it, none comes back later than
-    // the caller's tolerance (20 ms), which would drop the slot and book another.
+    // The first take knows nothing of the database yet; after it, none comes back later than
+    // the caller's tolerance (20 ms), which would drop the permit.
     expect(late.slice(1).filter((ms) => ms > 20)).toEqual([]);
   });
 
