@@ -62,6 +62,7 @@ async function main(): Promise<void> {
     ...config.smaregi,
     ...(shared ? { budgetStore: shared.store } : {}),
     tokenStore: new EncryptedTokenStore(orm, vault),
+    budgetObserver: { permitDropped: (kind) => metrics.permitsDropped.inc({ kind }) },
     logger,
   });
   const worker = new Worker(

@@ -44,6 +44,12 @@ export class WorkerMetrics {
     labelNames: ['operation'] as const,
     registers: [this.registry],
   });
+  readonly permitsDropped = new Counter({
+    name: 'renkei_worker_rate_permits_dropped_total',
+    help: 'Rate permits taken but dropped because this process got round to them too late (busy event loop, slow budget store), by kind (read, write)',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
   readonly inFlight = new Gauge({
     name: 'renkei_worker_in_flight_operations',
     help: 'Remote calls in progress in this process',

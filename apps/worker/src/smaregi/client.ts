@@ -2,6 +2,7 @@ import {
   createSmaregiClient,
   MemoryBudgetStore,
   RENKEI_APP_SCOPES,
+  type BudgetObserver,
   type BudgetStore,
   type Clock,
   type ContractRateLimits,
@@ -29,6 +30,8 @@ export interface WorkerClientOptions {
   appScopes?: readonly string[] | undefined;
   /** Shared through PostgreSQL when several workers call for the same contracts. */
   budgetStore?: BudgetStore;
+  /** Told of dropped permits (main.ts counts them on /metrics). */
+  budgetObserver?: BudgetObserver;
   tokenStore?: TokenStore;
   clock?: Clock;
   logger?: SmaregiLogger;
@@ -55,6 +58,7 @@ export function createWorkerClient(options: WorkerClientOptions): SmaregiClient 
     appScopes:
       options.appScopes && options.appScopes.length > 0 ? options.appScopes : RENKEI_APP_SCOPES,
     budgetStore: options.budgetStore ?? new MemoryBudgetStore(),
+    ...(options.budgetObserver ? { budgetObserver: options.budgetObserver } : {}),
     ...(options.tokenStore ? { tokenStore: options.tokenStore } : {}),
     // The shared store costs two queries a read; a token is reread at most every 10 s (a token
     // another process replaced meanwhile is refused once, dropped and read again).
