@@ -28,6 +28,22 @@ function maxInAnyWindow(times: number[]): number {
   return best;
 }
 
+/**
+ * A clock whose time jumps when a sleep ends, `lateMs(ms)` later than asked (a stalled event
+ * loop). The jump happens after a turn of the event loop, as a real timer fires: what the caller
+ * scheduled before sleeping (the send of the permit just given) runs at the old time.
+ */
+function jumpingClock(lateMs: (ms: number) => number = () => 0) {
+  const base = createFakeClock({ start: 0, autoAdvance: true });
+  return {
+    now: () => base.now(),
+    sleep: async (ms: number) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      await base.sleep(Math.max(0, ms) + lateMs(ms));
+    },
+  };
+}
+
 /** Starts `count` acquisitions at once and records the fake time at which each was granted. */
 async function grantTimes(
   budget: RateBudget,
@@ -72,6 +88,23 @@ describe('RateBudget', () => {
       expect(times[i]! - times[i - 4]!).toBeGreaterThanOrEqual(1050);
     }
     expect(maxInAnyWindow(times)).toBe(4);
+  });
+
+  it('asks the store once a permit: what its own permits already rule out is not asked', async () => {
+    const clock = createFakeClock({ start: 0 });
+    const memory = new MemoryBudgetStore();
+    const answers: boolean[] = [];
+    const store: BudgetStore = {
+      take: async (request) => {
+        const answer = await memory.take(request);
+        answers.push(answer.granted);
+        return answer;
+      },
+    };
+    const budget = new RateBudget(store, clock, limits);
+    await grantTimes(budget, clock, 20, 'write');
+    // Each statement of a shared store is a database round trip: none of them is refused.
+    expect(answers).toEqual(Array<boolean>(20).fill(true));
   });
 
   it('keeps reads and writes, and contracts, in separate budgets', async () => {
@@ -159,9 +192,8 @@ describe('RateBudget', () => {
   });
 
   it('a pump woken late takes its permit then: nothing is dropped', async () => {
-    const base = createFakeClock({ start: 0, autoAdvance: true });
     // Every sleep wakes 60 ms late (an event loop stalled by other work).
-    const clock = { now: () => base.now(), sleep: (ms: number) => base.sleep(ms + 60) };
+    const clock = jumpingClock(() => 60);
     const dropped: number[] = [];
     const budget = new RateBudget(new MemoryBudgetStore(), clock, limits, {
       permitDropped: (_kind, lateMs) => dropped.push(lateMs),
@@ -178,13 +210,9 @@ describe('RateBudget', () => {
   });
 
   it('after a stall, catches up at twice the even pace until the window is full', async () => {
-    const base = createFakeClock({ start: 0, autoAdvance: true });
     let sleeps = 0;
     // The first sleep wakes 500 ms late.
-    const clock = {
-      now: () => base.now(),
-      sleep: (ms: number) => base.sleep(ms + (++sleeps === 1 ? 500 : 0)),
-    };
+    const clock = jumpingClock(() => (++sleeps === 1 ? 500 : 0));
     const budget = new RateBudget(new MemoryBudgetStore(), clock, limits);
     const granted: number[] = [];
     await Promise.all(
@@ -199,7 +227,7 @@ describe('RateBudget', () => {
   });
 
   it('drops a permit whose store answer came too late, tells the observer, and takes another', async () => {
-    const clock = createFakeClock({ start: 0, autoAdvance: true });
+    const clock = jumpingClock();
     const memory = new MemoryBudgetStore();
     let takes = 0;
     // The first answer comes 60 ms after the permit's time (a stalled process, a slow database).
@@ -232,20 +260,12 @@ describe('RateBudget', () => {
     // A seeded stream of stalls of 0 to 300 ms on wake-ups and store answers.
     let seed = 42;
     const random = (): number => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
-    const base = createFakeClock({ start: 0, autoAdvance: true });
-    const stall = (): Promise<void> => base.sleep(random() < 0.3 ? random() * 300 : 0);
-    const clock = {
-      now: () => base.now(),
-      sleep: async (ms: number) => {
-        await base.sleep(ms);
-        await stall();
-      },
-    };
+    const clock = jumpingClock(() => (random() < 0.3 ? random() * 300 : 0));
     const memory = new MemoryBudgetStore();
     const store: BudgetStore = {
       take: async (request) => {
         const answer = await memory.take(request);
-        await stall();
+        await clock.sleep(0); // the answer comes back after a stall, or at once
         return answer;
       },
     };
