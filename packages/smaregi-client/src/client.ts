@@ -82,7 +82,7 @@ export interface SmaregiClientOptions {
   rateLimits?: Partial<RateLimits>;
   /**
    * Contracts whose limits differ from `rateLimits`, by contract ID (e.g. the worker's
-   * SMAREGI_CONTRACT_RATE_LIMITS): each such contract is spaced by its own figures.
+   * SMAREGI_CONTRACT_RATE_LIMITS): each such contract is held to its own figures.
    */
   contractRateLimits?: ContractRateLimits;
   /** Per attempt, until the whole body is read (default 30,000 ms). */
@@ -158,7 +158,7 @@ export interface SmaregiClient {
    * merchant connected; returns its expiry and scopes, never the token.
    */
   ensureAppToken(contractId: string): Promise<{ expiresAt: number; scopes: string[] }>;
-  /** The reads/s and writes/s the contract is spaced by (its own limits, else the default). */
+  /** The reads/s and writes/s the contract is held to (its own limits, else the default). */
   limitsOf(contractId: string): { readsPerSecond: number; writesPerSecond: number };
   /**
    * The largest page the server has served for a 受注管理 list (its `iterate` operation, e.g.

@@ -82,9 +82,9 @@ export interface ProcessStats {
   maxRss: number;
   queries: number;
   /**
-   * How late the event loop ran what was due, over the process's life (ms): a timer, such as a
-   * contract's permit, fires this much after its time. A permit more than the rate limits'
-   * tolerance late is dropped and booked again (rate-budget.ts).
+   * How late the event loop ran what was due, over the process's life (ms): a timer fires this
+   * much after its time, and a request leaves this much after its permit. A request that leaves
+   * late can meet a 429: its permit was recorded at the time it was given (rate-budget.ts).
    */
   eventLoopDelayMs: { p50: number; p99: number; max: number };
 }

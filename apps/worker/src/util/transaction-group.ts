@@ -24,7 +24,7 @@ interface Pending {
  * written together, in ONE transaction with one flush. MikroORM writes a flush's new rows of one
  * table in one statement and its updates of one shape in one statement, so under load an order's
  * share of `BEGIN`, `COMMIT` and the inserts and updates falls with the size of the group, across
- * tenants (each tenant's commits are spaced by its own contract's rate limit, so the groups of
+ * tenants (each tenant's commits are paced by its own contract's rate limit, so the groups of
  * many merchants' orders form across tenants).
  *
  * Nothing waits on a timer: a lone piece is written at once (after the current I/O callbacks),
