@@ -9,7 +9,7 @@
 import { readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { loopDelayMs, watchLoopDelay, type LoopDelayMs } from './loop-delay.js';
 
 const out = process.env.RENKEI_BENCH_STATS;
 const require = createRequire(import.meta.url);
@@ -86,14 +86,10 @@ export interface ProcessStats {
    * much after its time, and a request leaves this much after its permit. A request that leaves
    * late can meet a 429: its permit was recorded at the time it was given (rate-budget.ts).
    */
-  eventLoopDelayMs: { p50: number; p99: number; max: number };
+  eventLoopDelayMs: LoopDelayMs;
 }
 
-/** The histogram times a timer of this interval: what it records above it is the delay. */
-const LOOP_SAMPLE_MS = 10;
-const loopDelay = monitorEventLoopDelay({ resolution: LOOP_SAMPLE_MS });
-loopDelay.enable();
-const lateMs = (ns: number): number => Math.max(0, ns / 1e6 - LOOP_SAMPLE_MS);
+const loopDelay = watchLoopDelay();
 
 let maxRss = 0;
 function write(): void {
@@ -110,11 +106,7 @@ function write(): void {
     heapUsed: mem.heapUsed,
     maxRss,
     queries,
-    eventLoopDelayMs: {
-      p50: lateMs(loopDelay.percentile(50)),
-      p99: lateMs(loopDelay.percentile(99)),
-      max: lateMs(loopDelay.max),
-    },
+    eventLoopDelayMs: loopDelayMs(loopDelay),
   };
   // Written aside and renamed: a reader never sees half a file.
   writeFileSync(`${out}.tmp`, JSON.stringify(stats));

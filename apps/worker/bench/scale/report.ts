@@ -210,7 +210,7 @@ export function printFair(
       )
       .join(
         ', ',
-      )} (a request that leaves more than the 75 ms margin after its permit can meet a 429)`,
+      )}; the simulator's (this process) ${f1(r.simulatorEventLoopDelayMs.p50)} / ${f1(r.simulatorEventLoopDelayMs.p99)} / ${f1(r.simulatorEventLoopDelayMs.max)} ms (a request that leaves, or is read, more than the 75 ms margin after its permit can meet a 429)`,
   );
   summary.fair = {
     cpuMsPerOrder: marginalCpu,

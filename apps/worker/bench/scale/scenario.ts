@@ -17,6 +17,7 @@ import {
 } from './cluster.js';
 import { callKind, contractFigures, type ContractFigures } from './journal.js';
 import { createOrders, isAutoOrder, seedScaleTenant, type ScaleTenant } from './seed.js';
+import { loopDelayMs, watchLoopDelay, type LoopDelayMs } from './loop-delay.js';
 
 /*
  * One run of the many-merchants scenario: N simulator contracts, one tenant each, real worker
@@ -81,7 +82,7 @@ export interface WorkerCost {
   queries: number;
   maxRss: number;
   /** The event loop's delay over the process's life (process-stats.ts). */
-  eventLoopDelayMs: { p50: number; p99: number; max: number };
+  eventLoopDelayMs: LoopDelayMs;
   /** Measured before the start with every integration off. */
   idleCpuMsPerSecond: number;
   idleQueriesPerSecond: number;
@@ -101,6 +102,11 @@ export interface ScenarioResult {
   elapsedMs: number;
   ordersDone: number;
   workers: WorkerCost[];
+  /**
+   * The event loop's delay in this process, which runs the simulator, during the run: a request
+   * read late is counted late by the simulator's rate limit.
+   */
+  simulatorEventLoopDelayMs: LoopDelayMs;
   timedOut: boolean;
   loadAverage: number[];
 }
@@ -198,6 +204,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     sim.control.clearJournal();
 
     const active = o.roles.flatMap((role, i) => (role === 'off' ? [] : [tenants[i]!.tenantId]));
+    const simulatorLoop = watchLoopDelay();
     const t0 = Date.now();
     await forkEm(orm).nativeUpdate(
       IntegrationSettings,
@@ -240,6 +247,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
       await new Promise((r) => setTimeout(r, 250));
     }
     const elapsedMs = Date.now() - t0;
+    simulatorLoop.disable();
     const end = await Promise.all(workers.map((w) => statsAfter(w, Date.now())));
     const journal = sim.control.journal();
     const byContract = new Map<string, JournalEntry[]>();
@@ -307,6 +315,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
         idleCpuMsPerSecond: cpuMsBetween(idleStart[w]!, baseline[w]!) / idleSeconds,
         idleQueriesPerSecond: (baseline[w]!.queries - idleStart[w]!.queries) / idleSeconds,
       })),
+      simulatorEventLoopDelayMs: loopDelayMs(simulatorLoop),
       timedOut,
       loadAverage: loadavg(),
     };
