@@ -6,10 +6,9 @@
  * ms, ascending): the sliding log of `rate-budget.ts`, kept where every process sees it. Taking a
  * permit is ONE statement: an upsert of the row whose `DO UPDATE ... WHERE` is the rule of
  * `decideTake` in `rate-budget.ts` (fewer than N permits in the window before the new one, and
- * none closer than the least gap). PostgreSQL locks the row
- * for the upsert and checks the condition on its newest version, so two processes can never both
- * take the last permit of a window; a process that is refused learns from the same statement when
- * the next one is due.
+ * none closer than the least gap). PostgreSQL locks the row for the upsert and checks the
+ * condition on its newest version, so two processes can never both take the last permit of a
+ * window; a process that is refused learns from the same statement when the next one is due.
  *
  * An earlier version booked epoch-aligned slots (rate-limiter-flexible's table
  * `smaregi_rate_budget`, one row per slot). Its rows are not read any more, and the table can be
