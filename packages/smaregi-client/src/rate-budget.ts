@@ -126,6 +126,12 @@ export function decideTake(
   return due <= now ? { granted: true, at: now } : { granted: false, retryAt: due };
 }
 
+/** Appends a permit to a log and keeps only its newest `limit` times. */
+function remember(log: number[], at: number, limit: number): void {
+  log.push(at);
+  if (log.length > limit) log.splice(0, log.length - limit);
+}
+
 /** In-process store: the last `limit` permit times per key. */
 export class MemoryBudgetStore implements BudgetStore {
   readonly #logs = new Map<string, number[]>();
@@ -134,8 +140,7 @@ export class MemoryBudgetStore implements BudgetStore {
     const log = this.#logs.get(request.key) ?? [];
     const decision = decideTake(log, request);
     if (decision.granted) {
-      log.push(decision.at);
-      if (log.length > request.limit) log.splice(0, log.length - request.limit);
+      remember(log, decision.at, request.limit);
       this.#logs.set(request.key, log);
     }
     return Promise.resolve(decision);
@@ -270,8 +275,7 @@ export class RateBudget {
           if (wait > 0) await this.clock.sleep(wait);
           continue;
         }
-        lane.taken.push(take.at);
-        if (lane.taken.length > window.limit) lane.taken.shift();
+        remember(lane.taken, take.at, window.limit);
         const wait = take.at - this.clock.now();
         if (wait > 0) await this.clock.sleep(wait);
         // The store's answer (or this wake-up) came too late: sending now could land within one
